@@ -1,0 +1,43 @@
+# newswire — the two commands a newcomer needs are `make run` and `make test`.
+# Every target sets up what it needs itself (a virtualenv in .venv) on a machine with Python 3.11+.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo test lint typecheck unit clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "newswire needs Python 3.11+"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install newswire with its dev tools
+
+run: $(STAMP)  ## run the whole pipeline once on the embedded database (or NEWSWIRE_DATABASE_URL)
+	$(BIN)/newswire run
+
+demo: $(STAMP)  ## offline demo: replay the bundled sample corpus through the whole pipeline
+	$(BIN)/newswire demo
+
+lint: $(STAMP)  ## ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)  ## mypy (strict) over the package
+	$(BIN)/mypy
+
+test: $(STAMP)  ## the whole suite: lint, types, then every test against a real PostgreSQL
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+
+clean:  ## remove the virtualenv and local data (the embedded database too)
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

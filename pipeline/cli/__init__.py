@@ -1,0 +1,17 @@
+"""Command-line interface: `newswire` and `python -m pipeline` both call :func:`main`.
+
+Each area registers its commands on the one Typer app from its own module.
+"""
+
+from __future__ import annotations
+
+from pipeline.cli import db  # noqa: F401  (registers commands)
+from pipeline.cli._app import app
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
+
+
+__all__ = ["app", "main"]

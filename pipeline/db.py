@@ -1,0 +1,134 @@
+"""Database connection: the configured server, or an embedded PostgreSQL started on demand.
+
+The embedded server (pgserver) keeps its data under ``NEWSWIRE_DATA_DIR/pgdata`` so a newcomer
+needs nothing installed; pgserver reference-counts its users, so the CLI, Airflow task processes
+and tests can share one data directory at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.config import PACKAGE_DIR, Settings
+
+LOGGER = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+_EMBEDDED: dict[Path, Any] = {}
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The article database cannot be reached; the message says which and why, without secrets."""
+
+
+def normalise_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs (Airflow connections use them)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database URL>"
+
+
+def embedded_url(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL under *data_dir* and return its URL."""
+    import pgserver  # imported lazily: it is only needed when no server is configured
+
+    pgdata = (data_dir / "pgdata").resolve()
+    if pgdata not in _EMBEDDED:
+        pgdata.mkdir(parents=True, exist_ok=True)
+        LOGGER.info("starting embedded PostgreSQL in %s", pgdata)
+        _EMBEDDED[pgdata] = pgserver.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
+    server = _EMBEDDED[pgdata]
+    server.psql("SELECT 1;")  # fails loudly here rather than at the first query
+    return normalise_url(str(server.get_uri()))
+
+
+def database_url(settings: Settings) -> str:
+    """The configured database URL, or the embedded server's."""
+    if settings.database_url:
+        return normalise_url(settings.database_url)
+    return embedded_url(settings.data_dir)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for *url* that fails fast with :class:`DatabaseUnavailableError`."""
+    url = normalise_url(url)
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql+psycopg"):
+        options["connect_args"] = {"connect_timeout": 10, "application_name": "newswire"}
+    options.update(kwargs)
+    engine = create_engine(url, **options)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailableError(
+            f"cannot reach the database at {redact(url)}: {reason}"
+        ) from None
+    return engine
+
+
+def get_engine(settings: Settings, **kwargs: Any) -> Engine:
+    """The engine for the configured (or embedded) database."""
+    return make_engine(database_url(settings), **kwargs)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep attribute values after commit, for returning summaries."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    with session_factory(engine)() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(url: str) -> Any:
+    """An Alembic config pointing at the packaged migrations, with no alembic.ini needed."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Apply migrations up to *revision* (all heads by default); safe to call every run."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The migration revisions the database is at (empty when never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())

@@ -1,0 +1,93 @@
+"""Test session fixtures: a real PostgreSQL database, the shared corpus, the project root.
+
+The database is ``NEWSWIRE_TEST_DATABASE_URL`` (an admin URL on a server we may create databases
+on) if set, else an embedded PostgreSQL (pgserver) started for this session. Either way the
+session creates its own uniquely named database, migrates it and drops it at the end, so
+concurrent test sessions never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.pool import NullPool
+
+from pipeline.db import make_engine, normalise_url, upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared``; tests that need it are skipped, saying so, when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"shared material not present at {SHARED} (third-party corpus not available)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A URL on a PostgreSQL server where this session may create databases."""
+    env = os.environ.get("NEWSWIRE_TEST_DATABASE_URL")
+    if env:
+        yield normalise_url(env)
+        return
+    import pgserver
+
+    pgdata = tmp_path_factory.mktemp("pgdata")
+    server = pgserver.get_server(pgdata, cleanup_mode="delete")
+    try:
+        yield normalise_url(str(server.get_uri()))
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_admin_url: str) -> Iterator[str]:
+    """A freshly created and migrated database for this test session."""
+    name = f"newswire_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def clean_db(engine: Engine) -> Engine:
+    """The session database with every table emptied (works across processes, unlike savepoints)."""
+    with engine.begin() as conn:
+        tables = conn.execute(
+            text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'"
+            )
+        ).scalars()
+        names = ", ".join(f'"{t}"' for t in tables)
+        if names:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    return engine

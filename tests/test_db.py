@@ -1,0 +1,33 @@
+"""The database layer: migrations, the unreachable-server message, the embedded server."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, inspect
+
+from pipeline.db import DatabaseUnavailableError, current_revisions, make_engine, redact, upgrade
+
+
+def test_migrations_create_core_tables(engine: Engine) -> None:
+    names = set(inspect(engine).get_table_names())
+    assert {"feeds", "feed_polls", "feed_entries", "articles", "raw_pages"} <= names
+    assert current_revisions(engine)
+
+
+def test_upgrade_is_idempotent(database_url: str, engine: Engine) -> None:
+    before = current_revisions(engine)
+    upgrade(database_url)
+    assert current_revisions(engine) == before
+
+
+def test_unreachable_database_gives_clear_error() -> None:
+    with pytest.raises(DatabaseUnavailableError) as info:
+        make_engine("postgresql://newswire:secret@127.0.0.1:1/nowhere")
+    message = str(info.value)
+    assert "cannot reach the database" in message
+    assert "secret" not in message
+    assert "127.0.0.1:1" in message
+
+
+def test_redact_hides_password() -> None:
+    assert "hunter2" not in redact("postgresql://u:hunter2@h/db")
