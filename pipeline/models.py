@@ -193,6 +193,15 @@ class Article(Base):
     word_count: Mapped[int | None] = mapped_column(Integer)
     extractor_version: Mapped[str | None] = mapped_column(String(64))
     extracted_at: Mapped[datetime | None]
+    # deduplication (filled by pipeline.dedup; the stories table and its FK come with 0002_dedup)
+    story_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    dedup_method: Mapped[str | None] = mapped_column(String(16))  # url / text / near / revision
+    dedup_score: Mapped[float | None]
+    wire_source: Mapped[str | None] = mapped_column(String(32))  # AP, Reuters, AFP, ...
+    deduped_at: Mapped[datetime | None]
     # state
     status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.PENDING)
     failure_reason: Mapped[str | None] = mapped_column(String(32))

@@ -1,8 +1,8 @@
-"""core tables: feeds, polls, entries, articles, raw pages
+"""core tables
 
 Revision ID: 0001_core
 Revises:
-Create Date: 2026-11-27 10:23:14.335109
+Create Date: 2026-11-27 10:24:59.330252
 """
 
 from collections.abc import Sequence
@@ -76,6 +76,12 @@ def upgrade() -> None:
         sa.Column("word_count", sa.Integer(), nullable=True),
         sa.Column("extractor_version", sa.String(length=64), nullable=True),
         sa.Column("extracted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("story_id", sa.BigInteger(), nullable=True),
+        sa.Column("duplicate_of_id", sa.BigInteger(), nullable=True),
+        sa.Column("dedup_method", sa.String(length=16), nullable=True),
+        sa.Column("dedup_score", sa.Double(), nullable=True),
+        sa.Column("wire_source", sa.String(length=32), nullable=True),
+        sa.Column("deduped_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("failure_reason", sa.String(length=32), nullable=True),
         sa.Column("failure_detail", sa.Text(), nullable=True),
@@ -96,15 +102,25 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
+            ["duplicate_of_id"],
+            ["articles.id"],
+            name=op.f("fk_articles_duplicate_of_id_articles"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
             ["feed_id"], ["feeds.id"], name=op.f("fk_articles_feed_id_feeds"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_articles")),
         sa.UniqueConstraint("canonical_url", name=op.f("uq_articles_canonical_url")),
     )
+    op.create_index(
+        op.f("ix_articles_duplicate_of_id"), "articles", ["duplicate_of_id"], unique=False
+    )
     op.create_index("ix_articles_published_at", "articles", ["published_at"], unique=False)
     op.create_index(
         "ix_articles_status_next_attempt", "articles", ["status", "next_attempt_at"], unique=False
     )
+    op.create_index(op.f("ix_articles_story_id"), "articles", ["story_id"], unique=False)
     op.create_index("ix_articles_text_hash", "articles", ["text_hash"], unique=False)
     op.create_table(
         "feed_polls",
@@ -219,8 +235,10 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_feed_polls_feed_id"), table_name="feed_polls")
     op.drop_table("feed_polls")
     op.drop_index("ix_articles_text_hash", table_name="articles")
+    op.drop_index(op.f("ix_articles_story_id"), table_name="articles")
     op.drop_index("ix_articles_status_next_attempt", table_name="articles")
     op.drop_index("ix_articles_published_at", table_name="articles")
+    op.drop_index(op.f("ix_articles_duplicate_of_id"), table_name="articles")
     op.drop_table("articles")
     op.drop_table("feeds")
     # ### end Alembic commands ###
