@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from pipeline.config import PACKAGE_DIR, Settings
 
@@ -120,10 +121,20 @@ def alembic_config(url: str) -> Any:
 
 
 def upgrade(url: str, revision: str = "heads") -> None:
-    """Apply migrations up to *revision* (all heads by default); safe to call every run."""
+    """Apply migrations up to *revision* (all heads by default), then the dashboard views.
+
+    Safe to call on every run: Alembic skips applied revisions and views are recreated.
+    """
     from alembic import command
 
+    from pipeline.views import apply_views
+
     command.upgrade(alembic_config(url), revision)
+    engine = create_engine(normalise_url(url), poolclass=NullPool)
+    try:
+        apply_views(engine)
+    finally:
+        engine.dispose()
 
 
 def current_revisions(engine: Engine) -> set[str]:

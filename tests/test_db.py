@@ -31,3 +31,27 @@ def test_unreachable_database_gives_clear_error() -> None:
 
 def test_redact_hides_password() -> None:
     assert "hunter2" not in redact("postgresql://u:hunter2@h/db")
+
+
+def test_dashboard_views_exist_and_query(engine: Engine) -> None:
+    from sqlalchemy import text
+
+    from pipeline.views import load_views
+
+    names = {v.name for v in load_views()}
+    assert {"stg_articles", "articles_daily", "feed_health", "fetch_failures"} <= names
+    with engine.connect() as conn:
+        for name in names:
+            conn.execute(text(f"SELECT * FROM {name} LIMIT 1")).all()
+
+
+def test_example_queries_run(engine: Engine) -> None:
+    from sqlalchemy import text
+
+    from pipeline.views import sql_dir
+
+    queries = sorted((sql_dir() / "queries").glob("*.sql"))
+    assert queries
+    with engine.connect() as conn:
+        for path in queries:
+            conn.execute(text(path.read_text())).all()
