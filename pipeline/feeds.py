@@ -1,0 +1,147 @@
+"""The feeds file: which feeds to poll, validated before anything touches the network.
+
+A typo in a hand-edited YAML file should fail loudly and precisely (file, entry, field) rather
+than silently skip a feed, so unknown keys and duplicate names are errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import Engine, func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from pipeline.models import Feed
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["FeedConfig", "FeedConfigError", "load_feeds", "sync_feeds"]
+
+
+class FeedConfigError(ValueError):
+    """The feeds file is unreadable or invalid; the message names the file, entry and field."""
+
+
+class FeedConfig(BaseModel):
+    """One feed as configured; mirrors the ``feeds`` table's configuration columns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200, description="Unique name of the feed.")
+    url: str = Field(description="http(s) URL of the RSS/Atom feed.")
+    outlet: str = Field(min_length=1, max_length=200, description="Publisher, e.g. 'bbc'.")
+    language: str | None = Field(default=None, max_length=16, description="BCP 47 language.")
+    enabled: bool = Field(default=True, description="Disabled feeds are kept but not polled.")
+    poll_interval_minutes: int = Field(
+        default=15, ge=1, le=7 * 24 * 60, description="Minimum minutes between two polls."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL")
+        return value
+
+
+def _entry_label(index: int, raw: Any) -> str:
+    name = raw.get("name") if isinstance(raw, dict) else None
+    return f"entry {index}" + (f" ({name!r})" if name else "")
+
+
+def load_feeds(path: Path | str) -> list[FeedConfig]:
+    """Read and validate the feeds file; raise :class:`FeedConfigError` on the first problem.
+
+    The file is a YAML list of mappings (``name``, ``url``, ``outlet``, ``language``,
+    ``enabled``, ``poll_interval_minutes``).
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FeedConfigError(f"{path}: cannot read feeds file: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise FeedConfigError(f"{path}: not valid YAML: {exc}") from None
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        raise FeedConfigError(
+            f"{path}: expected a list of feeds at the top level, got {type(raw).__name__}"
+        )
+    feeds: list[FeedConfig] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(raw):
+        label = _entry_label(index, entry)
+        if not isinstance(entry, dict):
+            raise FeedConfigError(f"{path}: {label}: expected a mapping, got {entry!r}")
+        try:
+            feed = FeedConfig.model_validate(entry)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"field {'.'.join(str(p) for p in err['loc']) or '(entry)'}: {err['msg']}"
+                for err in exc.errors()
+            )
+            raise FeedConfigError(f"{path}: {label}: {problems}") from None
+        if feed.name in seen:
+            raise FeedConfigError(
+                f"{path}: {label}: field name: duplicate name, already used by entry "
+                f"{seen[feed.name]}"
+            )
+        seen[feed.name] = index
+        feeds.append(feed)
+    return feeds
+
+
+def sync_feeds(engine: Engine, feeds: list[FeedConfig]) -> dict[str, int]:
+    """Upsert the configured feeds by name and return their ids.
+
+    Configuration columns follow the file; HTTP validators and health columns are left alone,
+    so re-syncing never forgets what the last poll learned. Feeds absent from the file are kept
+    (their history matters) but nothing polls them unless they are listed.
+    """
+    if not feeds:
+        return {}
+    rows = [
+        {
+            "name": f.name,
+            "url": f.url,
+            "outlet": f.outlet,
+            "language": f.language,
+            "enabled": f.enabled,
+            "poll_interval_minutes": f.poll_interval_minutes,
+        }
+        for f in sorted(feeds, key=lambda f: f.name)
+    ]
+    stmt = insert(Feed).values(rows)
+    changed = (
+        (Feed.url.is_distinct_from(stmt.excluded.url))
+        | (Feed.outlet.is_distinct_from(stmt.excluded.outlet))
+        | (Feed.language.is_distinct_from(stmt.excluded.language))
+        | (Feed.enabled.is_distinct_from(stmt.excluded.enabled))
+        | (Feed.poll_interval_minutes.is_distinct_from(stmt.excluded.poll_interval_minutes))
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Feed.name],
+        set_={
+            "url": stmt.excluded.url,
+            "outlet": stmt.excluded.outlet,
+            "language": stmt.excluded.language,
+            "enabled": stmt.excluded.enabled,
+            "poll_interval_minutes": stmt.excluded.poll_interval_minutes,
+            "updated_at": func.now(),
+        },
+        where=changed,
+    )
+    with engine.begin() as conn:
+        conn.execute(stmt)
+        ids = conn.execute(
+            select(Feed.name, Feed.id).where(Feed.name.in_([f.name for f in feeds]))
+        ).all()
+    LOGGER.info("synced %s feeds", len(rows))
+    return {row.name: row.id for row in ids}
