@@ -5,7 +5,10 @@ Each area registers its commands on the one Typer app from its own module.
 
 from __future__ import annotations
 
-from pipeline.cli import db  # noqa: F401  (registers commands)
+from pipeline.cli import (
+    airflow,  # noqa: F401
+    db,  # noqa: F401  (registers commands)
+)
 from pipeline.cli._app import app
 
 

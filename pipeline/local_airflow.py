@@ -1,0 +1,426 @@
+"""Run Airflow on this machine with the project's DAGs, for `newswire airflow` and the tests.
+
+Airflow 3 is several processes (api-server, scheduler, dag-processor, triggerer) sharing one
+metadata database and one JWT secret. This module lays out an ``AIRFLOW_HOME``, puts the
+metadata in its own ``airflow`` database on the same PostgreSQL server as the articles (the
+embedded one by default), hands the article database to tasks as the connection
+``newswire_db``, creates the HTTP pool, and starts the components in one process group so that
+stopping them — even after a crash of the caller — is a single ``killpg``.
+
+Talking to the API server here is control traffic to our own local Airflow, not crawling, so it
+does not go through :mod:`pipeline.http`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from pipeline.config import PACKAGE_DIR
+from pipeline.db import normalise_url
+from pipeline.orchestration import CONN_ID, HTTP_POOL
+
+LOGGER = logging.getLogger(__name__)
+
+DAGS_FOLDER = PACKAGE_DIR.parent / "dags"
+ADMIN_USER = "admin"
+COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+
+
+class AirflowStartError(RuntimeError):
+    """Airflow did not come up; the message names the component and the log to read."""
+
+
+def dags_folder() -> Path:
+    """The project's ``dags/`` (a checkout); Airflow needs it as a real folder to parse."""
+    if not DAGS_FOLDER.is_dir():
+        raise AirflowStartError(
+            f"no dags folder at {DAGS_FOLDER}: run from a checkout of newswire "
+            "(the wheel ships the pipeline package, not the DAG files)"
+        )
+    return DAGS_FOLDER
+
+
+def airflow_bin() -> str:
+    """The ``airflow`` executable next to this interpreter (Airflow spawns it by name)."""
+    candidate = Path(sys.executable).parent / "airflow"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("airflow")
+    if not found:
+        raise AirflowStartError("the `airflow` command is not installed in this environment")
+    return found
+
+
+def ensure_database(admin_url: str, name: str) -> str:
+    """Create database *name* on the server of *admin_url* if missing; return its URL."""
+    admin = create_engine(
+        normalise_url(admin_url), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).scalar()
+            if not exists:
+                LOGGER.info("creating database %s", name)
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(normalise_url(admin_url)).set(database=name).render_as_string(False)
+
+
+def metadata_url(url: str) -> str:
+    """*url* with the psycopg2 driver, the one Airflow's metadata layer is tested with."""
+    return (
+        make_url(normalise_url(url)).set(drivername="postgresql+psycopg2").render_as_string(False)
+    )
+
+
+def connection_json(url: str) -> str:
+    """*url* as an Airflow connection in JSON form (keeps a socket directory host intact)."""
+    parsed = make_url(normalise_url(url))
+    extra = {k: v for k, v in parsed.query.items() if k != "host" and isinstance(v, str)}
+    host = parsed.host or parsed.query.get("host")
+    conn: dict[str, Any] = {
+        "conn_type": "postgres",
+        "host": host if isinstance(host, str) else None,
+        "login": parsed.username,
+        "password": parsed.password,
+        "schema": parsed.database,
+        "port": parsed.port,
+    }
+    if extra:
+        conn["extra"] = extra
+    return json.dumps({k: v for k, v in conn.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class AirflowLayout:
+    """Everything that makes one local Airflow installation."""
+
+    home: Path
+    metadata_url: str
+    article_url: str
+    port: int = 8080
+    host: str = "127.0.0.1"
+    dags: Path = field(default_factory=dags_folder)
+    pool_slots: int = 4
+    parallelism: int = 8
+
+    @property
+    def base_url(self) -> str:
+        """Where the UI and the REST API answer."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def passwords_file(self) -> Path:
+        return self.home / "simple_auth_manager_passwords.json"
+
+    def secret(self, name: str) -> str:
+        """A random secret kept in AIRFLOW_HOME, so every component (and restart) shares it."""
+        path = self.home / f".{name}"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The environment every Airflow process of this layout runs with."""
+        env = dict(os.environ if base is None else base)
+        bin_dir = str(Path(sys.executable).parent)
+        env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+        env.update(
+            {
+                "AIRFLOW_HOME": str(self.home),
+                "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags),
+                "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+                "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+                "AIRFLOW__CORE__PARALLELISM": str(self.parallelism),
+                "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(self.passwords_file),
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url(self.metadata_url),
+                "AIRFLOW__API__HOST": self.host,
+                "AIRFLOW__API__PORT": str(self.port),
+                "AIRFLOW__API__BASE_URL": self.base_url,
+                "AIRFLOW__API__WORKERS": "1",
+                "AIRFLOW__API__SECRET_KEY": self.secret("api_secret_key"),
+                "AIRFLOW__API_AUTH__JWT_SECRET": self.secret("jwt_secret"),
+                "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+                "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
+                "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+                "AIRFLOW__LOGGING__COLORED_CONSOLE_LOG": "False",
+                f"AIRFLOW_CONN_{CONN_ID.upper()}": connection_json(self.article_url),
+                "NEWSWIRE_DATABASE_URL": normalise_url(self.article_url),
+            }
+        )
+        return env
+
+    def login(self) -> tuple[str, str]:
+        """The admin user and its password, generated once and kept in AIRFLOW_HOME.
+
+        The simple auth manager keeps any password already in its file, so writing it first
+        lets us print the login instead of asking the user to dig it out of the logs.
+        """
+        passwords: dict[str, str] = {}
+        if self.passwords_file.exists():
+            try:
+                passwords = json.loads(self.passwords_file.read_text() or "{}")
+            except json.JSONDecodeError:
+                passwords = {}
+        if ADMIN_USER not in passwords:
+            passwords[ADMIN_USER] = secrets.token_urlsafe(12)
+            self.home.mkdir(parents=True, exist_ok=True)
+            self.passwords_file.write_text(json.dumps(passwords) + "\n")
+            self.passwords_file.chmod(0o600)
+        return ADMIN_USER, passwords[ADMIN_USER]
+
+
+def run_airflow(
+    layout: AirflowLayout, args: Sequence[str], *, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run one ``airflow`` CLI command with the layout's environment; raise with its output."""
+    proc = subprocess.run(  # noqa: S603 - fixed executable, arguments from our own code
+        [airflow_bin(), *args],
+        env=layout.env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
+        raise AirflowStartError(f"`airflow {' '.join(args)}` failed ({proc.returncode}):\n{tail}")
+    return proc
+
+
+def prepare(layout: AirflowLayout) -> None:
+    """Migrate the metadata database and create the HTTP pool; safe to repeat."""
+    layout.home.mkdir(parents=True, exist_ok=True)
+    layout.login()
+    LOGGER.info("migrating the Airflow metadata database")
+    run_airflow(layout, ["db", "migrate"])
+    run_airflow(
+        layout,
+        [
+            "pools",
+            "set",
+            HTTP_POOL,
+            str(layout.pool_slots),
+            "Bounds concurrent HTTP from newswire tasks (feed polls, page fetches, sitemaps)",
+        ],
+    )
+
+
+class LocalAirflow:
+    """Airflow's components as child processes in one process group.
+
+    Use as a context manager: leaving it (normally, on error or on Ctrl-C) terminates the
+    whole group, so no scheduler or task process outlives the caller's ``with`` block.
+    """
+
+    def __init__(self, layout: AirflowLayout, components: Sequence[str] = COMPONENTS) -> None:
+        unknown = set(components) - set(COMPONENTS)
+        if unknown:
+            raise ValueError(f"unknown Airflow components: {sorted(unknown)}")
+        self.layout = layout
+        self.components = tuple(components)
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.pgid: int | None = None
+        self.log_dir = layout.home / "logs" / "components"
+
+    def start(self) -> None:
+        """Spawn every component; the first one leads the new process group."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        env = self.layout.env()
+        for name in self.components:
+            log = (self.log_dir / f"{name}.log").open("ab")
+            args = [airflow_bin(), name]
+            if name == "api-server":
+                args += ["--port", str(self.layout.port), "--host", self.layout.host]
+            proc = subprocess.Popen(  # noqa: S603 - fixed executable
+                args,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                process_group=0 if self.pgid is None else self.pgid,
+            )
+            log.close()
+            if self.pgid is None:
+                self.pgid = proc.pid
+            self.procs[name] = proc
+            LOGGER.info("started airflow %s (pid %s)", name, proc.pid)
+
+    def check_alive(self) -> None:
+        """Raise, naming the component and its log, if one has exited."""
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                tail = self.log_tail(name)
+                raise AirflowStartError(
+                    f"airflow {name} exited with {proc.returncode}; "
+                    f"log {self.log_dir / (name + '.log')}:\n{tail}"
+                )
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        path = self.log_dir / f"{name}.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def wait_healthy(self, timeout: float = 300) -> dict[str, Any]:
+        """Poll ``/api/v2/monitor/health`` until every started component reports healthy."""
+        wanted = {
+            "scheduler": "scheduler",
+            "dag-processor": "dag_processor",
+            "triggerer": "triggerer",
+        }
+        deadline = time.monotonic() + timeout
+        last: dict[str, Any] | str = "no answer yet"
+        while time.monotonic() < deadline:
+            self.check_alive()
+            try:
+                resp = httpx.get(f"{self.layout.base_url}/api/v2/monitor/health", timeout=5)
+                if resp.status_code == 200:
+                    health = resp.json()
+                    last = health
+                    states = [health.get("metadatabase", {}).get("status")] + [
+                        (health.get(key) or {}).get("status")
+                        for comp, key in wanted.items()
+                        if comp in self.components
+                    ]
+                    if all(s == "healthy" for s in states):
+                        return dict(health)
+            except httpx.HTTPError as exc:
+                last = str(exc)
+            time.sleep(2)
+        raise AirflowStartError(f"Airflow not healthy after {timeout:.0f}s: {last}")
+
+    def stop(self, grace: float = 20) -> None:
+        """SIGTERM the process group, then SIGKILL what is left after *grace* seconds."""
+        if self.pgid is None:
+            return
+        pgid, self.pgid = self.pgid, None
+        try:
+            os.killpg(pgid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + grace
+        for proc in self.procs.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+        for proc in self.procs.values():
+            proc.wait()
+        LOGGER.info("airflow stopped")
+
+    def __enter__(self) -> LocalAirflow:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class AirflowClient:
+    """The few REST API v2 calls we need, authenticated with a JWT from ``POST /auth/token``."""
+
+    def __init__(self, base_url: str, username: str, password: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        resp = httpx.post(
+            f"{self.base_url}/auth/token",
+            json={"username": username, "password": password},
+            timeout=30,
+        )
+        if resp.status_code not in (200, 201):
+            raise AirflowStartError(f"login failed ({resp.status_code}): {resp.text[:200]}")
+        token = resp.json()["access_token"]
+        self.http = httpx.Client(
+            base_url=f"{self.base_url}/api/v2",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _json(self, resp: httpx.Response) -> Any:
+        if resp.status_code >= 400:
+            raise AirflowStartError(
+                f"{resp.request.method} {resp.request.url.path}: {resp.status_code} {resp.text}"
+            )
+        return resp.json()
+
+    def dag(self, dag_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._json(self.http.get(f"/dags/{dag_id}"))
+        return result
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 180) -> dict[str, Any]:
+        """Wait until the dag-processor has parsed *dag_id* and the API knows it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            resp = self.http.get(f"/dags/{dag_id}")
+            if resp.status_code == 200:
+                result: dict[str, Any] = resp.json()
+                return result
+            time.sleep(2)
+        raise AirflowStartError(f"DAG {dag_id} did not appear within {timeout:.0f}s")
+
+    def trigger(self, dag_id: str, conf: dict[str, Any] | None = None) -> str:
+        """Start a manual run now; returns its run id."""
+        body = {"logical_date": None, "conf": conf or {}}
+        run = self._json(self.http.post(f"/dags/{dag_id}/dagRuns", json=body))
+        return str(run["dag_run_id"])
+
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 600) -> str:
+        """Poll the run until it finishes; returns its final state."""
+        deadline = time.monotonic() + timeout
+        state = "unknown"
+        while time.monotonic() < deadline:
+            run = self._json(self.http.get(f"/dags/{dag_id}/dagRuns/{run_id}"))
+            state = str(run["state"])
+            if state in {"success", "failed"}:
+                return state
+            time.sleep(2)
+        raise AirflowStartError(f"run {run_id} of {dag_id} still {state} after {timeout:.0f}s")
+
+    def task_states(self, dag_id: str, run_id: str) -> dict[str, list[str]]:
+        """Task id → the states of its (mapped) instances, for assertions and error messages."""
+        data = self._json(
+            self.http.get(f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances", params={"limit": 1000})
+        )
+        out: dict[str, list[str]] = {}
+        for ti in data["task_instances"]:
+            out.setdefault(ti["task_id"], []).append(str(ti["state"]))
+        return out
