@@ -1,0 +1,548 @@
+"""All network I/O: one polite, bounded HTTP client that every stage goes through.
+
+Being one seam means politeness is enforced in one place, whoever calls: a per-host concurrency
+limit and a minimum delay between two requests to the same host (or the host's robots.txt
+``Crawl-delay`` if longer), a global limit, robots.txt fetched once per host and cached, retries
+with exponential backoff and jitter on transient failures (timeouts, connection errors, 5xx, 429)
+honouring ``Retry-After``, a size cap on every body, and redirects followed by hand so every hop
+is recorded and checked against robots.txt.
+
+Failures are :class:`FetchError` with a :class:`~pipeline.models.FailureReason`, so the fetcher
+can store them as they are. robots.txt answers follow RFC 9309: 4xx (e.g. 404) means "no
+rules, allow all"; 5xx or an unreachable server means "assume complete disallow" for this run
+(the error is retryable, so the article is tried again on a later run).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import gzip
+import logging
+import random
+import time
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from pipeline.config import Settings
+from pipeline.models import FailureReason
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["FetchError", "FetchResponse", "HttpClient", "gzip_body", "is_html_body"]
+
+ROBOTS_AGENT = "newswire"  # the product token robots.txt rules are matched against
+_REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/html", "text/plain")
+_ROBOTS_MAX_BYTES = 500_000  # RFC 9309 §2.5: parse at least 500 KiB
+_BLOCKED_STATUSES = frozenset({401, 402, 403, 451})
+_GZIP_MAGIC = b"\x1f\x8b"
+
+Expect = Literal["any", "html", "feed"]
+
+
+class FetchError(Exception):
+    """A request that produced no usable body; ``reason`` is what the article table stores."""
+
+    def __init__(
+        self,
+        reason: FailureReason,
+        detail: str,
+        http_status: int | None = None,
+        *,
+        retryable: bool | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(f"{reason.value}: {detail}")
+        self.reason = reason
+        self.detail = detail
+        self.http_status = http_status
+        self.retry_after = retry_after
+        self.retryable = (
+            retryable
+            if retryable is not None
+            else reason in {FailureReason.TIMEOUT, FailureReason.CONNECTION, FailureReason.HTTP_5XX}
+            or http_status == 429
+        )
+
+
+@dataclass(frozen=True)
+class FetchResponse:
+    """A successful (2xx) or not-modified (304) response with its whole, decoded body."""
+
+    requested_url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    redirects: list[str] = field(default_factory=list)
+    attempts: int = 1
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional GET."""
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str | None:
+        """The media type without parameters, lower-cased, or None when absent."""
+        value = self.headers.get("content-type")
+        return value.split(";")[0].strip().lower() or None if value else None
+
+    @property
+    def encoding(self) -> str | None:
+        """The charset named by Content-Type, if any."""
+        value = self.headers.get("content-type") or ""
+        for param in value.split(";")[1:]:
+            key, _, val = param.partition("=")
+            if key.strip().lower() == "charset" and val.strip():
+                return val.strip().strip("\"'").lower()
+        return None
+
+    @property
+    def etag(self) -> str | None:
+        """The ETag validator, for the next conditional GET."""
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        """The Last-Modified validator, for the next conditional GET."""
+        return self.headers.get("last-modified")
+
+
+def is_html_body(body: bytes) -> bool:
+    """Sniff whether *body* looks like an HTML document (for a missing or vague Content-Type)."""
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (
+        b"<html" in head or b"<head" in head or b"<body" in head
+    )
+
+
+def _sniff_not_html(body: bytes) -> str | None:
+    """Name the kind of a body that is clearly not a web page, else None."""
+    head = body[:16].lstrip()
+    signatures = {
+        b"%PDF": "a PDF document",
+        b"\x89PNG": "a PNG image",
+        b"\xff\xd8\xff": "a JPEG image",
+        b"GIF8": "a GIF image",
+        b"PK\x03\x04": "a ZIP archive",
+        b"RIFF": "a RIFF media file",
+    }
+    for magic, label in signatures.items():
+        if head.startswith(magic):
+            return label
+    if head[:1] in (b"{", b"[") and not is_html_body(body):
+        return "JSON"
+    return None
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _maybe_gunzip(body: bytes, limit: int) -> bytes:
+    """Decompress a body that is itself gzip (served without Content-Encoding), within *limit*."""
+    if not body.startswith(_GZIP_MAGIC):
+        return body
+    decompressor = zlib.decompressobj(wbits=31)
+    try:
+        out = decompressor.decompress(body, limit + 1)
+    except zlib.error:
+        return body  # not really gzip: let the parser see the bytes and complain
+    if len(out) > limit:
+        raise FetchError(
+            FailureReason.TOO_LARGE, f"gzip body expands beyond the {limit} byte limit"
+        )
+    return out
+
+
+@dataclass
+class _Host:
+    """Per-host politeness state."""
+
+    semaphore: asyncio.Semaphore
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = 0.0
+    delay: float = 0.0
+    robots: Protego | None = None
+    robots_error: FetchError | None = None
+    robots_loaded: bool = False
+    robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class HttpClient:
+    """A polite async HTTP client; use as ``async with HttpClient(settings) as client``.
+
+    One instance per run: robots.txt and per-host timing are cached on it.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: float | None = None,
+    ) -> None:
+        self.settings = settings
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._global = asyncio.Semaphore(settings.global_concurrency)
+        self._hosts: dict[str, _Host] = {}
+        self._jitter = random.Random()
+        self._max_sleep = sleep  # tests may cap backoff sleeps
+
+    async def __aenter__(self) -> HttpClient:
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(self.settings.http_timeout),
+            follow_redirects=False,
+            headers={"User-Agent": self.settings.user_agent_header, "Accept-Encoding": "gzip"},
+            transport=self._transport,
+            limits=httpx.Limits(
+                max_connections=self.settings.global_concurrency,
+                max_keepalive_connections=self.settings.global_concurrency,
+            ),
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # -- public -------------------------------------------------------------------------------
+
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        expect: Expect = "any",
+        check_robots: bool = True,
+    ) -> FetchResponse:
+        """GET *url* politely, following redirects, retrying transient failures.
+
+        ``expect="html"`` refuses bodies that are not web pages (``not_html``) as early as the
+        headers allow; ``expect="feed"`` refuses obvious non-feeds (PDFs, images).
+        """
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        if expect == "html":
+            headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+        elif expect == "feed":
+            headers["Accept"] = (
+                "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,"
+                "*/*;q=0.5"
+            )
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._follow(url, headers, expect, check_robots)
+            except FetchError as exc:
+                if not exc.retryable or attempt > self.settings.retries:
+                    raise
+                if exc.reason is FailureReason.ROBOTS_DISALLOWED:
+                    raise  # robots.txt is fetched once per run; retrying now changes nothing
+                delay = self._backoff(attempt, exc.retry_after)
+                LOGGER.info(
+                    "retrying %s in %.2fs after %s (attempt %s of %s)",
+                    url,
+                    delay,
+                    exc.reason.value,
+                    attempt,
+                    self.settings.retries + 1,
+                )
+                await asyncio.sleep(delay)
+                continue
+            return FetchResponse(
+                requested_url=response.requested_url,
+                final_url=response.final_url,
+                status=response.status,
+                headers=response.headers,
+                body=response.body,
+                redirects=response.redirects,
+                attempts=attempt,
+            )
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            delay = min(retry_after, self.settings.max_retry_after)
+        else:
+            base = self.settings.backoff_base * (2 ** (attempt - 1))
+            delay = base * self._jitter.uniform(0.5, 1.5)
+        if self._max_sleep is not None:
+            delay = min(delay, self._max_sleep)
+        return delay
+
+    def _host(self, url: str) -> _Host:
+        key = urlsplit(url).netloc.lower()
+        state = self._hosts.get(key)
+        if state is None:
+            state = _Host(
+                semaphore=asyncio.Semaphore(self.settings.per_host_concurrency),
+                delay=self.settings.per_host_delay,
+            )
+            self._hosts[key] = state
+        return state
+
+    async def _follow(
+        self, url: str, headers: dict[str, str], expect: Expect, check_robots: bool
+    ) -> FetchResponse:
+        """One attempt: request, following redirects by hand so each hop is recorded."""
+        current = url
+        hops: list[str] = []
+        seen = {url}
+        while True:
+            parts = urlsplit(current)
+            if parts.scheme not in {"http", "https"} or not parts.netloc:
+                raise FetchError(FailureReason.INVALID_URL, f"cannot fetch {current!r}")
+            if check_robots and self.settings.respect_robots:
+                await self._check_robots(current)
+            response = await self._request(current, headers, expect)
+            if response.status not in _REDIRECT_CODES:
+                return FetchResponse(
+                    requested_url=url,
+                    final_url=current,
+                    status=response.status,
+                    headers=response.headers,
+                    body=response.body,
+                    redirects=hops,
+                )
+            location = response.headers.get("location")
+            if not location:
+                raise FetchError(
+                    FailureReason.HTTP_4XX if response.status < 400 else FailureReason.HTTP_5XX,
+                    f"HTTP {response.status} redirect without a Location header",
+                    response.status,
+                    retryable=False,
+                )
+            target = urljoin(current, location.strip())
+            hops.append(current)
+            if target in seen:
+                raise FetchError(
+                    FailureReason.TOO_MANY_REDIRECTS,
+                    f"redirect loop: {' -> '.join([*hops, target])}",
+                    response.status,
+                )
+            if len(hops) > self.settings.max_redirects:
+                raise FetchError(
+                    FailureReason.TOO_MANY_REDIRECTS,
+                    f"more than {self.settings.max_redirects} redirects from {url}",
+                    response.status,
+                )
+            seen.add(target)
+            current = target
+
+    async def _wait_turn(self, host: _Host) -> None:
+        """Sleep until this host may be sent another request (delay between request starts)."""
+        async with host.lock:
+            now = time.monotonic()
+            start = max(now, host.next_start)
+            host.next_start = start + host.delay
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    async def _request(self, url: str, headers: dict[str, str], expect: Expect) -> FetchResponse:
+        """One HTTP exchange under the politeness limits, with the body read within the cap."""
+        assert self._client is not None, "use HttpClient as an async context manager"
+        host = self._host(url)
+        async with host.semaphore, self._global:
+            await self._wait_turn(host)
+            try:
+                return await self._exchange(url, headers, expect)
+            except httpx.TimeoutException as exc:
+                raise FetchError(
+                    FailureReason.TIMEOUT,
+                    f"{type(exc).__name__} after {self.settings.http_timeout}s fetching {url}",
+                ) from None
+            except httpx.TooManyRedirects as exc:  # pragma: no cover - redirects are manual
+                raise FetchError(FailureReason.TOO_MANY_REDIRECTS, str(exc)) from None
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                raise FetchError(
+                    FailureReason.CONNECTION, f"{type(exc).__name__}: {exc or 'no detail'} ({url})"
+                ) from None
+            except httpx.DecodingError as exc:
+                raise FetchError(
+                    FailureReason.DECODE_ERROR, f"cannot decode body of {url}: {exc}"
+                ) from None
+            except httpx.TransportError as exc:
+                raise FetchError(
+                    FailureReason.CONNECTION, f"{type(exc).__name__}: {exc} ({url})"
+                ) from None
+
+    async def _exchange(self, url: str, headers: dict[str, str], expect: Expect) -> FetchResponse:
+        assert self._client is not None
+        limit = self.settings.max_page_bytes
+        async with self._client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            resp_headers = {k.lower(): v for k, v in response.headers.items()}
+            if status in _REDIRECT_CODES or status == 304:
+                return FetchResponse(url, url, status, resp_headers, b"")
+            self._raise_for_status(url, status, resp_headers)
+            declared = resp_headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise FetchError(
+                    FailureReason.TOO_LARGE,
+                    f"Content-Length {declared} exceeds the {limit} byte limit ({url})",
+                    status,
+                )
+            self._check_declared_type(url, status, resp_headers, expect)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(
+                        FailureReason.TOO_LARGE,
+                        f"body exceeds the {limit} byte limit ({url})",
+                        status,
+                    )
+                chunks.append(chunk)
+        body = _maybe_gunzip(b"".join(chunks), limit)
+        result = FetchResponse(url, url, status, resp_headers, body)
+        self._check_body_type(url, result, expect)
+        return result
+
+    @staticmethod
+    def _raise_for_status(url: str, status: int, headers: Mapping[str, str]) -> None:
+        if status < 400:
+            return
+        retry_after = _parse_retry_after(headers.get("retry-after"))
+        if status == 429:
+            raise FetchError(
+                FailureReason.HTTP_4XX,
+                f"HTTP 429 Too Many Requests from {url}",
+                status,
+                retryable=True,
+                retry_after=retry_after,
+            )
+        if status >= 500:
+            raise FetchError(
+                FailureReason.HTTP_5XX, f"HTTP {status} from {url}", status, retry_after=retry_after
+            )
+        if status in _BLOCKED_STATUSES:
+            raise FetchError(
+                FailureReason.BLOCKED_OR_PAYWALL,
+                f"HTTP {status}: access refused by {urlsplit(url).netloc}",
+                status,
+            )
+        raise FetchError(FailureReason.HTTP_4XX, f"HTTP {status} from {url}", status)
+
+    @staticmethod
+    def _check_declared_type(
+        url: str, status: int, headers: Mapping[str, str], expect: Expect
+    ) -> None:
+        declared = (headers.get("content-type") or "").split(";")[0].strip().lower()
+        if not declared or declared in {"application/octet-stream", "binary/octet-stream"}:
+            return  # sniffed from the body instead
+        if expect == "html" and not declared.startswith(_HTML_TYPES):
+            raise FetchError(
+                FailureReason.NOT_HTML, f"Content-Type {declared} is not a web page ({url})", status
+            )
+        if expect == "feed" and not any(token in declared for token in _FEED_TYPES):
+            raise FetchError(
+                FailureReason.NOT_HTML, f"Content-Type {declared} is not a feed ({url})", status
+            )
+
+    @staticmethod
+    def _check_body_type(url: str, response: FetchResponse, expect: Expect) -> None:
+        if expect == "any":
+            return
+        kind = _sniff_not_html(response.body)
+        if kind is not None:
+            raise FetchError(
+                FailureReason.NOT_HTML, f"body is {kind}, not a web page ({url})", response.status
+            )
+        if (
+            expect == "html"
+            and response.content_type in (None, "application/octet-stream", "binary/octet-stream")
+            and response.body.strip()
+            and not is_html_body(response.body)
+        ):
+            raise FetchError(
+                FailureReason.NOT_HTML,
+                f"no Content-Type and the body does not look like HTML ({url})",
+                response.status,
+            )
+
+    async def _check_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        host = self._host(url)
+        if not host.robots_loaded:
+            async with host.robots_lock:
+                if not host.robots_loaded:
+                    # raises (uncached) when the host is unreachable, so a retry tries again
+                    await self._load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", host)
+                    host.robots_loaded = True
+        if host.robots_error is not None:
+            err = host.robots_error
+            raise FetchError(err.reason, err.detail, err.http_status, retryable=err.retryable)
+        if host.robots is not None and not host.robots.can_fetch(url, ROBOTS_AGENT):
+            raise FetchError(
+                FailureReason.ROBOTS_DISALLOWED,
+                f"robots.txt of {parts.netloc} disallows {url}",
+                retryable=False,
+            )
+
+    async def _load_robots(self, robots_url: str, host: _Host) -> None:
+        """Fetch and parse robots.txt once; RFC 9309 decides what failures mean."""
+        try:
+            response = await self._follow(robots_url, {}, "any", check_robots=False)
+        except FetchError as exc:
+            if exc.http_status is not None and 400 <= exc.http_status < 500:
+                LOGGER.info("robots.txt %s: HTTP %s, no rules", robots_url, exc.http_status)
+                return  # "unavailable": allow all
+            if exc.reason in {FailureReason.TIMEOUT, FailureReason.CONNECTION}:
+                raise  # the host itself is unreachable: the page fails the same way
+            host.robots_error = FetchError(
+                FailureReason.ROBOTS_DISALLOWED,
+                f"robots.txt unreachable ({exc.detail}); RFC 9309: assume complete disallow",
+                exc.http_status,
+                retryable=True,
+            )
+            LOGGER.warning("robots.txt %s unreachable: %s", robots_url, exc.detail)
+            return
+        text = response.body[:_ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+        host.robots = Protego.parse(text)
+        crawl_delay = host.robots.crawl_delay(ROBOTS_AGENT)
+        if crawl_delay:
+            host.delay = max(host.delay, min(float(crawl_delay), self.settings.max_retry_after))
+        LOGGER.debug("robots.txt %s loaded", robots_url)
+
+
+def gzip_body(body: bytes) -> bytes:
+    """Compress a body for storage (raw pages are kept gzip-compressed)."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
