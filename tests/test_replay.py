@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
+import signal
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -222,3 +226,42 @@ def test_refuses_non_loopback_and_bad_config(corpus: Path, tmp_path: Path) -> No
 )
 def test_sniff_xml_kind(head: bytes, kind: str | None) -> None:
     assert sniff_xml_kind(head) == kind
+
+
+def test_cli_replay_serves_until_interrupted(corpus: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "300"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "replay", str(corpus), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("replaying "), first + (proc.stderr.read() if proc.stderr else "")
+        base = first.rsplit(" at ", 1)[1].strip()
+        feed_line = proc.stdout.readline().split()
+        assert feed_line == ["feed", f"{base}/news.example.org/feed.xml"]
+        body = httpx.get(feed_line[1]).text
+        assert f"{base}/news.example.org/world/one" in body
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0
+    assert "stopped" in out
+
+
+def test_cli_replay_reports_a_bad_corpus_cleanly(corpus: Path) -> None:
+    (corpus / "_responses.yaml").write_text("x: [1, 2\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "replay", str(corpus)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "not valid YAML" in proc.stderr
+    assert "Traceback" not in proc.stderr
