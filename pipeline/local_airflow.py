@@ -125,6 +125,8 @@ class AirflowLayout:
     dags: Path = field(default_factory=dags_folder)
     pool_slots: int = 4
     parallelism: int = 8
+    extra_env: dict[str, str] = field(default_factory=dict)
+    """Set last in every process's environment (e.g. ``NEWSWIRE_*`` settings for the tasks)."""
 
     @property
     def base_url(self) -> str:
@@ -175,6 +177,7 @@ class AirflowLayout:
                 "NEWSWIRE_DATABASE_URL": normalise_url(self.article_url),
             }
         )
+        env.update(self.extra_env)
         return env
 
     def login(self) -> tuple[str, str]:
