@@ -227,3 +227,16 @@ def test_disabled_and_not_due_feeds_are_skipped(
     assert poll_feeds(clean_db, settings, [off]).feeds_polled == 0
     poll_feeds(clean_db, settings, [feed_cfg(server)])
     assert poll_feeds(clean_db, settings, [feed_cfg(server)], due_only=True).feeds_polled == 0
+
+
+def test_placeholder_dates_fall_back_to_the_entry_update_date() -> None:
+    body = b"""<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>x</title>
+    <item><link>https://a.example/1</link><pubDate>{date}</pubDate></item>
+    <item><link>https://a.example/2</link><pubDate>{date}</pubDate>
+      <atom:updated>2024-07-19T09:28:23+00:00</atom:updated></item>
+    </channel></rss>"""
+    parsed = parse_feed(body, "https://a.example/feed", get_settings())
+    dates = {e.key: e.published_at for e in parsed.entries}
+    assert dates["https://a.example/1"] is None
+    assert dates["https://a.example/2"] is not None
+    assert dates["https://a.example/2"].isoformat() == "2024-07-19T09:28:23+00:00"
