@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     fetch_batch_size: int = Field(
         default=500, ge=1, description="Articles fetched per batch in one run."
     )
+    max_fetch_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Runs that may try a page with a transient failure (timeout, 5xx, 429) "
+        "before it is given up; retries are spaced 15 min, 30 min, 1 h, ... apart.",
+    )
     max_date_skew_hours: float = Field(
         default=24.0, ge=0, description="Publication dates this far in the future are refused."
     )

@@ -209,6 +209,8 @@ class Article(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None]
+    # a fetch worker's lease: set when claimed, cleared when done; an expired lease (crash) frees it
+    claimed_until: Mapped[datetime | None]
     fetched_at: Mapped[datetime | None]
     discovered_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

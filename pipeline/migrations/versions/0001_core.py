@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("http_status", sa.Integer(), nullable=True),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "discovered_at",
