@@ -1,0 +1,593 @@
+"""Fetch pending articles politely, extract them in a process pool, store pages and results.
+
+Throughput comes from overlap: downloads run concurrently on one event loop (politeness enforced
+by :mod:`pipeline.http`), each body goes to a :class:`~concurrent.futures.ProcessPoolExecutor`
+running :func:`pipeline.extract.extract_page` as soon as it arrives (extraction is CPU-bound, so
+it uses every core), and results are written in batches by a background thread. No stage waits
+for another to finish a whole batch.
+
+Work is *claimed* before it is fetched: a short transaction marks a batch with a lease
+(``claimed_until``) using ``SELECT … FOR UPDATE SKIP LOCKED``, so two workers (two Airflow tasks,
+or a CLI run beside a DAG) never fetch the same article, and a crashed worker's lease simply
+expires. Every failure is stored on the article with its class; transient ones (timeouts, 5xx,
+429, unreachable robots.txt) get ``next_attempt_at`` with exponential spacing across runs until
+``max_fetch_attempts``.
+
+Raw pages are kept gzip-compressed, one row per distinct body, so :func:`extract_pending` can
+re-extract any range later without the network (after an extractor upgrade, say).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import gzip
+import hashlib
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from pipeline.config import Settings
+from pipeline.extract import EXTRACTOR_VERSION, Extraction, FeedMeta, extract_page
+from pipeline.http import FetchError, FetchResponse, HttpClient, gzip_body
+from pipeline.models import Article, ArticleStatus, FailureReason, RawPage
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = [
+    "ExtractSummary",
+    "FetchSummary",
+    "ProgressCallback",
+    "extract_pending",
+    "fetch_pending",
+]
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each article is settled."""
+
+LEASE = timedelta(minutes=30)  # longer than any batch; an expired lease means a dead worker
+RETRY_BASE = timedelta(minutes=15)
+RETRY_MAX = timedelta(hours=24)
+WRITE_BATCH = 50  # rows per write transaction: few round trips, small transactions
+
+
+@dataclass(frozen=True)
+class FetchSummary:
+    """What one fetch run did; plain values so Airflow XCom can carry ``asdict`` of it."""
+
+    claimed: int = 0
+    fetched: int = 0
+    extracted: int = 0
+    failed: int = 0
+    failed_by_reason: dict[str, int] = field(default_factory=dict)
+    retry_scheduled: int = 0
+    extracted_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ExtractSummary:
+    """What one re-extraction run did."""
+
+    selected: int = 0
+    extracted: int = 0
+    failed: int = 0
+    failed_by_reason: dict[str, int] = field(default_factory=dict)
+    extracted_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    url: str
+    attempts: int
+    fallback: FeedMeta
+
+
+# -- the process pool ------------------------------------------------------------------------
+
+
+def _worker_count(settings: Settings) -> int:
+    return settings.workers or os.cpu_count() or 1
+
+
+def make_pool(settings: Settings) -> ProcessPoolExecutor:
+    """A pool for extraction; on Linux workers are forked and inherit the loaded extractor."""
+    context = (
+        multiprocessing.get_context("fork")
+        if sys.platform.startswith("linux")
+        else multiprocessing.get_context()
+    )
+    pool = ProcessPoolExecutor(max_workers=_worker_count(settings), mp_context=context)
+    # With fork, the first submit starts every worker: do it now, before the event loop starts
+    # threads, so children are forked from a quiet process that has trafilatura loaded.
+    pool.submit(int).result()
+    return pool
+
+
+def _extract_stored(
+    body_gzip: bytes,
+    url: str,
+    *,
+    fallback: FeedMeta,
+    now: datetime,
+    max_skew_hours: float,
+    min_year: int,
+    content_type: str | None,
+) -> Extraction:
+    """Decompress a stored page and extract it (runs in a worker, so gunzip uses its core)."""
+    return extract_page(
+        gzip.decompress(body_gzip),
+        url,
+        fallback=fallback,
+        now=now,
+        max_skew_hours=max_skew_hours,
+        min_year=min_year,
+        content_type=content_type,
+    )
+
+
+def _crashed(exc: BaseException) -> Extraction:
+    return Extraction(
+        ok=False, failure=FailureReason.INTERNAL, detail=f"{type(exc).__name__}: {exc}"
+    )
+
+
+# -- claiming --------------------------------------------------------------------------------
+
+
+def _eligible_sql(article_ids: Sequence[int] | None) -> str:
+    where = (
+        "(status = 'pending' OR (status = 'failed' AND next_attempt_at IS NOT NULL"
+        " AND next_attempt_at <= now())) AND (claimed_until IS NULL OR claimed_until < now())"
+    )
+    if article_ids is not None:
+        where += " AND id = ANY(:ids)"
+    return where
+
+
+def count_pending(engine: Engine, article_ids: Sequence[int] | None = None) -> int:
+    """Articles a fetch run would claim now."""
+    with engine.connect() as conn:
+        return int(
+            conn.scalar(
+                text(f"SELECT count(*) FROM articles WHERE {_eligible_sql(article_ids)}"),
+                {"ids": list(article_ids or [])},
+            )
+            or 0
+        )
+
+
+def _claim(engine: Engine, n: int, article_ids: Sequence[int] | None) -> list[_Claimed]:
+    sql = text(
+        "WITH picked AS ("
+        f" SELECT id FROM articles WHERE {_eligible_sql(article_ids)}"
+        " ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED)"
+        " UPDATE articles a SET claimed_until = now() + make_interval(secs => :lease),"
+        " attempts = a.attempts + 1"
+        " FROM picked WHERE a.id = picked.id"
+        " RETURNING a.id, a.url, a.attempts, a.feed_title, a.feed_authors,"
+        " a.feed_published_at, a.feed_summary"
+    )
+    with engine.begin() as conn:
+        rows = conn.execute(
+            sql, {"n": n, "lease": LEASE.total_seconds(), "ids": list(article_ids or [])}
+        ).all()
+    return [
+        _Claimed(
+            id=row.id,
+            url=row.url,
+            attempts=row.attempts,
+            fallback=FeedMeta(
+                title=row.feed_title,
+                authors=list(row.feed_authors or []),
+                published=row.feed_published_at,
+                summary=row.feed_summary,
+            ),
+        )
+        for row in sorted(rows, key=lambda r: r.id)
+    ]
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _extraction_values(result: Extraction, now: datetime) -> dict[str, Any]:
+    """Article columns for an extraction result (success or classified failure)."""
+    ok = result.ok
+    return {
+        "status": ArticleStatus.EXTRACTED.value if ok else ArticleStatus.FAILED.value,
+        "failure_reason": None if ok or result.failure is None else result.failure.value,
+        "failure_detail": None if ok else result.detail,
+        "title": result.title,
+        "authors": result.authors or None,
+        "published_at": result.published_at,
+        "date_source": result.date_source,
+        "language": result.language,
+        "sitename": result.sitename,
+        "description": result.description,
+        "text": result.text if ok else None,
+        "text_hash": result.text_hash if ok else None,
+        "word_count": result.word_count if ok else None,
+        "extractor_version": result.extractor_version,
+        "extracted_at": now,
+        "next_attempt_at": None,
+    }
+
+
+def _retry_at(settings: Settings, attempts: int, now: datetime) -> datetime | None:
+    if attempts >= settings.max_fetch_attempts:
+        return None
+    delay: timedelta = min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_MAX)
+    return now + delay
+
+
+@dataclass
+class _Writer:
+    """Buffers settled articles and writes them in batches, one transaction per batch."""
+
+    engine: Engine
+    settings: Settings
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    extracted_ids: list[int] = field(default_factory=list)
+    retry_scheduled: int = 0
+
+    def add_failure(self, item: _Claimed, exc: FetchError) -> None:
+        now = datetime.now(UTC)
+        retry = _retry_at(self.settings, item.attempts, now) if exc.retryable else None
+        self.retry_scheduled += retry is not None
+        self.counts[f"failed:{exc.reason.value}"] += 1
+        self.failures.append(
+            {
+                "b_id": item.id,
+                "status": ArticleStatus.FAILED.value,
+                "failure_reason": exc.reason.value,
+                "failure_detail": exc.detail[:2000],
+                "http_status": exc.http_status,
+                "next_attempt_at": retry,
+                "claimed_until": None,
+            }
+        )
+
+    def add_page(
+        self,
+        item: _Claimed,
+        response: FetchResponse,
+        result: Extraction | None,
+        fetched_at: datetime,
+    ) -> None:
+        body = response.body
+        self.counts["fetched"] += 1
+        self.pages.append(
+            {
+                "article_id": item.id,
+                "fetched_at": fetched_at,
+                "requested_url": response.requested_url,
+                "final_url": response.final_url,
+                "redirects": list(response.redirects),
+                "http_status": response.status,
+                "content_type": response.headers.get("content-type"),
+                "encoding": response.encoding,
+                "etag": response.etag,
+                "last_modified": response.last_modified,
+                "body_sha256": hashlib.sha256(body).hexdigest(),
+                "body_bytes": len(body),
+                "body_gzip": gzip_body(body),
+            }
+        )
+        values: dict[str, Any] = {
+            "b_id": item.id,
+            "http_status": response.status,
+            "final_url": response.final_url,
+            "fetched_at": fetched_at,
+            "claimed_until": None,
+        }
+        if result is None:  # the pool died: keep the page, extract_pending will finish it
+            self.counts["unextracted"] += 1
+            values.update(
+                status=ArticleStatus.FETCHED.value,
+                failure_reason=None,
+                failure_detail="extraction did not complete; `newswire extract-pending` retries",
+                next_attempt_at=None,
+            )
+        else:
+            values.update(_extraction_values(result, fetched_at))
+            self._count(item.id, result)
+        self.results.append(values)
+
+    def add_extraction(self, article_id: int, result: Extraction) -> None:
+        values = {"b_id": article_id, **_extraction_values(result, datetime.now(UTC))}
+        self._count(article_id, result)
+        self.results.append(values)
+
+    def _count(self, article_id: int, result: Extraction) -> None:
+        if result.ok:
+            self.counts["extracted"] += 1
+            self.extracted_ids.append(article_id)
+        else:
+            reason = result.failure.value if result.failure else FailureReason.INTERNAL.value
+            self.counts[f"failed:{reason}"] += 1
+
+    def pending(self) -> int:
+        return len(self.results) + len(self.failures)
+
+    def flush(self) -> None:
+        pages, results, failures = self.pages, self.results, self.failures
+        self.pages, self.results, self.failures = [], [], []
+        if not (pages or results or failures):
+            return
+        with self.engine.begin() as conn:
+            if pages:
+                conn.execute(
+                    insert(RawPage)
+                    .values(sorted(pages, key=lambda p: p["article_id"]))
+                    .on_conflict_do_nothing(index_elements=["article_id", "body_sha256"])
+                )
+            for rows in _by_keys(results) + _by_keys(failures):
+                columns: dict[str, Any] = {k: bindparam(k) for k in rows[0] if k != "b_id"}
+                conn.execute(
+                    update(Article)
+                    .where(Article.id == bindparam("b_id"))
+                    .values(**columns, updated_at=datetime.now(UTC)),
+                    sorted(rows, key=lambda r: r["b_id"]),
+                )
+
+    def summary_counts(self) -> tuple[int, int, dict[str, int]]:
+        failed = {k.split(":", 1)[1]: v for k, v in self.counts.items() if k.startswith("failed:")}
+        return self.counts["fetched"], self.counts["extracted"], dict(sorted(failed.items()))
+
+
+def _by_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group rows by their column set (an executemany needs one shape)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return list(groups.values())
+
+
+# -- fetching --------------------------------------------------------------------------------
+
+
+async def _fetch_batch(
+    claimed: list[_Claimed],
+    settings: Settings,
+    pool: Executor,
+    writer: _Writer,
+    on_done: Callable[[], None],
+) -> None:
+    loop = asyncio.get_running_loop()
+    write_lock = asyncio.Lock()
+
+    async def maybe_flush(force: bool = False) -> None:
+        if force or writer.pending() >= WRITE_BATCH:
+            async with write_lock:
+                await asyncio.to_thread(writer.flush)
+
+    async with HttpClient(settings) as client:
+
+        async def one(item: _Claimed) -> None:
+            fetched_at = datetime.now(UTC)
+            try:
+                response = await client.get(item.url, expect="html")
+            except FetchError as exc:
+                writer.add_failure(item, exc)
+            else:
+                job = functools.partial(
+                    extract_page,
+                    response.body,
+                    response.final_url,
+                    fallback=item.fallback,
+                    now=fetched_at,
+                    max_skew_hours=settings.max_date_skew_hours,
+                    min_year=settings.min_year,
+                    content_type=response.headers.get("content-type"),
+                )
+                result: Extraction | None
+                try:
+                    result = await loop.run_in_executor(pool, job)
+                except Exception as exc:  # a dead worker: keep the page for extract_pending
+                    LOGGER.error("extraction of article %s failed in the pool: %s", item.id, exc)
+                    result = None
+                writer.add_page(item, response, result, fetched_at)
+            on_done()
+            await maybe_flush()
+
+        await asyncio.gather(*(one(item) for item in claimed))
+        await maybe_flush(force=True)
+
+
+def fetch_pending(
+    engine: Engine,
+    settings: Settings,
+    *,
+    article_ids: Sequence[int] | None = None,
+    limit: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> FetchSummary:
+    """Claim, fetch, extract and store pending (and due-for-retry) articles.
+
+    ``article_ids`` restricts the run to those articles (an Airflow task handling what its poll
+    found); ``limit`` caps how many are claimed in total. Safe to run in several processes at
+    once: each article is claimed by exactly one.
+    """
+    started = time.monotonic()
+    total = count_pending(engine, article_ids)
+    if limit is not None:
+        total = min(total, limit)
+    writer = _Writer(engine, settings)
+    claimed_total = 0
+    done = 0
+
+    def on_done() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, max(total, done))
+
+    if total == 0:
+        return FetchSummary()
+    with make_pool(settings) as pool:
+        while limit is None or claimed_total < limit:
+            size = settings.fetch_batch_size
+            if limit is not None:
+                size = min(size, limit - claimed_total)
+            claimed = _claim(engine, size, article_ids)
+            if not claimed:
+                break
+            claimed_total += len(claimed)
+            asyncio.run(_fetch_batch(claimed, settings, pool, writer, on_done))
+    fetched, extracted, failed = writer.summary_counts()
+    summary = FetchSummary(
+        claimed=claimed_total,
+        fetched=fetched,
+        extracted=extracted,
+        failed=sum(failed.values()),
+        failed_by_reason=failed,
+        retry_scheduled=writer.retry_scheduled,
+        extracted_ids=sorted(writer.extracted_ids),
+        seconds=round(time.monotonic() - started, 3),
+    )
+    LOGGER.info(
+        "fetched %s of %s claimed articles in %.1fs: extracted=%s failed=%s %s",
+        summary.fetched,
+        summary.claimed,
+        summary.seconds,
+        summary.extracted,
+        summary.failed,
+        failed,
+    )
+    return summary
+
+
+# -- re-extraction ---------------------------------------------------------------------------
+
+
+def extract_pending(
+    engine: Engine,
+    settings: Settings,
+    *,
+    article_ids: Sequence[int] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    force: bool = False,
+) -> ExtractSummary:
+    """Re-extract articles from their stored raw pages, with no network access.
+
+    Picks the latest stored page of each article (fetched in ``[since, until)`` when given).
+    Articles already extracted by the current :data:`EXTRACTOR_VERSION` are skipped unless
+    ``force``; pages left unextracted by a crashed run (status ``fetched``) are always taken.
+    """
+    started = time.monotonic()
+    conditions = ["r.body_gzip IS NOT NULL"]
+    params: dict[str, Any] = {"version": EXTRACTOR_VERSION}
+    if article_ids is not None:
+        conditions.append("a.id = ANY(:ids)")
+        params["ids"] = list(article_ids)
+    if since is not None:
+        conditions.append("r.fetched_at >= :since")
+        params["since"] = since
+    if until is not None:
+        conditions.append("r.fetched_at < :until")
+        params["until"] = until
+    if not force:
+        conditions.append("(a.extractor_version IS DISTINCT FROM :version OR a.status = 'fetched')")
+    with engine.connect() as conn:
+        ids = list(
+            conn.scalars(
+                text(
+                    "SELECT DISTINCT a.id FROM articles a JOIN raw_pages r ON r.article_id = a.id"
+                    f" WHERE {' AND '.join(conditions)} ORDER BY a.id"
+                ),
+                params,
+            )
+        )
+    if not ids:
+        return ExtractSummary()
+    writer = _Writer(engine, settings)
+    with make_pool(settings) as pool:
+        for start in range(0, len(ids), settings.fetch_batch_size):
+            chunk = ids[start : start + settings.fetch_batch_size]
+            _extract_chunk(engine, settings, pool, writer, chunk)
+    _, extracted, failed = writer.summary_counts()
+    summary = ExtractSummary(
+        selected=len(ids),
+        extracted=extracted,
+        failed=sum(failed.values()),
+        failed_by_reason=failed,
+        extracted_ids=sorted(writer.extracted_ids),
+        seconds=round(time.monotonic() - started, 3),
+    )
+    LOGGER.info(
+        "re-extracted %s stored pages in %.1fs: extracted=%s failed=%s",
+        summary.selected,
+        summary.seconds,
+        summary.extracted,
+        summary.failed,
+    )
+    return summary
+
+
+def _extract_chunk(
+    engine: Engine,
+    settings: Settings,
+    pool: Executor,
+    writer: _Writer,
+    chunk: list[int],
+) -> None:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT DISTINCT ON (r.article_id) r.article_id, r.body_gzip, r.final_url,"
+                " r.content_type, r.fetched_at, a.feed_title, a.feed_authors,"
+                " a.feed_published_at, a.feed_summary"
+                " FROM raw_pages r JOIN articles a ON a.id = r.article_id"
+                " WHERE r.article_id = ANY(:ids) AND r.body_gzip IS NOT NULL"
+                " ORDER BY r.article_id, r.fetched_at DESC, r.id DESC"
+            ),
+            {"ids": chunk},
+        ).all()
+    futures = [
+        (
+            row.article_id,
+            pool.submit(
+                _extract_stored,
+                row.body_gzip,
+                row.final_url,
+                fallback=FeedMeta(
+                    title=row.feed_title,
+                    authors=list(row.feed_authors or []),
+                    published=row.feed_published_at,
+                    summary=row.feed_summary,
+                ),
+                now=row.fetched_at,
+                max_skew_hours=settings.max_date_skew_hours,
+                min_year=settings.min_year,
+                content_type=row.content_type,
+            ),
+        )
+        for row in rows
+    ]
+    for article_id, future in futures:
+        try:
+            result = future.result()
+        except Exception as exc:
+            result = _crashed(exc)
+        writer.add_extraction(article_id, result)
+        if writer.pending() >= WRITE_BATCH:
+            writer.flush()
+    writer.flush()
