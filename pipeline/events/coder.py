@@ -1,0 +1,885 @@
+"""The pure event coder: text and a publication date in, CAMEO-coded events out.
+
+The method is deliberately shallow and explainable (see docs/events.md): dictionary look-ups
+with Aho-Corasick automata for actors and trigger words, regular-expression patterns for
+actions, and a handful of positional rules for who did what to whom. Precision comes first:
+
+* an event needs a recognised action pattern; there is no fallback "make statement" code;
+* one trigger gives one source and one target (one event per member of a compound actor), the
+  nearest subject before it and the first actor after it within the same clause; actors are
+  never paired with every verb of the sentence;
+* an event without a target is emitted only for actions that have none (protests, strikes);
+* a location is set only when the sentence places the action ("arrived in Beijing", "during a
+  visit to Kazakhstan"), never from a place name elsewhere in the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.events.dates import DateMention, find_dates
+from pipeline.events.lexicon import (
+    CAPITAL,
+    COUNTRY,
+    IGO,
+    NAMED,
+    ROLE,
+    ActorEntry,
+    Lexicon,
+    Pattern,
+    Term,
+    load_lexicon,
+    normalise,
+)
+from pipeline.events.sentences import Sentence, split_sentences
+
+CODER_VERSION = "1.0.0"
+
+ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED = (
+    "asserted",
+    "future",
+    "hypothetical",
+    "negated",
+    "reported",
+)
+
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_NAME_WORDS = re.compile(r"^[ \t]+((?:[A-Z][\w'’.-]*[ \t]?){1,3})")
+_NAME_GAP = re.compile(r"^(?:[ \t]+[A-Z][\w'’.-]*){1,3}[ \t]+$")
+_COMPOUND_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?$", re.IGNORECASE)
+_OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$",
+)
+_BY_AGENT = re.compile(r"^\s*(?:[^\s.;]+\s+){0,4}?by\s+(?:the\s+)?$")
+_NOUN_GUARD = re.compile(
+    r"\b(?:a|an|the|his|her|its|their|this|that|these|those|scheduled|official|state|planned|"
+    r"first|recent|upcoming|surprise|rare|historic|brief|his|whose)\s+$"
+)
+_LOCATIVE = re.compile(r"^(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
+_CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
+_ATTRIBUTION = re.compile(
+    r"[\s,]*(?P<who>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*)\s+(?:said|says|told|added)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A resolved actor: the words in the text and the CAMEO code they stand for."""
+
+    text: str
+    code: str
+    country: str | None  # ISO 3166-1 alpha-3, or the IGO code for an organisation
+    role: str | None
+    start: int
+    end: int
+    coreferent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One coded event, with the evidence that produced it (offsets into the coded text)."""
+
+    sentence_index: int
+    source: Actor | None
+    target: Actor | None
+    cameo_code: str
+    base_code: str
+    root_code: str
+    quad_class: int
+    goldstein: float
+    modality: str
+    event_date: date | None
+    date_precision: str | None
+    date_source: str | None  # "text" (resolved from the sentence) or "publication"
+    location_name: str | None
+    location_country: str | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    start: int
+    end: int
+    confidence: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """A flat JSON-ready mapping (the CLI's output and the stage's row)."""
+        src, tgt = self.source, self.target
+        return {
+            "source_text": src.text if src else None,
+            "source_code": src.code if src else None,
+            "source_country": src.country if src else None,
+            "source_role": src.role if src else None,
+            "target_text": tgt.text if tgt else None,
+            "target_code": tgt.code if tgt else None,
+            "target_country": tgt.country if tgt else None,
+            "target_role": tgt.role if tgt else None,
+            "cameo_code": self.cameo_code,
+            "base_code": self.base_code,
+            "root_code": self.root_code,
+            "quad_class": self.quad_class,
+            "goldstein": self.goldstein,
+            "modality": self.modality,
+            "event_date": self.event_date.isoformat() if self.event_date else None,
+            "date_precision": self.date_precision,
+            "date_source": self.date_source,
+            "location_name": self.location_name,
+            "location_country": self.location_country,
+            "sentence_index": self.sentence_index,
+            "trigger": self.trigger,
+            "trigger_start": self.trigger_start,
+            "trigger_end": self.trigger_end,
+            "start": self.start,
+            "end": self.end,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    entry: ActorEntry
+    term: Term | None
+
+
+@dataclass(slots=True)
+class _Group:
+    """Adjacent mentions forming one noun phrase, or a compound ("China and Russia")."""
+
+    start: int
+    end: int
+    actors: list[Actor]
+    place: bool = False
+    person: bool = False
+    coreferent: bool = False
+
+
+@dataclass(slots=True)
+class _Trigger:
+    start: int
+    end: int
+    head_end: int  # end of the first word: targets may sit inside a ditransitive pattern
+    pattern: Pattern
+
+
+@dataclass
+class _Memory:
+    """What cheap coreference needs from the sentences already read."""
+
+    person: Actor | None = None
+    organisation: Actor | None = None
+    pair: list[Actor] = field(default_factory=list)
+    countries: list[Actor] = field(default_factory=list)
+
+
+def _mask_html(text: str) -> str:
+    """HTML tags left in the text become spaces of the same length, so offsets stay valid."""
+    if "<" not in text:
+        return text
+    return _TAG.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _word_bounded(norm: str, start: int, end: int) -> bool:
+    before = norm[start - 1] if start > 0 else " "
+    after = norm[end] if end < len(norm) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+def _case_ok(entry: ActorEntry, surface: str) -> bool:
+    if entry.case_sensitive:
+        letters = [c for c in surface if c.isalpha()]
+        return bool(letters) and all(c.isupper() for c in letters)
+    if entry.proper:
+        return surface[:1].isupper() or surface[:1].isdigit()
+    return True
+
+
+def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[_Mention]:
+    candidates: list[_Mention] = []
+    for end_idx, (length, entries) in lx.actors.iter(norm):
+        start, end = end_idx - length + 1, end_idx + 1
+        if not _word_bounded(norm, start, end):
+            continue
+        surface = text[start:end]
+        for entry in entries:
+            if _case_ok(entry, surface):
+                term = entry.resolve(day) if entry.kind != ROLE else entry.terms[0]
+                if term is not None:
+                    candidates.append(_Mention(start, end, entry, term))
+                break
+    candidates.sort(key=lambda m: (m.start, m.start - m.end))
+    chosen: list[_Mention] = []
+    last_end = -1
+    for mention in candidates:
+        if mention.start >= last_end:
+            chosen.append(mention)
+            last_end = mention.end
+    return chosen
+
+
+def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
+    if "\n" in gap:
+        return False
+    stripped = gap.strip()
+    if stripped in ("", "'s", "’s", "-"):
+        # two country names in a row are two actors unless joined by a possessive or hyphen
+        return not (
+            prev.entry.kind in (COUNTRY, CAPITAL, IGO)
+            and nxt.entry.kind in (COUNTRY, CAPITAL, IGO)
+            and stripped == ""
+            and gap != ""
+        )
+    if prev.entry.kind == ROLE and _OF_GAP.match(gap):
+        return True
+    return bool(
+        _NAME_GAP.match(gap)
+        and prev.entry.kind in (ROLE, COUNTRY, IGO)
+        and nxt.entry.kind in (NAMED, ROLE)
+    )
+
+
+def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _Group | None:
+    named = next((m for m in members if m.entry.kind == NAMED and m.term), None)
+    place = next((m for m in members if m.entry.kind in (COUNTRY, CAPITAL, IGO) and m.term), None)
+    role_m = next((m for m in members if m.entry.kind == ROLE and m.term), None)
+    country: str | None = None
+    role: str | None = None
+    if named is not None and named.term is not None:
+        country, role = named.term.country, named.term.role
+        if role == "ELI" and role_m is not None and role_m.term is not None:
+            role = role_m.term.role
+    elif place is not None and place.term is not None:
+        country = place.term.country
+        if role_m is not None and role_m.term is not None:
+            role = role_m.term.role
+        elif place.entry.kind == CAPITAL:
+            role = place.term.role
+    if not country:
+        return None
+    code = country if country.startswith("IGO") or not role else country + role
+    if country.startswith("IGO"):
+        role = None
+    actor = Actor(text[start:end], code, country, role, start, end)
+    only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
+    is_person = named is not None or (role_m is not None and end > members[-1].end)
+    return _Group(start, end, [actor], place=only_place, person=is_person)
+
+
+def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
+    runs: list[list[_Mention]] = []
+    for mention in mentions:
+        if runs and _joinable(runs[-1][-1], mention, text[runs[-1][-1].end : mention.start]):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    groups: list[_Group] = []
+    for run in runs:
+        start, end = run[0].start, run[-1].end
+        if run[-1].entry.kind == ROLE:  # a title before a name absent from the dictionaries
+            name = _NAME_WORDS.match(text, end)
+            if name:
+                end = name.end(1)
+                while end > start and text[end - 1] in " \t.,":
+                    end -= 1
+        group = _group_actor(text, run, start, end)
+        if group is not None:
+            groups.append(group)
+    # compounds: "China and Russia", "Britain, France and Germany"
+    merged: list[_Group] = []
+    for group in groups:
+        if (
+            merged
+            and _COMPOUND_GAP.match(text[merged[-1].end : group.start])
+            and merged[-1].actors[-1].role == group.actors[0].role
+        ):
+            last = merged[-1]
+            last.actors.extend(group.actors)
+            last.end = group.end
+            last.place = False
+            last.person = last.person and group.person
+        else:
+            merged.append(group)
+    return merged
+
+
+def _cue_regex(words: Iterable[str]) -> re.Pattern[str]:
+    alts = sorted((re.escape(w) for w in words), key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w])")
+
+
+@dataclass
+class _Cues:
+    negation: re.Pattern[str]
+    future: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    speech: re.Pattern[str]
+    preposition_before: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    deny_that: re.Pattern[str]
+    pair: re.Pattern[str]
+    person: re.Pattern[str]
+    organisation: re.Pattern[str]
+
+
+_CUE_CACHE: dict[str, _Cues] = {}
+
+
+def _cues(lx: Lexicon) -> _Cues:
+    cached = _CUE_CACHE.get(lx.fingerprint)
+    if cached is not None:
+        return cached
+    c = lx.cues
+    preps = "|".join(re.escape(p) for p in c.get("prepositions", []))
+    breaks = "|".join(re.escape(b) for b in c.get("clause_breaks", [";"]))
+    cues = _Cues(
+        negation=_cue_regex(c.get("negation", ["not"])),
+        future=_cue_regex(c.get("future", ["will"])),
+        hypothetical=_cue_regex(c.get("hypothetical", ["if"])),
+        speech=_cue_regex(c.get("speech", ["said"])),
+        preposition_before=re.compile(r"\b(?:" + preps + r")\s+(?:the\s+)?$"),
+        clause_break=re.compile(breaks),
+        deny_that=re.compile(r"\b(?:denied|denies|deny|denying|rejected claims)\s+(?:that\s+)?"),
+        pair=_cue_regex(lx.coreference.get("pair", [])),
+        person=_cue_regex(lx.coreference.get("person", [])),
+        organisation=_cue_regex(lx.coreference.get("organisation", [])),
+    )
+    _CUE_CACHE[lx.fingerprint] = cues
+    return cues
+
+
+def _coref_groups(
+    norm: str, sent: Sentence, memory: _Memory, cues: _Cues, groups: list[_Group]
+) -> list[_Group]:
+    """Pronouns and "the two countries" as actor groups, resolved cheaply.
+
+    "he"/"she" is the nearest person earlier in the sentence, else the subject (first person)
+    of the last sentence that had one; "it" likewise with countries and organisations; "the two
+    countries" is the last compound actor, or the last two countries named.
+    """
+    out: list[_Group] = []
+    segment = norm[sent.start : sent.end]
+
+    def alias(actors: list[Actor], s: int, e: int) -> list[Actor]:
+        return [Actor(norm[s:e], a.code, a.country, a.role, s, e, coreferent=True) for a in actors]
+
+    if len(memory.pair) >= 2:
+        for m in cues.pair.finditer(segment):
+            s, e = sent.start + m.start(), sent.start + m.end()
+            out.append(_Group(s, e, alias(memory.pair, s, e), coreferent=True))
+    for regex, person in ((cues.person, True), (cues.organisation, False)):
+        for m in regex.finditer(segment):
+            s, e = sent.start + m.start(), sent.start + m.end()
+            local = [
+                g
+                for g in groups
+                if g.end <= s and g.person == person and len(g.actors) == 1 and not g.coreferent
+            ]
+            antecedent = (
+                local[-1].actors[0] if local else (memory.person if person else memory.organisation)
+            )
+            if antecedent is not None:
+                out.append(_Group(s, e, alias([antecedent], s, e), person=person, coreferent=True))
+    return out
+
+
+def _remember(memory: _Memory, groups: list[_Group]) -> None:
+    real = [g for g in groups if not g.coreferent]
+    person = next((g for g in real if g.person and len(g.actors) == 1), None)
+    if person is not None:
+        memory.person = person.actors[0]
+    organisation = next((g for g in real if not g.person and len(g.actors) == 1), None)
+    if organisation is not None:
+        memory.organisation = organisation.actors[0]
+    compounds = [g for g in real if len(g.actors) >= 2]
+    if compounds:
+        memory.pair = list(compounds[-1].actors)
+        return
+    for group in real:
+        actor = group.actors[0]
+        if not memory.countries or memory.countries[-1].country != actor.country:
+            memory.countries.append(actor)
+            memory.countries = memory.countries[-2:]
+    if (
+        len(memory.pair) < 2
+        and len(memory.countries) == 2
+        and memory.countries[0].country != memory.countries[1].country
+    ):
+        memory.pair = list(memory.countries)
+
+
+def _find_triggers(norm: str, sent: Sentence, lx: Lexicon) -> tuple[list[_Trigger], list[_Trigger]]:
+    found: list[_Trigger] = []
+    for end_idx, (length, patterns) in lx.anchors.iter(norm, sent.start, sent.end):
+        start = end_idx - length + 1
+        if not _word_bounded(norm, start, end_idx + 1):
+            continue
+        guarded = bool(_NOUN_GUARD.search(norm, max(sent.start, start - 20), start))
+        for pattern in patterns:
+            match = pattern.regex.match(norm, start, sent.end)
+            if match is None:
+                continue
+            if guarded and pattern.verb_first and match.end() == end_idx + 1:
+                continue  # "a visit", "the attack": a noun, not the verb
+            found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
+    verbs = _select([t for t in found if not t.pattern.complement])
+    complements = _select([t for t in found if t.pattern.complement])
+    return verbs, complements
+
+
+def _select(triggers: list[_Trigger]) -> list[_Trigger]:
+    """Longest match first (then dictionary order), no overlaps, back in text order."""
+    triggers.sort(key=lambda t: (t.start - t.end, t.pattern.order, t.start))
+    chosen: list[_Trigger] = []
+    for trig in triggers:
+        if all(trig.end <= c.start or trig.start >= c.end for c in chosen):
+            chosen.append(trig)
+    chosen.sort(key=lambda t: t.start)
+    return chosen
+
+
+def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _Cues) -> str:
+    # cues count between the subject and the trigger, and just before the subject ("denied
+    # that it ...", "if it does send ...")
+    lo = max(sent.start, min(source.start, trig.start) - 25)
+    window = (
+        norm[lo : trig.start]
+        if source.start < trig.start
+        else norm[max(sent.start, trig.start - 40) : trig.start]
+    )
+    before_source = norm[sent.start : min(source.start, trig.start)]
+    if cues.negation.search(window) or cues.deny_that.search(window):
+        return NEGATED
+    if cues.hypothetical.search(window):
+        return HYPOTHETICAL
+    if cues.future.search(window):
+        return FUTURE
+    if cues.speech.search(before_source):
+        return REPORTED
+    return ASSERTED
+
+
+def _pick_date(
+    dates: list[DateMention], trig: _Trigger, pub: date | None
+) -> tuple[date | None, str | None, str | None]:
+    usable = [d for d in dates if d.value is not None]
+    if usable:
+        best = min(usable, key=lambda d: min(abs(d.start - trig.end), abs(trig.start - d.end)))
+        return best.value, best.precision, "text"
+    if pub is not None:
+        return pub, "day", "publication"
+    return None, None, None
+
+
+class _SentenceCoder:
+    """Codes the sentences of one document in order, carrying coreference memory."""
+
+    def __init__(self, text: str, pub: date | None, lx: Lexicon) -> None:
+        self.text = _mask_html(text)
+        self.norm = normalise(self.text)
+        self.pub = pub
+        self.lx = lx
+        self.cues = _cues(lx)
+        self.memory = _Memory()
+        self.mentions: list[_Mention] = []
+
+    def run(self) -> list[Event]:
+        sentences = split_sentences(self.text)
+        mentions = self.mentions = _find_mentions(self.text, self.norm, self.lx, self.pub)
+        events: list[Event] = []
+        i = 0
+        for sent in sentences:
+            mine: list[_Mention] = []
+            while i < len(mentions) and mentions[i].start < sent.end:
+                if mentions[i].start >= sent.start and mentions[i].end <= sent.end:
+                    mine.append(mentions[i])
+                i += 1
+            events.extend(self.sentence(sent, mine))
+        return events
+
+    # --- one sentence
+    def sentence(self, sent: Sentence, mentions: list[_Mention]) -> list[Event]:
+        groups = _build_groups(self.text, mentions)
+        coref = _coref_groups(self.norm, sent, self.memory, self.cues, groups)
+        if coref:
+            taken = [(g.start, g.end) for g in groups]
+            coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
+            groups = sorted(groups + coref, key=lambda g: g.start)
+        events: list[Event] = []
+        if groups:
+            verbs, complements = _find_triggers(self.norm, sent, self.lx)
+            if verbs or complements:
+                events = self._code(sent, groups, verbs, complements)
+        _remember(self.memory, groups)
+        return events
+
+    def _dates(self, sent: Sentence, *, future: bool) -> list[DateMention]:
+        """The sentence's date expressions, resolved for a past or a future action."""
+        return [
+            DateMention(d.start + sent.start, d.end + sent.start, d.text, d.value, d.precision)
+            for d in find_dates(sent.text, self.pub, future=future)
+        ]
+
+    def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
+        return bool(
+            self.cues.preposition_before.search(
+                self.norm, max(sent.start, group.start - 16), group.start
+            )
+        )
+
+    def _clause_break(self, start: int, end: int) -> bool:
+        return bool(self.cues.clause_break.search(self.norm, start, end))
+
+    def _source(
+        self, sent: Sentence, groups: list[_Group], trig: _Trigger, inherited: dict[int, _Group]
+    ) -> tuple[_Group | None, bool]:
+        before = self.norm[sent.start : trig.start]
+        if _PASSIVE.search(before):
+            for group in groups:
+                if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
+                    return group, True
+        for group in reversed(groups):
+            if group.end > trig.start:
+                continue
+            if trig.start - group.end > 200 or self._clause_break(group.end, trig.start):
+                return None, False
+            if id(group) in inherited:
+                return inherited[id(group)], False
+            if self._preceded_by_preposition(sent, group):
+                continue
+            return group, False
+        return None, False
+
+    def _target(
+        self,
+        sent: Sentence,
+        *,
+        groups: list[_Group],
+        trig: _Trigger,
+        source: _Group,
+        passive: bool,
+        next_start: int,
+    ) -> _Group | None:
+        if passive:
+            for group in reversed(groups):
+                if group.end <= trig.start and group is not source:
+                    return group
+            return None
+        limit = min(next_start, trig.end + 150, sent.end)
+        for group in groups:
+            if group is source or group.start < trig.head_end or group.start >= limit:
+                continue
+            if self._clause_break(trig.end, group.start):
+                return None
+            gap = self.norm[trig.end : group.start] if group.start >= trig.end else ""
+            if trig.pattern.target == "place":
+                return group if gap.strip() in ("", "the") else None
+            if group.place and re.search(
+                r"\b(?:in|at|during|from)\s+(?:the\s+)?$",
+                self.norm[max(sent.start, group.start - 12) : group.start],
+            ):
+                continue  # a place the action happened in, not its target
+            return group
+        return None
+
+    def _location(
+        self, sent: Sentence, groups: list[_Group], trig: _Trigger, target: _Group | None
+    ) -> _Group | None:
+        if (
+            target is not None
+            and target.place
+            and (trig.pattern.locate or trig.pattern.target == "place")
+        ):
+            return target
+        for group in groups:
+            if group.start < trig.end or not group.place:
+                continue
+            if group.start - trig.end > 80:
+                break
+            if _LOCATIVE.match(self.norm[trig.end : group.start]) and not self._clause_break(
+                trig.end, group.start
+            ):
+                return group
+        return None
+
+    def _code(
+        self,
+        sent: Sentence,
+        groups: list[_Group],
+        verbs: list[_Trigger],
+        complements: list[_Trigger],
+    ) -> list[Event]:
+        out: list[Event] = []
+        seen: set[tuple[str | None, str | None, str]] = set()
+        inherited: dict[int, _Group] = {}
+        dates = self._dates(sent, future=False)
+        visit_location: dict[str | None, tuple[str, str | None]] = {}
+        for n, trig in enumerate(verbs):
+            source, passive = self._source(sent, groups, trig, inherited)
+            if source is None:
+                continue
+            next_start = verbs[n + 1].start if n + 1 < len(verbs) else sent.end
+            target = self._target(
+                sent,
+                groups=groups,
+                trig=trig,
+                source=source,
+                passive=passive,
+                next_start=next_start,
+            )
+            if target is not None and not passive:
+                inherited[id(target)] = source
+            pairs: list[tuple[Actor, Actor | None]]
+            if target is not None:
+                pairs = [(s, t) for s in source.actors for t in target.actors]
+            elif trig.pattern.reciprocal and len(source.actors) >= 2:
+                pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
+            elif trig.pattern.no_target:
+                pairs = [(s, None) for s in source.actors]
+            else:
+                continue
+            if trig.pattern.target == "place" and target is not None:
+                pairs = [(s, _as_place(t)) for s, t in pairs]
+            modality = _modality(self.norm, sent, source, trig, self.cues)
+            code = trig.pattern.code
+            if modality == FUTURE:
+                code = self.lx.future_code(code)
+            location = self._location(sent, groups, trig, target)
+            loc_name = self.text[location.start : location.end] if location else None
+            loc_country = location.actors[0].country if location else None
+            if (
+                code == "040"
+                and loc_country
+                and target is not None
+                and all(loc_country not in (s.country, t.country if t else None) for s, t in pairs)
+            ):
+                code = "044"
+            when = self._dates(sent, future=True) if modality == FUTURE else dates
+            day, precision, date_source = _pick_date(when, trig, self.pub)
+            confidence = trig.pattern.confidence
+            if passive:
+                confidence *= 0.9
+            if source.coreferent:
+                confidence *= 0.85
+            if target is not None and target.coreferent:
+                confidence *= 0.85
+            for src, tgt in pairs:
+                if tgt is not None and (
+                    tgt.code == src.code or tgt.country == src.country == tgt.code
+                ):
+                    continue
+                if (
+                    tgt is not None
+                    and src.country == tgt.country
+                    and (src.role == tgt.role or not tgt.role)
+                ):
+                    continue
+                key = (src.code, tgt.code if tgt else None, code)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if code == "042" and loc_name:
+                    visit_location[src.code] = (loc_name, loc_country)
+                out.append(
+                    self._event(
+                        sent,
+                        (src, tgt),
+                        code,
+                        modality=modality,
+                        trig=trig,
+                        when=(day, precision, date_source),
+                        where=(loc_name, loc_country),
+                        confidence=confidence,
+                    )
+                )
+        for trig in complements:
+            out.extend(self._complement(sent, groups, trig, dates, seen))
+        if visit_location:  # "said ... during a visit to Kazakhstan": the visit places them
+            out = [
+                _with_location(e, *visit_location[e.source.code])
+                if e.location_name is None
+                and e.source is not None
+                and e.source.code in visit_location
+                else e
+                for e in out
+            ]
+        return out
+
+    def _complement(
+        self,
+        sent: Sentence,
+        groups: list[_Group],
+        trig: _Trigger,
+        dates: list[DateMention],
+        seen: set[tuple[str | None, str | None, str]],
+    ) -> list[Event]:
+        subject = next(
+            (
+                g
+                for g in reversed(groups)
+                if g.end <= trig.start and len(self.norm[g.end : trig.start].split()) <= 2
+            ),
+            None,
+        )
+        if subject is None:
+            return []
+        speaker = (
+            self._speaker_before(sent, groups, subject)
+            or self._speaker_after(sent, groups, trig)
+            or self._quote_attribution(trig)
+        )
+        if speaker is None:
+            return []
+        day, precision, date_source = _pick_date(dates, trig, self.pub)
+        confidence = trig.pattern.confidence * (0.85 if speaker.coreferent else 1.0)
+        out = []
+        for src in speaker.actors:
+            for tgt in subject.actors:
+                if src.country == tgt.country:
+                    continue
+                key = (src.code, tgt.code, trig.pattern.code)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(
+                    self._event(
+                        sent,
+                        (src, tgt),
+                        trig.pattern.code,
+                        modality=ASSERTED,
+                        trig=trig,
+                        when=(day, precision, date_source),
+                        where=(None, None),
+                        confidence=confidence,
+                    )
+                )
+        return out
+
+    def _speaker_before(
+        self, sent: Sentence, groups: list[_Group], subject: _Group
+    ) -> _Group | None:
+        speech = None
+        for m in self.cues.speech.finditer(self.norm, sent.start, subject.start):
+            speech = m
+        if speech is None:
+            return None
+        for group in reversed(groups):
+            if group.end <= speech.start():
+                if self._preceded_by_preposition(sent, group):
+                    continue
+                return group
+        return None
+
+    def _speaker_after(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
+        for group in groups:
+            if group.start < trig.end:
+                continue
+            after = self.norm[group.end : min(sent.end, group.end + 12)]
+            before = self.norm[max(sent.start, group.start - 8) : group.start]
+            if re.match(r"\s+(?:said|says|told|added)\b", after) or re.search(
+                r"\b(?:said|says)\s+$", before
+            ):
+                return group
+        return None
+
+    def _quote_attribution(self, trig: _Trigger) -> _Group | None:
+        """The speaker of a quotation that closes in a later sentence (``..." Blinken said``)."""
+        close = _CLOSE_QUOTE.search(self.text, trig.end, min(len(self.text), trig.end + 800))
+        if close is None:
+            return None
+        after = _ATTRIBUTION.match(self.text, close.end())
+        if after is None:
+            return None
+        s, e = after.start("who"), after.end("who")
+        if after.group("who").lower() in ("he", "she"):
+            person = self.memory.person
+            if person is None:
+                return None
+            return _Group(
+                s,
+                e,
+                [Actor(self.text[s:e], person.code, person.country, person.role, s, e, True)],
+                coreferent=True,
+            )
+        mentions = [m for m in self.mentions if m.start >= s and m.end <= e]
+        groups = _build_groups(self.text, mentions)
+        return groups[0] if groups else None
+
+    def _event(
+        self,
+        sent: Sentence,
+        dyad: tuple[Actor, Actor | None],
+        code: str,
+        *,
+        modality: str,
+        trig: _Trigger,
+        when: tuple[date | None, str | None, str | None],
+        where: tuple[str | None, str | None],
+        confidence: float,
+    ) -> Event:
+        src, tgt = dyad
+        day, precision, date_source = when
+        loc_name, loc_country = where
+        info = self.lx.cameo(code)
+        span = [src.start, src.end, trig.start, trig.end]
+        if tgt is not None:
+            span += [tgt.start, tgt.end]
+        return Event(
+            sentence_index=sent.index,
+            source=src,
+            target=tgt,
+            cameo_code=code,
+            base_code=code[:3],
+            root_code=info.root,
+            quad_class=info.quad_class,
+            goldstein=info.goldstein,
+            modality=modality,
+            event_date=day,
+            date_precision=precision,
+            date_source=date_source,
+            location_name=loc_name,
+            location_country=loc_country,
+            trigger=self.text[trig.start : trig.end],
+            trigger_start=trig.start,
+            trigger_end=trig.end,
+            start=min(span),
+            end=max(span),
+            confidence=round(min(1.0, confidence), 2),
+        )
+
+
+def _as_place(actor: Actor | None) -> Actor | None:
+    """A place as the target of a visit: the country, not its government."""
+    if actor is None:
+        return None
+    return Actor(
+        actor.text, actor.country or actor.code, actor.country, None, actor.start, actor.end
+    )
+
+
+def _with_location(event: Event, name: str, country: str | None) -> Event:
+    from dataclasses import replace
+
+    return replace(event, location_name=name, location_country=country)
+
+
+def code_text(
+    text: str,
+    pub_date: date | None,
+    *,
+    lexicon: Lexicon | None = None,
+    dictionary_dirs: Iterable[Path] = (),
+) -> list[Event]:
+    """Code *text* (one document) into events; relative dates resolve against *pub_date*.
+
+    Pure: no I/O beyond the first load of the dictionaries (cached). Empty or non-English text,
+    HTML remnants and text without punctuation give few or no events, never an error.
+    """
+    if not text or not text.strip():
+        return []
+    lx = lexicon if lexicon is not None else load_lexicon(dictionary_dirs)
+    return _SentenceCoder(text, pub_date, lx).run()

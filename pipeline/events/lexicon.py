@@ -1,0 +1,522 @@
+"""The coder's dictionaries: loaded from data files, merged with user directories, compiled once.
+
+Everything the coder knows about actors and actions is data (``pipeline/events/data/``):
+users extend it by pointing ``NEWSWIRE_EVENTS_DICTIONARY_DIRS`` at directories holding files
+with the same names and schema; their entries win over the packaged ones. The compiled lexicon
+is cached per set of directories, and its fingerprint (a hash of every file read) is part of
+the stored coder version, so editing a dictionary makes the stage re-code the articles.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import yaml
+
+LOGGER = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+YAML_FILES = (
+    "countries.yaml",
+    "igos.yaml",
+    "roles.yaml",
+    "office_holders.yaml",
+    "verbs.yaml",
+    "cues.yaml",
+)
+TSV_FILES = ("phoenix_actors.tsv", "phoenix_agents.tsv", "cameo_codes.tsv")
+
+# kinds of actor dictionary entries
+COUNTRY = "country"  # a country name or adjective: a country, and a place after a preposition
+CAPITAL = "capital"  # a capital: the government as a subject, a place otherwise
+NAMED = "named"  # a named actor: a person or institution with (dated) codes
+IGO = "igo"
+ROLE = "role"  # a role noun or title: only an actor next to a country or a name
+
+
+class DictionaryError(ValueError):
+    """A dictionary file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A code an actor holds between two dates (None: open)."""
+
+    country: str
+    role: str | None
+    start: date | None = None
+    end: date | None = None
+    title: str | None = None
+
+    def covers(self, day: date) -> bool:
+        """Whether the term is in force on *day* (the end date is exclusive)."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """One dictionary phrase: what it is and the codes it can stand for."""
+
+    kind: str
+    phrase: str
+    terms: tuple[Term, ...]
+    case_sensitive: bool = False
+    proper: bool = True  # must start with a capital letter in the text
+
+    def resolve(self, day: date | None) -> Term | None:
+        """The term in force on *day*; the most recent one when the date is unknown.
+
+        A named person outside all their terms keeps their country with the role ELI (a
+        political elite), which is what a former office holder is.
+        """
+        if not self.terms:
+            return None
+        if day is None:
+            return max(self.terms, key=lambda t: (t.start or date.min, t.end or date.max))
+        live = [t for t in self.terms if t.covers(day)]
+        if live:
+            return max(live, key=lambda t: (t.start is not None, t.start or date.min))
+        if self.kind == NAMED:
+            latest = max(self.terms, key=lambda t: t.start or date.min)
+            return Term(latest.country, "ELI", title=None)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A compiled action pattern."""
+
+    code: str
+    regex: re.Pattern[str]
+    anchors: tuple[str, ...]
+    source: str
+    target: str = "actor"
+    locate: bool = False
+    reciprocal: bool = False
+    no_target: bool = False
+    complement: bool = False
+    confidence: float = 0.8
+    order: int = 0
+    verb_first: bool = False  # starts with a <lemma>: guard against noun readings ("a visit")
+
+
+@dataclass(frozen=True, slots=True)
+class CameoCode:
+    """A CAMEO code's name, root, quad class and Goldstein value (the manual's)."""
+
+    code: str
+    name: str
+    root: str
+    quad_class: int
+    goldstein: float
+
+
+@dataclass
+class Lexicon:
+    """Everything the coder reads, compiled: automata over actor phrases and trigger anchors."""
+
+    actors: Any  # ahocorasick.Automaton: phrase -> (length, tuple[ActorEntry, ...])
+    anchors: Any  # ahocorasick.Automaton: first word -> (length, tuple[Pattern, ...])
+    codes: dict[str, CameoCode]
+    future_codes: dict[str, str]
+    cues: dict[str, list[str]]
+    coreference: dict[str, list[str]]
+    fingerprint: str
+    files: list[str] = field(default_factory=list)
+
+    def cameo(self, code: str) -> CameoCode:
+        """The code's table row; unknown codes are a dictionary error, caught at load time."""
+        return self.codes[code]
+
+    def future_code(self, code: str) -> str:
+        """The code for an action announced for the future ("will meet" -> 036)."""
+        return self.future_codes.get(code) or self.future_codes.get(code[:2]) or code
+
+
+def normalise(text: str) -> str:
+    """Lower-case with typographic apostrophes folded; keeps every offset unchanged."""
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _iso(value: object, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise DictionaryError(f"{where}: bad date {value!r} (want YYYY-MM-DD)") from None
+
+
+def _split_code(code: str) -> tuple[str, str | None]:
+    """``BLRGOV`` -> (BLR, GOV); IGO codes stay whole (they are their own "country")."""
+    if code.startswith(("IGO", "NGO", "IMG", "MNC")):
+        return code, None
+    return code[:3], (code[3:6] or None)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise DictionaryError(f"{path}: not valid YAML: {exc}") from None
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
+    return rows[1:]  # header
+
+
+def inflections(lemma: str, irregular: dict[str, list[str]]) -> list[str]:
+    """The forms of a verb: base, third person, past (participle) and gerund."""
+    if lemma in irregular:
+        return [lemma, *irregular[lemma]]
+    if lemma.endswith("e"):
+        return [lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"]
+    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
+        return [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        return [lemma, lemma + "es", lemma + "ed", lemma + "ing"]
+    return [lemma, lemma + "s", lemma + "ed", lemma + "ing"]
+
+
+GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
+_GAP = r"(?:[^\s.;:!?]+\s+){0,4}?"
+
+
+def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str]]:
+    """One alternative of a token: a ``<lemma>`` or literal words (``_`` joins words)."""
+    if alt.startswith("<") and alt.endswith(">"):
+        forms = inflections(alt[1:-1], irregular)
+        return "(?:" + "|".join(re.escape(f) for f in forms) + ")", forms
+    words = alt.split("_")
+    parts = [re.escape(w).replace(r"\?", "?") for w in words]
+    anchor = words[0].rstrip("?")
+    anchors = [anchor, anchor[:-1]] if words[0].endswith("?") else [anchor]
+    return r"\s+".join(parts), anchors
+
+
+def compile_pattern(
+    text: str, irregular: dict[str, list[str]], where: str
+) -> tuple[re.Pattern[str], list[str]]:
+    """A pattern string to a regex anchored at its first word, and that word's forms."""
+    tokens = text.split()
+    if not tokens or GAP_TOKEN in (tokens[0], tokens[-1]):
+        raise DictionaryError(f"{where}: pattern {text!r} must start and end with a word")
+    regex = ""
+    anchors: list[str] = []
+    pending_gap = False
+    for i, token in enumerate(tokens):
+        if token == GAP_TOKEN:
+            pending_gap = True
+            continue
+        alts = [_alt_regex(a, irregular) for a in token.split("|") if a]
+        if not alts:
+            raise DictionaryError(f"{where}: empty token in pattern {text!r}")
+        piece = "(?:" + "|".join(r for r, _ in alts) + ")"
+        if i == 0:
+            anchors = [f for _, forms in alts for f in forms]
+            regex = piece
+        else:
+            regex += r"\s+" + (_GAP if pending_gap else "") + piece
+        pending_gap = False
+    try:
+        return re.compile(regex + r"(?![\w'])"), anchors
+    except re.error as exc:
+        raise DictionaryError(f"{where}: pattern {text!r} does not compile: {exc}") from None
+
+
+def _is_acronym(phrase: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", phrase)
+    return letters.isupper() and len(letters) <= 5
+
+
+class _Builder:
+    """Collects entries from the packaged data and user directories, later sources winning."""
+
+    def __init__(self) -> None:
+        self.actor_layers: list[dict[str, list[ActorEntry]]] = []
+        self.patterns: list[Pattern] = []
+        self.codes: dict[str, CameoCode] = {}
+        self.future_codes: dict[str, str] = {}
+        self.cues: dict[str, list[str]] = {}
+        self.coreference: dict[str, list[str]] = {}
+        self.irregular: dict[str, list[str]] = {}
+        self.hasher = hashlib.sha256()
+        self.files: list[str] = []
+
+    def _layer(self) -> dict[str, list[ActorEntry]]:
+        layer: dict[str, list[ActorEntry]] = {}
+        self.actor_layers.append(layer)
+        return layer
+
+    def _add(self, layer: dict[str, list[ActorEntry]], entry: ActorEntry) -> None:
+        key = normalise(" ".join(entry.phrase.split()))
+        if len(key) >= 2:
+            layer.setdefault(key, []).append(entry)
+
+    def note(self, path: Path) -> None:
+        self.hasher.update(path.name.encode())
+        self.hasher.update(path.read_bytes())
+        self.files.append(str(path))
+
+    # --- TSV conversions of the Phoenix lists (the oldest layer)
+    def phoenix(self, directory: Path) -> None:
+        actors = directory / "phoenix_actors.tsv"
+        if actors.is_file():
+            self.note(actors)
+            grouped: dict[str, list[Term]] = {}
+            for row in _read_tsv(actors):
+                if len(row) < 4:
+                    continue
+                phrase, code, start, end = row[:4]
+                country, role = _split_code(code)
+                where = f"{actors.name}: {phrase}"
+                grouped.setdefault(phrase, []).append(
+                    Term(country, role, _iso(start, where), _iso(end, where))
+                )
+            layer = self._layer()
+            for phrase, terms in grouped.items():
+                is_country = all(len(t.country) == 3 and t.role is None for t in terms)
+                if not is_country and " " not in phrase and len(phrase) < 5:
+                    continue  # short one-word names collide with ordinary words
+                kind = COUNTRY if is_country else NAMED
+                if all(t.country.startswith("IGO") for t in terms) and not any(
+                    t.start for t in terms
+                ):
+                    kind = IGO
+                self._add(
+                    layer,
+                    ActorEntry(
+                        kind,
+                        phrase,
+                        tuple(terms),
+                        case_sensitive=len(re.sub(r"[^A-Z]", "", phrase)) <= 4,
+                    ),
+                )
+        agents = directory / "phoenix_agents.tsv"
+        if agents.is_file():
+            self.note(agents)
+            layer = self._layer()
+            for row in _read_tsv(agents):
+                if len(row) >= 2:
+                    self._add_role(layer, row[0].lower(), row[1][:3])
+
+    def _add_role(self, layer: dict[str, list[ActorEntry]], noun: str, role: str) -> None:
+        forms = {noun}
+        if not noun.endswith("s"):
+            forms.add(noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
+        for form in forms:
+            self._add(layer, ActorEntry(ROLE, form, (Term("", role),), proper=False))
+
+    def cameo_codes(self, path: Path) -> None:
+        self.note(path)
+        for row in _read_tsv(path):
+            if len(row) < 5:
+                continue
+            code, root, quad, goldstein, name = row[:5]
+            try:
+                self.codes[code] = CameoCode(code, name, root, int(quad), float(goldstein))
+            except ValueError:
+                raise DictionaryError(f"{path.name}: bad row for code {code!r}") from None
+
+    # --- curated YAML
+    def countries(self, path: Path) -> None:
+        data = _read_yaml(path) or {}
+        layer = self._layer()
+        ignore = {normalise(p) for p in data.get("ignore") or []}
+        for iso, names in (data.get("names") or {}).items():
+            for name in names:
+                self._add(
+                    layer,
+                    ActorEntry(
+                        COUNTRY, name, (Term(str(iso), None),), case_sensitive=_is_acronym(name)
+                    ),
+                )
+        for iso, capitals in (data.get("capitals") or {}).items():
+            for name in capitals:
+                self._add(layer, ActorEntry(CAPITAL, name, (Term(str(iso), "GOV"),)))
+        for phrase, code in (data.get("metonyms") or {}).items():
+            country, role = _split_code(str(code))
+            self._add(
+                layer,
+                ActorEntry(
+                    NAMED, phrase, (Term(country, role),), case_sensitive=_is_acronym(phrase)
+                ),
+            )
+        for phrase in ignore:
+            layer[phrase] = []
+
+    def igos(self, path: Path) -> None:
+        data = _read_yaml(path) or {}
+        layer = self._layer()
+        for code, names in data.items():
+            for name in names:
+                self._add(
+                    layer,
+                    ActorEntry(
+                        IGO, name, (Term(str(code), None),), case_sensitive=_is_acronym(name)
+                    ),
+                )
+
+    def roles(self, path: Path) -> None:
+        data = _read_yaml(path) or {}
+        layer = self._layer()
+        for role, nouns in data.items():
+            for noun in nouns:
+                self._add_role(layer, str(noun).lower(), str(role))
+
+    def office_holders(self, path: Path) -> None:
+        data = _read_yaml(path) or []
+        layer = self._layer()
+        for i, rec in enumerate(data):
+            where = f"{path.name} entry {i + 1}"
+            try:
+                names, country, terms = rec["names"], str(rec["country"]), rec["terms"]
+            except (KeyError, TypeError):
+                raise DictionaryError(f"{where}: needs names, country and terms") from None
+            built = tuple(
+                Term(
+                    country,
+                    str(t.get("role") or "GOV"),
+                    _iso(t.get("start"), where),
+                    _iso(t.get("end"), where),
+                    t.get("title"),
+                )
+                for t in terms
+            )
+            for name in names:
+                self._add(layer, ActorEntry(NAMED, str(name), built))
+
+    def cue_words(self, path: Path) -> None:
+        data = _read_yaml(path) or {}
+        for key, words in data.items():
+            if key == "irregular_verbs":
+                self.irregular.update({str(k): [str(f) for f in v] for k, v in words.items()})
+            elif key == "coreference":
+                self.coreference.update({str(k): [str(w) for w in v] for k, v in words.items()})
+            else:
+                self.cues[str(key)] = [str(w) for w in words]
+
+    def verbs(self, path: Path, order_base: int) -> None:
+        data = _read_yaml(path) or {}
+        self.future_codes.update(
+            {str(k): str(v) for k, v in (data.get("future_codes") or {}).items()}
+        )
+        entries = [(e, False) for e in data.get("verbs") or []]
+        entries += [(e, True) for e in data.get("complements") or []]
+        for i, (entry, complement) in enumerate(entries):
+            where = f"{path.name} entry {i + 1}"
+            code = str(entry.get("code", ""))
+            if code not in self.codes:
+                raise DictionaryError(f"{where}: unknown CAMEO code {code!r}")
+            for text in entry.get("patterns") or []:
+                regex, anchors = compile_pattern(str(text), self.irregular, where)
+                self.patterns.append(
+                    Pattern(
+                        code=code,
+                        regex=regex,
+                        anchors=tuple(anchors),
+                        source=str(text),
+                        target=str(entry.get("target", "actor")),
+                        locate=bool(entry.get("locate", False)),
+                        reciprocal=bool(entry.get("reciprocal", False)),
+                        no_target=bool(entry.get("no_target", False)),
+                        complement=complement or entry.get("frame") == "complement",
+                        confidence=float(entry.get("confidence", 0.8)),
+                        order=order_base + i,
+                        verb_first=str(text).startswith("<"),
+                    )
+                )
+
+    def build(self) -> Lexicon:
+        actors = ahocorasick.Automaton()
+        merged: dict[str, list[ActorEntry]] = {}
+        for layer in self.actor_layers:  # later layers replace earlier ones phrase by phrase
+            merged.update(layer)
+        for key, entries in merged.items():
+            if entries:
+                actors.add_word(key, (len(key), tuple(entries)))
+        actors.make_automaton()
+        anchors = ahocorasick.Automaton()
+        by_anchor: dict[str, list[Pattern]] = {}
+        for pattern in self.patterns:
+            for anchor in pattern.anchors:
+                by_anchor.setdefault(anchor, []).append(pattern)
+        for key, pats in by_anchor.items():
+            anchors.add_word(key, (len(key), tuple(sorted(pats, key=lambda p: p.order))))
+        anchors.make_automaton()
+        return Lexicon(
+            actors=actors,
+            anchors=anchors,
+            codes=self.codes,
+            future_codes=self.future_codes,
+            cues=self.cues,
+            coreference=self.coreference,
+            fingerprint=self.hasher.hexdigest()[:12],
+            files=self.files,
+        )
+
+
+def _load(directories: Sequence[Path]) -> Lexicon:
+    builder = _Builder()
+    base = directories[0]
+    builder.cameo_codes(base / "cameo_codes.tsv")
+    for directory in directories:
+        if not directory.is_dir():
+            raise DictionaryError(f"events dictionary directory {directory} does not exist")
+        builder.phoenix(directory)
+    for directory in directories:
+        path = directory / "cues.yaml"
+        if path.is_file():
+            builder.note(path)
+            builder.cue_words(path)
+    # user directories come later in `directories`; their verbs are tried first
+    for rank, directory in enumerate(reversed(directories)):
+        path = directory / "verbs.yaml"
+        if path.is_file():
+            builder.note(path)
+            builder.verbs(path, order_base=rank * 100_000)
+    for directory in directories:
+        for name, load in (
+            ("countries.yaml", builder.countries),
+            ("igos.yaml", builder.igos),
+            ("roles.yaml", builder.roles),
+            ("office_holders.yaml", builder.office_holders),
+        ):
+            path = directory / name
+            if path.is_file():
+                builder.note(path)
+                load(path)
+    lexicon = builder.build()
+    LOGGER.debug(
+        "events lexicon loaded: %s files, %s patterns, fingerprint %s",
+        len(builder.files),
+        len(builder.patterns),
+        lexicon.fingerprint,
+    )
+    return lexicon
+
+
+@lru_cache(maxsize=8)
+def _cached(directories: tuple[Path, ...]) -> Lexicon:
+    return _load(directories)
+
+
+def load_lexicon(extra_dirs: Iterable[Path] = ()) -> Lexicon:
+    """The packaged dictionaries extended by *extra_dirs* (later directories win), cached."""
+    dirs = (DATA_DIR, *(Path(d).resolve() for d in extra_dirs))
+    return _cached(dirs)
