@@ -7,9 +7,10 @@ nothing reads the environment at import time — call :func:`get_settings`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FEEDS_FILE = PACKAGE_DIR / "data" / "feeds.yaml"
@@ -80,6 +81,19 @@ class Settings(BaseSettings):
     dedup_window_days: int = Field(
         default=30, ge=1, description="Near-duplicate search window in days."
     )
+    events_dictionary_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Extra event-coder dictionary directories (comma-separated), read after "
+        "the packaged ones; files named like pipeline/events/data/*.yaml extend or override them.",
+    )
+
+    @field_validator("events_dictionary_dirs", mode="before")
+    @classmethod
+    def _split_dirs(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     raw_retention_days: int = Field(
         default=90, ge=0, description="Raw HTML older than this is pruned by maintenance (0: keep)."
     )
