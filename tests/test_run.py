@@ -1,0 +1,96 @@
+"""All stages once against a loopback newsroom; running twice changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytest_httpserver import HTTPServer
+from sqlalchemy import Engine, func, select, text
+
+from pipeline.config import Settings, get_settings
+from pipeline.feeds import FeedConfig
+from pipeline.models import Article, FeedEntry, FeedPoll, RawPage
+from pipeline.run import run_once
+
+STORY = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title></head>"
+    "<body><article><h1>{title}</h1>{body}</article></body></html>"
+)
+SENTENCES = [
+    "Delegations from {a} and {b} met in Oslo on Monday to discuss a ceasefire along the border.",
+    "The talks were mediated by Norway and lasted more than six hours, officials said.",
+    "A spokesman for the {a} foreign ministry said the two sides agreed to meet again next week.",
+    "Observers said the meeting was the most serious attempt at a settlement in two years.",
+    "Neither side commented on reports that prisoners could be exchanged before the winter.",
+]
+
+
+def story(title: str, a: str, b: str) -> str:
+    body = "".join(f"<p>{s.format(a=a, b=b)} {s.format(a=a, b=b)}</p>" for s in SENTENCES)
+    return STORY.format(title=title, body=body)
+
+
+@pytest.fixture
+def newsroom() -> Iterator[HTTPServer]:
+    with HTTPServer(host="127.0.0.1", threaded=True) as srv:
+        srv.expect_request("/robots.txt").respond_with_data("", status=404)
+        items = "".join(
+            f"<item><title>Story {i}</title><link>{srv.url_for(f'/news/{i}')}?utm_source=rss</link>"
+            f"<guid>story-{i}</guid><pubDate>Mon, 04 Mar 2024 0{i}:00:00 GMT</pubDate></item>"
+            for i in range(3)
+        )
+        srv.expect_request("/feed.xml").respond_with_data(
+            f'<rss version="2.0"><channel><title>Newsroom</title>{items}</channel></rss>',
+            content_type="application/rss+xml",
+        )
+        pairs = [("Arvenia", "Coldmark"), ("Lusitra", "Vendmoor"), ("Ostria", "Kalden")]
+        for i, (a, b) in enumerate(pairs):
+            srv.expect_request(f"/news/{i}").respond_with_data(
+                story(f"Talks between {a} and {b}", a, b), content_type="text/html"
+            )
+        yield srv
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return get_settings(per_host_delay=0.0, retries=0, workers=2)
+
+
+def counts(engine: Engine) -> tuple[int, ...]:
+    with engine.connect() as conn:
+        return tuple(
+            int(conn.scalar(select(func.count()).select_from(m)) or 0)
+            for m in (Article, FeedEntry, RawPage)
+        )
+
+
+def test_run_once_end_to_end_and_idempotent(
+    clean_db: Engine, newsroom: HTTPServer, settings: Settings
+) -> None:
+    feeds = [FeedConfig(name="newsroom", url=newsroom.url_for("/feed.xml"), outlet="newsroom")]
+    stages: list[str] = []
+
+    first = run_once(clean_db, settings, feeds=feeds, progress=lambda s, d, t: stages.append(s))
+
+    assert first.feeds_synced == 1
+    assert (first.poll.feeds_polled, first.poll.feeds_ok, first.poll.articles_new) == (1, 1, 3)
+    assert (first.fetch.fetched, first.fetch.extracted, first.fetch.failed) == (3, 3, 0)
+    assert sorted(first.fetch.extracted_ids) == sorted(first.poll.new_article_ids)
+    assert "poll" in stages
+    assert "fetch" in stages
+    for name in ("dedup", "events"):
+        assert (getattr(first, name) is None) == (name in first.skipped_stages)
+    after_first = counts(clean_db)
+    assert after_first == (3, 3, 3)
+
+    second = run_once(clean_db, settings, feeds=feeds)
+
+    assert second.poll.feeds_unchanged == 1
+    assert second.poll.articles_new == 0
+    assert second.fetch.claimed == 0
+    assert counts(clean_db) == after_first
+    with clean_db.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(FeedPoll)) == 2
+        statuses = set(conn.scalars(text("SELECT DISTINCT status FROM articles")))
+    assert statuses == {"extracted"}
