@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, func, select, text
+from typer.testing import CliRunner
 
+from pipeline.cli import app
 from pipeline.config import Settings, get_settings
 from pipeline.feeds import FeedConfig
 from pipeline.models import Article, FeedEntry, FeedPoll, RawPage
@@ -94,3 +97,64 @@ def test_run_once_end_to_end_and_idempotent(
         assert conn.scalar(select(func.count()).select_from(FeedPoll)) == 2
         statuses = set(conn.scalars(text("SELECT DISTINCT status FROM articles")))
     assert statuses == {"extracted"}
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[CliRunner]:
+    from pipeline.cli import _app
+
+    monkeypatch.setenv("NEWSWIRE_DATABASE_URL", database_url)
+    monkeypatch.setenv("NEWSWIRE_PER_HOST_DELAY", "0")
+    monkeypatch.setenv("NEWSWIRE_RETRIES", "0")
+    monkeypatch.setenv("NEWSWIRE_WORKERS", "1")
+    _app._STATE.clear()
+    yield CliRunner()
+    _app._STATE.clear()
+
+
+def test_cli_run_then_stats(
+    clean_db: Engine, newsroom: HTTPServer, cli_env: CliRunner, tmp_path: Path
+) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(
+        f"- name: newsroom\n  url: {newsroom.url_for('/feed.xml')}\n  outlet: newsroom\n"
+    )
+    result = cli_env.invoke(app, ["run", "--feeds", str(feeds)])
+    assert result.exit_code == 0, result.output
+    assert "articles extracted" in result.output
+    assert "feeds polled" in result.output
+    stats = cli_env.invoke(app, ["stats"])
+    assert stats.exit_code == 0, stats.output
+    assert "extracted" in stats.output
+    assert "newsroom" in stats.output
+
+
+def test_cli_feeds_validate_reports_the_bad_field(cli_env: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "feeds.yaml"
+    bad.write_text("- {name: a, url: 'https://a.example/f', outlet: a, colour: red}\n")
+    result = cli_env.invoke(app, ["feeds", "validate", str(bad)])
+    assert result.exit_code == 2
+    assert "field colour" in result.output
+    ok = cli_env.invoke(app, ["feeds", "list"])
+    assert ok.exit_code == 0
+    assert "thehill" in ok.output
+
+
+def test_cli_config_hides_the_database_password(
+    cli_env: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSWIRE_DATABASE_URL", "postgresql://u:hunter2@db.invalid/x")
+    result = cli_env.invoke(app, ["config"])
+    assert result.exit_code == 0
+    assert "hunter2" not in result.output
+    assert "NEWSWIRE_PER_HOST_DELAY" in result.output
+
+
+def test_cli_unreachable_database_is_a_clear_error(
+    cli_env: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSWIRE_DATABASE_URL", "postgresql://u:pw@127.0.0.1:1/none")
+    result = cli_env.invoke(app, ["fetch"])
+    assert result.exit_code == 3
+    assert "cannot reach the database" in result.output
+    assert "Traceback" not in result.output
