@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import URL, Engine, select
@@ -130,14 +131,16 @@ def chunks(ids: Iterable[int], size: int) -> list[list[int]]:
 
 
 def due_article_ids(engine: Engine, *, limit: int | None = None) -> list[int]:
-    """Pending articles whose next attempt is due — left over from earlier runs or retries."""
-    from datetime import UTC, datetime
+    """Articles the fetch stage would take now besides this run's new ones.
 
+    Pending articles left by earlier runs, and failed ones whose scheduled retry is due — the
+    same eligibility as :func:`pipeline.fetch.fetch_pending` applies.
+    """
     now = datetime.now(UTC)
+    due_retry = (Article.status == ArticleStatus.FAILED) & (Article.next_attempt_at <= now)
     stmt = (
         select(Article.id)
-        .where(Article.status == ArticleStatus.PENDING)
-        .where((Article.next_attempt_at.is_(None)) | (Article.next_attempt_at <= now))
+        .where((Article.status == ArticleStatus.PENDING) | due_retry)
         .order_by(Article.id)
     )
     if limit is not None:
@@ -183,3 +186,220 @@ def redacted(url: str) -> str:
 def database_name(url: str) -> str | None:
     """The database part of *url* (for log lines)."""
     return make_url(normalise_url(url)).database
+
+
+# --- task bodies of newswire_ingest -------------------------------------------------------------
+# Each opens its own engine (tasks run in separate processes, possibly on other machines) and
+# returns only counts and ids.
+
+
+def _feeds_by_name(settings: Settings) -> dict[str, Any]:
+    from pipeline.feeds import load_feeds
+
+    return {feed.name: feed for feed in load_feeds(settings.feeds_file)}
+
+
+def sync_feed_list() -> list[str]:
+    """Migrate, sync the feeds file into the feeds table, return the enabled feeds' names.
+
+    The names are what the poll task is mapped over: one task instance per feed.
+    """
+    from pipeline.feeds import sync_feeds
+
+    settings = resolve_settings()
+    feeds = list(_feeds_by_name(settings).values())
+    with task_engine(settings, migrate=True) as engine:
+        sync_feeds(engine, feeds)
+    names = [feed.name for feed in feeds if feed.enabled]
+    LOGGER.info("%s enabled feeds of %s in %s", len(names), len(feeds), settings.feeds_file)
+    return names
+
+
+def poll_one(name: str) -> dict[str, XComValue]:
+    """Poll one feed by name; the result's ``new_article_ids`` feed the fetch batches."""
+    from pipeline.poll import poll_feed
+
+    settings = resolve_settings()
+    feeds = _feeds_by_name(settings)
+    if name not in feeds:
+        raise KeyError(f"feed {name!r} is no longer in {settings.feeds_file}")
+    with task_engine(settings) as engine:
+        result = poll_feed(engine, settings, feeds[name])
+    return xcom_summary(result)
+
+
+def plan_fetch(polls: Iterable[Mapping[str, Any] | None]) -> list[list[int]]:
+    """Batches to fetch: this run's new articles plus pending ones whose retry is due."""
+    settings = resolve_settings()
+    new_ids = flatten(p.get("new_article_ids") if p else None for p in polls)
+    with task_engine(settings) as engine:
+        due = due_article_ids(engine)
+    batches = chunks([*new_ids, *due], settings.fetch_batch_size)
+    LOGGER.info(
+        "fetch plan: %s new and %s due articles in %s batches",
+        len(new_ids),
+        len(due),
+        len(batches),
+    )
+    return batches
+
+
+def fetch_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
+    """Fetch (and store the raw pages of) one batch; extraction happens in the fetch stage."""
+    from pipeline.fetch import fetch_pending
+
+    settings = resolve_settings()
+    with task_engine(settings) as engine:
+        summary = fetch_pending(engine, settings, article_ids=list(article_ids))
+    return xcom_summary(summary)
+
+
+def extract_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
+    """Extract whatever of the batch is fetched but not extracted yet (a no-op normally).
+
+    It catches pages whose extraction failed or was interrupted in the fetch task, from the
+    stored raw HTML, without touching the network.
+    """
+    from pipeline.fetch import extract_pending
+
+    settings = resolve_settings()
+    with task_engine(settings) as engine:
+        summary = extract_pending(engine, settings, article_ids=list(article_ids))
+    return xcom_summary(summary)
+
+
+def extracted_ids(*results: Iterable[Mapping[str, Any] | None]) -> list[int]:
+    """The ids the fetch and extract tasks report as extracted."""
+    return flatten(r.get("extracted_ids") if r else None for group in results for r in group)
+
+
+def dedup_ids(article_ids: Sequence[int]) -> dict[str, Any]:
+    """Deduplicate the extracted articles in one task, then plan the event-coding batches.
+
+    One task, not one per batch: assigning stories is order-dependent, and two concurrent
+    tasks could each open a story for the same syndicated copy.
+    """
+    from pipeline.dedup import dedup_pending
+
+    settings = resolve_settings()
+    ids = sorted(set(article_ids))
+    summary: dict[str, XComValue] = {"articles": 0}
+    if ids:
+        with task_engine(settings) as engine:
+            summary = xcom_summary(dedup_pending(engine, settings, article_ids=ids))
+    return {"summary": summary, "batches": chunks(ids, settings.fetch_batch_size)}
+
+
+def code_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
+    """Code the CAMEO events of one batch of articles."""
+    from pipeline.events import code_pending
+
+    settings = resolve_settings()
+    with task_engine(settings) as engine:
+        summary = code_pending(engine, settings, article_ids=list(article_ids))
+    return xcom_summary(summary)
+
+
+def totals(**groups: Iterable[Mapping[str, Any] | None]) -> dict[str, int]:
+    """Sum the integer counts of each stage's mapped results, keyed ``stage.count``.
+
+    What the run's Asset event carries, so a consumer sees what changed without a query.
+    """
+    out: dict[str, int] = {}
+    for stage, group in groups.items():
+        for result in group:
+            for key, value in (result or {}).items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    name = f"{stage}.{key}"
+                    out[name] = out.get(name, 0) + value
+    return out
+
+
+# --- task bodies of newswire_backfill -----------------------------------------------------------
+
+
+def _interval(start: Any, end: Any) -> tuple[datetime, datetime]:
+    """The data interval as aware datetimes (Airflow hands pendulum datetimes or ISO strings)."""
+    out = []
+    for value in (start, end):
+        if value is None:
+            raise ValueError("this task needs a data interval (schedule the DAG, or backfill it)")
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+        out.append(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
+    return out[0], out[1]
+
+
+def backfill_discover(start: Any, end: Any) -> dict[str, Any]:
+    """Find the interval's articles (sitemaps + stored feed entries); plan fetch batches."""
+    from pipeline.backfill import discover_interval
+    from pipeline.feeds import sync_feeds
+
+    begin, finish = _interval(start, end)
+    settings = resolve_settings()
+    feeds = [f for f in _feeds_by_name(settings).values() if f.enabled]
+    with task_engine(settings, migrate=True) as engine:
+        ids = sync_feeds(engine, feeds)
+        summary = discover_interval(
+            engine, settings, [(f.url, f.outlet, ids.get(f.name)) for f in feeds], begin, finish
+        )
+    counts = xcom_summary(summary)
+    to_fetch = counts.pop("to_fetch", [])
+    return {
+        "summary": counts,
+        "batches": chunks(
+            to_fetch if isinstance(to_fetch, list) else [], settings.fetch_batch_size
+        ),
+    }
+
+
+def interval_ids(start: Any, end: Any) -> list[int]:
+    """Stored articles published in the data interval."""
+    from pipeline.backfill import interval_article_ids
+
+    begin, finish = _interval(start, end)
+    settings = resolve_settings()
+    with task_engine(settings) as engine:
+        return interval_article_ids(engine, begin, finish)
+
+
+def reextract_interval(start: Any, end: Any) -> dict[str, XComValue]:
+    """Re-extract the interval's stored raw pages where the extractor version changed."""
+    ids = interval_ids(start, end)
+    if not ids:
+        return {"articles": 0}
+    return extract_batch(ids)
+
+
+# --- task bodies of newswire_maintenance --------------------------------------------------------
+
+
+def prune(as_of: Any) -> dict[str, XComValue]:
+    """Drop raw HTML older than the retention, counted from the data interval's end."""
+    from pipeline.maintenance import prune_raw_pages
+
+    when = _interval(as_of, as_of)[0]
+    settings = resolve_settings()
+    with task_engine(settings, migrate=True) as engine:
+        return xcom_summary(prune_raw_pages(engine, settings, as_of=when))
+
+
+def refresh_views() -> list[str]:
+    """Refresh the materialised dashboard views, if any (their names go to XCom)."""
+    from pipeline.views import refresh_materialized
+
+    settings = resolve_settings()
+    with task_engine(settings) as engine:
+        return refresh_materialized(engine)
+
+
+def record_feed_health(as_of: Any) -> dict[str, Any]:
+    """Feed health over the day before *as_of*: counts, plus the names needing attention."""
+    from pipeline.maintenance import feed_health
+
+    when = _interval(as_of, as_of)[0]
+    settings = resolve_settings()
+    with task_engine(settings) as engine:
+        health = feed_health(engine, as_of=when)
+    counts: dict[str, Any] = xcom_summary(health)
+    counts["attention"] = [f"{h.name}:{h.status}" for h in health.attention]
+    return counts
