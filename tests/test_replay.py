@@ -228,7 +228,8 @@ def test_sniff_xml_kind(head: bytes, kind: str | None) -> None:
     assert sniff_xml_kind(head) == kind
 
 
-def test_cli_replay_serves_until_interrupted(corpus: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_cli_replay_serves_until_interrupted(corpus: Path, sig: signal.Signals) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "300"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "replay", str(corpus), "--port", "0"],
@@ -247,7 +248,7 @@ def test_cli_replay_serves_until_interrupted(corpus: Path) -> None:
         body = httpx.get(feed_line[1]).text
         assert f"{base}/news.example.org/world/one" in body
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         out, _ = proc.communicate(timeout=20)
     assert proc.returncode == 0
     assert "stopped" in out

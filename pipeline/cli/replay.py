@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 from typing import Annotated
@@ -47,8 +48,13 @@ def replay(
             out.print("  (no RSS/Atom feeds found)")
         out.print(f"  robots {server.base_url}/robots.txt")
         out.print("press Ctrl-C to stop")
-        threading.Event().wait()
+        stop = threading.Event()
+        # SIGTERM (service managers, `kill`) stops as cleanly as Ctrl-C does
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        while not stop.wait(0.5):
+            pass
     except KeyboardInterrupt:
-        out.print("stopped")
+        pass
     finally:
         server.stop()
+    out.print("stopped")
