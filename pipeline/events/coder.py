@@ -40,6 +40,9 @@ from pipeline.events.sentences import Sentence, split_sentences
 
 CODER_VERSION = "1.0.0"
 
+# how many trigger-less sentences back coreference looks (their actors are read lazily)
+PENDING_SENTENCES = 6
+
 ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED = (
     "asserted",
     "future",
@@ -61,7 +64,71 @@ _NOUN_GUARD = re.compile(
     r"\b(?:a|an|the|his|her|its|their|this|that|these|those|scheduled|official|state|planned|"
     r"first|recent|upcoming|surprise|rare|historic|brief|his|whose)\s+$"
 )
+_PREV_WORD = re.compile(r"([\w']+)\W*$")
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"])
+_HAVE = frozenset(["has", "have", "had", "having", "'ve"])
+_AUX = frozenset(
+    [
+        "will",
+        "would",
+        "could",
+        "can",
+        "might",
+        "may",
+        "must",
+        "should",
+        "shall",
+        "to",
+        "did",
+        "does",
+        "do",
+        "not",
+        "n't",
+        "also",
+        "'ll",
+        "never",
+        "has",
+        "have",
+        "had",
+        "reportedly",
+        "allegedly",
+        "then",
+        "again",
+        "jointly",
+    ]
+)
+_ROLE_PLURALS = frozenset(
+    [
+        "officials",
+        "forces",
+        "troops",
+        "rebels",
+        "authorities",
+        "militants",
+        "protesters",
+        "police",
+        "soldiers",
+        "leaders",
+        "ministers",
+        "government",
+        "army",
+        "military",
+        "militia",
+        "insurgents",
+        "diplomats",
+        "countries",
+        "states",
+        "nations",
+        "sides",
+        "parties",
+        "groups",
+    ]
+)
+_REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
 _LOCATIVE = re.compile(r"^(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
+_SPEAKER_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
+)
 _CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
 _ATTRIBUTION = re.compile(
     r"[\s,]*(?P<who>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*)\s+(?:said|says|told|added)\b"
@@ -412,19 +479,54 @@ def _remember(memory: _Memory, groups: list[_Group]) -> None:
         memory.pair = list(memory.countries)
 
 
-def _find_triggers(norm: str, sent: Sentence, lx: Lexicon) -> tuple[list[_Trigger], list[_Trigger]]:
+def _verbal(text: str, norm: str, sent: Sentence, span: tuple[int, int], lx: Lexicon) -> bool:
+    """Whether a one-word trigger reads as a finite verb, not a noun or a participle.
+
+    "demands", "attack", "strike" are nouns as often as verbs; "fighting" is mostly a noun;
+    "civilians threatened with starvation" is a participle. A bare trigger counts when its form
+    is a past tense (and not a reduced passive), a progressive after a form of "be", or a base
+    form after an auxiliary, an adverb, a name or a role noun.
+    """
+    start, end = span
+    word = norm[start:end]
+    prev_match = _PREV_WORD.search(norm, max(sent.start, start - 30), start)
+    prev = prev_match.group(1) if prev_match else ""
+    if _NOUN_GUARD.search(norm, max(sent.start, start - 20), start):
+        return False
+    if word.endswith("ing"):
+        return prev in _BE
+    if word.endswith("ed") or word in lx.past_forms:
+        reduced_passive = prev not in _BE and prev not in _HAVE
+        return not (reduced_passive and _REDUCED_PASSIVE.match(norm, end))
+    if prev in _AUX or prev.endswith("ly"):
+        return True
+    if prev.endswith("'s"):
+        return False  # "Iran's attack": a possessive makes it a noun
+    if prev_match is not None:
+        original = text[prev_match.start(1) : prev_match.end(1)]
+        if original[:1].isupper() or prev in _ROLE_PLURALS:
+            return True
+    return False
+
+
+def _find_triggers(
+    text: str, norm: str, sent: Sentence, lx: Lexicon
+) -> tuple[list[_Trigger], list[_Trigger]]:
     found: list[_Trigger] = []
     for end_idx, (length, patterns) in lx.anchors.iter(norm, sent.start, sent.end):
         start = end_idx - length + 1
         if not _word_bounded(norm, start, end_idx + 1):
             continue
-        guarded = bool(_NOUN_GUARD.search(norm, max(sent.start, start - 20), start))
+        verbal: bool | None = None
         for pattern in patterns:
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
-            if guarded and pattern.verb_first and match.end() == end_idx + 1:
-                continue  # "a visit", "the attack": a noun, not the verb
+            if pattern.verb_first and match.end() == end_idx + 1:
+                if verbal is None:
+                    verbal = _verbal(text, norm, sent, (start, end_idx + 1), lx)
+                if not verbal:
+                    continue
             found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
     verbs = _select([t for t in found if not t.pattern.complement])
     complements = _select([t for t in found if t.pattern.complement])
@@ -486,6 +588,7 @@ class _SentenceCoder:
         self.cues = _cues(lx)
         self.memory = _Memory()
         self.mentions: list[_Mention] = []
+        self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -503,17 +606,23 @@ class _SentenceCoder:
 
     # --- one sentence
     def sentence(self, sent: Sentence, mentions: list[_Mention]) -> list[Event]:
+        """Code one sentence; sentences without a trigger only feed coreference, lazily."""
+        verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx)
+        if not (verbs or complements):
+            if mentions:  # only coreference needs its actors, maybe never
+                self.pending.append(mentions)
+                del self.pending[:-PENDING_SENTENCES]
+            return []
+        for earlier in self.pending:
+            _remember(self.memory, _build_groups(self.text, earlier))
+        self.pending.clear()
         groups = _build_groups(self.text, mentions)
         coref = _coref_groups(self.norm, sent, self.memory, self.cues, groups)
         if coref:
             taken = [(g.start, g.end) for g in groups]
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
-        events: list[Event] = []
-        if groups:
-            verbs, complements = _find_triggers(self.norm, sent, self.lx)
-            if verbs or complements:
-                events = self._code(sent, groups, verbs, complements)
+        events = self._code(sent, groups, verbs, complements) if groups else []
         _remember(self.memory, groups)
         return events
 
@@ -542,6 +651,7 @@ class _SentenceCoder:
             for group in groups:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
+            return None, False  # a passive without its agent: who acted is not said
         for group in reversed(groups):
             if group.end > trig.start:
                 continue
@@ -578,6 +688,8 @@ class _SentenceCoder:
             gap = self.norm[trig.end : group.start] if group.start >= trig.end else ""
             if trig.pattern.target == "place":
                 return group if gap.strip() in ("", "the") else None
+            if _SPEAKER_AFTER.match(self.norm, group.end):
+                continue  # ", a Jordanian official confirmed": who reports it, not the target
             if group.place and re.search(
                 r"\b(?:in|at|during|from)\s+(?:the\s+)?$",
                 self.norm[max(sent.start, group.start - 12) : group.start],
@@ -616,7 +728,7 @@ class _SentenceCoder:
         out: list[Event] = []
         seen: set[tuple[str | None, str | None, str]] = set()
         inherited: dict[int, _Group] = {}
-        dates = self._dates(sent, future=False)
+        dates: list[DateMention] | None = None  # resolved when the first event needs them
         visit_location: dict[str | None, tuple[str, str | None]] = {}
         for n, trig in enumerate(verbs):
             source, passive = self._source(sent, groups, trig, inherited)
@@ -638,10 +750,8 @@ class _SentenceCoder:
                 pairs = [(s, t) for s in source.actors for t in target.actors]
             elif trig.pattern.reciprocal and len(source.actors) >= 2:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
-            elif trig.pattern.no_target:
+            else:  # a one-sided event ("Jordan and Britain agreed to ...", "Iran protested")
                 pairs = [(s, None) for s in source.actors]
-            else:
-                continue
             if trig.pattern.target == "place" and target is not None:
                 pairs = [(s, _as_place(t)) for s, t in pairs]
             modality = _modality(self.norm, sent, source, trig, self.cues)
@@ -658,7 +768,11 @@ class _SentenceCoder:
                 and all(loc_country not in (s.country, t.country if t else None) for s, t in pairs)
             ):
                 code = "044"
-            when = self._dates(sent, future=True) if modality == FUTURE else dates
+            if modality == FUTURE:
+                when = self._dates(sent, future=True)
+            else:
+                dates = self._dates(sent, future=False) if dates is None else dates
+                when = dates
             day, precision, date_source = _pick_date(when, trig, self.pub)
             confidence = trig.pattern.confidence
             if passive:
@@ -667,6 +781,8 @@ class _SentenceCoder:
                 confidence *= 0.85
             if target is not None and target.coreferent:
                 confidence *= 0.85
+            if target is None and not trig.pattern.no_target:
+                confidence *= 0.75
             for src, tgt in pairs:
                 if tgt is not None and (
                     tgt.code == src.code or tgt.country == src.country == tgt.code
@@ -697,6 +813,7 @@ class _SentenceCoder:
                     )
                 )
         for trig in complements:
+            dates = self._dates(sent, future=False) if dates is None else dates
             out.extend(self._complement(sent, groups, trig, dates, seen))
         if visit_location:  # "said ... during a visit to Kazakhstan": the visit places them
             out = [

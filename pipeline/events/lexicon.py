@@ -133,6 +133,7 @@ class Lexicon:
     coreference: dict[str, list[str]]
     fingerprint: str
     files: list[str] = field(default_factory=list)
+    past_forms: frozenset[str] = frozenset()  # irregular past tenses/participles (met, sent)
 
     def cameo(self, code: str) -> CameoCode:
         """The code's table row; unknown codes are a dictionary error, caught at load time."""
@@ -194,7 +195,7 @@ def inflections(lemma: str, irregular: dict[str, list[str]]) -> list[str]:
 
 
 GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
-_GAP = r"(?:[^\s.;:!?]+\s+){0,4}?"
+_GAP = r"(?:[^\s;:!?]+\s+){0,4}?"  # sentences are split already: dots are abbreviations
 
 
 def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str]]:
@@ -468,6 +469,12 @@ class _Builder:
             coreference=self.coreference,
             fingerprint=self.hasher.hexdigest()[:12],
             files=self.files,
+            past_forms=frozenset(
+                form
+                for lemma, forms in self.irregular.items()
+                for form in forms
+                if form != lemma and not form.endswith(("s", "ing"))
+            ),
         )
 
 
