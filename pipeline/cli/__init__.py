@@ -8,6 +8,7 @@ from __future__ import annotations
 from pipeline.cli import (
     airflow,  # noqa: F401
     db,  # noqa: F401  (registers commands)
+    dedup,  # noqa: F401
     events,  # noqa: F401
     extract,  # noqa: F401
     ingest,  # noqa: F401
