@@ -139,6 +139,47 @@ def _extract_stored(
     )
 
 
+@dataclass(frozen=True)
+class _Packed:
+    """A fetched body after the worker is done with it: stored form plus extraction."""
+
+    extraction: Extraction
+    sha256: str
+    body_gzip: bytes
+
+
+def _pack(body: bytes) -> tuple[str, bytes]:
+    return hashlib.sha256(body).hexdigest(), gzip_body(body)
+
+
+def _extract_fetched(
+    body: bytes,
+    url: str,
+    *,
+    fallback: FeedMeta,
+    now: datetime,
+    max_skew_hours: float,
+    min_year: int,
+    content_type: str | None,
+) -> _Packed:
+    """Extract a fresh page and prepare its stored form (runs in a worker).
+
+    Hashing and compressing here rather than in the fetching process keeps that process (event
+    loop, HTTP, database writes) light, so it never starves the extraction workers of bodies.
+    """
+    extraction = extract_page(
+        body,
+        url,
+        fallback=fallback,
+        now=now,
+        max_skew_hours=max_skew_hours,
+        min_year=min_year,
+        content_type=content_type,
+    )
+    sha, packed = _pack(body)
+    return _Packed(extraction, sha, packed)
+
+
 def _crashed(exc: BaseException) -> Extraction:
     return Extraction(
         ok=False, failure=FailureReason.INTERNAL, detail=f"{type(exc).__name__}: {exc}"
@@ -268,10 +309,12 @@ class _Writer:
         self,
         item: _Claimed,
         response: FetchResponse,
-        result: Extraction | None,
+        packed: _Packed | None,
         fetched_at: datetime,
     ) -> None:
         body = response.body
+        sha, body_gzip = (packed.sha256, packed.body_gzip) if packed else _pack(body)
+        result = packed.extraction if packed else None
         self.counts["fetched"] += 1
         self.pages.append(
             {
@@ -285,9 +328,9 @@ class _Writer:
                 "encoding": response.encoding,
                 "etag": response.etag,
                 "last_modified": response.last_modified,
-                "body_sha256": hashlib.sha256(body).hexdigest(),
+                "body_sha256": sha,
                 "body_bytes": len(body),
-                "body_gzip": gzip_body(body),
+                "body_gzip": body_gzip,
             }
         )
         values: dict[str, Any] = {
@@ -388,7 +431,7 @@ async def _fetch_batch(
                 writer.add_failure(item, exc)
             else:
                 job = functools.partial(
-                    extract_page,
+                    _extract_fetched,
                     response.body,
                     response.final_url,
                     fallback=item.fallback,
@@ -397,13 +440,13 @@ async def _fetch_batch(
                     min_year=settings.min_year,
                     content_type=response.headers.get("content-type"),
                 )
-                result: Extraction | None
+                packed: _Packed | None
                 try:
-                    result = await loop.run_in_executor(pool, job)
+                    packed = await loop.run_in_executor(pool, job)
                 except Exception as exc:  # a dead worker: keep the page for extract_pending
                     LOGGER.error("extraction of article %s failed in the pool: %s", item.id, exc)
-                    result = None
-                writer.add_page(item, response, result, fetched_at)
+                    packed = None
+                writer.add_page(item, response, packed, fetched_at)
             on_done()
             await maybe_flush()
 

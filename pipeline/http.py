@@ -545,4 +545,5 @@ class HttpClient:
 
 def gzip_body(body: bytes) -> bytes:
     """Compress a body for storage (raw pages are kept gzip-compressed)."""
-    return gzip.compress(body, compresslevel=6, mtime=0)
+    # level 3: 90 % of level 6's ratio on HTML at about half the CPU
+    return gzip.compress(body, compresslevel=3, mtime=0)
