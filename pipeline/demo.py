@@ -16,14 +16,18 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, select
 
 from pipeline.config import Settings
 from pipeline.feeds import FeedConfig, load_feeds
 from pipeline.models import Article, ArticleStatus
+from pipeline.replay import ReplayServer
+
+if TYPE_CHECKING:
+    from pipeline.run import RunSummary, StageProgress
 
 LOGGER = logging.getLogger(__name__)
 
@@ -77,11 +81,41 @@ class StoredArticle:
     url: str
 
 
-def stored_articles(
-    engine: Engine, feeds: list[FeedConfig], limit: int = 50
-) -> list[StoredArticle]:
-    """Articles the demo's feeds produced, newest first (extracted before failed)."""
-    prefixes = sorted({f"{urlsplit(f.url).scheme}://{urlsplit(f.url).netloc}/" for f in feeds})
+def sample_outlets() -> list[str]:
+    """The outlet names the sample feeds store their articles under."""
+    return sorted({feed.outlet for feed in load_feeds(SAMPLE_FEEDS_FILE)})
+
+
+def run_demo(
+    engine: Engine,
+    settings: Settings,
+    progress: StageProgress | None = None,
+    *,
+    port: int = DEMO_PORT,
+) -> RunSummary:
+    """Serve the sample corpus on loopback and run every pipeline stage once over its feeds.
+
+    Everything stays on 127.0.0.1; the rows land in *engine*'s database like a real run's.
+    Raises ``OSError`` when *port* is taken (pass another, or 0 for a random one).
+    """
+    from pipeline.run import run_once  # the run module pulls in every stage; load it on use
+
+    with ReplayServer(SAMPLE_DIR, port=port) as server:
+        LOGGER.info("demo: sample corpus replayed at %s", server.base_url)
+        summary = run_once(
+            engine, demo_settings(settings), feeds=sample_feeds(server.base_url), progress=progress
+        )
+    LOGGER.info(
+        "demo finished: %s new articles, %s extracted, %s failed",
+        summary.poll.articles_new,
+        summary.fetch.extracted,
+        summary.fetch.failed,
+    )
+    return summary
+
+
+def stored_articles(engine: Engine, limit: int = 50) -> list[StoredArticle]:
+    """Articles of the sample outlets, extracted ones first, newest first."""
     stmt = (
         select(
             Article.title,
@@ -93,7 +127,7 @@ def stored_articles(
             Article.failure_reason,
             Article.url,
         )
-        .where(or_(*(Article.url.startswith(p, autoescape=True) for p in prefixes)))
+        .where(Article.outlet.in_(sample_outlets()))
         .order_by(
             (Article.status != ArticleStatus.EXTRACTED).asc(),
             Article.published_at.desc().nulls_last(),
@@ -122,6 +156,8 @@ __all__ = [
     "StoredArticle",
     "demo_settings",
     "replay_address",
+    "run_demo",
     "sample_feeds",
+    "sample_outlets",
     "stored_articles",
 ]

@@ -12,6 +12,7 @@ from pipeline.cli import (
     events,  # noqa: F401
     extract,  # noqa: F401
     ingest,  # noqa: F401
+    replay,  # noqa: F401
 )
 from pipeline.cli._app import app
 
