@@ -104,18 +104,25 @@ class SpecialResponse(BaseModel):
     )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class _Body:
-    """A prepared (rewritten, hashed, optionally gzipped) answer for one file."""
+    """A prepared (rewritten, hashed) answer for one file; gzipped on first demand."""
 
     mtime_ns: int
     size: int
     data: bytes
-    gzipped: bytes | None
+    compressible: bool
     etag: str
     last_modified: str
     mtime_s: int
     content_type: str
+    _gz: bytes | None = field(default=None, repr=False)
+
+    def gzipped(self) -> bytes:
+        """The gzip encoding, computed once; two threads racing here compute the same bytes."""
+        if self._gz is None:
+            self._gz = gzip.compress(self.data, compresslevel=6, mtime=0)
+        return self._gz
 
 
 @dataclass
@@ -353,14 +360,11 @@ class ReplayServer:
     @staticmethod
     def _prepare(data: bytes, ctype: str, mtime_ns: int, size: int) -> _Body:
         mtime_s = mtime_ns // 1_000_000_000
-        gz = None
-        if len(data) >= _GZIP_MIN_BYTES and ctype.startswith(_COMPRESSIBLE):
-            gz = gzip.compress(data, compresslevel=6, mtime=0)
         return _Body(
             mtime_ns=mtime_ns,
             size=size,
             data=data,
-            gzipped=gz,
+            compressible=len(data) >= _GZIP_MIN_BYTES and ctype.startswith(_COMPRESSIBLE),
             etag='"' + hashlib.sha256(data).hexdigest()[:32] + '"',
             last_modified=email.utils.formatdate(mtime_s, usegmt=True),
             mtime_s=mtime_s,
@@ -577,16 +581,16 @@ class _Handler(BaseHTTPRequestHandler):
         validators: bool = True,
     ) -> None:
         data, etag = body.data, body.etag
-        use_gzip = body.gzipped is not None and self._accepts_gzip()
-        if use_gzip and body.gzipped is not None:
-            data, etag = body.gzipped, _gz_etag(body.etag)
+        use_gzip = body.compressible and self._accepts_gzip()
+        if use_gzip:
+            data, etag = body.gzipped(), _gz_etag(body.etag)
         self.send_response(status or HTTPStatus.OK)
         self.send_header("Content-Type", ctype or body.content_type)
         self.send_header("Content-Length", str(len(data)))
         if validators:
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", body.last_modified)
-        if body.gzipped is not None:
+        if body.compressible:
             self.send_header("Vary", "Accept-Encoding")
         if use_gzip:
             self.send_header("Content-Encoding", "gzip")
