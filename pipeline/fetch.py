@@ -406,11 +406,39 @@ def _by_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 # -- fetching --------------------------------------------------------------------------------
 
 
+async def _fetch_all(
+    engine: Engine,
+    settings: Settings,
+    pool: Executor,
+    writer: _Writer,
+    on_done: Callable[[], None],
+    *,
+    limit: int | None,
+    article_ids: Sequence[int] | None,
+) -> int:
+    """Claim and fetch batch after batch with one client (robots.txt and host timing are
+    remembered across batches); return how many articles were claimed."""
+    claimed_total = 0
+    async with HttpClient(settings) as client:
+        while limit is None or claimed_total < limit:
+            size = settings.fetch_batch_size
+            if limit is not None:
+                size = min(size, limit - claimed_total)
+            claimed = await asyncio.to_thread(_claim, engine, size, article_ids)
+            if not claimed:
+                break
+            claimed_total += len(claimed)
+            await _fetch_batch(client, claimed, settings, pool, writer, on_done=on_done)
+    return claimed_total
+
+
 async def _fetch_batch(
+    client: HttpClient,
     claimed: list[_Claimed],
     settings: Settings,
     pool: Executor,
     writer: _Writer,
+    *,
     on_done: Callable[[], None],
 ) -> None:
     loop = asyncio.get_running_loop()
@@ -421,37 +449,35 @@ async def _fetch_batch(
             async with write_lock:
                 await asyncio.to_thread(writer.flush)
 
-    async with HttpClient(settings) as client:
-
-        async def one(item: _Claimed) -> None:
-            fetched_at = datetime.now(UTC)
+    async def one(item: _Claimed) -> None:
+        fetched_at = datetime.now(UTC)
+        try:
+            response = await client.get(item.url, expect="html")
+        except FetchError as exc:
+            writer.add_failure(item, exc)
+        else:
+            job = functools.partial(
+                _extract_fetched,
+                response.body,
+                response.final_url,
+                fallback=item.fallback,
+                now=fetched_at,
+                max_skew_hours=settings.max_date_skew_hours,
+                min_year=settings.min_year,
+                content_type=response.headers.get("content-type"),
+            )
+            packed: _Packed | None
             try:
-                response = await client.get(item.url, expect="html")
-            except FetchError as exc:
-                writer.add_failure(item, exc)
-            else:
-                job = functools.partial(
-                    _extract_fetched,
-                    response.body,
-                    response.final_url,
-                    fallback=item.fallback,
-                    now=fetched_at,
-                    max_skew_hours=settings.max_date_skew_hours,
-                    min_year=settings.min_year,
-                    content_type=response.headers.get("content-type"),
-                )
-                packed: _Packed | None
-                try:
-                    packed = await loop.run_in_executor(pool, job)
-                except Exception as exc:  # a dead worker: keep the page for extract_pending
-                    LOGGER.error("extraction of article %s failed in the pool: %s", item.id, exc)
-                    packed = None
-                writer.add_page(item, response, packed, fetched_at)
-            on_done()
-            await maybe_flush()
+                packed = await loop.run_in_executor(pool, job)
+            except Exception as exc:  # a dead worker: keep the page for extract_pending
+                LOGGER.error("extraction of article %s failed in the pool: %s", item.id, exc)
+                packed = None
+            writer.add_page(item, response, packed, fetched_at)
+        on_done()
+        await maybe_flush()
 
-        await asyncio.gather(*(one(item) for item in claimed))
-        await maybe_flush(force=True)
+    await asyncio.gather(*(one(item) for item in claimed))
+    await maybe_flush(force=True)
 
 
 def fetch_pending(
@@ -473,7 +499,6 @@ def fetch_pending(
     if limit is not None:
         total = min(total, limit)
     writer = _Writer(engine, settings)
-    claimed_total = 0
     done = 0
 
     def on_done() -> None:
@@ -485,15 +510,11 @@ def fetch_pending(
     if total == 0:
         return FetchSummary()
     with make_pool(settings) as pool:
-        while limit is None or claimed_total < limit:
-            size = settings.fetch_batch_size
-            if limit is not None:
-                size = min(size, limit - claimed_total)
-            claimed = _claim(engine, size, article_ids)
-            if not claimed:
-                break
-            claimed_total += len(claimed)
-            asyncio.run(_fetch_batch(claimed, settings, pool, writer, on_done))
+        claimed_total = asyncio.run(
+            _fetch_all(
+                engine, settings, pool, writer, on_done, limit=limit, article_ids=article_ids
+            )
+        )
     fetched, extracted, failed = writer.summary_counts()
     summary = FetchSummary(
         claimed=claimed_total,

@@ -280,6 +280,17 @@ def test_limit_and_article_ids_restrict_the_run(
     assert fetch_pending(clean_db, settings).extracted_ids == [ids[1]]
 
 
+def test_robots_is_fetched_once_across_batches(
+    clean_db: Engine, server: HTTPServer, settings: Settings
+) -> None:
+    for i in range(3):
+        server.expect_request(f"/b/{i}").respond_with_data(ARTICLE, content_type="text/html")
+    add_articles(clean_db, [server.url_for(f"/b/{i}") for i in range(3)])
+    settings = settings.model_copy(update={"fetch_batch_size": 1, "workers": 1})
+    assert fetch_pending(clean_db, settings).extracted == 3
+    assert hits(server, "/robots.txt") == 1
+
+
 def test_extract_pending_reprocesses_stored_pages_offline(
     clean_db: Engine, server: HTTPServer, settings: Settings
 ) -> None:
