@@ -41,7 +41,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import yaml
@@ -371,20 +371,23 @@ class ReplayServer:
             content_type=ctype,
         )
 
-    def merged_robots(self) -> bytes | None:
+    def merged_robots(self) -> tuple[bytes, int] | None:
         """One robots.txt for the shared origin: each outlet's rules prefixed with ``/<host>``.
 
         Groups are merged by user agent so a parser picking "the group for my agent" sees every
-        outlet's rules; Sitemap lines are rewritten to this server.
+        outlet's rules; Sitemap lines are rewritten to this server. Returns the text and the
+        newest source file's mtime (for Last-Modified), or None when no outlet has a robots.txt.
         """
         groups: dict[str, list[str]] = {}
         sitemaps: list[str] = []
         found = False
+        mtime_ns = 0
         for host in self.hosts:
             path = self.root / host / "robots.txt"
             if not path.is_file():
                 continue
             found = True
+            mtime_ns = max(mtime_ns, path.stat().st_mtime_ns)
             agents: list[str] = []
             in_rules = False
             for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -419,7 +422,7 @@ class ReplayServer:
             lines.extend(rules or ["Disallow:"])
             lines.append("")
         lines.extend(f"Sitemap: {url}" for url in sitemaps)
-        return ("\n".join(lines) + "\n").encode()
+        return ("\n".join(lines) + "\n").encode(), mtime_ns
 
     def _count_hit(self, relpath: str) -> int:
         with self._state.lock:
@@ -468,7 +471,6 @@ class _Handler(BaseHTTPRequestHandler):
     # add ~40 ms to every keep-alive response
     disable_nagle_algorithm = True
     server: _Server
-    _ROBOTS: ClassVar[str] = "robots.txt"
 
     def log_message(self, format: str, *args: Any) -> None:
         LOGGER.debug("replay %s - " + format, self.client_address[0], *args)
@@ -497,22 +499,22 @@ class _Handler(BaseHTTPRequestHandler):
             if self._special(replay, relpath, split.query, special, head):
                 return
         path = replay._resolve(relpath)
-        if path is None and relpath == self._ROBOTS:
+        if path is None and relpath == "robots.txt":
             merged = replay.merged_robots()
             if merged is not None:
-                body = replay._prepare(merged, "text/plain; charset=utf-8", 0, len(merged))
-                self._send_body(body, head)
+                data, mtime_ns = merged
+                body = replay._prepare(data, "text/plain; charset=utf-8", mtime_ns, len(data))
+                if self._not_modified(body):
+                    self._send_not_modified(body)
+                else:
+                    self._send_body(body, head)
                 return
         if path is None:
             self._send_plain(HTTPStatus.NOT_FOUND, b"not found in the replay corpus\n", head)
             return
         body = replay._body_for(relpath, path)
         if self._not_modified(body):
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            self.send_header("ETag", body.etag)
-            self.send_header("Last-Modified", body.last_modified)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self._send_not_modified(body)
             return
         extra = special.headers if special else {}
         status = special.status if special else None
@@ -525,7 +527,8 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> bool:
         """Send a declared response; False when the file itself should still be served."""
         if spec.redirect_loop:
-            hop = int((parse_qs(query).get("loop") or ["0"])[0] or 0) + 1
+            hop_text = (parse_qs(query).get("loop") or ["0"])[0]
+            hop = (int(hop_text) if hop_text.isdigit() else 0) + 1
             location = f"{replay.base_url}/{quote(relpath)}?loop={hop}"
             self._send_redirect(spec.status or 302, location, spec.headers, head)
             return True
@@ -548,6 +551,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_body(body, head, status=spec.status, extra=spec.headers, validators=False)
             return True
         return False
+
+    def _send_not_modified(self, body: _Body) -> None:
+        self.send_response(HTTPStatus.NOT_MODIFIED)
+        self.send_header("ETag", body.etag)
+        self.send_header("Last-Modified", body.last_modified)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _not_modified(self, body: _Body) -> bool:
         inm = self.headers.get("If-None-Match")

@@ -168,6 +168,8 @@ def test_special_responses(server: ReplayServer) -> None:
     assert moved.headers["location"] == f"{server.base_url}/news.example.org/world/one"
     with pytest.raises(httpx.TooManyRedirects):
         httpx.get(server.url_for("news.example.org/loop"), follow_redirects=True)
+    odd = httpx.get(server.url_for("news.example.org/loop?loop=abc"))
+    assert odd.headers["location"] == f"{server.base_url}/news.example.org/loop?loop=1"
     slow = httpx.get(server.url_for("news.example.org/slow"))
     assert slow.text == "<html><body>late</body></html>"
     assert slow.elapsed.total_seconds() >= 0.3
@@ -188,6 +190,11 @@ def test_root_robots_merges_outlets_with_prefixed_paths(server: ReplayServer) ->
     assert not robots.can_fetch(f"{base}/news.example.org/members/secret", "newswire")
     assert robots.can_fetch(f"{base}/news.example.org/world/one", "newswire")
     assert list(robots.sitemaps) == [f"{base}/news.example.org/sitemap.xml"]
+    again = httpx.get(
+        f"{server.base_url}/robots.txt", headers={"If-None-Match": resp.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert resp.headers["last-modified"] != "Thu, 01 Jan 1970 00:00:00 GMT"
     own = httpx.get(server.url_for("news.example.org/robots.txt")).text
     assert f"Sitemap: {base}/news.example.org/sitemap.xml" in own
 
