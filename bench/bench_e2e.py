@@ -1,0 +1,274 @@
+"""End-to-end throughput: poll → fetch → extract → store, against plain trafilatura.extract.
+
+The pages of ``../shared/corpus/pages/`` are served on loopback by :class:`ReplayServer`; the
+bench *generates* RSS feeds listing their URLs (served by a second ReplayServer from a temp dir),
+then runs the real pipeline functions, :func:`pipeline.poll.poll_feeds` and
+:func:`pipeline.fetch.fetch_pending`, into a fresh PostgreSQL database (embedded pgserver in a
+temp dir, or a new database on ``NEWSWIRE_BENCH_DATABASE_URL``, an admin URL). Politeness is
+off for the bench (``per_host_delay=0``, high per-host concurrency): everything is one loopback
+host, and the figure is about our CPU, not a publisher's rate limits.
+
+In the same run, plain single-process ``trafilatura.extract`` goes over the same page bytes
+(read from disk, no HTTP, no database). Printed: articles/second and peak RSS of both (ours
+summed over this process and its worker processes; the PostgreSQL server is not counted) and
+the ratio pipeline / plain, which is the figure (must be ≥ 0.8, target ≥ 1.5 on two cores).
+
+    python bench/bench_e2e.py [--feeds 8] [--workers 0] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import psutil
+import trafilatura
+from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy.pool import NullPool
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import get_settings  # noqa: E402
+from pipeline.db import make_engine, normalise_url, upgrade  # noqa: E402
+from pipeline.extract import extract_page  # noqa: E402
+from pipeline.feeds import FeedConfig  # noqa: E402
+from pipeline.fetch import fetch_pending  # noqa: E402
+from pipeline.models import Article  # noqa: E402
+from pipeline.poll import poll_feeds  # noqa: E402
+from pipeline.replay import ReplayServer  # noqa: E402
+
+PAGES = (ROOT / ".." / "shared" / "corpus" / "pages").resolve()
+
+
+class PeakRss:
+    """Samples the RSS of this process plus its descendants (minus PostgreSQL) every 20 ms."""
+
+    def __init__(self, include_children: bool = True) -> None:
+        self.include_children = include_children
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        procs = [me]
+        if self.include_children:
+            procs += me.children(recursive=True)
+        total = 0
+        for proc in procs:
+            try:
+                if "postgres" in proc.name():
+                    continue
+                total += proc.memory_info().rss
+            except psutil.Error:  # a worker that just exited
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> PeakRss:
+        self.peak = self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A new, migrated database: on NEWSWIRE_BENCH_DATABASE_URL, else embedded pgserver."""
+    admin_env = os.environ.get("NEWSWIRE_BENCH_DATABASE_URL")
+    with tempfile.TemporaryDirectory(prefix="newswire-bench-pg-") as pgdata:
+        server = None
+        if admin_env:
+            admin_url = normalise_url(admin_env)
+        else:
+            import pgserver
+
+            server = pgserver.get_server(Path(pgdata), cleanup_mode="delete")
+            admin_url = normalise_url(str(server.get_uri()))
+        name = f"newswire_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        try:
+            upgrade(url)
+            yield url
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+            if server is not None:
+                server.cleanup()
+
+
+def write_feeds(folder: Path, pages: list[Path], server: ReplayServer, count: int) -> list[str]:
+    """RSS 2.0 files listing the page URLs round-robin; returns their file names."""
+    names = []
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(count):
+        items = []
+        for j, page in enumerate(pages[i::count]):
+            link = server.url_for(page.name)
+            published = email.utils.format_datetime(base + timedelta(hours=i * 1000 + j))
+            items.append(
+                f"<item><title>{escape(page.stem)}</title><link>{escape(link)}</link>"
+                f'<guid isPermaLink="false">bench-{escape(page.stem)}</guid>'
+                f"<pubDate>{published}</pubDate></item>"
+            )
+        name = f"feed_{i}.xml"
+        (folder / name).write_text(
+            '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+            f"<title>bench feed {i}</title><link>{server.base_url}/</link>"
+            f"<description>generated by bench_e2e</description>{''.join(items)}"
+            "</channel></rss>\n",
+            encoding="utf-8",
+        )
+        names.append(name)
+    return names
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - started
+
+
+def run_pipeline(pages: list[Path], feeds: int, workers: int) -> dict[str, Any]:
+    with (
+        fresh_database() as url,
+        ReplayServer(PAGES) as page_server,
+        tempfile.TemporaryDirectory(prefix="newswire-bench-feeds-") as feed_dir,
+    ):
+        feed_files = write_feeds(Path(feed_dir), pages, page_server, feeds)
+        with ReplayServer(Path(feed_dir)) as feed_server:
+            configs = [
+                FeedConfig(name=f"bench-{i}", url=feed_server.url_for(f), outlet="bench")
+                for i, f in enumerate(feed_files)
+            ]
+            settings = get_settings(
+                database_url=url,
+                per_host_delay=0,
+                per_host_concurrency=32,
+                global_concurrency=32,
+                retries=0,
+                workers=workers,
+                fetch_batch_size=1000,
+            )
+            engine = make_engine(url)
+            try:
+                with PeakRss() as rss:
+                    started = time.perf_counter()
+                    polled, poll_seconds = timed(lambda: poll_feeds(engine, settings, configs))
+                    fetched, fetch_seconds = timed(lambda: fetch_pending(engine, settings))
+                    seconds = time.perf_counter() - started
+                with engine.connect() as conn:
+                    by_status = dict(
+                        conn.execute(
+                            select(Article.status, func.count()).group_by(Article.status)
+                        ).all()
+                    )
+            finally:
+                engine.dispose()
+    stored = sum(by_status.values())
+    processed = fetched.fetched
+    return {
+        "articles_new": polled.articles_new,
+        "fetched": fetched.fetched,
+        "extracted": fetched.extracted,
+        "failed": fetched.failed,
+        "failed_by_reason": fetched.failed_by_reason,
+        "rows_by_status": by_status,
+        "rows": stored,
+        "poll_seconds": poll_seconds,
+        "fetch_seconds": fetch_seconds,
+        "seconds": seconds,
+        "articles_per_second": processed / seconds if seconds else 0.0,
+        "peak_rss_mb": rss.peak / 2**20,
+        "workers": settings.workers or os.cpu_count() or 1,
+    }
+
+
+def run_plain(pages: list[Path]) -> dict[str, Any]:
+    bodies = [p.read_bytes() for p in pages]
+    with PeakRss(include_children=False) as rss:
+        results, seconds = timed(lambda: [trafilatura.extract(b) for b in bodies])
+    return {
+        "pages": len(bodies),
+        "with_text": sum(1 for r in results if r),
+        "seconds": seconds,
+        "articles_per_second": len(bodies) / seconds,
+        "peak_rss_mb": rss.peak / 2**20,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=8, help="generated feeds (default 8)")
+    parser.add_argument("--workers", type=int, default=0, help="extraction processes (0: cores)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    if not PAGES.is_dir():
+        print(
+            f"shared corpus not found at {PAGES} (expected ../shared beside the repo); "
+            "this benchmark needs it",
+            file=sys.stderr,
+        )
+        return 2
+    pages = sorted(PAGES.glob("*.html"))
+    # warm both extractors in this process first (forked workers inherit the warm state)
+    warm = pages[0].read_bytes()
+    trafilatura.extract(warm)
+    extract_page(warm, "https://example.org/warm")
+
+    plain = run_plain(pages)
+    ours = run_pipeline(pages, args.feeds, args.workers)
+    ratio = ours["articles_per_second"] / plain["articles_per_second"]
+    report = {"pages": len(pages), "cpus": os.cpu_count(), "pipeline": ours, "plain": plain}
+    report["ratio"] = ratio
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+        return 0
+    print(f"pages served: {len(pages)}  cpus: {os.cpu_count()}  feeds generated: {args.feeds}")
+    print(f"{'':44} {'articles/s':>10} {'seconds':>8} {'peak RSS MB':>12}")
+    print(
+        f"{'newswire poll→fetch→extract→store':44} {ours['articles_per_second']:10.1f} "
+        f"{ours['seconds']:8.1f} {ours['peak_rss_mb']:12.0f}"
+    )
+    print(
+        f"{'plain trafilatura.extract, 1 process':44} {plain['articles_per_second']:10.1f} "
+        f"{plain['seconds']:8.1f} {plain['peak_rss_mb']:12.0f}"
+    )
+    print(f"ratio (pipeline / plain): {ratio:.2f}  (must be >= 0.8, target >= 1.5)")
+    print(
+        f"pipeline: {ours['articles_new']} articles discovered, {ours['fetched']} fetched, "
+        f"{ours['extracted']} extracted, {ours['failed']} failed {ours['failed_by_reason']}; "
+        f"poll {ours['poll_seconds']:.1f}s, fetch+extract+store {ours['fetch_seconds']:.1f}s, "
+        f"{ours['workers']} workers; rows by status {ours['rows_by_status']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
