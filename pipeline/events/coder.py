@@ -52,7 +52,7 @@ ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED = (
 )
 
 _TAG = re.compile(r"<[^<>]{0,300}>")
-_NAME_WORDS = re.compile(r"^[ \t]+((?:[A-Z][\w'’.-]*[ \t]?){1,3})")
+_NAME_WORDS = re.compile(r"[ \t]+((?:[A-Z][\w'’.-]*[ \t]?){1,3})")
 _NAME_GAP = re.compile(r"^(?:[ \t]+[A-Z][\w'’.-]*){1,3}[ \t]+$")
 _COMPOUND_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?$", re.IGNORECASE)
 _OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
@@ -125,7 +125,9 @@ _ROLE_PLURALS = frozenset(
     ]
 )
 _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
-_LOCATIVE = re.compile(r"^(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
+_LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
+# "Blinken, who was born in New York, criticised ...": the subject is before the clause
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
 _SPEAKER_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
 )
@@ -420,7 +422,7 @@ def _cues(lx: Lexicon) -> _Cues:
 
 
 def _coref_groups(
-    norm: str, sent: Sentence, memory: _Memory, cues: _Cues, groups: list[_Group]
+    text: str, norm: str, sent: Sentence, *, memory: _Memory, cues: _Cues, groups: list[_Group]
 ) -> list[_Group]:
     """Pronouns and "the two countries" as actor groups, resolved cheaply.
 
@@ -432,7 +434,7 @@ def _coref_groups(
     segment = norm[sent.start : sent.end]
 
     def alias(actors: list[Actor], s: int, e: int) -> list[Actor]:
-        return [Actor(norm[s:e], a.code, a.country, a.role, s, e, coreferent=True) for a in actors]
+        return [Actor(text[s:e], a.code, a.country, a.role, s, e, coreferent=True) for a in actors]
 
     if len(memory.pair) >= 2:
         for m in cues.pair.finditer(segment):
@@ -568,10 +570,12 @@ def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _
 def _pick_date(
     dates: list[DateMention], trig: _Trigger, pub: date | None
 ) -> tuple[date | None, str | None, str | None]:
-    usable = [d for d in dates if d.value is not None]
-    if usable:
-        best = min(usable, key=lambda d: min(abs(d.start - trig.end), abs(trig.start - d.end)))
-        return best.value, best.precision, "text"
+    if dates:
+        best = min(dates, key=lambda d: min(abs(d.start - trig.end), abs(trig.start - d.end)))
+        if best.value is not None:
+            return best.value, best.precision, "text"
+        if pub is None:  # "yesterday" with no publication date: unknown, not guessed
+            return None, None, None
     if pub is not None:
         return pub, "day", "publication"
     return None, None, None
@@ -617,7 +621,9 @@ class _SentenceCoder:
             _remember(self.memory, _build_groups(self.text, earlier))
         self.pending.clear()
         groups = _build_groups(self.text, mentions)
-        coref = _coref_groups(self.norm, sent, self.memory, self.cues, groups)
+        coref = _coref_groups(
+            self.text, self.norm, sent, memory=self.memory, cues=self.cues, groups=groups
+        )
         if coref:
             taken = [(g.start, g.end) for g in groups]
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
@@ -655,7 +661,11 @@ class _SentenceCoder:
         for group in reversed(groups):
             if group.end > trig.start:
                 continue
-            if trig.start - group.end > 200 or self._clause_break(group.end, trig.start):
+            if trig.start - group.end > 200:
+                return None, False
+            if self._clause_break(group.end, trig.start) and not _RELATIVE_CLAUSE.match(
+                self.norm, group.end, trig.start
+            ):
                 return None, False
             if id(group) in inherited:
                 return inherited[id(group)], False
@@ -752,7 +762,11 @@ class _SentenceCoder:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
             else:  # a one-sided event ("Jordan and Britain agreed to ...", "Iran protested")
                 pairs = [(s, None) for s in source.actors]
-            if trig.pattern.target == "place" and target is not None:
+            if (
+                target is not None
+                and target.place
+                and (trig.pattern.target == "place" or trig.pattern.locate)
+            ):
                 pairs = [(s, _as_place(t)) for s, t in pairs]
             modality = _modality(self.norm, sent, source, trig, self.cues)
             code = trig.pattern.code

@@ -173,6 +173,8 @@ def _read_yaml(path: Path) -> Any:
             return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise DictionaryError(f"{path}: not valid YAML: {exc}") from None
+    except ValueError as exc:  # YAML builds dates itself: 2030-13-01 fails here
+        raise DictionaryError(f"{path}: bad date or value: {exc}") from None
 
 
 def _read_tsv(path: Path) -> list[list[str]]:
@@ -191,9 +193,14 @@ def inflections(lemma: str, irregular: dict[str, list[str]]) -> list[str]:
         return [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
     if lemma.endswith(("s", "x", "z", "ch", "sh")):
         return [lemma, lemma + "es", lemma + "ed", lemma + "ing"]
+    if _DOUBLING.search(lemma) and len(_VOWEL_GROUPS.findall(lemma)) == 1:
+        # one syllable ending consonant-vowel-consonant: snub -> snubbed, ban -> banned
+        return [lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"]
     return [lemma, lemma + "s", lemma + "ed", lemma + "ing"]
 
 
+_DOUBLING = re.compile(r"[^aeiou][aeiou][^aeiouwxy]$")
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
 _GAP = r"(?:[^\s;:!?]+\s+){0,4}?"  # sentences are split already: dots are abbreviations
 
