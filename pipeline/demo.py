@@ -13,12 +13,14 @@ run look like new articles. Pass ``port=0`` for a random one (tests running in p
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import yaml
 from sqlalchemy import Engine, select
 
 from pipeline.config import Settings
@@ -62,6 +64,33 @@ def sample_feeds(base_url: str) -> list[FeedConfig]:
         feed.model_copy(update={"url": replay_address(base_url, feed.url)})
         for feed in load_feeds(SAMPLE_FEEDS_FILE)
     ]
+
+
+def served_feeds(server: ReplayServer) -> list[FeedConfig]:
+    """Feed configs for every feed a running replay server serves, for a feeds file.
+
+    The sample corpus keeps its own names and outlets; any other corpus gets one feed per
+    RSS/Atom file, named after its path and attributed to its host folder.
+    """
+    if server.root == SAMPLE_DIR.resolve():
+        return sample_feeds(server.base_url)
+    feeds = []
+    for rel in server.feed_paths():
+        host = rel.split("/", 1)[0] if "/" in rel else "replay"
+        name = re.sub(r"[^A-Za-z0-9]+", "-", rel).strip("-")[:200]
+        feeds.append(FeedConfig(name=name, url=server.url_for(rel), outlet=host[:200]))
+    return feeds
+
+
+def write_feeds_file(feeds: list[FeedConfig], path: Path) -> None:
+    """Write *feeds* as a feeds YAML file that :func:`pipeline.feeds.load_feeds` reads back."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [feed.model_dump(exclude_defaults=True) for feed in feeds]
+    path.write_text(
+        "# written by `newswire replay --write-feeds`: feeds served by a local replay server\n"
+        + yaml.safe_dump(rows, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -159,5 +188,7 @@ __all__ = [
     "run_demo",
     "sample_feeds",
     "sample_outlets",
+    "served_feeds",
     "stored_articles",
+    "write_feeds_file",
 ]

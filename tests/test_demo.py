@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,9 +20,14 @@ from pipeline.demo import (
     demo_settings,
     replay_address,
     run_demo,
+    sample_feeds,
     sample_outlets,
+    served_feeds,
     stored_articles,
+    write_feeds_file,
 )
+from pipeline.feeds import load_feeds
+from pipeline.replay import ReplayServer
 from pipeline.run import RunSummary
 from pipeline.urls import canonicalize_url
 
@@ -75,6 +81,15 @@ def test_replay_address_maps_hosts_to_path_prefixes() -> None:
     assert replay_address(base + "/", "http://a.example") == f"{base}/a.example/"
     with pytest.raises(ValueError, match="absolute"):
         replay_address(base, "/relative/path")
+
+
+def test_served_feeds_of_the_sample_round_trip_through_a_feeds_file(tmp_path: Path) -> None:
+    with ReplayServer(SAMPLE_DIR) as server:
+        feeds = served_feeds(server)
+        assert feeds == sample_feeds(server.base_url)
+    path = tmp_path / "feeds.yaml"
+    write_feeds_file(feeds, path)
+    assert load_feeds(path) == feeds
 
 
 def test_demo_settings_only_relax_politeness() -> None:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from protego import Protego
 
+from pipeline.feeds import load_feeds
 from pipeline.replay import ReplayConfigError, ReplayServer, sniff_xml_kind
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -236,10 +237,23 @@ def test_sniff_xml_kind(head: bytes, kind: str | None) -> None:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_cli_replay_serves_until_interrupted(corpus: Path, sig: signal.Signals) -> None:
+def test_cli_replay_serves_until_interrupted(
+    corpus: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "300"}
+    feeds_file = tmp_path / "out" / "feeds.yaml"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "replay", str(corpus), "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "replay",
+            str(corpus),
+            "--port",
+            "0",
+            "--write-feeds",
+            str(feeds_file),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -254,6 +268,10 @@ def test_cli_replay_serves_until_interrupted(corpus: Path, sig: signal.Signals) 
         assert feed_line == ["feed", f"{base}/news.example.org/feed.xml"]
         body = httpx.get(feed_line[1]).text
         assert f"{base}/news.example.org/world/one" in body
+        rest = [proc.stdout.readline() for _ in range(3)]
+        assert rest[-1].startswith("press Ctrl-C"), rest
+        feeds = load_feeds(feeds_file)
+        assert [(f.url, f.outlet) for f in feeds] == [(feed_line[1], "news.example.org")]
     finally:
         proc.send_signal(sig)
         out, _ = proc.communicate(timeout=20)

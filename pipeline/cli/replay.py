@@ -28,6 +28,12 @@ def replay(
     rewrite_html: Annotated[
         bool, typer.Option(help="Also point links inside HTML pages at this server.")
     ] = False,
+    write_feeds: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write a feeds YAML file listing the served feeds (for NEWSWIRE_FEEDS_FILE)."
+        ),
+    ] = None,
 ) -> None:
     """Serve a folder of recorded feeds and pages on 127.0.0.1, rewriting feed links to itself.
 
@@ -49,6 +55,11 @@ def replay(
         if not feeds:
             out.print("  (no RSS/Atom feeds found)")
         out.print(f"  robots {server.base_url}/robots.txt")
+        if write_feeds is not None:
+            from pipeline.demo import served_feeds, write_feeds_file
+
+            write_feeds_file(served_feeds(server), write_feeds)
+            out.print(f"feeds file written: {write_feeds}")
         out.print("press Ctrl-C to stop")
         stop = threading.Event()
         # SIGTERM (service managers, `kill`) stops as cleanly as Ctrl-C does
