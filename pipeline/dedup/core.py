@@ -9,9 +9,10 @@ same story. Thresholds are module constants documented in ``docs/dedup.md``; tun
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import re
 import struct
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -46,7 +47,6 @@ MIN_CONTAINED_SHINGLES = 20
 # (a differing number weighs double: copies keep figures, siblings change them all)
 NUMBER_WEIGHT, MIN_CONFLICTS, CONFLICT_RATIO = 2, 3, 0.2
 _MASK_NUM, _MASK_NAME = "#", "^"
-_HAS_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,24 @@ def _shingles(tokens: tuple[str, ...] | list[str]) -> set[bytes]:
     return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
 
 
+@functools.cache
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch draws its permutations per object; drawing them once saves most of the cost."""
+    perms: tuple[np.ndarray, np.ndarray] = MinHash(
+        num_perm=num_perm, seed=SEED, scheme="affine32"
+    ).permutations
+    return perms
+
+
 def _minhash(shingles: set[bytes], num_perm: int) -> np.ndarray:
-    mh = MinHash(num_perm=num_perm, seed=SEED)
+    # crc32: stable across processes (unlike hash()) and computed in C, unlike the sha1 default
+    mh = MinHash(
+        num_perm=num_perm,
+        seed=SEED,
+        hashfunc=zlib.crc32,
+        permutations=_permutations(num_perm),
+        scheme="affine32",
+    )
     if shingles:
         mh.update_batch(list(shingles))
     values: np.ndarray = mh.hashvalues.astype(np.uint32)
@@ -126,11 +142,11 @@ def _bands(values: np.ndarray, kind: int, bands: int, rows: int) -> list[int]:
 
 
 def _slot_class(token: str) -> str | None:
-    if _HAS_DIGIT.search(token):
+    if token.isalpha():
+        return _MASK_NAME if token[0].isupper() else None
+    if any(ch.isdigit() for ch in token):
         return _MASK_NUM
-    if token[0].isupper():
-        return _MASK_NAME
-    return None
+    return _MASK_NAME if token[0].isupper() else None
 
 
 def _slots(cased: tuple[str, ...]) -> bytes:

@@ -42,7 +42,7 @@ from pipeline.dedup.core import (
     fingerprint,
     stable_hash,
 )
-from pipeline.dedup.text import content_lines, line_hash, prepare_text, wire_attribution
+from pipeline.dedup.text import line_hashes, prepare_text, wire_attribution
 from pipeline.dedup.urlkey import url_host, url_keys
 
 __all__ = ["DedupOutcome", "DedupSummary", "LookupStats", "dedup_article", "dedup_pending"]
@@ -229,7 +229,7 @@ def _dedup_one(
     ts: datetime = row["ts"]
     ukeys = url_keys([row["canonical_url"], row["url"], row["final_url"], *row["original_urls"]])
     host = url_host(row["final_url"] or row["url"] or row["canonical_url"])
-    hashes = sorted({line_hash(line) for line in content_lines(body)})
+    hashes = sorted(set(line_hashes(body)))
     learned = conn.execute(
         text(
             "SELECT line_hash FROM dedup_host_lines WHERE host = :host "
@@ -289,27 +289,13 @@ def _dedup_one(
         fp=fp,
         exact=url_exact + text_exact,
         line_hashes=hashes,
-    )
-    conn.execute(
-        text(
-            "INSERT INTO article_revisions (article_id, text_key, text_hash, seen_at) "
-            "VALUES (:id, :key, :hash, now()) ON CONFLICT DO NOTHING"
-        ),
-        {"id": article_id, "key": fp.raw_key or "", "hash": row["text_hash"]},
-    )
-    conn.execute(
-        text(
-            "UPDATE articles SET story_id = :story, duplicate_of_id = :dup, dedup_method = :method,"
-            " dedup_score = :score, wire_source = coalesce(:wire, wire_source),"
-            " deduped_at = now() WHERE id = :id"
-        ),
-        {
+        new_article={
+            "text_hash": row["text_hash"],
             "story": story_id,
             "dup": match.article_id if match else None,
             "method": match.method if match else None,
             "score": match.score if match else None,
-            "wire": wire,
-            "id": article_id,
+            "wire_source": wire,
         },
     )
     duplicate_of = match.article_id if match else None
@@ -399,6 +385,35 @@ def _find_match(
     return Match(-best[2], "near", best[0], best[3])
 
 
+_INDEX_SQL = (
+    # one round trip for the whole write: the fingerprint, its exact keys, its LSH buckets and
+    # the outlet's line counts (sorted, so two workers of one outlet lock rows in one order)
+    "WITH doc AS (INSERT INTO dedup_docs (article_id, host, seen_at, text_key, raw_key, "
+    "signature, slots, n_shingles, n_tokens, complete, wire_origin) VALUES (:id, :host, :ts, "
+    ":text_key, :raw_key, :sig, :slots, :n_sh, :n_tok, :complete, :wire) "
+    "ON CONFLICT (article_id) DO UPDATE SET text_key = EXCLUDED.text_key, "
+    "raw_key = EXCLUDED.raw_key, signature = EXCLUDED.signature, slots = EXCLUDED.slots, "
+    "n_shingles = EXCLUDED.n_shingles, n_tokens = EXCLUDED.n_tokens, "
+    "complete = EXCLUDED.complete, indexed_at = now() RETURNING 1), "
+    "keys AS (INSERT INTO dedup_keys (key, article_id) "
+    "SELECT k, :id FROM unnest(CAST(:keys AS text[])) AS k ON CONFLICT DO NOTHING RETURNING 1), "
+    "bands AS (INSERT INTO dedup_bands (band_key, article_id, seen_at) "
+    "SELECT b, :id, :ts FROM unnest(CAST(:bands AS bigint[])) AS b ON CONFLICT DO NOTHING "
+    "RETURNING 1), "
+    "lines AS (INSERT INTO dedup_host_lines (host, line_hash, docs) "
+    "SELECT :host, h, 1 FROM unnest(CAST(:hashes AS bigint[])) AS h ORDER BY h "
+    "ON CONFLICT (host, line_hash) DO UPDATE SET docs = dedup_host_lines.docs + 1 RETURNING 1)"
+)
+_NEW_ARTICLE_SQL = (
+    # ... and for a new article its first version and its story, in the same statement
+    ", version AS (INSERT INTO article_revisions (article_id, text_key, text_hash, seen_at) "
+    "VALUES (:id, :raw_key_or_empty, :text_hash, now()) ON CONFLICT DO NOTHING RETURNING 1), "
+    "art AS (UPDATE articles SET story_id = :story, duplicate_of_id = :dup, "
+    "dedup_method = :method, dedup_score = :score, wire_source = coalesce(:wire_source, "
+    "wire_source), deduped_at = now() WHERE id = :id RETURNING 1)"
+)
+
+
 def _index(
     conn: Connection,
     article_id: int,
@@ -408,78 +423,41 @@ def _index(
     fp: Fingerprint,
     exact: list[str],
     line_hashes: list[int],
+    new_article: dict[str, Any] | None = None,
 ) -> None:
-    conn.execute(
-        text(
-            "INSERT INTO dedup_docs (article_id, host, seen_at, text_key, raw_key, signature, "
-            "slots, n_shingles, n_tokens, complete, wire_origin) VALUES (:id, :host, :ts, "
-            ":text_key, :raw_key, :sig, :slots, :n_sh, :n_tok, :complete, :wire) "
-            "ON CONFLICT (article_id) DO UPDATE SET text_key = EXCLUDED.text_key, "
-            "raw_key = EXCLUDED.raw_key, signature = EXCLUDED.signature, slots = EXCLUDED.slots,"
-            " n_shingles = EXCLUDED.n_shingles, n_tokens = EXCLUDED.n_tokens, "
-            "complete = EXCLUDED.complete, indexed_at = now()"
-        ),
-        {
-            "id": article_id,
-            "host": host,
-            "ts": ts,
-            "text_key": fp.text_key,
-            "raw_key": fp.raw_key,
-            "sig": fp.signature,
-            "slots": fp.slots,
-            "n_sh": fp.n_shingles,
-            "n_tok": fp.n_tokens,
-            "complete": not (fp.truncated or fp.paywall),
-            "wire": host in WIRE_HOSTS,
-        },
-    )
-    if exact:
-        conn.execute(
-            text(
-                "INSERT INTO dedup_keys (key, article_id) "
-                "SELECT k, :id FROM unnest(CAST(:keys AS text[])) AS k ON CONFLICT DO NOTHING"
-            ).bindparams(bindparam("keys", type_=ARRAY(Text))),
-            {"keys": exact, "id": article_id},
-        )
-    if fp.band_keys:
-        conn.execute(
-            text(
-                "INSERT INTO dedup_bands (band_key, article_id, seen_at) "
-                "SELECT k, :id, :ts FROM unnest(CAST(:keys AS bigint[])) AS k "
-                "ON CONFLICT DO NOTHING"
-            ),
-            {"keys": list(fp.band_keys), "id": article_id, "ts": ts},
-        )
-    if host and line_hashes:
-        # sorted, so two workers of one outlet lock the same rows in the same order
-        conn.execute(
-            text(
-                "INSERT INTO dedup_host_lines (host, line_hash, docs) "
-                "SELECT :host, h, 1 FROM unnest(CAST(:hashes AS bigint[])) AS h ORDER BY h "
-                "ON CONFLICT (host, line_hash) DO UPDATE SET docs = dedup_host_lines.docs + 1"
-            ),
-            {"host": host, "hashes": sorted(line_hashes)},
-        )
-
-
-def _ranks(conn: Connection, ids: list[int]) -> dict[int, tuple[int, int, int, float, int]]:
-    found = conn.execute(
-        text(
-            "SELECT article_id, wire_origin, complete, n_tokens, extract(epoch FROM seen_at)"
-            " FROM dedup_docs WHERE article_id = ANY(:ids)"
-        ),
-        {"ids": ids},
-    ).all()
-    return {
-        int(r[0]): election_rank(
-            wire_origin=bool(r[1]),
-            complete=bool(r[2]),
-            n_tokens=int(r[3]),
-            seen_ts=float(r[4]),
-            article_id=int(r[0]),
-        )
-        for r in found
+    params: dict[str, Any] = {
+        "id": article_id,
+        "host": host,
+        "ts": ts,
+        "text_key": fp.text_key,
+        "raw_key": fp.raw_key,
+        "sig": fp.signature,
+        "slots": fp.slots,
+        "n_sh": fp.n_shingles,
+        "n_tok": fp.n_tokens,
+        "complete": not (fp.truncated or fp.paywall),
+        "wire": host in WIRE_HOSTS,
+        "keys": exact,
+        "bands": list(fp.band_keys),
+        "hashes": sorted(set(line_hashes)) if host else [],
     }
+    sql = _INDEX_SQL
+    if new_article is not None:
+        sql += _NEW_ARTICLE_SQL
+        params.update(new_article, raw_key_or_empty=fp.raw_key or "")
+    conn.execute(text(sql + " SELECT 1").bindparams(bindparam("keys", type_=ARRAY(Text))), params)
+
+
+def _rank_of(row: Any, prefix: str) -> tuple[int, int, int, float, int] | None:
+    if row[f"{prefix}_id"] is None or row[f"{prefix}_tokens"] is None:
+        return None
+    return election_rank(
+        wire_origin=bool(row[f"{prefix}_wire"]),
+        complete=bool(row[f"{prefix}_complete"]),
+        n_tokens=int(row[f"{prefix}_tokens"]),
+        seen_ts=float(row[f"{prefix}_ts"]),
+        article_id=int(row[f"{prefix}_id"]),
+    )
 
 
 def _reelect(conn: Connection, story_id: int, article_id: int, match: Match) -> bool:
@@ -489,37 +467,48 @@ def _reelect(conn: Connection, story_id: int, article_id: int, match: Match) -> 
     the match that brought the better copy in; every other member keeps its link, which still
     points inside the story.
     """
-    current = conn.execute(
-        text("SELECT canonical_article_id FROM stories WHERE id = :id FOR UPDATE"),
-        {"id": story_id},
-    ).scalar()
-    ranks = _ranks(conn, [article_id] if current is None else [article_id, int(current)])
-    new_rank = ranks.get(article_id)
-    old_rank = ranks.get(int(current)) if current is not None else None
+    row = (
+        conn.execute(
+            text(
+                "SELECT s.canonical_article_id AS old_id, o.wire_origin AS old_wire, "
+                "o.complete AS old_complete, o.n_tokens AS old_tokens, "
+                "extract(epoch FROM o.seen_at) AS old_ts, n.article_id AS new_id, "
+                "n.wire_origin AS new_wire, n.complete AS new_complete, "
+                "n.n_tokens AS new_tokens, extract(epoch FROM n.seen_at) AS new_ts "
+                "FROM stories AS s "
+                "LEFT JOIN dedup_docs AS o ON o.article_id = s.canonical_article_id "
+                "LEFT JOIN dedup_docs AS n ON n.article_id = :a "
+                "WHERE s.id = :id FOR UPDATE OF s"
+            ),
+            {"id": story_id, "a": article_id},
+        )
+        .mappings()
+        .one()
+    )
+    current = row["old_id"]
+    new_rank, old_rank = _rank_of(row, "new"), _rank_of(row, "old")
     if current is not None and (
         new_rank is None or (old_rank is not None and old_rank >= new_rank)
     ):
         conn.execute(text("UPDATE stories SET updated_at = now() WHERE id = :id"), {"id": story_id})
         return False
     conn.execute(
-        text("UPDATE stories SET canonical_article_id = :a, updated_at = now() WHERE id = :id"),
-        {"a": article_id, "id": story_id},
-    )
-    conn.execute(
         text(
-            "UPDATE articles SET duplicate_of_id = NULL, dedup_method = NULL, dedup_score = NULL "
-            "WHERE id = :id"
+            "WITH story AS (UPDATE stories SET canonical_article_id = :a, updated_at = now() "
+            "WHERE id = :id RETURNING 1), "
+            "winner AS (UPDATE articles SET duplicate_of_id = NULL, dedup_method = NULL, "
+            "dedup_score = NULL WHERE id = :a RETURNING 1), "
+            "loser AS (UPDATE articles SET duplicate_of_id = :a, dedup_method = :method, "
+            "dedup_score = :score WHERE id = :old RETURNING 1) SELECT 1"
         ),
-        {"id": article_id},
+        {
+            "a": article_id,
+            "id": story_id,
+            "method": match.method,
+            "score": match.score,
+            "old": current,
+        },
     )
-    if current is not None:
-        conn.execute(
-            text(
-                "UPDATE articles SET duplicate_of_id = :new, dedup_method = :method, "
-                "dedup_score = :score WHERE id = :old"
-            ),
-            {"new": article_id, "method": match.method, "score": match.score, "old": current},
-        )
     return True
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "PreparedText",
     "content_lines",
     "line_hash",
+    "line_hashes",
     "prepare_text",
     "tokenize",
     "wire_attribution",
@@ -112,18 +113,27 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
+def _line_hash_folded(line: str) -> int:
+    folded = _DIGIT.sub("0", " ".join(line.lower().split()))
+    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "big") >> 1
+
+
 def line_hash(line: str) -> int:
     """A signed 63-bit hash of a line with digits folded, so a footer's year or date still matches.
 
     Digits are folded because outlets stamp dates into otherwise fixed lines ("Published March 3").
     """
-    folded = _DIGIT.sub("0", " ".join(_fold(line).lower().split()))
-    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "big") >> 1
+    return _line_hash_folded(_fold(line))
 
 
 def content_lines(text: str) -> list[str]:
     """Non-empty lines of an article (extractors separate paragraphs by newlines)."""
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def line_hashes(text: str | None) -> list[int]:
+    """:func:`line_hash` of every line of *text* (what the per-host boilerplate counts key on)."""
+    return [_line_hash_folded(line) for line in content_lines(_fold(text or ""))]
 
 
 def _strip_dateline(line: str) -> str:
@@ -154,13 +164,13 @@ def prepare_text(text: str | None, *, host_boilerplate: Iterable[int] = ()) -> P
     *host_boilerplate* holds hashes (:func:`line_hash`) of lines this outlet has already printed
     under other articles; they are dropped like recognised packaging lines.
     """
-    lines = content_lines(text or "")
+    lines = content_lines(_fold(text or ""))
     learned = set(host_boilerplate)
     kept_cased: list[str] = []
     hashes: list[int] = []
     truncated = False
     for line in lines:
-        h = line_hash(line)
+        h = _line_hash_folded(line)
         hashes.append(h)
         if _TRUNCATED.match(line):
             truncated = True
@@ -168,9 +178,9 @@ def prepare_text(text: str | None, *, host_boilerplate: Iterable[int] = ()) -> P
             continue
         if _is_packaging(line):
             continue
-        kept_cased.extend(tokenize(_strip_dateline(line)))
+        kept_cased.extend(_TOKEN.findall(_strip_dateline(line)))
     whole = "\n".join(lines)
-    raw_tokens = [t.lower() for t in tokenize(whole)]
+    raw_tokens = [t.lower() for t in _TOKEN.findall(whole)]
     paywall = bool(_PAYWALL.search(whole)) and len(kept_cased) < 120
     return PreparedText(
         tokens=tuple(t.lower() for t in kept_cased),
