@@ -16,7 +16,7 @@ from test_dedup_support import (
 )
 
 from pipeline.config import get_settings
-from pipeline.dedup import dedup_pending
+from pipeline.dedup import dedup_pending, prune_index
 
 SETTINGS = get_settings(database_url="postgresql://unused")
 
@@ -195,7 +195,7 @@ def test_bad_input_no_crash_no_merge(clean_db: Engine) -> None:
         "boiler-1": "Advertisement\n\nSkip to main content\n\nSign up for our newsletter.",
         "boiler-2": "Advertisement\n\nSkip to main content\n\nSign up for our newsletter.",
         "arabic": "قال مسؤولون في الميناء إن سفينة شحن جنحت قرب كاسر الأمواج الشمالي " * 6,
-        "huge": "\n\n".join(HARBOUR) * 900,
+        "huge": "\n\n".join(HARBOUR) * 3600,  # about 5 MB
     }
     ids = {
         name: add_article(clean_db, f"https://{name}.example/x", b) for name, b in bodies.items()
@@ -225,3 +225,20 @@ def test_article_ids_limit_the_run(clean_db: Engine) -> None:
     assert summary.processed == 1
     assert article(clean_db, a)["deduped_at"] is None
     assert article(clean_db, b)["deduped_at"] is not None
+
+
+def test_prune_drops_bands_outside_the_window(clean_db: Engine) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    old = add_article(clean_db, "https://a.example/1", wrap(HARBOUR), published=start)
+    new = add_article(
+        clean_db,
+        "https://c.example/3",
+        wrap(ELECTION),
+        published=start + timedelta(days=SETTINGS.dedup_window_days + 1),
+    )
+    dedup_pending(clean_db, SETTINGS)
+    assert prune_index(clean_db, SETTINGS) > 0
+    with clean_db.connect() as conn:
+        owners = set(conn.execute(text("SELECT DISTINCT article_id FROM dedup_bands")).scalars())
+    assert owners == {new}
+    assert article(clean_db, old)["story_id"] is not None  # the article and its story stay

@@ -84,6 +84,10 @@ _PAYWALL = re.compile(
 )
 _TRUNCATED = re.compile(r"^\s*(?:read the full story|continue reading|read more at)\b", re.I)
 
+# Longer texts are fingerprinted on their first part: a story is decided long before this, and a
+# multi-megabyte "article" (a page dump, a feed glued together) must not stall the stage.
+MAX_TEXT_CHARS = 200_000
+
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 _TOKEN = re.compile(r"[^\W_]+(?:['.,][^\W_]+)*", re.UNICODE)
 _DIGIT = re.compile(r"\d")
@@ -133,7 +137,7 @@ def content_lines(text: str) -> list[str]:
 
 def line_hashes(text: str | None) -> list[int]:
     """:func:`line_hash` of every line of *text* (what the per-host boilerplate counts key on)."""
-    return [_line_hash_folded(line) for line in content_lines(_fold(text or ""))]
+    return [_line_hash_folded(line) for line in content_lines(_fold((text or "")[:MAX_TEXT_CHARS]))]
 
 
 def _strip_dateline(line: str) -> str:
@@ -164,7 +168,7 @@ def prepare_text(text: str | None, *, host_boilerplate: Iterable[int] = ()) -> P
     *host_boilerplate* holds hashes (:func:`line_hash`) of lines this outlet has already printed
     under other articles; they are dropped like recognised packaging lines.
     """
-    lines = content_lines(_fold(text or ""))
+    lines = content_lines(_fold((text or "")[:MAX_TEXT_CHARS]))
     learned = set(host_boilerplate)
     kept_cased: list[str] = []
     hashes: list[int] = []
