@@ -125,6 +125,9 @@ _ROLE_PLURALS = frozenset(
     ]
 )
 _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
+# "athletes killed at the Games": a participle after a common noun, then a preposition
+_REDUCED_RELATIVE = re.compile(r"\s+(?:at|in|during|near|when|while|since|after)\b")
+_NEEDS_TARGET = frozenset(("04", "05", "06", "07"))
 _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 # "Blinken, who was born in New York, criticised ...": the subject is before the clause
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
@@ -481,7 +484,9 @@ def _remember(memory: _Memory, groups: list[_Group]) -> None:
         memory.pair = list(memory.countries)
 
 
-def _verbal(text: str, norm: str, sent: Sentence, span: tuple[int, int], lx: Lexicon) -> bool:
+def _verbal(
+    text: str, norm: str, sent: Sentence, span: tuple[int, int], lx: Lexicon, *, bare: bool
+) -> bool:
     """Whether a one-word trigger reads as a finite verb, not a noun or a participle.
 
     "demands", "attack", "strike" are nouns as often as verbs; "fighting" is mostly a noun;
@@ -493,22 +498,34 @@ def _verbal(text: str, norm: str, sent: Sentence, span: tuple[int, int], lx: Lex
     word = norm[start:end]
     prev_match = _PREV_WORD.search(norm, max(sent.start, start - 30), start)
     prev = prev_match.group(1) if prev_match else ""
-    if _NOUN_GUARD.search(norm, max(sent.start, start - 20), start):
-        return False
+    if bare and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start):
+        return False  # "a visit", "the attack" (multi-word patterns like "visit to" are meant)
     if word.endswith("ing"):
-        return prev in _BE
+        # a progressive, or a participle clause after a comma ("..., demanding that ...")
+        return prev in _BE or norm[max(sent.start, start - 2) : start] == ", "
     if word.endswith("ed") or word in lx.past_forms:
-        reduced_passive = prev not in _BE and prev not in _HAVE
-        return not (reduced_passive and _REDUCED_PASSIVE.match(norm, end))
+        no_aux = prev not in _BE and prev not in _HAVE
+        if no_aux and _REDUCED_PASSIVE.match(norm, end):
+            return False
+        common_noun = prev.isalpha() and prev not in _ROLE_PLURALS and prev not in _AUX
+        if no_aux and common_noun and _REDUCED_RELATIVE.match(norm, end) and prev_match is not None:
+            return text[prev_match.start(1)].isupper()
+        return True
+    if not bare:
+        return not (word.endswith("s") and not word.endswith("ss")) or _subject_before(
+            text, prev, prev_match
+        )
     if prev in _AUX or prev.endswith("ly"):
         return True
-    if prev.endswith("'s"):
+    return _subject_before(text, prev, prev_match)
+
+
+def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> bool:
+    """Whether the word before a base or -s form looks like its subject (a name, a role)."""
+    if prev.endswith("'s") or prev_match is None:
         return False  # "Iran's attack": a possessive makes it a noun
-    if prev_match is not None:
-        original = text[prev_match.start(1) : prev_match.end(1)]
-        if original[:1].isupper() or prev in _ROLE_PLURALS:
-            return True
-    return False
+    original = text[prev_match.start(1) : prev_match.end(1)]
+    return original[:1].isupper() or prev in _ROLE_PLURALS or prev in _AUX
 
 
 def _find_triggers(
@@ -519,15 +536,16 @@ def _find_triggers(
         start = end_idx - length + 1
         if not _word_bounded(norm, start, end_idx + 1):
             continue
-        verbal: bool | None = None
+        verbal: dict[bool, bool] = {}
         for pattern in patterns:
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
-            if pattern.verb_first and match.end() == end_idx + 1:
-                if verbal is None:
-                    verbal = _verbal(text, norm, sent, (start, end_idx + 1), lx)
-                if not verbal:
+            if pattern.verb_first:
+                bare = match.end() == end_idx + 1
+                if bare not in verbal:
+                    verbal[bare] = _verbal(text, norm, sent, (start, end_idx + 1), lx, bare=bare)
+                if not verbal[bare]:
                     continue
             found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
     verbs = _select([t for t in found if not t.pattern.complement])
@@ -653,7 +671,9 @@ class _SentenceCoder:
         self, sent: Sentence, groups: list[_Group], trig: _Trigger, inherited: dict[int, _Group]
     ) -> tuple[_Group | None, bool]:
         before = self.norm[sent.start : trig.start]
-        if _PASSIVE.search(before):
+        head = self.norm[trig.start : trig.head_end]
+        participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
+        if participle and _PASSIVE.search(before):
             for group in groups:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
@@ -693,7 +713,10 @@ class _SentenceCoder:
         for group in groups:
             if group is source or group.start < trig.head_end or group.start >= limit:
                 continue
-            if self._clause_break(trig.end, group.start):
+            if (
+                self._clause_break(trig.end, group.start)
+                or "," in self.norm[trig.end : group.start]
+            ):
                 return None
             gap = self.norm[trig.end : group.start] if group.start >= trig.end else ""
             if trig.pattern.target == "place":
@@ -760,6 +783,8 @@ class _SentenceCoder:
                 pairs = [(s, t) for s in source.actors for t in target.actors]
             elif trig.pattern.reciprocal and len(source.actors) >= 2:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
+            elif trig.pattern.code[:2] in _NEEDS_TARGET and not trig.pattern.no_target:
+                continue  # a meeting, an agreement, aid: with whom is the event
             else:  # a one-sided event ("Jordan and Britain agreed to ...", "Iran protested")
                 pairs = [(s, None) for s in source.actors]
             if (
