@@ -17,6 +17,7 @@ from test_dedup_support import (
 
 from pipeline.config import get_settings
 from pipeline.dedup import dedup_pending, prune_index
+from pipeline.run import run_once
 
 SETTINGS = get_settings(database_url="postgresql://unused")
 
@@ -242,3 +243,18 @@ def test_prune_drops_bands_outside_the_window(clean_db: Engine) -> None:
         owners = set(conn.execute(text("SELECT DISTINCT article_id FROM dedup_bands")).scalars())
     assert owners == {new}
     assert article(clean_db, old)["story_id"] is not None  # the article and its story stay
+
+
+def test_dedup_runs_inside_newswire_run(clean_db: Engine) -> None:
+    a = add_article(clean_db, "https://a.example/1", wrap(HARBOUR))
+    b = add_article(
+        clean_db, "https://b.example/2", wrap(HARBOUR[:5], dateline="MARLOW BAY (AP) —")
+    )
+    summary = run_once(clean_db, SETTINGS, feeds=[])
+    assert "dedup" not in summary.skipped_stages
+    assert summary.dedup is not None
+    assert summary.dedup["processed"] == 2
+    assert article(clean_db, b)["duplicate_of_id"] == a
+    again = run_once(clean_db, SETTINGS, feeds=[])
+    assert again.dedup is not None
+    assert again.dedup["processed"] == 0
