@@ -199,6 +199,12 @@ class ReplayServer:
     Use as a context manager (``with ReplayServer(root) as server: server.base_url``) or call
     :meth:`start` / :meth:`stop`. Requests are answered on threads, so parallel fetchers and
     benchmarks are served concurrently.
+
+    With ``per_host_ports=True`` every recorded host also gets a port of its own (``port + 1``,
+    ``port + 2``, … in host-name order when *port* is fixed; free ports when it is 0), and links
+    to a host point at ``http://127.0.0.1:<its port>/<path>``. Each outlet is then a distinct
+    origin — its own robots.txt, politeness slot and "host" for anything keyed by host — which is
+    what a real crawl sees; the shared-origin layout stays available on ``base_url``.
     """
 
     def __init__(
@@ -208,6 +214,7 @@ class ReplayServer:
         port: int = 0,
         *,
         rewrite_html: bool = False,
+        per_host_ports: bool = False,
     ) -> None:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
@@ -217,6 +224,8 @@ class ReplayServer:
         self.host = host
         self.port = port
         self.rewrite_html = rewrite_html
+        self.per_host_ports = per_host_ports
+        self.host_ports: dict[str, int] = {}
         self.specials = load_special_responses(self.root)
         self.hosts = sorted(
             p.name for p in self.root.iterdir() if p.is_dir() and _looks_like_host(p.name)
@@ -230,42 +239,62 @@ class ReplayServer:
             else None
         )
         self._state = _State()
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._servers: list[tuple[_Server, threading.Thread]] = []
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> Self:
-        """Bind (a free port when ``port=0``) and serve on a daemon thread."""
-        if self._httpd is not None:
+        """Bind (free ports when ``port=0``) and serve on daemon threads.
+
+        Raises ``OSError`` when a fixed port is taken; nothing is left listening then.
+        """
+        if self._servers:
             return self
-        server_cls = _Server6 if ":" in self.host else _Server
-        httpd = server_cls((self.host, self.port), _Handler)
-        httpd.replay = self
-        self.port = int(httpd.server_address[1])
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.2},
-            daemon=True,
-            name=f"replay-{self.port}",
-        )
-        self._thread.start()
+        fixed = self.port
+        try:
+            self.port = self._listen(fixed, prefix="")
+            if self.per_host_ports:
+                for index, name in enumerate(self.hosts):
+                    wanted = fixed + 1 + index if fixed else 0
+                    self.host_ports[name] = self._listen(wanted, prefix=name)
+        except OSError:
+            self.stop()
+            self.port = fixed
+            raise
         LOGGER.info(
-            "replay server on %s serving %s (%d hosts)", self.base_url, self.root, len(self.hosts)
+            "replay server on %s serving %s (%d hosts%s)",
+            self.base_url,
+            self.root,
+            len(self.hosts),
+            ", one port each" if self.per_host_ports else "",
         )
         return self
 
+    def _listen(self, port: int, *, prefix: str) -> int:
+        server_cls = _Server6 if ":" in self.host else _Server
+        httpd = server_cls((self.host, port), _Handler)
+        httpd.replay = self
+        httpd.prefix = prefix
+        bound = int(httpd.server_address[1])
+        thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.2},
+            daemon=True,
+            name=f"replay-{bound}",
+        )
+        thread.start()
+        self._servers.append((httpd, thread))
+        return bound
+
     def stop(self) -> None:
-        """Stop serving and release the port; safe to call twice."""
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._thread = None
+        """Stop serving and release the ports; safe to call twice."""
+        servers, self._servers = self._servers, []
+        for httpd, _ in servers:
+            httpd.shutdown()
+            httpd.server_close()
+        for _, thread in servers:
+            thread.join(timeout=5)
+        self.host_ports = {}
 
     def __enter__(self) -> Self:
         return self.start()
@@ -283,14 +312,27 @@ class ReplayServer:
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT`` (no trailing slash); valid once started."""
-        if self._httpd is None:
+        return self._origin(self.port)
+
+    def _origin(self, port: int) -> str:
+        if not self._servers:
             raise RuntimeError("replay server not started")
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"http://{host}:{port}"
+
+    def origin_for(self, recorded_host: str) -> str:
+        """Where links to *recorded_host* point: its own origin, or ``base_url/<host>``."""
+        port = self.host_ports.get(recorded_host)
+        if port is not None:
+            return self._origin(port)
+        return f"{self.base_url}/{recorded_host}"
 
     def url_for(self, relpath: str) -> str:
         """The URL serving ``ROOT/relpath`` (query strings in *relpath* are kept)."""
         path, sep, query = relpath.lstrip("/").partition("?")
+        first, _, rest = path.partition("/")
+        if first in self.host_ports:
+            return f"{self.origin_for(first)}/{quote(rest)}{sep}{query}"
         return f"{self.base_url}/{quote(path)}{sep}{query}"
 
     def replay_url(self, original_url: str) -> str:
@@ -301,8 +343,8 @@ class ReplayServer:
         """Point every link to a recorded host at this server instead."""
         if self._link_re is None:
             return data
-        prefix = self.base_url.encode()
-        return self._link_re.sub(lambda m: prefix + b"/" + m.group(1), data)
+        origins = {name.encode(): self.origin_for(name).encode() for name in self.hosts}
+        return self._link_re.sub(lambda m: origins[m.group(1)], data)
 
     def feed_paths(self) -> list[str]:
         """Corpus-relative paths of every RSS/Atom/RDF feed, found by sniffing the files."""
@@ -453,6 +495,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 512  # benchmarks open many connections at once
     replay: ReplayServer
+    prefix: str = ""  # the recorded host this listener stands for ("" = all, path-prefixed)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients that hang up mid-answer (timeouts in tests) are normal here, not tracebacks.
@@ -489,6 +532,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send_plain(HTTPStatus.BAD_REQUEST, b"bad path\n", head)
             return
+        if self.server.prefix:
+            relpath = f"{self.server.prefix}/{relpath}".rstrip("/")
         hit = replay._count_hit(relpath)
         special = replay.specials.get(relpath)
         if special is not None and special.times is not None and hit > special.times:
@@ -529,7 +574,7 @@ class _Handler(BaseHTTPRequestHandler):
         if spec.redirect_loop:
             hop_text = (parse_qs(query).get("loop") or ["0"])[0]
             hop = (int(hop_text) if hop_text.isdigit() else 0) + 1
-            location = f"{replay.base_url}/{quote(relpath)}?loop={hop}"
+            location = f"{replay.url_for(relpath)}?loop={hop}"
             self._send_redirect(spec.status or 302, location, spec.headers, head)
             return True
         if spec.redirect is not None:

@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -291,3 +292,46 @@ def test_cli_replay_reports_a_bad_corpus_cleanly(corpus: Path) -> None:
     assert proc.returncode == 2
     assert "not valid YAML" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_per_host_ports_give_each_outlet_its_own_origin(corpus: Path) -> None:
+    other = corpus / "wire.example.com"
+    other.mkdir()
+    (other / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
+    (other / "story.html").write_text(PAGE.format("wire"), encoding="utf-8")
+    with ReplayServer(corpus, per_host_ports=True) as srv:
+        assert set(srv.host_ports) == {"news.example.org", "wire.example.com"}
+        news = srv.origin_for("news.example.org")
+        assert news == f"http://127.0.0.1:{srv.host_ports['news.example.org']}"
+        assert srv.url_for("news.example.org/world/one") == f"{news}/world/one"
+        assert srv.replay_url("https://news.example.org/a?b=1") == f"{news}/a?b=1"
+        feed = feedparser.parse(httpx.get(srv.url_for("news.example.org/feed.xml")).content)
+        assert feed.entries[0].link == f"{news}/world/one"
+        assert (
+            httpx.get(feed.entries[0].link).text
+            == httpx.get(f"{srv.base_url}/news.example.org/world/one").text
+        )
+        wire = srv.origin_for("wire.example.com")
+        robots = Protego.parse(httpx.get(f"{wire}/robots.txt").text)
+        assert not robots.can_fetch(f"{wire}/private/x", "newswire")
+        assert robots.can_fetch(f"{wire}/members/x", "newswire")  # news.example.org's rule
+        assert httpx.get(f"{news}/broken").status_code == 500  # specials follow the file
+        moved = httpx.get(f"{news}/moved")
+        assert moved.headers["location"] == f"{news}/world/one"
+        assert httpx.get(f"{news}/_responses.yaml").status_code == 404
+        assert httpx.get(f"{news}/../wire.example.com/story").status_code == 404
+
+
+def test_fixed_port_with_per_host_ports_is_deterministic_and_fails_cleanly(corpus: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        base = probe.getsockname()[1]
+    with ReplayServer(corpus, port=base, per_host_ports=True) as srv:
+        assert srv.host_ports == {"news.example.org": base + 1}
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", base + 1))
+        squatter.listen()
+        with pytest.raises(OSError, match="in use"):
+            ReplayServer(corpus, port=base, per_host_ports=True).start()
+    with ReplayServer(corpus, port=base) as again:  # the main port was released
+        assert again.port == base
