@@ -173,3 +173,23 @@ def test_election_rank_order() -> None:
     assert wire > long > short
     assert long > cut
     assert early > short
+
+
+@given(st.text(max_size=3000))
+def test_any_text_fingerprints_deterministically(body: str) -> None:
+    first, second = _fp(body), _fp(body)
+    assert first == second
+    assert bool(first.band_keys) == first.near_eligible
+    assert (first.text_key is None) or len(first.text_key) == 64
+
+
+@given(st.lists(st.sampled_from(HARBOUR), min_size=2, max_size=6, unique=True))
+def test_packaging_never_changes_the_story_tokens(paras: list[str]) -> None:
+    plain = prepare_text(wrap(paras))
+    packaged = prepare_text(
+        "Listen to this article\n\n"
+        + wrap(paras, dateline="MARLOW BAY (Reuters) -")
+        + "\n\nUpdated 9:41 a.m. ET November 20, 2026"
+        + "\n\nSign up for the Bay Herald morning newsletter."
+    )
+    assert packaged.tokens == plain.tokens
