@@ -55,7 +55,7 @@ _TAG = re.compile(r"<[^<>]{0,300}>")
 _NAME_WORDS = re.compile(r"[ \t]+((?:[A-Z][\w'’.-]*[ \t]?){1,3})")
 _NAME_GAP = re.compile(r"^(?:[ \t]+[A-Z][\w'’.-]*){1,3}[ \t]+$")
 _COMPOUND_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?$", re.IGNORECASE)
-_OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_OF_GAP = re.compile(r"^\s+(?:of|in|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _PASSIVE = re.compile(
     r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$",
 )
@@ -307,7 +307,7 @@ def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
             and gap != ""
         )
     if prev.entry.kind == ROLE and _OF_GAP.match(gap):
-        return True
+        return True  # "the foreign minister of Japan", "opposition groups in Zimbabwe"
     return bool(
         _NAME_GAP.match(gap)
         and prev.entry.kind in (ROLE, COUNTRY, IGO)
@@ -822,16 +822,12 @@ class _SentenceCoder:
                 confidence *= 0.85
             if target is None and not trig.pattern.no_target:
                 confidence *= 0.75
+            if target is not None and code[:2] not in _NEEDS_TARGET:
+                # a target of one's own country ("promised to democratize Serbia") leaves a
+                # one-sided event rather than none
+                pairs += [(s, None) for s, t in pairs if t is not None and _domestic(s, t)]
             for src, tgt in pairs:
-                if tgt is not None and (
-                    tgt.code == src.code or tgt.country == src.country == tgt.code
-                ):
-                    continue
-                if (
-                    tgt is not None
-                    and src.country == tgt.country
-                    and (src.role == tgt.role or not tgt.role)
-                ):
+                if tgt is not None and _domestic(src, tgt):
                     continue
                 key = (src.code, tgt.code if tgt else None, code)
                 if key in seen:
@@ -1006,6 +1002,13 @@ class _SentenceCoder:
             end=max(span),
             confidence=round(min(1.0, confidence), 2),
         )
+
+
+def _domestic(src: Actor, tgt: Actor) -> bool:
+    """A source acting on itself: same code, or the same country with no distinct role."""
+    return tgt.code == src.code or (
+        src.country == tgt.country and (src.role == tgt.role or not tgt.role)
+    )
 
 
 def _as_place(actor: Actor | None) -> Actor | None:

@@ -150,7 +150,11 @@ def convert(reference_dir: Path, out_dir: Path = DATA_DIR) -> dict[str, int]:
     phoenix = reference_dir / "phoenix-dictionaries"
     counts: dict[str, int] = {}
     rows: dict[tuple[str, str, str, str], None] = {}
-    for name in ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt"):
+    for name in (
+        "Phoenix.Countries.actors.txt",
+        "Phoenix.International.actors.txt",
+        "Phoenix.MilNonState.actors.txt",
+    ):
         for row in parse_actor_file(phoenix / name):
             if len(row.phrase) < 2 or not re.search(r"[A-Z]", row.phrase):
                 continue

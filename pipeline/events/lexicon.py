@@ -86,9 +86,11 @@ class ActorEntry:
         live = [t for t in self.terms if t.covers(day)]
         if live:
             return max(live, key=lambda t: (t.start is not None, t.start or date.min))
+        latest = max(self.terms, key=lambda t: t.start or date.min)
         if self.kind == NAMED:
-            latest = max(self.terms, key=lambda t: t.start or date.min)
             return Term(latest.country, "ELI", title=None)
+        if self.kind in (COUNTRY, CAPITAL, IGO) and len({t.country for t in self.terms}) == 1:
+            return latest  # a gap in a country's dated codes (Iraq 2003-06) is still Iraq
         return None
 
 
@@ -302,6 +304,9 @@ class _Builder:
                 if not is_country and " " not in phrase and len(phrase) < 5:
                     continue  # short one-word names collide with ordinary words
                 kind = COUNTRY if is_country else NAMED
+                if is_country and re.search(r"(?:AN|I)$", phrase):
+                    # demonyms name the people too: "Albanians demonstrated"
+                    self._add(layer, ActorEntry(COUNTRY, phrase + "S", tuple(terms)))
                 if all(t.country.startswith("IGO") for t in terms) and not any(
                     t.start for t in terms
                 ):
@@ -312,7 +317,9 @@ class _Builder:
                         kind,
                         phrase,
                         tuple(terms),
-                        case_sensitive=len(re.sub(r"[^A-Z]", "", phrase)) <= 4,
+                        # the lists are all upper case: only very short names (US, UN) are
+                        # abbreviations that must match in upper case; IRAQ, PERU are not
+                        case_sensitive=len(re.sub(r"[^A-Z]", "", phrase)) <= 3,
                     ),
                 )
         agents = directory / "phoenix_agents.tsv"
