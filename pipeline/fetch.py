@@ -161,6 +161,7 @@ def _extract_fetched(
     max_skew_hours: float,
     min_year: int,
     content_type: str | None,
+    compress: bool = True,
 ) -> _Packed:
     """Extract a fresh page and prepare its stored form (runs in a worker).
 
@@ -176,6 +177,8 @@ def _extract_fetched(
         min_year=min_year,
         content_type=content_type,
     )
+    if not compress:  # the server's gzip bytes are stored instead
+        return _Packed(extraction, hashlib.sha256(body).hexdigest(), b"")
     sha, packed = _pack(body)
     return _Packed(extraction, sha, packed)
 
@@ -314,6 +317,8 @@ class _Writer:
     ) -> None:
         body = response.body
         sha, body_gzip = (packed.sha256, packed.body_gzip) if packed else _pack(body)
+        if response.raw_gzip is not None:
+            body_gzip = response.raw_gzip
         result = packed.extraction if packed else None
         self.counts["fetched"] += 1
         self.pages.append(
@@ -465,6 +470,7 @@ async def _fetch_batch(
                 max_skew_hours=settings.max_date_skew_hours,
                 min_year=settings.min_year,
                 content_type=response.headers.get("content-type"),
+                compress=response.raw_gzip is None,
             )
             packed: _Packed | None
             try:

@@ -86,6 +86,8 @@ class FetchResponse:
     body: bytes
     redirects: list[str] = field(default_factory=list)
     attempts: int = 1
+    # the body exactly as a gzip Content-Encoding sent it: stored as is, saving a recompression
+    raw_gzip: bytes | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -293,6 +295,7 @@ class HttpClient:
                 body=response.body,
                 redirects=response.redirects,
                 attempts=attempt,
+                raw_gzip=response.raw_gzip,
             )
 
     # -- internals ----------------------------------------------------------------------------
@@ -340,6 +343,7 @@ class HttpClient:
                     headers=response.headers,
                     body=response.body,
                     redirects=hops,
+                    raw_gzip=response.raw_gzip,
                 )
             location = response.headers.get("location")
             if not location:
@@ -420,21 +424,66 @@ class HttpClient:
                     status,
                 )
             self._check_declared_type(url, status, resp_headers, expect)
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
+            raw_gzip: bytes | None = None
+            if resp_headers.get("content-encoding", "").strip().lower() == "gzip":
+                raw_gzip, body = await self._read_gzip(url, status, response, limit)
+            else:
+                body = await self._read(url, status, response, limit)
+        unwrapped = _maybe_gunzip(body, limit)
+        if unwrapped is not body:
+            raw_gzip = None  # the stored copy must decompress to what was extracted
+        result = FetchResponse(url, url, status, resp_headers, unwrapped, raw_gzip=raw_gzip)
+        self._check_body_type(url, result, expect)
+        return result
+
+    @staticmethod
+    async def _read(url: str, status: int, response: httpx.Response, limit: int) -> bytes:
+        """The decoded body, refused as soon as it passes *limit*."""
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(
+                    FailureReason.TOO_LARGE, f"body exceeds the {limit} byte limit ({url})", status
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    @staticmethod
+    async def _read_gzip(
+        url: str, status: int, response: httpx.Response, limit: int
+    ) -> tuple[bytes | None, bytes]:
+        """(wire bytes, decoded body) of a gzip-encoded response, the decoded size capped.
+
+        Keeping the wire bytes lets the fetcher store them as the compressed raw page instead
+        of compressing the body again.
+        """
+        decoder = zlib.decompressobj(wbits=31)
+        raw: list[bytes] = []
+        out: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_raw():
+                raw.append(chunk)
+                piece = decoder.decompress(chunk, limit + 1 - size)
+                size += len(piece)
+                out.append(piece)
+                if size > limit or decoder.unconsumed_tail:
                     raise FetchError(
                         FailureReason.TOO_LARGE,
                         f"body exceeds the {limit} byte limit ({url})",
                         status,
                     )
-                chunks.append(chunk)
-        body = _maybe_gunzip(b"".join(chunks), limit)
-        result = FetchResponse(url, url, status, resp_headers, body)
-        self._check_body_type(url, result, expect)
-        return result
+            out.append(decoder.flush())
+        except zlib.error as exc:
+            raise FetchError(
+                FailureReason.DECODE_ERROR, f"invalid gzip body from {url}: {exc}", status
+            ) from None
+        body = b"".join(out)
+        # trailing bytes or a second member: like httpx, the first member is the body, and the
+        # wire bytes are not a faithful copy of it
+        return (b"".join(raw) if not decoder.unused_data else None), body
 
     @staticmethod
     def _raise_for_status(url: str, status: int, headers: Mapping[str, str]) -> None:

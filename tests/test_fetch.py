@@ -129,6 +129,22 @@ def test_fetch_extracts_and_stores_the_raw_page(
     assert gzip.decompress(page.body_gzip) == ARTICLE.encode()
 
 
+def test_gzip_encoded_page_is_stored_as_sent(
+    clean_db: Engine, server: HTTPServer, settings: Settings
+) -> None:
+    wire = gzip.compress(ARTICLE.encode(), compresslevel=9)
+    server.expect_request("/gz").respond_with_data(
+        wire, headers={"Content-Encoding": "gzip"}, content_type="text/html"
+    )
+    (aid,) = add_articles(clean_db, [server.url_for("/gz")])
+    assert fetch_pending(clean_db, settings).extracted_ids == [aid]
+    with Session(clean_db) as session:
+        page = session.scalars(select(RawPage)).one()
+    assert page.body_gzip == wire
+    assert page.body_bytes == len(ARTICLE.encode())
+    assert extract_pending(clean_db, settings, force=True).extracted_ids == [aid]
+
+
 def test_fetch_is_idempotent(clean_db: Engine, server: HTTPServer, settings: Settings) -> None:
     server.expect_request("/story").respond_with_data(ARTICLE, content_type="text/html")
     add_articles(clean_db, [server.url_for("/story")])

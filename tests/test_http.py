@@ -59,19 +59,39 @@ def hits(server: HTTPServer, path: str) -> int:
 
 
 def test_get_sends_honest_user_agent_and_decodes_gzip(server: HTTPServer) -> None:
+    wire = gzip.compress(PAGE)
     server.expect_request("/page").respond_with_data(
-        gzip.compress(PAGE),
+        wire,
         headers={"Content-Encoding": "gzip", "ETag": '"v1"'},
         content_type="text/html; charset=utf-8",
     )
     settings = make_settings(contact_url="https://example.org/contact")
     response = fetch(server.url_for("/page"), settings, expect="html")
     assert response.body == PAGE
+    assert response.raw_gzip == wire  # kept for storage, no recompression
     assert response.status == 200
     assert response.etag == '"v1"'
     assert response.encoding == "utf-8"
     request = next(req for req, _ in server.log if req.path == "/page")
     assert "https://example.org/contact" in request.headers["User-Agent"]
+
+
+def test_gzip_bomb_is_cut_off_at_the_decoded_size(server: HTTPServer) -> None:
+    bomb = gzip.compress(b"<p>" + b" " * 5_000_000)
+    server.expect_request("/bomb").respond_with_data(
+        bomb, headers={"Content-Encoding": "gzip"}, content_type="text/html"
+    )
+    err = fetch_error(server.url_for("/bomb"), make_settings(max_page_bytes=100_000))
+    assert err.reason is FailureReason.TOO_LARGE
+
+
+def test_corrupt_gzip_is_a_decode_error(server: HTTPServer) -> None:
+    server.expect_request("/bad").respond_with_data(
+        b"\x1f\x8b\x08\x00garbage-not-deflate",
+        headers={"Content-Encoding": "gzip"},
+        content_type="text/html",
+    )
+    assert fetch_error(server.url_for("/bad")).reason is FailureReason.DECODE_ERROR
 
 
 def test_gzip_body_without_content_encoding_is_decompressed(server: HTTPServer) -> None:
