@@ -5,9 +5,9 @@ PostgreSQL from one command, with failures recorded and syndicated copies dedupl
 exactly the code paths a real run uses. The corpus (``pipeline/sample``) is fictional and
 described in its README; the Airflow tests reuse :data:`SAMPLE_DIR` and :func:`sample_feeds`.
 
-The replay server listens on a fixed port by default (:data:`DEMO_PORT`) because article keys
-are canonical URLs, and those include the server's port: a random port would make every demo
-run look like new articles. Pass ``port=0`` for a random one (tests running in parallel).
+The replay server listens on fixed ports by default (:data:`DEMO_PORT` and the next three, one
+per outlet) because article keys are canonical URLs, and those include the port: random ports
+would make every demo run look like new articles. Pass ``port=0`` for random ones (tests).
 """
 
 from __future__ import annotations
@@ -37,12 +37,11 @@ SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 SAMPLE_FEEDS_FILE = SAMPLE_DIR / "_feeds.yaml"
 DEMO_PORT = 8765
 
-# Politeness tuned for a loopback server we own: the corpus has one origin for three outlets,
-# so the production per-host delay would only make the demo slow, and its declared 5xx answers
-# would cost the full production backoff.
+# Politeness tuned for a loopback server we own: the production per-host delay would only make
+# the demo slow, and its declared 5xx answers would cost the full production backoff.
 DEMO_OVERRIDES: dict[str, Any] = {
-    "per_host_delay": 0.05,
-    "per_host_concurrency": 4,
+    "per_host_delay": 0.1,
+    "per_host_concurrency": 2,
     "backoff_base": 0.1,
     "max_retry_after": 2.0,
     "http_timeout": 10.0,
@@ -73,7 +72,10 @@ def served_feeds(server: ReplayServer) -> list[FeedConfig]:
     RSS/Atom file, named after its path and attributed to its host folder.
     """
     if server.root == SAMPLE_DIR.resolve():
-        return sample_feeds(server.base_url)
+        return [
+            feed.model_copy(update={"url": server.replay_url(feed.url)})
+            for feed in load_feeds(SAMPLE_FEEDS_FILE)
+        ]
     feeds = []
     for rel in server.feed_paths():
         host = rel.split("/", 1)[0] if "/" in rel else "replay"
@@ -121,19 +123,24 @@ def run_demo(
     progress: StageProgress | None = None,
     *,
     port: int = DEMO_PORT,
+    server: ReplayServer | None = None,
 ) -> RunSummary:
     """Serve the sample corpus on loopback and run every pipeline stage once over its feeds.
 
-    Everything stays on 127.0.0.1; the rows land in *engine*'s database like a real run's.
-    Raises ``OSError`` when *port* is taken (pass another, or 0 for a random one).
+    Each outlet gets its own port (*port* + 1, + 2, + 3; *port* itself serves the shared-origin
+    layout) so robots.txt, politeness and host-keyed dedup see three outlets, as in a real
+    crawl. Everything stays on 127.0.0.1; the rows land in *engine*'s database like a real
+    run's. Raises ``OSError`` when a port is taken (pass another, or 0 for random ones). A
+    running *server* over :data:`SAMPLE_DIR` may be passed instead (tests reuse one).
     """
     from pipeline.run import run_once  # the run module pulls in every stage; load it on use
 
-    with ReplayServer(SAMPLE_DIR, port=port) as server:
-        LOGGER.info("demo: sample corpus replayed at %s", server.base_url)
-        summary = run_once(
-            engine, demo_settings(settings), feeds=sample_feeds(server.base_url), progress=progress
-        )
+    if server is None:
+        with ReplayServer(SAMPLE_DIR, port=port, per_host_ports=True) as own:
+            return run_demo(engine, settings, progress, server=own)
+    feeds = served_feeds(server)
+    LOGGER.info("demo: sample corpus replayed at %s", ", ".join(f.url for f in feeds))
+    summary = run_once(engine, demo_settings(settings), feeds=feeds, progress=progress)
     LOGGER.info(
         "demo finished: %s new articles, %s extracted, %s failed",
         summary.poll.articles_new,

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,14 +101,20 @@ def test_demo_settings_only_relax_politeness() -> None:
     assert relaxed.database_url == settings.database_url
 
 
+@pytest.fixture
+def sample_server() -> Iterator[ReplayServer]:
+    with ReplayServer(SAMPLE_DIR, per_host_ports=True) as server:
+        yield server
+
+
 def test_demo_lands_articles_records_failures_and_adds_nothing_twice(
-    clean_db: Engine, free_port: int, manifest: dict[str, Any]
+    clean_db: Engine, sample_server: ReplayServer, manifest: dict[str, Any]
 ) -> None:
     settings = get_settings()
-    base = f"http://127.0.0.1:{free_port}"
+    address = sample_server.replay_url
     stages: list[str] = []
     first: RunSummary = run_demo(
-        clean_db, settings, progress=lambda s, d, t: stages.append(s), port=free_port
+        clean_db, settings, progress=lambda s, d, t: stages.append(s), server=sample_server
     )
 
     assert first.poll.feeds_polled == 4
@@ -119,7 +126,7 @@ def test_demo_lands_articles_records_failures_and_adds_nothing_twice(
 
     # every declared failure is recorded with its class, none raised
     for original, reason in manifest["failures"].items():
-        row = by_url[replay_address(base, original)]
+        row = by_url[address(original)]
         assert row.status == "failed", original
         assert row.failure_reason == reason, original
 
@@ -127,7 +134,7 @@ def test_demo_lands_articles_records_failures_and_adds_nothing_twice(
     # 503, and the tracking-parameter variant merged into its clean URL)
     extracted = [r for r in rows if r.status == "extracted"]
     expected = {
-        canonicalize_url(replay_address(base, u))
+        canonicalize_url(address(u))
         for story in manifest["stories"].values()
         for u in story["urls"]
         if u not in manifest["sitemap_only"]
@@ -150,7 +157,7 @@ def test_demo_lands_articles_records_failures_and_adds_nothing_twice(
         story_of = {canonicalize_url(r.final_url or r.url): r.story_id for r in extracted}
 
         def story(url: str) -> int:
-            return story_of[canonicalize_url(replay_address(base, url))]
+            return story_of[canonicalize_url(address(url))]
 
         for a, b in manifest["different_stories_sharing_names"]:
             assert story(manifest["stories"][a]["urls"][0]) != story(
@@ -162,7 +169,7 @@ def test_demo_lands_articles_records_failures_and_adds_nothing_twice(
                 known_dedup_miss = f"{key}: copies split over stories {sorted(groups)}"
 
     before = _counts(clean_db)
-    second = run_demo(clean_db, settings, port=free_port)
+    second = run_demo(clean_db, settings, server=sample_server)
     assert second.poll.feeds_unchanged == 4
     assert second.poll.articles_new == 0
     assert second.fetch.extracted == 0

@@ -23,10 +23,18 @@ def replay(
             exists=True, file_okay=False, dir_okay=True, help="Folder laid out as <host>/<path>."
         ),
     ],
+    *,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1; 0 picks a free one.")] = 0,
     host: Annotated[str, typer.Option(help="Loopback address to bind.")] = "127.0.0.1",
     rewrite_html: Annotated[
         bool, typer.Option(help="Also point links inside HTML pages at this server.")
+    ] = False,
+    per_host_ports: Annotated[
+        bool,
+        typer.Option(
+            help="Give each recorded host its own port (PORT+1, PORT+2, … when PORT is fixed), "
+            "so every outlet is a separate origin."
+        ),
     ] = False,
     write_feeds: Annotated[
         Path | None,
@@ -42,13 +50,21 @@ def replay(
     slowness) come from DIR/_responses.yaml; see docs/demo.md. Stop with Ctrl-C.
     """
     try:
-        server = ReplayServer(directory, host=host, port=port, rewrite_html=rewrite_html)
+        server = ReplayServer(
+            directory,
+            host=host,
+            port=port,
+            rewrite_html=rewrite_html,
+            per_host_ports=per_host_ports,
+        )
         server.start()
     except (ReplayConfigError, ValueError, OSError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     try:
         out.print(f"replaying {server.root} at {server.base_url}")
+        for name, host_port in server.host_ports.items():
+            out.print(f"  host  {name} -> {server.origin_for(name)} (port {host_port})")
         feeds = server.feed_paths()
         for rel in feeds:
             out.print(f"  feed  {server.url_for(rel)}")
