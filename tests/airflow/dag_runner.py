@@ -1,9 +1,12 @@
-"""Run one DAG through ``dag.test()`` in a fresh interpreter; print the outcome as one JSON line.
+"""Run a DAG through ``dag.test()`` in a fresh interpreter; print each run's outcome as JSON.
 
 A separate process because Airflow fixes its configuration (metadata database, AIRFLOW_HOME)
-when first imported; the caller passes it in the environment (``AirflowLayout.env()``).
+when first imported; the caller passes it in the environment (``AirflowLayout.env()``). Several
+runs share one process (``--logical-date`` repeated, or ``--runs``), because the first
+``dag.test()`` of a process pays for starting Airflow's in-process execution API.
 
-    python tests/airflow/dag_runner.py newswire_backfill --logical-date 2026-11-03T00:00:00+00:00
+    python tests/airflow/dag_runner.py newswire_backfill \
+        --logical-date 2026-11-03T00:00:00+00:00 --logical-date 2026-11-04T00:00:00+00:00
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ def main() -> int:
     parser.add_argument("dag_id")
     parser.add_argument(
         "--logical-date",
-        help="ISO datetime; for daily-interval DAGs the run covers the day BEFORE it "
+        action="append",
+        default=[],
+        help="ISO datetime, repeatable; for daily-interval DAGs a run covers the day BEFORE it "
         "(dag.test infers a manual run's interval as the last complete one)",
     )
+    parser.add_argument("--runs", type=int, default=1, help="runs at the current time")
     args = parser.parse_args()
 
     from airflow.dag_processing.dagbag import DagBag
@@ -33,24 +39,24 @@ def main() -> int:
         print(json.dumps({"state": "import_error", "errors": bag.import_errors}))
         return 2
     dag = bag.dags[args.dag_id]
-    logical_date = timezone.parse(args.logical_date) if args.logical_date else timezone.utcnow()
-    started = time.perf_counter()
-    run = dag.test(logical_date=logical_date)
-    seconds = time.perf_counter() - started
-    tasks: dict[str, list[str]] = {}
-    for ti in run.get_task_instances():
-        tasks.setdefault(ti.task_id, []).append(str(ti.state))
-    print(
-        json.dumps(
-            {
-                "state": str(run.state),
-                "seconds": round(seconds, 2),
-                "data_interval": [str(run.data_interval_start), str(run.data_interval_end)],
-                "tasks": tasks,
-            }
-        )
-    )
-    return 0 if str(run.state) == "success" else 1
+    dates = [timezone.parse(d) for d in args.logical_date] or [None] * args.runs
+    failed = 0
+    for date in dates:
+        started = time.perf_counter()
+        run = dag.test(logical_date=date or timezone.utcnow())
+        seconds = time.perf_counter() - started
+        tasks: dict[str, list[str]] = {}
+        for ti in run.get_task_instances():
+            tasks.setdefault(ti.task_id, []).append(str(ti.state))
+        failed += str(run.state) != "success"
+        result = {
+            "state": str(run.state),
+            "seconds": round(seconds, 2),
+            "data_interval": [str(run.data_interval_start), str(run.data_interval_end)],
+            "tasks": tasks,
+        }
+        print(json.dumps(result), flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
