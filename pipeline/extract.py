@@ -140,6 +140,11 @@ _WS = re.compile(r"\s+")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00$")
 _YEAR_ONLY = re.compile(r"^\d{4}-01-01T00:00:00$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_LANG_SCAN_CHARS = 200_000
+_HTML_LANG = re.compile(r"<html\b[^>]*?\s(?:xml:)?lang\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"([\w:-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
+_IN_LANGUAGE = re.compile(r'"inLanguage"\s*:\s*"([A-Za-z_-]{2,12})"')
 
 
 @dataclass(frozen=True)
@@ -253,10 +258,7 @@ def _extract(
             return _failed(FailureReason.NOT_HTML, problem, fallback, bounds)
         encoding, body = decode_html(raw, content_type)
 
-    tree = load_html(body)
-    if tree is None:
-        return _failed(FailureReason.NOT_HTML, "unparseable markup", fallback, bounds)
-    language = _page_language(tree)
+    language = _page_language(body)
     # htmldate gets a loose upper bound on purpose: given the tight one, it swaps a rejected
     # precise date for a coarse guess ("2026-02" → 1 February) that would then beat the feed
     # date. We apply the real bound ourselves in resolve_date. Extensive search is off for the
@@ -268,8 +270,9 @@ def _extract(
         "max_date": (bounds.now + timedelta(days=HTMLDATE_HORIZON_DAYS)).strftime("%Y-%m-%d"),
         "min_date": f"{bounds.min_year}-01-01",
     }
+    # trafilatura parses the markup; we parse it ourselves only on the rare short-text paths
     doc = trafilatura.bare_extraction(
-        tree,
+        body,
         url=url or None,
         with_metadata=True,
         date_extraction_params=date_params,
@@ -277,6 +280,15 @@ def _extract(
     )
     text = (getattr(doc, "text", None) or "").strip()
     words = len(text.split())
+    tree: Any = None
+    if words < BLOCK_MAX_WORDS:
+        tree = load_html(body)
+        if tree is None:
+            return _failed(FailureReason.NOT_HTML, "unparseable markup", fallback, bounds)
+        if doc is None:  # trafilatura drops the metadata with a page it discards; walls have some
+            doc = trafilatura.extract_metadata(
+                tree, default_url=url or None, date_config=date_params
+            )
     if 0 < words < WALL_ONLY_MAX_WORDS and bounds.options.get("favor_recall"):
         # recall mode will return a footer or a cookie notice rather than nothing; a short
         # result must survive a precision pass to count as article text
@@ -457,28 +469,28 @@ def _sniff_encoding(raw: bytes) -> str | None:
     return guesses[0] if guesses else None
 
 
-def _page_language(tree: Any) -> str | None:
-    """The language the page declares (``<html lang>``, Content-Language, og:locale, JSON-LD)."""
+def _page_language(html: str) -> str | None:
+    """The language the page declares (``<html lang>``, Content-Language, og:locale, JSON-LD).
+
+    Read with regexes from the head of the markup so the page is parsed once, by trafilatura.
+    """
+    head = html[:_LANG_SCAN_CHARS]
     candidates: list[str] = []
-    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if lang:
-        candidates.append(lang)
-    candidates.extend(
-        tree.xpath(
-            "//meta[translate(@http-equiv, 'CONTENTLANGUAGE', 'contentlanguage')"
-            " = 'content-language']/@content"
-            " | //meta[@property = 'og:locale']/@content"
-            " | //meta[@name = 'language' or @name = 'lang']/@content"
-        )
-    )
+    match = _HTML_LANG.search(head)
+    if match:
+        candidates.append(match[1])
+    for tag in _META_TAG.findall(head):
+        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(tag)}
+        key = (attrs.get("http-equiv") or attrs.get("property") or attrs.get("name") or "").lower()
+        if key in {"content-language", "og:locale", "language", "lang"} and attrs.get("content"):
+            candidates.append(attrs["content"])
     for candidate in candidates:
-        value = str(candidate).strip().split(",")[0].strip()
+        value = candidate.strip().split(",")[0].strip()
         if _LANG.match(value):
             return value.replace("_", "-").lower()
-    for script in tree.xpath("//script[@type = 'application/ld+json']/text()")[:5]:
-        match = re.search(r'"inLanguage"\s*:\s*"([A-Za-z_-]{2,12})"', str(script))
-        if match and _LANG.match(match[1]):
-            return match[1].replace("_", "-").lower()
+    match = _IN_LANGUAGE.search(head)
+    if match and _LANG.match(match[1]):
+        return match[1].replace("_", "-").lower()
     return None
 
 
