@@ -485,7 +485,14 @@ def _remember(memory: _Memory, groups: list[_Group]) -> None:
 
 
 def _verbal(
-    text: str, norm: str, sent: Sentence, span: tuple[int, int], lx: Lexicon, *, bare: bool
+    text: str,
+    norm: str,
+    sent: Sentence,
+    span: tuple[int, int],
+    lx: Lexicon,
+    *,
+    bare: bool,
+    noun_ok: bool = False,
 ) -> bool:
     """Whether a one-word trigger reads as a finite verb, not a noun or a participle.
 
@@ -498,11 +505,12 @@ def _verbal(
     word = norm[start:end]
     prev_match = _PREV_WORD.search(norm, max(sent.start, start - 30), start)
     prev = prev_match.group(1) if prev_match else ""
-    if bare and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start):
-        return False  # "a visit", "the attack" (multi-word patterns like "visit to" are meant)
+    if start > 0 and norm[start - 1] == "-":
+        return False  # "Israeli-occupied": part of a compound adjective
+    if noun_ok is False and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start):
+        return False  # "a visit", "a U.S. request", "the attack"
     if word.endswith("ing"):
-        # a progressive, or a participle clause after a comma ("..., demanding that ...")
-        return prev in _BE or norm[max(sent.start, start - 2) : start] == ", "
+        return prev in _BE  # a progressive; participle clauses are too often asides
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
         if no_aux and _REDUCED_PASSIVE.match(norm, end):
@@ -536,19 +544,30 @@ def _find_triggers(
         start = end_idx - length + 1
         if not _word_bounded(norm, start, end_idx + 1):
             continue
-        verbal: dict[bool, bool] = {}
+        verbal: dict[tuple[bool, bool], bool] = {}
         for pattern in patterns:
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
             if pattern.verb_first:
                 bare = match.end() == end_idx + 1
-                if bare not in verbal:
-                    verbal[bare] = _verbal(text, norm, sent, (start, end_idx + 1), lx, bare=bare)
-                if not verbal[bare]:
+                # "during a visit to Kazakhstan": the noun is what a place pattern means
+                noun_ok = not bare and pattern.target == "place"
+                key = (bare, noun_ok)
+                if key not in verbal:
+                    verbal[key] = _verbal(
+                        text, norm, sent, (start, end_idx + 1), lx, bare=bare, noun_ok=noun_ok
+                    )
+                if not verbal[key]:
                     continue
             found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
     verbs = _select([t for t in found if not t.pattern.complement])
+    # "agreed to lift sanctions": the action carries the intent (as its future code)
+    verbs = [
+        t
+        for n, t in enumerate(verbs)
+        if not (t.pattern.intent and n + 1 < len(verbs) and verbs[n + 1].start - t.end <= 16)
+    ]
     complements = _select([t for t in found if t.pattern.complement])
     return verbs, complements
 

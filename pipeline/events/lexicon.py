@@ -110,6 +110,7 @@ class Pattern:
     confidence: float = 0.8
     order: int = 0
     verb_first: bool = False  # starts with a <lemma>: guard against noun readings ("a visit")
+    intent: bool = False  # a bare intent, dropped when an action pattern follows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +205,7 @@ def inflections(lemma: str, irregular: dict[str, list[str]]) -> list[str]:
 _DOUBLING = re.compile(r"[^aeiou][aeiou][^aeiouwxy]$")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
-_GAP = r"(?:[^\s;:!?]+\s+){0,4}?"  # sentences are split already: dots are abbreviations
+_GAP = r"(?:[^\s;:!?]+\s+){0,5}?"  # sentences are split already: dots are abbreviations
 
 
 def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str]]:
@@ -454,6 +455,7 @@ class _Builder:
                         confidence=float(entry.get("confidence", 0.8)),
                         order=order_base + i,
                         verb_first=str(text).startswith("<"),
+                        intent=bool(entry.get("intent", False)),
                     )
                 )
 
