@@ -245,11 +245,10 @@ def parse_feed(
         )
     notes = (warning, f"{skipped} entries without a usable link" if skipped else None)
     note = "; ".join(n for n in notes if n) or None
-    outcome = (
-        PollOutcome.PARTIAL if bozo is not None or (skipped and not entries) else PollOutcome.OK
-    )
     if not entries:
         return ParsedFeed(PollOutcome.FAILED, [], version, error=note or "no usable entries")
+    # entries without links are the feed's business (noted); malformed XML makes it partial
+    outcome = PollOutcome.PARTIAL if bozo is not None else PollOutcome.OK
     return ParsedFeed(outcome, list(entries.values()), version, warning=note)
 
 
