@@ -147,6 +147,11 @@ def test_demo_lands_articles_records_failures_and_adds_nothing_twice(
         assert row.published_at.date().isoformat() in days
         assert row.authors
 
+    for original in manifest["encodings"]:  # decoded with the charset the page declares
+        title = by_url[address(original)].title
+        assert "\ufffd" not in title
+        assert "â" not in title  # UTF-8 mojibake of a windows-1252 page would show "â‚¬"
+
     stored = stored_articles(clean_db, limit=100)
     assert {a.outlet for a in stored} == set(sample_outlets())
     assert len(stored) == len(rows)
