@@ -272,15 +272,28 @@ def _case_ok(entry: ActorEntry, surface: str) -> bool:
 
 
 def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[_Mention]:
+    """Dictionary phrases at word boundaries, case-checked, resolved on *day*, longest first."""
     candidates: list[_Mention] = []
+    if len(lx.resolved) > 4096:  # a backfill over many dates: keep the cache bounded
+        lx.resolved.clear()
+    resolved = lx.resolved.setdefault(day, {})  # entries resolve the same way all day
+    size = len(norm)
     for end_idx, (length, entries) in lx.actors.iter(norm):
         start, end = end_idx - length + 1, end_idx + 1
-        if not _word_bounded(norm, start, end):
+        if (start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_")) or (
+            end < size and (norm[end].isalnum() or norm[end] == "_")
+        ):
             continue
         surface = text[start:end]
         for entry in entries:
             if _case_ok(entry, surface):
-                term = entry.resolve(day) if entry.kind != ROLE else entry.terms[0]
+                key = id(entry)
+                if key in resolved:
+                    term = resolved[key]
+                else:
+                    term = resolved[key] = (
+                        entry.resolve(day) if entry.kind != ROLE else entry.terms[0]
+                    )
                 if term is not None:
                     candidates.append(_Mention(start, end, entry, term))
                 break
@@ -316,9 +329,15 @@ def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
 
 
 def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _Group | None:
-    named = next((m for m in members if m.entry.kind == NAMED and m.term), None)
-    place = next((m for m in members if m.entry.kind in (COUNTRY, CAPITAL, IGO) and m.term), None)
-    role_m = next((m for m in members if m.entry.kind == ROLE and m.term), None)
+    named = place = role_m = None
+    for m in members:  # the first of each kind
+        kind = m.entry.kind
+        if kind == NAMED:
+            named = named or m
+        elif kind == ROLE:
+            role_m = role_m or m
+        else:
+            place = place or m
     country: str | None = None
     role: str | None = None
     if named is not None and named.term is not None:
@@ -630,6 +649,7 @@ class _SentenceCoder:
         self.memory = _Memory()
         self.mentions: list[_Mention] = []
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
+        self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -670,11 +690,14 @@ class _SentenceCoder:
         return events
 
     def _dates(self, sent: Sentence, *, future: bool) -> list[DateMention]:
-        """The sentence's date expressions, resolved for a past or a future action."""
-        return [
-            DateMention(d.start + sent.start, d.end + sent.start, d.text, d.value, d.precision)
-            for d in find_dates(sent.text, self.pub, future=future)
-        ]
+        """The sentence's date expressions, resolved for a past or a future action (cached)."""
+        key = (sent.index, future)
+        if key not in self.date_cache:
+            self.date_cache[key] = [
+                DateMention(d.start + sent.start, d.end + sent.start, d.text, d.value, d.precision)
+                for d in find_dates(sent.text, self.pub, future=future)
+            ]
+        return self.date_cache[key]
 
     def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
         return bool(

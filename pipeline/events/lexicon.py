@@ -137,6 +137,8 @@ class Lexicon:
     fingerprint: str
     files: list[str] = field(default_factory=list)
     past_forms: frozenset[str] = frozenset()  # irregular past tenses/participles (met, sent)
+    # entries resolved per date (by id); bounded: cleared when it grows past a few thousand days
+    resolved: dict[date | None, dict[int, Term | None]] = field(default_factory=dict)
 
     def cameo(self, code: str) -> CameoCode:
         """The code's table row; unknown codes are a dictionary error, caught at load time."""
