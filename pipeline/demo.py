@@ -40,7 +40,7 @@ DEMO_PORT = 8765
 # Politeness tuned for a loopback server we own: the production per-host delay would only make
 # the demo slow, and its declared 5xx answers would cost the full production backoff.
 DEMO_OVERRIDES: dict[str, Any] = {
-    "per_host_delay": 0.1,
+    "per_host_delay": 0.05,
     "per_host_concurrency": 2,
     "backoff_base": 0.1,
     "max_retry_after": 2.0,
@@ -186,6 +186,7 @@ def stored_articles(engine: Engine, limit: int = 50) -> list[StoredArticle]:
 
 
 __all__ = [
+    "DEMO_OVERRIDES",
     "DEMO_PORT",
     "SAMPLE_DIR",
     "SAMPLE_FEEDS_FILE",
