@@ -42,6 +42,7 @@ from pipeline.config import Settings
 from pipeline.extract import EXTRACTOR_VERSION, Extraction, FeedMeta, extract_page
 from pipeline.http import FetchError, FetchResponse, HttpClient, gzip_body
 from pipeline.models import Article, ArticleStatus, FailureReason, RawPage
+from pipeline.poll import retry_on_deadlock
 
 LOGGER = logging.getLogger(__name__)
 
@@ -379,6 +380,16 @@ class _Writer:
         self.pages, self.results, self.failures = [], [], []
         if not (pages or results or failures):
             return
+        retry_on_deadlock(
+            lambda: self._write(pages, results, failures), f"writing {len(results)} pages"
+        )
+
+    def _write(
+        self,
+        pages: list[dict[str, Any]],
+        results: list[dict[str, Any]],
+        failures: list[dict[str, Any]],
+    ) -> None:
         with self.engine.begin() as conn:
             if pages:
                 conn.execute(

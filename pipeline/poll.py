@@ -16,14 +16,17 @@ import logging
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import feedparser
+from psycopg.errors import DeadlockDetected, SerializationFailure
 from sqlalchemy import Connection, Engine, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
@@ -34,7 +37,15 @@ from pipeline.urls import InvalidURLError, canonicalize_url
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["PollResult", "PollSummary", "parse_feed", "poll_feed", "poll_feeds", "sync_feeds"]
+__all__ = [
+    "PollResult",
+    "PollSummary",
+    "parse_feed",
+    "poll_feed",
+    "poll_feeds",
+    "retry_on_deadlock",
+    "sync_feeds",
+]
 
 _MAX_TEXT = 20_000  # feed titles/summaries longer than this are junk, not metadata
 
@@ -368,6 +379,28 @@ class _Outcome:
     body_hash: str | None = None
 
 
+_T = TypeVar("_T")
+_DEADLOCK_RETRIES = 3
+
+
+def retry_on_deadlock(work: Callable[[], _T], what: str) -> _T:
+    """Run a transaction, retrying it when PostgreSQL picks it as a deadlock victim.
+
+    Pollers and fetchers touch the same article rows in different orders (by URL, by id);
+    rare cycles are resolved by PostgreSQL aborting one side, which then simply runs again.
+    """
+    for attempt in range(1, _DEADLOCK_RETRIES + 1):
+        try:
+            return work()
+        except OperationalError as exc:
+            retryable = isinstance(exc.orig, DeadlockDetected | SerializationFailure)
+            if not retryable or attempt == _DEADLOCK_RETRIES:
+                raise
+            LOGGER.warning("%s: %s, retrying (attempt %s)", what, type(exc.orig).__name__, attempt)
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _record(
     engine: Engine,
     feed: Feed,
@@ -375,6 +408,17 @@ def _record(
     result: _Outcome,
 ) -> PollResult:
     """Write the poll row, the feed's validators and health, and any entries, atomically."""
+    return retry_on_deadlock(
+        lambda: _record_once(engine, feed, started, result), f"recording poll of {feed.name}"
+    )
+
+
+def _record_once(
+    engine: Engine,
+    feed: Feed,
+    started: datetime,
+    result: _Outcome,
+) -> PollResult:
     entries_new, new_ids = 0, list[int]()
     response, parsed, outcome = result.response, result.parsed, result.outcome
     with engine.begin() as conn:

@@ -240,3 +240,47 @@ def test_placeholder_dates_fall_back_to_the_entry_update_date() -> None:
     assert dates["https://a.example/1"] is None
     assert dates["https://a.example/2"] is not None
     assert dates["https://a.example/2"].isoformat() == "2024-07-19T09:28:23+00:00"
+
+
+def test_deadlock_victim_is_retried(clean_db: Engine) -> None:
+    """Two transactions locking two rows in opposite orders: PostgreSQL aborts one, it reruns."""
+    import threading
+
+    from sqlalchemy import text as sql
+
+    from pipeline.poll import retry_on_deadlock
+
+    with clean_db.begin() as conn:
+        conn.execute(
+            sql(
+                "INSERT INTO articles (id, canonical_url, url, original_urls, status)"
+                " VALUES (1, 'https://a.example/1', 'u', '{}', 'pending'),"
+                " (2, 'https://a.example/2', 'u', '{}', 'pending')"
+            )
+        )
+    barrier = threading.Barrier(2, timeout=10)
+    calls = {"a": 0, "b": 0}
+
+    def work(name: str, first: int, second: int) -> None:
+        calls[name] += 1
+        with clean_db.begin() as conn:
+            conn.execute(
+                sql("UPDATE articles SET attempts = attempts + 1 WHERE id = :i"), {"i": first}
+            )
+            if calls[name] == 1:
+                barrier.wait()
+            conn.execute(
+                sql("UPDATE articles SET attempts = attempts + 1 WHERE id = :i"), {"i": second}
+            )
+
+    threads = [
+        threading.Thread(target=retry_on_deadlock, args=(lambda: work("a", 1, 2), "a")),
+        threading.Thread(target=retry_on_deadlock, args=(lambda: work("b", 2, 1), "b")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls["a"] + calls["b"] == 3  # exactly one victim, run again
+    with clean_db.connect() as conn:
+        assert list(conn.scalars(sql("SELECT attempts FROM articles ORDER BY id"))) == [2, 2]
