@@ -334,3 +334,25 @@ def test_per_host_concurrency_and_delay_measured_at_the_server(server: HTTPServe
     starts.sort()
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 0.08  # scheduling slack on a loaded machine
+
+
+def test_robots_crawl_delay_spaces_requests() -> None:
+    starts: list[float] = []
+
+    def handler(request: Request) -> Response:
+        starts.append(time.monotonic())
+        return Response(PAGE, content_type="text/html")
+
+    with HTTPServer(host="127.0.0.1", threaded=True) as srv:
+        srv.expect_request("/robots.txt").respond_with_data(
+            "User-agent: *\nCrawl-delay: 0.4\n", content_type="text/plain"
+        )
+        srv.expect_request("/p").respond_with_handler(handler)
+
+        async def go() -> None:
+            async with HttpClient(make_settings(per_host_concurrency=4)) as client:
+                await asyncio.gather(*(client.get(srv.url_for("/p")) for _ in range(3)))
+
+        asyncio.run(go())
+    starts.sort()
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.35

@@ -158,3 +158,21 @@ def test_cli_unreachable_database_is_a_clear_error(
     assert result.exit_code == 3
     assert "cannot reach the database" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_poll_fetch_and_reextract(
+    clean_db: Engine, newsroom: HTTPServer, cli_env: CliRunner, tmp_path: Path
+) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(
+        f"- name: newsroom\n  url: {newsroom.url_for('/feed.xml')}\n  outlet: newsroom\n"
+    )
+    polled = cli_env.invoke(app, ["poll", "--feeds", str(feeds)])
+    assert polled.exit_code == 0, polled.output
+    assert "3 new articles" in polled.output
+    fetched = cli_env.invoke(app, ["fetch", "--limit", "2"])
+    assert fetched.exit_code == 0, fetched.output
+    assert counts(clean_db)[2] == 2
+    again = cli_env.invoke(app, ["extract-pending", "--force"])
+    assert again.exit_code == 0, again.output
+    assert "2 stored pages: 2 extracted" in again.output
