@@ -575,7 +575,13 @@ class HttpClient:
                 LOGGER.info("robots.txt %s: HTTP %s, no rules", robots_url, exc.http_status)
                 return  # "unavailable": allow all
             if exc.reason in {FailureReason.TIMEOUT, FailureReason.CONNECTION}:
-                raise  # the host itself is unreachable: the page fails the same way
+                # the host itself is unreachable: the page fails the same way
+                raise FetchError(
+                    exc.reason,
+                    f"{urlsplit(robots_url).netloc} unreachable (asking for robots.txt): "
+                    f"{exc.detail}",
+                    exc.http_status,
+                ) from None
             host.robots_error = FetchError(
                 FailureReason.ROBOTS_DISALLOWED,
                 f"robots.txt unreachable ({exc.detail}); RFC 9309: assume complete disallow",
