@@ -412,9 +412,7 @@ class _Cues:
     preposition_before: re.Pattern[str]
     clause_break: re.Pattern[str]
     deny_that: re.Pattern[str]
-    pair: re.Pattern[str]
-    person: re.Pattern[str]
-    organisation: re.Pattern[str]
+    coreference: re.Pattern[str]  # named groups pair / person / organisation
 
 
 _CUE_CACHE: dict[str, _Cues] = {}
@@ -435,9 +433,12 @@ def _cues(lx: Lexicon) -> _Cues:
         preposition_before=re.compile(r"\b(?:" + preps + r")\s+(?:the\s+)?$"),
         clause_break=re.compile(breaks),
         deny_that=re.compile(r"\b(?:denied|denies|deny|denying|rejected claims)\s+(?:that\s+)?"),
-        pair=_cue_regex(lx.coreference.get("pair", [])),
-        person=_cue_regex(lx.coreference.get("person", [])),
-        organisation=_cue_regex(lx.coreference.get("organisation", [])),
+        coreference=re.compile(
+            "|".join(
+                f"(?P<{kind}>" + _cue_regex(lx.coreference.get(kind, []) or ["\x00"]).pattern + ")"
+                for kind in ("pair", "person", "organisation")
+            )
+        ),
     )
     _CUE_CACHE[lx.fingerprint] = cues
     return cues
@@ -458,23 +459,23 @@ def _coref_groups(
     def alias(actors: list[Actor], s: int, e: int) -> list[Actor]:
         return [Actor(text[s:e], a.code, a.country, a.role, s, e, coreferent=True) for a in actors]
 
-    if len(memory.pair) >= 2:
-        for m in cues.pair.finditer(segment):
-            s, e = sent.start + m.start(), sent.start + m.end()
-            out.append(_Group(s, e, alias(memory.pair, s, e), coreferent=True))
-    for regex, person in ((cues.person, True), (cues.organisation, False)):
-        for m in regex.finditer(segment):
-            s, e = sent.start + m.start(), sent.start + m.end()
-            local = [
-                g
-                for g in groups
-                if g.end <= s and g.person == person and len(g.actors) == 1 and not g.coreferent
-            ]
-            antecedent = (
-                local[-1].actors[0] if local else (memory.person if person else memory.organisation)
-            )
-            if antecedent is not None:
-                out.append(_Group(s, e, alias([antecedent], s, e), person=person, coreferent=True))
+    for m in cues.coreference.finditer(segment):
+        s, e = sent.start + m.start(), sent.start + m.end()
+        if m.lastgroup == "pair":
+            if len(memory.pair) >= 2:
+                out.append(_Group(s, e, alias(memory.pair, s, e), coreferent=True))
+            continue
+        person = m.lastgroup == "person"
+        local = [
+            g
+            for g in groups
+            if g.end <= s and g.person == person and len(g.actors) == 1 and not g.coreferent
+        ]
+        antecedent = (
+            local[-1].actors[0] if local else (memory.person if person else memory.organisation)
+        )
+        if antecedent is not None:
+            out.append(_Group(s, e, alias([antecedent], s, e), person=person, coreferent=True))
     return out
 
 
@@ -559,9 +560,12 @@ def _find_triggers(
     text: str, norm: str, sent: Sentence, lx: Lexicon
 ) -> tuple[list[_Trigger], list[_Trigger]]:
     found: list[_Trigger] = []
+    size = len(norm)
     for end_idx, (length, patterns) in lx.anchors.iter(norm, sent.start, sent.end):
         start = end_idx - length + 1
-        if not _word_bounded(norm, start, end_idx + 1):
+        if (start > 0 and norm[start - 1].isalnum()) or (
+            end_idx + 1 < size and norm[end_idx + 1].isalnum()
+        ):
             continue
         verbal: dict[tuple[bool, bool], bool] = {}
         for pattern in patterns:

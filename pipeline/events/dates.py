@@ -61,7 +61,7 @@ _KEYWORDS = (
     "year",
     "ago",
 )
-_DIGIT = re.compile(r"\d")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 
@@ -169,7 +169,7 @@ def find_dates(text: str, pub: date | None, *, future: bool = False) -> list[Dat
     """Every date expression in *text*, resolved against *pub* (None: only absolute dates)."""
     out: list[DateMention] = []
     lower = text.lower()
-    if not any(k in lower for k in _KEYWORDS) and not _DIGIT.search(lower):
+    if not any(k in lower for k in _KEYWORDS) and not _ISO_DATE.search(lower):
         return out
     for match in _DATE_RE.finditer(lower):
         kind = match.lastgroup or ""
