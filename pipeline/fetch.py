@@ -23,6 +23,7 @@ import asyncio
 import functools
 import gzip
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, bindparam, text, update
 from sqlalchemy.dialects.postgresql import insert
@@ -448,6 +450,16 @@ async def _fetch_all(
     return claimed_total
 
 
+def _interleave_hosts(items: list[_Claimed]) -> list[_Claimed]:
+    """Round-robin over hosts, so the in-flight window never fills with one slow host's pages
+    while other hosts' pages wait behind them."""
+    by_host: dict[str, list[_Claimed]] = {}
+    for item in items:
+        by_host.setdefault(urlsplit(item.url).netloc.lower(), []).append(item)
+    rounds = itertools.zip_longest(*by_host.values())
+    return [item for round_ in rounds for item in round_ if item is not None]
+
+
 async def _fetch_batch(
     client: HttpClient,
     claimed: list[_Claimed],
@@ -465,7 +477,18 @@ async def _fetch_batch(
             async with write_lock:
                 await asyncio.to_thread(writer.flush)
 
+    # Back-pressure: at most this many articles between "request sent" and "result buffered",
+    # so bodies waiting for a busy pool never pile up in memory; still enough to keep every
+    # worker fed and the global connection budget used.
+    in_flight = asyncio.Semaphore(max(settings.global_concurrency, 4 * _worker_count(settings)))
+
     async def one(item: _Claimed) -> None:
+        async with in_flight:
+            await settle(item)
+        on_done()
+        await maybe_flush()
+
+    async def settle(item: _Claimed) -> None:
         fetched_at = datetime.now(UTC)
         try:
             response = await client.get(item.url, expect="html")
@@ -490,10 +513,8 @@ async def _fetch_batch(
                 LOGGER.error("extraction of article %s failed in the pool: %s", item.id, exc)
                 packed = None
             writer.add_page(item, response, packed, fetched_at)
-        on_done()
-        await maybe_flush()
 
-    await asyncio.gather(*(one(item) for item in claimed))
+    await asyncio.gather(*(one(item) for item in _interleave_hosts(claimed)))
     await maybe_flush(force=True)
 
 

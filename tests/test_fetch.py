@@ -326,3 +326,22 @@ def test_extract_pending_reprocesses_stored_pages_offline(
     assert row.extractor_version == EXTRACTOR_VERSION
     assert row.text is not None
     assert "Geneva" in row.text
+
+
+def test_batches_interleave_hosts() -> None:
+    from pipeline.extract import FeedMeta
+    from pipeline.fetch import _Claimed, _interleave_hosts
+
+    urls = [
+        "https://a.example/1",
+        "https://a.example/2",
+        "https://a.example/3",
+        "https://b.example/1",
+    ]
+    items = [_Claimed(id=i, url=u, attempts=1, fallback=FeedMeta()) for i, u in enumerate(urls)]
+    assert [i.url for i in _interleave_hosts(items)] == [
+        "https://a.example/1",
+        "https://b.example/1",
+        "https://a.example/2",
+        "https://a.example/3",
+    ]
