@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import trafilatura
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract import (
@@ -305,6 +305,20 @@ def test_resolved_dates_are_always_within_bounds(
         assert source in {"page", "feed"}
         assert value.tzinfo is not None
         assert datetime(1995, 1, 1, tzinfo=UTC) <= value <= NOW + timedelta(hours=skew)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(
+        [b"", b"<html><head><meta charset='utf-8'></head><body><p>", b"\xef\xbb\xbf"]
+    ),
+    junk=st.binary(max_size=3000),
+)
+def test_arbitrary_bytes_never_crash(prefix: bytes, junk: bytes) -> None:
+    result = extract_page(prefix + junk, "https://meridian.example/x", now=NOW)
+    assert isinstance(result, Extraction)
+    assert result.failure != FailureReason.INTERNAL, result.detail
+    assert result.ok == (result.failure is None)
 
 
 @pytest.mark.slow
