@@ -398,3 +398,27 @@ def test_shared_seed_article(shared_dir) -> None:  # type: ignore[no-untyped-def
     # few events outside plausible codings: nothing from the closing "For the latest news" line
     assert len(events) <= 25
     assert all(e.cameo_code != "010" for e in events)
+
+
+def test_what_an_appeal_asks_for_is_the_addressees_and_has_not_happened() -> None:
+    events = code_text(
+        "Zelensky thanked the UAE and urged Russia to agree to a full prisoner exchange.", PUB
+    )
+    assert ("UKRGOV", "020", "RUS") in triples(events)
+    asked = [e for e in events if e.cameo_code == "0841"]
+    assert len(asked) == 1
+    assert asked[0].source is not None
+    assert (asked[0].source.code, asked[0].modality) == ("RUS", "hypothetical")
+
+
+def test_a_threatened_action_is_coded_as_the_threat() -> None:
+    assert one("Russia threatened to impose sanctions on Britain.").cameo_code == "1312"
+    # the threatened action's own code, turned into its threat form
+    assert one("Washington threatened to sanction the company's owner, Iran.").cameo_code == "1312"
+
+
+def test_a_named_country_wins_over_a_metonym() -> None:
+    event = one("Pakistan's Foreign Office summoned India's ambassador on Monday.")
+    assert event.source is not None
+    assert event.source.code == "PAKGOV"
+    assert event.cameo_code == "114"

@@ -69,6 +69,13 @@ _BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am", "'s", 
 _HAVE = frozenset(["has", "have", "had", "having", "'ve"])
 _AUX = frozenset(
     [
+        "last",
+        "first",
+        "recently",
+        "previously",
+        "already",
+        "later",
+        "separately",
         "will",
         "would",
         "could",
@@ -131,6 +138,12 @@ _NEEDS_TARGET = frozenset(("04", "05", "06", "07"))
 _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 # "Blinken, who was born in New York, criticised ...": the subject is before the clause
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
+_INFINITIVE_AFTER = re.compile(r"(?:\s+[^\s,;.]+){0,8}?\s+to\s+(?:\w+\s+){0,3}$")
+_ASKING = frozenset(("02", "10", "13"))  # appeals, demands, threats name who should act
+_NEW_PREDICATE = re.compile(
+    r"\b(?:and|but)\s+(?:would|will|has|have|had|is|are|was|were|could|should|can|may|might|"
+    r"must|also|then|did|does|do)\b|\b(?:before|after|while|when|since)\s+\w+ing\b"
+)
 _SPEAKER_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
 )
@@ -344,6 +357,8 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         country, role = named.term.country, named.term.role
         if role == "ELI" and role_m is not None and role_m.term is not None:
             role = role_m.term.role
+        if place is not None and place.term is not None and place.start < named.start:
+            country = place.term.country  # "Pakistan's Foreign Office": the country named wins
     elif place is not None and place.term is not None:
         country = place.term.country
         if role_m is not None and role_m.term is not None:
@@ -759,11 +774,11 @@ class _SentenceCoder:
         for group in groups:
             if group is source or group.start < trig.head_end or group.start >= limit:
                 continue
-            if (
-                self._clause_break(trig.end, group.start)
-                or "," in self.norm[trig.end : group.start]
-            ):
+            between = self.norm[trig.end : group.start]
+            if self._clause_break(trig.end, group.start) or "," in between:
                 return None
+            if _NEW_PREDICATE.search(between):
+                return None  # "... opposes sanctions and would protect Chinese companies"
             gap = self.norm[trig.end : group.start] if group.start >= trig.end else ""
             if trig.pattern.target == "place":
                 return group if gap.strip() in ("", "the") else None
@@ -809,8 +824,19 @@ class _SentenceCoder:
         inherited: dict[int, _Group] = {}
         dates: list[DateMention] | None = None  # resolved when the first event needs them
         visit_location: dict[str | None, tuple[str, str | None]] = {}
+        # "urged Russia to agree to ...": the addressee is the subject of what is asked, and
+        # what is asked has not happened
+        addressee: _Group | None = None
         for n, trig in enumerate(verbs):
-            source, passive = self._source(sent, groups, trig, inherited)
+            requested = addressee is not None and bool(
+                _INFINITIVE_AFTER.match(self.norm, addressee.end, trig.start)
+            )
+            source: _Group | None
+            if requested and addressee is not None:
+                source, passive = addressee, False
+            else:
+                source, passive = self._source(sent, groups, trig, inherited)
+            addressee = None
             if source is None:
                 continue
             next_start = verbs[n + 1].start if n + 1 < len(verbs) else sent.end
@@ -839,7 +865,11 @@ class _SentenceCoder:
                 and (trig.pattern.target == "place" or trig.pattern.locate)
             ):
                 pairs = [(s, _as_place(t)) for s, t in pairs]
+            if target is not None and trig.pattern.code[:2] in _ASKING:
+                addressee = target
             modality = _modality(self.norm, sent, source, trig, self.cues)
+            if requested:
+                modality = HYPOTHETICAL
             code = trig.pattern.code
             if modality == FUTURE:
                 code = self.lx.future_code(code)
@@ -893,6 +923,14 @@ class _SentenceCoder:
                         confidence=confidence,
                     )
                 )
+        # "summoned the envoy ... to lodge a formal protest": one event, the one with a target
+        directed = {(e.source.code, e.cameo_code) for e in out if e.source and e.target}
+        out = [
+            e
+            for e in out
+            if e.target is not None
+            or (e.source.code if e.source else None, e.cameo_code) not in directed
+        ]
         for trig in complements:
             dates = self._dates(sent, future=False) if dates is None else dates
             out.extend(self._complement(sent, groups, trig, dates, seen))
