@@ -66,7 +66,7 @@ def settings() -> Settings:
         per_host_delay=0.0,
         retries=1,
         backoff_base=0.01,
-        http_timeout=1.0,
+        http_timeout=2.0,
         workers=2,
         max_page_bytes=200_000,
         max_retry_after=0.5,
@@ -166,7 +166,7 @@ def test_every_failure_class_is_recorded(
     clean_db: Engine, server: HTTPServer, settings: Settings
 ) -> None:
     def slow(request: Request) -> Response:
-        time.sleep(1.5)
+        time.sleep(2.5)
         return Response(ARTICLE, content_type="text/html")
 
     server.expect_request("/missing").respond_with_data("no", status=404)

@@ -317,13 +317,13 @@ def test_per_host_concurrency_and_delay_measured_at_the_server(server: HTTPServe
             state["active"] += 1
             state["peak"] = max(state["peak"], state["active"])
             starts.append(time.monotonic())
-        time.sleep(0.3)
+        time.sleep(0.6)
         with lock:
             state["active"] -= 1
         return Response(PAGE, content_type="text/html")
 
     server.expect_request("/p").respond_with_handler(handler)
-    settings = make_settings(per_host_concurrency=2, per_host_delay=0.1, global_concurrency=10)
+    settings = make_settings(per_host_concurrency=2, per_host_delay=0.25, global_concurrency=10)
 
     async def go() -> None:
         async with HttpClient(settings) as client:
@@ -333,7 +333,7 @@ def test_per_host_concurrency_and_delay_measured_at_the_server(server: HTTPServe
     assert state["peak"] == 2
     starts.sort()
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.08  # scheduling slack on a loaded machine
+    assert min(gaps) >= 0.15  # the delay, less scheduling slack on a loaded machine
 
 
 def test_robots_crawl_delay_spaces_requests() -> None:
@@ -355,4 +355,4 @@ def test_robots_crawl_delay_spaces_requests() -> None:
 
         asyncio.run(go())
     starts.sort()
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.35
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.25  # 0.4 less slack
