@@ -56,7 +56,7 @@ def _entry_label(index: int, raw: Any) -> str:
 
 
 def load_feeds(path: Path | str) -> list[FeedConfig]:
-    """Read and validate the feeds file; raise :class:`FeedConfigError` on the first problem.
+    """Read and validate the feeds file; raise :class:`FeedConfigError` listing every problem.
 
     The file is a YAML list of mappings (``name``, ``url``, ``outlet``, ``language``,
     ``enabled``, ``poll_interval_minutes``).
@@ -76,25 +76,32 @@ def load_feeds(path: Path | str) -> list[FeedConfig]:
         )
     feeds: list[FeedConfig] = []
     seen: dict[str, int] = {}
+    problems: list[str] = []
     for index, entry in enumerate(raw):
         label = _entry_label(index, entry)
         if not isinstance(entry, dict):
-            raise FeedConfigError(f"{path}: {label}: expected a mapping, got {entry!r}")
+            problems.append(f"{path}: {label}: expected a mapping, got {entry!r}")
+            continue
         try:
             feed = FeedConfig.model_validate(entry)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"field {'.'.join(str(p) for p in err['loc']) or '(entry)'}: {err['msg']}"
+            problems.extend(
+                f"{path}: {label}: field {'.'.join(str(p) for p in err['loc']) or '(entry)'}: "
+                f"{err['msg']}"
                 for err in exc.errors()
             )
-            raise FeedConfigError(f"{path}: {label}: {problems}") from None
+            continue
         if feed.name in seen:
-            raise FeedConfigError(
+            problems.append(
                 f"{path}: {label}: field name: duplicate name, already used by entry "
                 f"{seen[feed.name]}"
             )
+            continue
         seen[feed.name] = index
         feeds.append(feed)
+    if problems:
+        # every mistake at once: fixing a hand-edited file one error per run is tedious
+        raise FeedConfigError("\n".join(problems))
     return feeds
 
 

@@ -81,6 +81,20 @@ def test_structural_errors(tmp_path: Path, text: str, expected: str) -> None:
         load_feeds(write(tmp_path, text))
 
 
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "- {name: a, url: 'nope', outlet: a}\n"
+        "- {name: b, url: 'https://b.example/f', outlet: b, colour: red}\n",
+    )
+    with pytest.raises(FeedConfigError) as info:
+        load_feeds(path)
+    lines = str(info.value).splitlines()
+    assert len(lines) == 2
+    assert "entry 0 ('a'): field url" in lines[0]
+    assert "entry 1 ('b'): field colour" in lines[1]
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FeedConfigError, match="cannot read feeds file"):
         load_feeds(tmp_path / "nope.yaml")

@@ -76,7 +76,7 @@ def feeds_validate(
         typer.Argument(help="Feeds YAML file (default: NEWSWIRE_FEEDS_FILE).", dir_okay=False),
     ] = None,
 ) -> None:
-    """Check a feeds file: every entry, field and name; exit 2 naming the first problem."""
+    """Check a feeds file: every entry, field and name; exit 2 listing each problem."""
     settings = load_settings()
     feeds = _load(file, settings)
     enabled = sum(f.enabled for f in feeds)
