@@ -57,7 +57,16 @@ def extract_file(
     }
 
 
-@app.command("extract")
+EXTRACT_HELP = (
+    "Extract article text and metadata from saved pages, in parallel, in input order.\n\n"
+    "Each page prints file, url, title, authors, published, language, sitename and text; a "
+    "page with no article (empty, not HTML, a paywall or consent wall, a missing file) prints "
+    "an object with `error` and `reason` instead, and the command goes on. The exit status is "
+    "0 unless the arguments are wrong."
+)
+
+
+@app.command("extract", help=EXTRACT_HELP)
 def extract_command(
     files: Annotated[
         list[str],
@@ -75,13 +84,7 @@ def extract_command(
         typer.Option(min=1, help="Processes to use (default NEWSWIRE_WORKERS, 0 = one per core)."),
     ] = None,
 ) -> None:
-    """Extract article text and metadata from saved pages, in parallel, in input order.
-
-    Each page prints file, url, title, authors, published, language, sitename and text; a page
-    with no article (empty, not HTML, a paywall or consent wall, a missing file) prints an
-    object with `error` and `reason` instead, and the command goes on. The exit status is 0
-    unless the arguments are wrong.
-    """
+    """Run the pipeline's own extraction on files, so what it prints is what a fetch stores."""
     if url is not None and len(files) > 1:
         console.print("[red]error:[/red] --url names one page; give a single FILE with it")
         raise typer.Exit(2)
