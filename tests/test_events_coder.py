@@ -422,3 +422,15 @@ def test_a_named_country_wins_over_a_metonym() -> None:
     assert event.source is not None
     assert event.source.code == "PAKGOV"
     assert event.cameo_code == "114"
+
+
+def test_names_inside_longer_non_actor_phrases_are_not_actors() -> None:
+    assert triples(code_text("Vietnam condemned the drills in the South China Sea.", PUB)) == {
+        ("VNM", "111", None)
+    }
+
+
+def test_the_place_an_attack_is_aimed_at_is_its_target() -> None:
+    assert triples(
+        code_text("Pyongyang fired two artillery shells at Seoul on Thursday.", PUB)
+    ) == {("PRKGOV", "194", "KORGOV")}

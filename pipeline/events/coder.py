@@ -26,6 +26,7 @@ from pipeline.events.dates import DateMention, find_dates
 from pipeline.events.lexicon import (
     CAPITAL,
     COUNTRY,
+    IGNORE,
     IGO,
     NAMED,
     ROLE,
@@ -140,6 +141,8 @@ _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
 _INFINITIVE_AFTER = re.compile(r"(?:\s+[^\s,;.]+){0,8}?\s+to\s+(?:\w+\s+){0,3}$")
 _ASKING = frozenset(("02", "10", "13"))  # appeals, demands, threats name who should act
+_IN_PLACE = re.compile(r"\b(?:in|during|from)\s+(?:the\s+)?$")
+_AT_PLACE = re.compile(r"\b(?:in|at|during|from)\s+(?:the\s+)?$")
 _NEW_PREDICATE = re.compile(
     r"\b(?:and|but)\s+(?:would|will|has|have|had|is|are|was|were|could|should|can|may|might|"
     r"must|also|then|did|does|do)\b|\b(?:before|after|while|when|since)\s+\w+ing\b"
@@ -299,6 +302,9 @@ def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[
             continue
         surface = text[start:end]
         for entry in entries:
+            if entry.kind == IGNORE:  # "South China Sea": a longer phrase that is no actor
+                candidates.append(_Mention(start, end, entry, None))
+                break
             if _case_ok(entry, surface):
                 key = id(entry)
                 if key in resolved:
@@ -317,7 +323,7 @@ def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[
         if mention.start >= last_end:
             chosen.append(mention)
             last_end = mention.end
-    return chosen
+    return [m for m in chosen if m.entry.kind != IGNORE]
 
 
 def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
@@ -784,11 +790,11 @@ class _SentenceCoder:
                 return group if gap.strip() in ("", "the") else None
             if _SPEAKER_AFTER.match(self.norm, group.end):
                 continue  # ", a Jordanian official confirmed": who reports it, not the target
-            if group.place and re.search(
-                r"\b(?:in|at|during|from)\s+(?:the\s+)?$",
-                self.norm[max(sent.start, group.start - 12) : group.start],
+            locative = _AT_PLACE if trig.pattern.code[:2] in ("04", "05") else _IN_PLACE
+            if group.place and locative.search(
+                self.norm, max(sent.start, group.start - 12), group.start
             ):
-                continue  # a place the action happened in, not its target
+                continue  # a place the action happened in, not its target ("fired at" is one)
             return group
         return None
 

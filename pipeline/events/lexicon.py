@@ -42,6 +42,7 @@ CAPITAL = "capital"  # a capital: the government as a subject, a place otherwise
 NAMED = "named"  # a named actor: a person or institution with (dated) codes
 IGO = "igo"
 ROLE = "role"  # a role noun or title: only an actor next to a country or a name
+IGNORE = "ignore"  # a phrase containing a name that is no actor ("South China Sea")
 
 
 class DictionaryError(ValueError):
@@ -376,7 +377,7 @@ class _Builder:
                 ),
             )
         for phrase in ignore:
-            layer[phrase] = []
+            layer[phrase] = [ActorEntry(IGNORE, phrase, (), proper=False)]
 
     def igos(self, path: Path) -> None:
         data = _read_yaml(path) or {}
