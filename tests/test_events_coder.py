@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.events import CODER_VERSION, Event, code_text
 from pipeline.events.sentences import split_sentences
@@ -434,3 +436,28 @@ def test_the_place_an_attack_is_aimed_at_is_its_target() -> None:
     assert triples(
         code_text("Pyongyang fired two artillery shells at Seoul on Thursday.", PUB)
     ) == {("PRKGOV", "194", "KORGOV")}
+
+
+_WORDS = st.sampled_from(
+    [
+        "China", "Russia", "U.S.", "officials", "the", "and", "condemned", "met", "will", "not",
+        "visited", "Beijing", "on", "Tuesday", "he", "it", "said", "<b>", "</b>", ".", ",", "\n\n",
+        "“", "”", "was", "attacked", "by", "two", "countries", "last", "week", "sanctions",
+        "imposed", "Iran", "NATO", "Blinken", "in", "Geneva", "if", "could", "Ünïcødé", "😀",
+    ]
+)  # fmt: skip
+
+
+@given(words=st.lists(_WORDS, max_size=60), pub=st.one_of(st.none(), st.dates()))
+@settings(max_examples=150, deadline=None)
+def test_any_text_codes_without_error_and_with_valid_offsets(
+    words: list[str], pub: date | None
+) -> None:
+    text = " ".join(words)
+    for event in code_text(text, pub):
+        assert text[event.trigger_start : event.trigger_end] == event.trigger
+        assert 0 <= event.start <= event.trigger_start < event.trigger_end <= len(text)
+        assert event.cameo_code.startswith(event.root_code)
+        assert event.modality in {"asserted", "future", "hypothetical", "negated", "reported"}
+        assert event.source is not None
+        assert text[event.source.start : event.source.end] == event.source.text
