@@ -193,3 +193,12 @@ def test_packaging_never_changes_the_story_tokens(paras: list[str]) -> None:
         + "\n\nSign up for the Bay Herald morning newsletter."
     )
     assert packaged.tokens == plain.tokens
+
+
+def test_one_changed_figure_in_the_same_wording_is_vetoed() -> None:
+    """A truncated copy of a template whose only figure differs: another brief, not a copy."""
+    short = wrap([*HARBOUR[:1], HARBOUR[1]])
+    sibling = wrap([*HARBOUR[:1], HARBOUR[1].replace("412", "977"), *FOLLOWUP[:2]])
+    verdict = _verdict(short, sibling)
+    assert verdict.vetoed
+    assert verdict.reason == "numbers differ"

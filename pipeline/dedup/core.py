@@ -46,6 +46,8 @@ MIN_CONTAINED_SHINGLES = 20
 # veto: two texts with the same wording around different numbers or names are different stories
 # (a differing number weighs double: copies keep figures, siblings change them all)
 NUMBER_WEIGHT, MIN_CONFLICTS, CONFLICT_RATIO = 2, 3, 0.2
+# ... and when most of the figures both texts put in the same place differ (even one of one)
+NUMBER_MAJORITY = 0.5
 _MASK_NUM, _MASK_NAME = "#", "^"
 
 
@@ -249,7 +251,8 @@ def compare(
     num_c, num_s, name_c, name_s = slot_conflicts(slots_a, slots_b)
     conflicts = NUMBER_WEIGHT * num_c + name_c
     shared = NUMBER_WEIGHT * num_s + name_s
-    if conflicts >= MIN_CONFLICTS and conflicts >= CONFLICT_RATIO * shared:
+    numbers_differ = num_c >= 1 and num_c >= NUMBER_MAJORITY * num_s
+    if numbers_differ or (conflicts >= MIN_CONFLICTS and conflicts >= CONFLICT_RATIO * shared):
         reason = "numbers differ" if num_c else "names differ"
         return Verdict(jaccard, containment, vetoed=True, accepted=False, reason=reason)
     return Verdict(jaccard, containment, vetoed=False, accepted=True, reason="similar")
