@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import signal
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
 import typer
+import yaml
 
 from pipeline.cli._app import app, console, load_settings, open_database, out
 from pipeline.local_airflow import (
@@ -22,7 +24,7 @@ from pipeline.local_airflow import (
 
 
 @app.command("airflow")
-def airflow_command(
+def airflow_command(  # noqa: PLR0917 - Typer maps each option to a parameter
     port: Annotated[int, typer.Option(help="Port of the UI and REST API.")] = 8080,
     host: Annotated[str, typer.Option(help="Interface the API server listens on.")] = "127.0.0.1",
     metadata_db: Annotated[
@@ -36,6 +38,14 @@ def airflow_command(
         Path | None,
         typer.Option(help="AIRFLOW_HOME; default NEWSWIRE_DATA_DIR/airflow."),
     ] = None,
+    sample: Annotated[
+        bool,
+        typer.Option(
+            "--sample",
+            help="Offline: serve the bundled sample corpus on loopback and schedule its feeds "
+            "instead of NEWSWIRE_FEEDS_FILE.",
+        ),
+    ] = False,
 ) -> None:
     """Start Airflow (api-server, scheduler, dag-processor, triggerer) with newswire's DAGs.
 
@@ -44,36 +54,61 @@ def airflow_command(
     database on the same server. DAGs start unpaused. Ctrl-C stops every Airflow process.
     """
     settings = load_settings()
-    engine = open_database(settings, migrate=True)
-    article_url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
     airflow_home = (home or settings.data_dir / "airflow").resolve()
-    try:
-        meta_url = ensure_database(article_url, metadata_db)
-        layout = AirflowLayout(
-            home=airflow_home,
-            metadata_url=meta_url,
-            article_url=article_url,
-            port=port,
-            host=host,
-            pool_slots=pool_slots,
-        )
-        console.print(f"preparing Airflow in {airflow_home} (metadata database {metadata_db!r})")
-        prepare(layout)
-        user, password = layout.login()
-        with LocalAirflow(layout, COMPONENTS) as airflow:
-            console.print("starting " + ", ".join(COMPONENTS) + " (about a minute)…")
-            airflow.wait_healthy()
-            out.print(f"Airflow UI   {layout.base_url}")
-            out.print(f"login        {user} / {password}")
-            out.print(f"REST API     {layout.base_url}/api/v2  (token: POST /auth/token)")
-            out.print(f"logs         {airflow.log_dir}")
-            out.print("DAGs         newswire_ingest, newswire_backfill, newswire_maintenance")
-            out.print("Ctrl-C stops Airflow.")
-            _wait_for_signal(airflow)
-    except AirflowStartError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(4) from None
+    with ExitStack() as stack:
+        extra_env = _serve_sample(stack, airflow_home) if sample else {}
+        engine = open_database(settings, migrate=True)
+        article_url = engine.url.render_as_string(hide_password=False)
+        engine.dispose()
+        try:
+            layout = AirflowLayout(
+                home=airflow_home,
+                metadata_url=ensure_database(article_url, metadata_db),
+                article_url=article_url,
+                port=port,
+                host=host,
+                pool_slots=pool_slots,
+                extra_env=extra_env,
+            )
+            console.print(
+                f"preparing Airflow in {airflow_home} (metadata database {metadata_db!r})"
+            )
+            prepare(layout)
+            _serve_airflow(layout)
+        except AirflowStartError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(4) from None
+
+
+def _serve_sample(stack: ExitStack, airflow_home: Path) -> dict[str, str]:
+    """Start the replay server for the sample corpus; return the task settings pointing at it."""
+    from pipeline.demo import DEMO_OVERRIDES, DEMO_PORT, SAMPLE_DIR, served_feeds
+    from pipeline.replay import ReplayServer
+
+    server = stack.enter_context(ReplayServer(SAMPLE_DIR, port=DEMO_PORT))
+    airflow_home.mkdir(parents=True, exist_ok=True)
+    feeds_file = airflow_home / "sample_feeds.yaml"
+    feeds = [f.model_dump(exclude_none=True) for f in served_feeds(server)]
+    feeds_file.write_text(yaml.safe_dump(feeds, sort_keys=False))
+    console.print(f"sample corpus served at {server.base_url}; feeds in {feeds_file}")
+    env = {f"NEWSWIRE_{key.upper()}": str(value) for key, value in DEMO_OVERRIDES.items()}
+    env["NEWSWIRE_FEEDS_FILE"] = str(feeds_file)
+    return env
+
+
+def _serve_airflow(layout: AirflowLayout) -> None:
+    """Run the components until Ctrl-C, printing where the UI is and how to log in."""
+    user, password = layout.login()
+    with LocalAirflow(layout, COMPONENTS) as airflow:
+        console.print("starting " + ", ".join(COMPONENTS) + " (about a minute)…")
+        airflow.wait_healthy()
+        out.print(f"Airflow UI   {layout.base_url}")
+        out.print(f"login        {user} / {password}")
+        out.print(f"REST API     {layout.base_url}/api/v2  (token: POST /auth/token)")
+        out.print(f"logs         {airflow.log_dir}")
+        out.print("DAGs         newswire_ingest, newswire_backfill, newswire_maintenance")
+        out.print("Ctrl-C stops Airflow.")
+        _wait_for_signal(airflow)
 
 
 def _wait_for_signal(airflow: LocalAirflow) -> None:
