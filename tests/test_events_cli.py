@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 KEYS = {
     "source_text", "source_code", "source_country", "target_text", "target_code",
     "target_country", "cameo_code", "root_code", "quad_class", "goldstein", "modality",
@@ -100,3 +102,36 @@ def test_bad_input_gives_clear_errors(tmp_path: Path) -> None:
     assert partial.returncode == 1
     assert "broken.jsonl:2" in partial.stderr
     assert len(lines(partial.stdout)) == 1  # the good line is still coded
+
+
+def test_pending_runs_the_stage_on_the_configured_database(
+    clean_db: Engine, database_url: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from pipeline.models import Article, ArticleStatus
+
+    with Session(clean_db) as session, session.begin():
+        session.add(
+            Article(
+                canonical_url="https://news.example/cli",
+                url="https://news.example/cli",
+                status=ArticleStatus.EXTRACTED,
+                text="China condemned Japan on Monday.",
+                published_at=datetime(2024, 3, 5, tzinfo=UTC),
+            )
+        )
+    env = {**os.environ, "NEWSWIRE_DATABASE_URL": database_url, "NEWSWIRE_LOG_FORMAT": "console"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "events", "--pending"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    (summary,) = lines(result.stdout)
+    assert (summary["articles_coded"], summary["events_written"]) == (1, 1)
