@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -200,6 +201,26 @@ class AirflowLayout:
         return ADMIN_USER, passwords[ADMIN_USER]
 
 
+def write_env_file(layout: AirflowLayout) -> Path:
+    """``AIRFLOW_HOME/env.sh``: ``source`` it to run ``airflow …`` commands against this Airflow.
+
+    Holds the metadata database URL and secrets, so it is readable by the owner only.
+    """
+    wanted = ("AIRFLOW", "NEWSWIRE_")
+    env = layout.env()
+    lines = [
+        f"export {key}={shlex.quote(value)}"
+        for key, value in sorted(env.items())
+        if key.startswith(wanted)
+    ]
+    lines.append(f'export PATH={shlex.quote(str(Path(sys.executable).parent))}:"$PATH"')
+    path = layout.home / "env.sh"
+    layout.home.mkdir(parents=True, exist_ok=True)
+    path.write_text("# written by `newswire airflow`\n" + "\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return path
+
+
 def run_airflow(
     layout: AirflowLayout, args: Sequence[str], *, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
@@ -222,6 +243,7 @@ def prepare(layout: AirflowLayout) -> None:
     """Migrate the metadata database and create the HTTP pool; safe to repeat."""
     layout.home.mkdir(parents=True, exist_ok=True)
     layout.login()
+    write_env_file(layout)
     LOGGER.info("migrating the Airflow metadata database")
     run_airflow(layout, ["db", "migrate"])
     run_airflow(
@@ -417,6 +439,27 @@ class AirflowClient:
                 return state
             time.sleep(2)
         raise AirflowStartError(f"run {run_id} of {dag_id} still {state} after {timeout:.0f}s")
+
+    def runs(self, dag_id: str, run_type: str | None = None) -> list[dict[str, Any]]:
+        """The runs of *dag_id* (of one type: scheduled, manual, backfill, asset_triggered)."""
+        data = self._json(self.http.get(f"/dags/{dag_id}/dagRuns", params={"limit": 100}))
+        return [r for r in data["dag_runs"] if run_type is None or r["run_type"] == run_type]
+
+    def wait_for_runs(
+        self, dag_id: str, run_type: str, count: int, timeout: float = 900
+    ) -> list[dict[str, Any]]:
+        """Wait until *count* runs of that type exist and all have finished."""
+        deadline = time.monotonic() + timeout
+        runs: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            runs = self.runs(dag_id, run_type)
+            if len(runs) >= count and all(r["state"] in {"success", "failed"} for r in runs):
+                return runs
+            time.sleep(3)
+        states = [r["state"] for r in runs]
+        raise AirflowStartError(
+            f"{dag_id} {run_type} runs not finished in {timeout:.0f}s: {states}"
+        )
 
     def task_states(self, dag_id: str, run_id: str) -> dict[str, list[str]]:
         """Task id → the states of its (mapped) instances, for assertions and error messages."""

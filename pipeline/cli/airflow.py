@@ -106,6 +106,9 @@ def _serve_airflow(layout: AirflowLayout) -> None:
         out.print(f"login        {user} / {password}")
         out.print(f"REST API     {layout.base_url}/api/v2  (token: POST /auth/token)")
         out.print(f"logs         {airflow.log_dir}")
+        out.print(
+            f"airflow CLI  source {layout.home / 'env.sh'}  (then e.g. airflow backfill create …)"
+        )
         out.print("DAGs         newswire_ingest, newswire_backfill, newswire_maintenance")
         out.print("Ctrl-C stops Airflow.")
         _wait_for_signal(airflow)

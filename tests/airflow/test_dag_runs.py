@@ -91,9 +91,9 @@ def test_backfill_three_days_twice_adds_nothing_the_second_time(
     assert first["raw_pages"] >= 8
     assert second == first
     with clean_db.connect() as conn:
-        from_sitemaps = conn.execute(
-            select(Article.url).where(Article.source == "sitemap")
-        ).scalars()
+        from_sitemaps = (
+            conn.execute(select(Article.url).where(Article.source == "sitemap")).scalars().all()
+        )
         published = conn.execute(
             select(func.min(Article.published_at), func.max(Article.published_at))
         ).one()

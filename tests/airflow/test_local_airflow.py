@@ -1,7 +1,8 @@
 """One real Airflow: scheduler, API server and dag-processor as separate processes.
 
 The DAGs must be picked up from the project's folder, show up unpaused, and a run triggered
-through the REST API (JWT from ``POST /auth/token``) must succeed and store articles. Every
+through the REST API (JWT from ``POST /auth/token``) must succeed and store articles, and a
+three-day ``airflow backfill create`` must run one daily interval per run. Every
 process started is in one process group, killed on the way out even when the test fails.
 """
 
@@ -12,7 +13,7 @@ import os
 import pytest
 from sqlalchemy import Engine, func, select
 
-from pipeline.local_airflow import AirflowClient, AirflowLayout, LocalAirflow
+from pipeline.local_airflow import AirflowClient, AirflowLayout, LocalAirflow, run_airflow
 from pipeline.models import Article, ArticleStatus, Feed
 from tests.airflow.conftest import DAG_IDS
 
@@ -42,6 +43,30 @@ def test_real_airflow_runs_ingest_triggered_through_the_rest_api(
             ).json()
             assert events["total_entries"] >= 1
             assert events["asset_events"][0]["extra"]["fetch.extracted"] >= 10
+            with clean_db.connect() as conn:
+                after_ingest = conn.execute(select(func.count()).select_from(Article)).scalar_one()
+
+            # a three-day backfill from the CLI, as a user would start it
+            run_airflow(
+                airflow_layout,
+                [
+                    "backfill",
+                    "create",
+                    "--dag-id",
+                    "newswire_backfill",
+                    "--from-date",
+                    "2026-11-02",
+                    "--to-date",
+                    "2026-11-04",
+                ],
+            )
+            runs = client.wait_for_runs("newswire_backfill", "backfill", 3, timeout=900)
+            assert [r["state"] for r in runs] == ["success"] * 3, airflow.log_tail("scheduler")
+            assert sorted(r["data_interval_start"][:10] for r in runs) == [
+                "2026-11-02",
+                "2026-11-03",
+                "2026-11-04",
+            ]
         finally:
             client.close()
     # the whole group is gone: components and any task process they started
@@ -52,5 +77,11 @@ def test_real_airflow_runs_ingest_triggered_through_the_rest_api(
         extracted = conn.execute(
             select(func.count()).where(Article.status == ArticleStatus.EXTRACTED.value)
         ).scalar_one()
+        from_sitemaps = (
+            conn.execute(select(Article.url).where(Article.source == "sitemap")).scalars().all()
+        )
+        total = conn.execute(select(func.count()).select_from(Article)).scalar_one()
     assert feeds == 4
     assert extracted >= 10
+    assert total > after_ingest  # the backfill found articles the feeds no longer list
+    assert any("senate-panel-advances-bill" in url for url in from_sitemaps)
