@@ -30,6 +30,8 @@ def _verdict(a: str, b: str):  # type: ignore[no-untyped-def]
         sig_b=fb.signature,
         n_b=fb.n_shingles,
         slots_b=fb.slots,
+        set_a=fa.shingle_set,
+        set_b=fb.shingle_set,
     )
 
 
@@ -202,3 +204,29 @@ def test_one_changed_figure_in_the_same_wording_is_vetoed() -> None:
     verdict = _verdict(short, sibling)
     assert verdict.vetoed
     assert verdict.reason == "numbers differ"
+
+
+def test_minhash_estimate_is_the_fallback_without_shingle_sets() -> None:
+    fa, fb = _fp(wrap(HARBOUR)), _fp(wrap(HARBOUR[:5]))
+    exact = compare(
+        fa.signature,
+        fa.n_shingles,
+        fa.slots,
+        sig_b=fb.signature,
+        n_b=fb.n_shingles,
+        slots_b=fb.slots,
+        set_a=fa.shingle_set,
+        set_b=fb.shingle_set,
+    )
+    estimated = compare(
+        fa.signature,
+        fa.n_shingles,
+        fa.slots,
+        sig_b=fb.signature,
+        n_b=fb.n_shingles,
+        slots_b=fb.slots,
+    )
+    assert exact.accepted
+    assert estimated.accepted
+    assert exact.containment == 1.0
+    assert abs(estimated.jaccard - exact.jaccard) < 0.15

@@ -62,6 +62,7 @@ class Fingerprint:
     n_tokens: int
     band_keys: tuple[int, ...]  # full-text and lede LSH buckets, signed 64-bit
     slots: bytes  # packed (context, value) uint32 pairs for numbers and names
+    shingle_set: bytes  # sorted distinct uint32 shingle hashes: exact verification
     near_eligible: bool  # long enough and not an access wall
     paywall: bool
     truncated: bool
@@ -185,6 +186,7 @@ def fingerprint(prepared: PreparedText) -> Fingerprint:
     text_key = hashlib.sha256(joined.encode()).hexdigest() if meaningful else None
     shingles = _shingles(tokens)
     values = _minhash(shingles, NUM_PERM)
+    shingle_set = np.unique(np.fromiter((zlib.crc32(x) for x in shingles), dtype=np.uint32))
     near = len(tokens) >= MIN_NEAR_TOKENS and not prepared.paywall
     band_keys: list[int] = []
     if near:
@@ -195,10 +197,11 @@ def fingerprint(prepared: PreparedText) -> Fingerprint:
         text_key=text_key,
         raw_key=prepared.raw_digest if meaningful else None,
         signature=values.astype("<u4").tobytes(),
-        n_shingles=len(shingles),
+        n_shingles=len(shingle_set),
         n_tokens=len(tokens),
         band_keys=tuple(sorted(set(band_keys))),
         slots=_slots(prepared.cased),
+        shingle_set=shingle_set.astype("<u4").tobytes(),
         near_eligible=near,
         paywall=prepared.paywall,
         truncated=prepared.truncated,
@@ -228,7 +231,15 @@ def slot_conflicts(a: bytes, b: bytes) -> tuple[int, int, int, int]:
 
 
 def compare(
-    sig_a: bytes, n_a: int, slots_a: bytes, *, sig_b: bytes, n_b: int, slots_b: bytes
+    sig_a: bytes,
+    n_a: int,
+    slots_a: bytes,
+    *,
+    sig_b: bytes,
+    n_b: int,
+    slots_b: bytes,
+    set_a: bytes | None = None,
+    set_b: bytes | None = None,
 ) -> Verdict:
     """Are two fingerprints the same story? Similar enough, and not vetoed.
 
@@ -237,11 +248,21 @@ def compare(
     shared wording surrounds different numbers or names: a templated brief about another
     company, another count, another race — a false merge loses an event, a miss only a link.
     """
-    va = np.frombuffer(sig_a, dtype="<u4")
-    vb = np.frombuffer(sig_b, dtype="<u4")
-    jaccard = float(np.count_nonzero(va == vb)) / len(va) if len(va) == len(vb) else 0.0
     small = min(n_a, n_b)
-    inter = jaccard * (n_a + n_b) / (1.0 + jaccard) if jaccard > 0 else 0.0
+    if set_a is not None and set_b is not None:
+        # exact, from the stored shingle sets: a MinHash estimate of containment is too noisy
+        # when one text is much shorter than the other (a truncated copy, a stub)
+        sa = np.frombuffer(set_a, dtype="<u4")
+        sb = np.frombuffer(set_b, dtype="<u4")
+        inter = float(np.intersect1d(sa, sb, assume_unique=True).size)
+        union = len(sa) + len(sb) - inter
+        jaccard = inter / union if union else 0.0
+        small = min(len(sa), len(sb))
+    else:
+        va = np.frombuffer(sig_a, dtype="<u4")
+        vb = np.frombuffer(sig_b, dtype="<u4")
+        jaccard = float(np.count_nonzero(va == vb)) / len(va) if len(va) == len(vb) else 0.0
+        inter = jaccard * (n_a + n_b) / (1.0 + jaccard) if jaccard > 0 else 0.0
     containment = min(1.0, inter / small) if small else 0.0
     similar = jaccard >= JACCARD_ACCEPT or (
         small >= MIN_CONTAINED_SHINGLES and containment >= CONTAINMENT_ACCEPT

@@ -58,6 +58,7 @@ class DedupDoc(Base):
     raw_key: Mapped[str | None] = mapped_column(String(64))
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     slots: Mapped[bytes] = mapped_column(LargeBinary)
+    shingles: Mapped[bytes | None] = mapped_column(LargeBinary)  # sorted uint32 shingle hashes
     n_shingles: Mapped[int] = mapped_column(Integer)
     n_tokens: Mapped[int] = mapped_column(Integer)
     complete: Mapped[bool] = mapped_column(Boolean)

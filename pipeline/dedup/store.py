@@ -247,7 +247,7 @@ def _dedup_one(
         previous = (
             conn.execute(
                 text(
-                    "SELECT raw_key, signature, n_shingles, slots FROM dedup_docs "
+                    "SELECT raw_key, signature, n_shingles, slots, shingles FROM dedup_docs "
                     "WHERE article_id = :id"
                 ),
                 {"id": article_id},
@@ -354,9 +354,9 @@ def _find_match(
             " AND b.seen_at BETWEEN :lo AND :hi"
             " GROUP BY b.article_id ORDER BY hits DESC, b.article_id LIMIT :limit) "
             # LATERAL: one primary-key probe per candidate, whatever the planner's statistics
-            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.story_id, h.hits "
-            "FROM hits AS h CROSS JOIN LATERAL ("
-            " SELECT dd.article_id, dd.signature, dd.n_shingles, dd.slots, a.story_id"
+            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.shingles, d.story_id, "
+            "h.hits FROM hits AS h CROSS JOIN LATERAL ("
+            " SELECT dd.article_id, dd.signature, dd.n_shingles, dd.slots, dd.shingles, a.story_id"
             " FROM dedup_docs AS dd JOIN articles AS a ON a.id = dd.article_id"
             " WHERE dd.article_id = h.article_id LIMIT 1) AS d"
         ).bindparams(bindparam("keys", type_=ARRAY(BigInteger))),
@@ -371,9 +371,16 @@ def _find_match(
     if stats is not None:
         stats.lookup_ms.append((time.perf_counter() - started) * 1000.0)
     best: tuple[float, int, int, int] | None = None
-    for cand_id, signature, n_shingles, slots, story, hits in candidates:
+    for cand_id, signature, n_shingles, slots, shingles, story, hits in candidates:
         verdict = compare(
-            fp.signature, fp.n_shingles, fp.slots, sig_b=signature, n_b=n_shingles, slots_b=slots
+            fp.signature,
+            fp.n_shingles,
+            fp.slots,
+            sig_b=signature,
+            n_b=n_shingles,
+            slots_b=slots,
+            set_a=fp.shingle_set,
+            set_b=shingles,
         )
         if not verdict.accepted:
             continue
@@ -389,10 +396,11 @@ _INDEX_SQL = (
     # one round trip for the whole write: the fingerprint, its exact keys, its LSH buckets and
     # the outlet's line counts (sorted, so two workers of one outlet lock rows in one order)
     "WITH doc AS (INSERT INTO dedup_docs (article_id, host, seen_at, text_key, raw_key, "
-    "signature, slots, n_shingles, n_tokens, complete, wire_origin) VALUES (:id, :host, :ts, "
-    ":text_key, :raw_key, :sig, :slots, :n_sh, :n_tok, :complete, :wire) "
+    "signature, slots, shingles, n_shingles, n_tokens, complete, wire_origin) VALUES (:id, "
+    ":host, :ts, :text_key, :raw_key, :sig, :slots, :shingles, :n_sh, :n_tok, :complete, :wire) "
     "ON CONFLICT (article_id) DO UPDATE SET text_key = EXCLUDED.text_key, "
     "raw_key = EXCLUDED.raw_key, signature = EXCLUDED.signature, slots = EXCLUDED.slots, "
+    "shingles = EXCLUDED.shingles, "
     "n_shingles = EXCLUDED.n_shingles, n_tokens = EXCLUDED.n_tokens, "
     "complete = EXCLUDED.complete, indexed_at = now() RETURNING 1), "
     "keys AS (INSERT INTO dedup_keys (key, article_id) "
@@ -433,6 +441,7 @@ def _index(
         "raw_key": fp.raw_key,
         "sig": fp.signature,
         "slots": fp.slots,
+        "shingles": fp.shingle_set,
         "n_sh": fp.n_shingles,
         "n_tok": fp.n_tokens,
         "complete": not (fp.truncated or fp.paywall),
@@ -533,6 +542,8 @@ def _revision(
             sig_b=previous["signature"],
             n_b=previous["n_shingles"],
             slots_b=previous["slots"],
+            set_a=fp.shingle_set,
+            set_b=previous["shingles"],
         )
         score = round(verdict.jaccard, 4)
         conn.execute(
