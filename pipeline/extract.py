@@ -28,6 +28,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import trafilatura
+import trafilatura.settings
+from courlan import extract_domain
+from htmldate import find_date
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
 from trafilatura.utils import detect_encoding, load_html
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
@@ -270,25 +282,21 @@ def _extract(
         "max_date": (bounds.now + timedelta(days=HTMLDATE_HORIZON_DAYS)).strftime("%Y-%m-%d"),
         "min_date": f"{bounds.min_year}-01-01",
     }
-    # trafilatura parses the markup; we parse it ourselves only on the rare short-text paths
+    # One parse: metadata is read from our tree, and trafilatura's content extraction works on
+    # its own copy of it (bare_extraction copies a tree it is given before pruning it), so the
+    # tree stays intact for the wall checks of short pages.
+    tree: Any = load_html(body)
+    if tree is None:
+        return _failed(FailureReason.NOT_HTML, "unparseable markup", fallback, bounds)
+    meta = page_metadata(tree, url or None, date_params)
     doc = trafilatura.bare_extraction(
-        body,
-        url=url or None,
-        with_metadata=True,
-        date_extraction_params=date_params,
+        tree,
+        url=url or meta.url or None,
+        with_metadata=False,
         **bounds.options,
     )
     text = (getattr(doc, "text", None) or "").strip()
     words = len(text.split())
-    tree: Any = None
-    if words < BLOCK_MAX_WORDS:
-        tree = load_html(body)
-        if tree is None:
-            return _failed(FailureReason.NOT_HTML, "unparseable markup", fallback, bounds)
-        if doc is None:  # trafilatura drops the metadata with a page it discards; walls have some
-            doc = trafilatura.extract_metadata(
-                tree, default_url=url or None, date_config=date_params
-            )
     if 0 < words < WALL_ONLY_MAX_WORDS and bounds.options.get("favor_recall"):
         # recall mode will return a footer or a cookie notice rather than nothing; a short
         # result must survive a precision pass to count as article text
@@ -299,10 +307,10 @@ def _extract(
             LOGGER.debug("short recall-only text discarded as boilerplate: %s", url)
             text, words = "", 0
 
-    title = _clean(getattr(doc, "title", None)) or _clean(fallback.title)
-    authors = _split_authors(getattr(doc, "author", None)) or list(fallback.authors)
+    title = _clean(meta.title) or _clean(fallback.title)
+    authors = _split_authors(meta.author) or list(fallback.authors)
     published_at, date_source = resolve_date(
-        getattr(doc, "date", None),
+        meta.date,
         fallback.published,
         now=bounds.now,
         max_skew_hours=bounds.max_skew_hours,
@@ -314,8 +322,8 @@ def _extract(
         "published_at": published_at,
         "date_source": date_source,
         "language": language,
-        "sitename": _clean(getattr(doc, "sitename", None)),
-        "description": _clean(getattr(doc, "description", None)) or _clean(fallback.summary),
+        "sitename": _clean(meta.sitename),
+        "description": _clean(meta.description) or _clean(fallback.summary),
         "encoding": encoding,
     }
 
@@ -340,6 +348,48 @@ def _extract(
             **common,
         )
     return Extraction(ok=True, text=text, text_hash=text_hash(text), word_count=words, **common)
+
+
+def page_metadata(
+    tree: Any, default_url: str | None, date_config: Mapping[str, Any]
+) -> trafilatura.settings.Document:
+    """trafilatura's ``extract_metadata`` without the fields we do not store.
+
+    The same steps in the same order (meta tags, JSON-LD, title, author, URL, htmldate,
+    sitename), so title, author, date, sitename and description are what
+    ``bare_extraction(with_metadata=True)`` gives; categories, tags and the licence (a tenth of
+    the CPU of a page, spent on XPath walks over every link) are skipped. The tree is not
+    modified (the author and date searches work on copies).
+    """
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    try:
+        meta = extract_meta_json(tree, meta)
+    except Exception as err:  # as trafilatura: bugs in its JSON-LD reader
+        LOGGER.warning("error in JSON metadata extraction: %s", err)
+    if not meta.title:
+        meta.title = extract_title(tree)
+    if not meta.author:
+        meta.author = extract_author(tree)
+    if not meta.url:
+        meta.url = extract_url(tree, default_url)
+    if meta.url:
+        meta.hostname = extract_domain(meta.url, fast=True)
+    meta.date = find_date(tree, **{**date_config, "url": meta.url})
+    if not meta.sitename:
+        meta.sitename = extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url:
+        match = META_URL.match(meta.url)
+        if match:
+            meta.sitename = match[1]
+    meta.filedate = date_config.get("max_date")
+    meta.clean_and_trim()
+    return meta
 
 
 def decode_html(raw: bytes, content_type: str | None = None) -> tuple[str, str]:
