@@ -9,6 +9,7 @@ concurrent test sessions never see each other's rows.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +38,7 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_admin_url() -> Iterator[str]:
     """A URL on a PostgreSQL server where this session may create databases."""
     env = os.environ.get("NEWSWIRE_TEST_DATABASE_URL")
     if env:
@@ -45,7 +46,9 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     import pgserver
 
-    pgdata = tmp_path_factory.mktemp("pgdata")
+    # Not under pytest's basetemp: pytest prunes old basetemp folders when other sessions start,
+    # which would delete the data directory (and socket) of a server that is still running.
+    pgdata = Path(tempfile.mkdtemp(prefix="newswire-test-pg-"))
     server = pgserver.get_server(pgdata, cleanup_mode="delete")
     try:
         yield normalise_url(str(server.get_uri()))
