@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import gzip
 import logging
 import random
+import ssl
 import time
 import zlib
 from collections.abc import Mapping
@@ -179,6 +181,16 @@ def _maybe_gunzip(body: bytes, limit: int) -> bytes:
     return out
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS context (certifi roots), built once per process.
+
+    Building it loads the CA bundle, about 20 ms of CPU; every run creates two clients (poll,
+    fetch) and an Airflow worker many, so it is shared. SSLContext is safe to share.
+    """
+    return httpx.create_ssl_context()
+
+
 @dataclass
 class _Host:
     """Per-host politeness state."""
@@ -220,6 +232,7 @@ class HttpClient:
             follow_redirects=False,
             headers={"User-Agent": self.settings.user_agent_header, "Accept-Encoding": "gzip"},
             transport=self._transport,
+            verify=_tls_context(),
             limits=httpx.Limits(
                 max_connections=self.settings.global_concurrency,
                 max_keepalive_connections=self.settings.global_concurrency,
