@@ -94,7 +94,10 @@ def newswire_backfill() -> None:
         found = ti.xcom_pull(task_ids="discover", key="summary") or {}
         deduped = ti.xcom_pull(task_ids="dedup", key="summary") or {}
         counts = orch.totals(
-            discover=[found], fetch=fetched or [], dedup=[deduped], events=coded or []
+            discover=[found],
+            fetch=orch.as_list(fetched),
+            dedup=[deduped],
+            events=orch.as_list(coded),
         )
         get_current_context()["outlet_events"][ARTICLES].extra = counts
         return counts

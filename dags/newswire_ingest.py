@@ -78,7 +78,7 @@ def newswire_ingest() -> None:
     def dedup(fetched: list[dict[str, Any]], extracted: list[dict[str, Any]]) -> list[list[int]]:
         from airflow.sdk import get_current_context
 
-        result = orch.dedup_ids(orch.extracted_ids(fetched or [], extracted or []))
+        result = orch.dedup_ids(orch.extracted_ids(orch.as_list(fetched), orch.as_list(extracted)))
         get_current_context()["ti"].xcom_push(key="summary", value=result["summary"])
         batches: list[list[int]] = result["batches"]
         return batches
@@ -93,7 +93,9 @@ def newswire_ingest() -> None:
 
         context = get_current_context()
         deduped = context["ti"].xcom_pull(task_ids="dedup", key="summary") or {}
-        counts = orch.totals(fetch=fetched or [], dedup=[deduped], events=coded or [])
+        counts = orch.totals(
+            fetch=orch.as_list(fetched), dedup=[deduped], events=orch.as_list(coded)
+        )
         context["outlet_events"][ARTICLES].extra = counts
         return counts
 

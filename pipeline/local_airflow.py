@@ -275,28 +275,49 @@ class LocalAirflow:
         self.pgid: int | None = None
         self.log_dir = layout.home / "logs" / "components"
 
-    def start(self) -> None:
-        """Spawn every component; the first one leads the new process group."""
+    def start(self, api_timeout: float = 300) -> None:
+        """Spawn every component; the first one leads the new process group.
+
+        The API server goes first and must answer before the others start: task processes
+        report to its execution API, and a task started against a server still booting fails
+        before it has run (Airflow then sees "finished with state failed" while queued).
+        """
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = self.layout.env()
-        for name in self.components:
-            log = (self.log_dir / f"{name}.log").open("ab")
-            args = [airflow_bin(), name]
+        ordered = sorted(self.components, key=lambda c: c != "api-server")
+        for name in ordered:
+            self._spawn(name)
             if name == "api-server":
-                args += ["--port", str(self.layout.port), "--host", self.layout.host]
+                self._wait_api(api_timeout)
+
+    def _spawn(self, name: str) -> None:
+        args = [airflow_bin(), name]
+        if name == "api-server":
+            args += ["--port", str(self.layout.port), "--host", self.layout.host]
+        with (self.log_dir / f"{name}.log").open("ab") as log:
             proc = subprocess.Popen(  # noqa: S603 - fixed executable
                 args,
-                env=env,
+                env=self.layout.env(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 process_group=0 if self.pgid is None else self.pgid,
             )
-            log.close()
-            if self.pgid is None:
-                self.pgid = proc.pid
-            self.procs[name] = proc
-            LOGGER.info("started airflow %s (pid %s)", name, proc.pid)
+        if self.pgid is None:
+            self.pgid = proc.pid
+        self.procs[name] = proc
+        LOGGER.info("started airflow %s (pid %s)", name, proc.pid)
+
+    def _wait_api(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_alive()
+            try:
+                if httpx.get(f"{self.layout.base_url}/api/v2/version", timeout=5).is_success:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        raise AirflowStartError(f"the API server did not answer within {timeout:.0f}s")
 
     def check_alive(self) -> None:
         """Raise, naming the component and its log, if one has exited."""

@@ -18,10 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import URL, Engine, select
-from sqlalchemy.engine import make_url
 
 from pipeline.config import Settings, get_settings
-from pipeline.db import database_url, make_engine, normalise_url, redact, upgrade
+from pipeline.db import database_url, make_engine, redact, upgrade
 from pipeline.models import Article, ArticleStatus
 
 LOGGER = logging.getLogger(__name__)
@@ -157,6 +156,15 @@ def flatten(groups: Iterable[Sequence[int] | None]) -> list[int]:
     return sorted(out)
 
 
+def as_list(values: Sequence[Any] | None) -> list[Any]:
+    """The results of a mapped task as a plain list, fetched in one round trip.
+
+    Airflow hands mapped results over as a lazy sequence; iterating it fetches item by item
+    until a miss (logged as an error), while a slice is one request.
+    """
+    return list(values[:]) if values else []
+
+
 def xcom_summary(summary: Any) -> dict[str, XComValue]:
     """A stage summary reduced to what XCom may carry: counts, flags and lists of ids.
 
@@ -176,16 +184,6 @@ def xcom_summary(summary: Any) -> dict[str, XComValue]:
             for sub, count in value.items():
                 out[f"{key}.{sub}"] = int(count)
     return out
-
-
-def redacted(url: str) -> str:
-    """*url* normalised, password hidden — what task logs may show."""
-    return redact(normalise_url(url))
-
-
-def database_name(url: str) -> str | None:
-    """The database part of *url* (for log lines)."""
-    return make_url(normalise_url(url)).database
 
 
 # --- task bodies of newswire_ingest -------------------------------------------------------------

@@ -14,6 +14,7 @@ import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,26 +73,21 @@ def pipeline_env(feeds_file: Path, data_dir: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def airflow_layout(
-    pg_admin_url: str,
-    database_url: str,
-    sample_feeds_file: Path,
-    tmp_path_factory: pytest.TempPathFactory,
+@contextmanager
+def fresh_layout(
+    pg_admin_url: str, database_url: str, feeds_file: Path, home: Path
 ) -> Iterator[AirflowLayout]:
-    """A migrated Airflow metadata database and AIRFLOW_HOME, with the HTTP pool created.
+    """A migrated Airflow metadata database of its own and an AIRFLOW_HOME, pool created.
 
     The metadata lives in its own database on the test server, dropped at the end.
     """
     name = f"airflow_{os.getpid()}_{free_port()}"
-    meta_url = ensure_database(pg_admin_url, name)
-    home = tmp_path_factory.mktemp("airflow_home")
     layout = AirflowLayout(
         home=home,
-        metadata_url=meta_url,
+        metadata_url=ensure_database(pg_admin_url, name),
         article_url=database_url,
         port=free_port(),
-        extra_env=pipeline_env(sample_feeds_file, home / "data"),
+        extra_env=pipeline_env(feeds_file, home / "data"),
     )
     try:
         prepare(layout)
@@ -101,3 +97,16 @@ def airflow_layout(
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def airflow_layout(
+    pg_admin_url: str,
+    database_url: str,
+    sample_feeds_file: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[AirflowLayout]:
+    """One Airflow installation shared by the ``dag.test()`` runs of this session."""
+    home = tmp_path_factory.mktemp("airflow_home")
+    with fresh_layout(pg_admin_url, database_url, sample_feeds_file, home) as layout:
+        yield layout

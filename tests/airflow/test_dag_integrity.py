@@ -83,13 +83,13 @@ def parse_watch(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[str]
     monkeypatch.setattr(task_context, "_get_connection", spies["_get_connection"])
     monkeypatch.setattr(pipeline.db, "embedded_url", spies["embedded_url"])
     monkeypatch.setattr(pipeline.orchestration, "task_database_url", spies["task_database_url"])
+    for name, spy in spies.items():
+        seen[name] = spy.calls
     event.listen(Engine, "before_cursor_execute", on_query)
     try:
         yield seen
     finally:
         event.remove(Engine, "before_cursor_execute", on_query)
-        for name, spy in spies.items():
-            seen[name] = spy.calls
 
 
 def test_dag_folder_parses_without_queries_or_connection_lookups(
@@ -165,3 +165,26 @@ def test_pipeline_package_is_the_installed_distribution() -> None:
     )
     assert Path(pipeline.__file__).resolve().parent == DAGS.parent / "pipeline"
     assert dist.entry_points.select(group="console_scripts", name="newswire")
+
+
+def test_the_watch_catches_parse_time_queries_and_lookups(
+    parse_watch: dict[str, list[str]], tmp_path: Path, database_url: str
+) -> None:
+    """The guard above is only worth something if a DAG file doing the wrong thing trips it."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    (tmp_path / "bad_lookup.py").write_text(
+        "from airflow.sdk import Connection, dag\nConnection.get('newswire_db')\n"
+    )
+    (tmp_path / "bad_query.py").write_text(
+        "from airflow.sdk import dag\nfrom pipeline.db import make_engine\n"
+        f"make_engine({database_url!r})\n"
+    )
+    bag = DagBag(dag_folder=str(tmp_path))
+    assert set(bag.import_errors) == {
+        str(tmp_path / "bad_lookup.py"),
+        str(tmp_path / "bad_query.py"),
+    }
+    assert len(parse_watch["Connection.get"]) == 1
+    assert len(parse_watch["psycopg.connect"]) == 1
+    assert parse_watch["queries"] == []  # the connect attempt was stopped before any SQL
