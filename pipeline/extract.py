@@ -31,6 +31,8 @@ import trafilatura
 import trafilatura.settings
 from courlan import extract_domain
 from htmldate import find_date
+from lxml.etree import XPath
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
@@ -40,7 +42,8 @@ from trafilatura.metadata import (
     extract_title,
     extract_url,
 )
-from trafilatura.utils import detect_encoding, load_html
+from trafilatura.utils import detect_encoding, load_html, trim
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 from pipeline.models import FailureReason
@@ -157,6 +160,25 @@ _HTML_LANG = re.compile(r"<html\b[^>]*?\s(?:xml:)?lang\s*=\s*[\"']?([\w-]+)", re
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"([\w:-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
 _IN_LANGUAGE = re.compile(r'"inLanguage"\s*:\s*"([A-Za-z_-]{2,12})"')
+
+# trafilatura's author discard XPaths, as tests on one node (see _page_author): the first is
+# ``.//*[tests]``, the second ``//time|//figure``; another shape (a new trafilatura) turns the
+# shortcut off
+_DISCARD_PATHS = [x.path.strip() for x in AUTHOR_DISCARD_XPATHS]
+_FAST_AUTHOR: Final[bool] = (
+    len(_DISCARD_PATHS) == 2
+    and _DISCARD_PATHS[0].startswith(".//*[")
+    and _DISCARD_PATHS[1] == "//time|//figure"
+)
+_AUTHOR_DISCARD_SELF = XPath(
+    "self::*" + _DISCARD_PATHS[0].removeprefix(".//*") if _FAST_AUTHOR else "self::nothing",
+    namespaces={"re": REGEXP_NS},
+)
+_AUTHOR_DISCARD_BELOW = XPath(
+    f"({_DISCARD_PATHS[0]})[1] | (.//time | .//figure)[1]" if _FAST_AUTHOR else "self::nothing",
+    namespaces={"re": REGEXP_NS},
+)
+_AUTHOR_DISCARD_TAGS = frozenset({"time", "figure"})
 
 
 @dataclass(frozen=True)
@@ -371,7 +393,7 @@ def page_metadata(
     if not meta.title:
         meta.title = extract_title(tree)
     if not meta.author:
-        meta.author = extract_author(tree)
+        meta.author = _page_author(tree)
     if not meta.url:
         meta.url = extract_url(tree, default_url)
     if meta.url:
@@ -390,6 +412,44 @@ def page_metadata(
     meta.filedate = date_config.get("max_date")
     meta.clean_and_trim()
     return meta
+
+
+def _page_author(tree: Any) -> str | None:
+    """What trafilatura's ``extract_author`` returns, without copying and pruning the tree.
+
+    ``extract_author`` deep-copies the page, deletes every node matching its discard XPaths
+    (comments, sidebars, ``<time>``, ``<figure>``…) from the copy, then takes the first author
+    candidate of its XPaths with a plausible text. Here the candidates are found on the page
+    itself and only they are checked: one inside a discarded node is skipped (it would be gone);
+    one with a discarded node inside it, whose text the deletion would change, sends us back to
+    ``extract_author``, as does a ``<rel>`` element (an author XPath tests a child's text).
+    Same answer, a third of the CPU: the discard XPaths no longer walk the whole page.
+    """
+    if not _FAST_AUTHOR or tree.find(".//rel") is not None:
+        return extract_author(tree)
+    for expression in AUTHOR_XPATHS:
+        for elem in expression(tree):
+            if _author_discarded(elem):
+                continue
+            if _AUTHOR_DISCARD_BELOW(elem):
+                return extract_author(tree)
+            content = trim(" ".join(elem.itertext()))
+            if content and 2 < len(content) < 120:
+                author: str | None = normalize_authors(None, content)
+                return author
+    return None
+
+
+def _author_discarded(elem: Any) -> bool:
+    """True when ``elem`` or an ancestor matches the discard XPaths (the root never does for
+    the first one, a ``.//*`` below it)."""
+    node = elem
+    while node is not None:
+        parent = node.getparent()
+        if node.tag in _AUTHOR_DISCARD_TAGS or (parent is not None and _AUTHOR_DISCARD_SELF(node)):
+            return True
+        node = parent
+    return False
 
 
 def decode_html(raw: bytes, content_type: str | None = None) -> tuple[str, str]:
