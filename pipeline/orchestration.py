@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import URL, Engine, select
+from sqlalchemy import URL, Engine, select, text
 
 from pipeline.config import Settings, get_settings
 from pipeline.db import database_url, make_engine, redact, upgrade
@@ -31,6 +31,7 @@ HTTP_POOL = "newswire_http"
 """The Airflow pool every task doing network I/O runs in, bounding concurrent HTTP."""
 INGEST_ASSET_URI = "newswire://articles"
 """The Asset the ingest and backfill DAGs update; downstream DAGs can schedule on it."""
+MIGRATION_LOCK = 0x6E657773  # "news": the advisory lock key serialising migrations from tasks
 DEFAULT_SCHEDULE = "*/15 * * * *"
 SCHEDULE_ENV = "NEWSWIRE_INGEST_SCHEDULE"
 
@@ -105,13 +106,24 @@ def resolve_settings(*, use_airflow: bool = True, **overrides: Any) -> Settings:
 
 @contextmanager
 def task_engine(settings: Settings, *, migrate: bool = False) -> Iterator[Engine]:
-    """An engine for one task, disposed afterwards so no connection outlives the task."""
+    """An engine for one task, disposed afterwards so no connection outlives the task.
+
+    With *migrate*, migrations (and the dashboard views they recreate) are applied first under
+    a PostgreSQL advisory lock: the first tasks of several DAGs start at the same moment, and
+    two concurrent upgrades would fight over the same DDL.
+    """
     url = database_url(settings)
-    if migrate:
-        upgrade(url)
     engine = make_engine(url)
     LOGGER.debug("task database %s", redact(url))
     try:
+        if migrate:
+            # autocommit: the lock holder must not sit in an open transaction while DDL runs
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                try:
+                    upgrade(url)
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
         yield engine
     finally:
         engine.dispose()

@@ -76,3 +76,24 @@ def test_connection_of_another_type_is_refused() -> None:
     conn = Connection(conn_id="newswire_db", conn_type="mysql", host="db")
     with pytest.raises(ValueError, match="postgres"):
         _connection_url(conn)
+
+
+def test_concurrent_task_migrations_are_serialised(database_url: str) -> None:
+    """The first tasks of several DAGs start together; their upgrades must not collide."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import text
+
+    from pipeline.config import get_settings
+    from pipeline.orchestration import task_engine
+
+    settings = get_settings(database_url=database_url)
+
+    def migrate_and_count(_: int) -> int:
+        with task_engine(settings, migrate=True) as engine, engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one())
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        heads = list(pool.map(migrate_and_count, range(3)))
+    assert heads[0] >= 1
+    assert len(set(heads)) == 1
