@@ -22,16 +22,17 @@ import logging
 import re
 import unicodedata
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import trafilatura
+import trafilatura.core
 import trafilatura.settings
 from courlan import extract_domain
 from htmldate import find_date
-from lxml.etree import XPath
+from lxml.etree import XPath, strip_tags
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     META_URL,
@@ -42,7 +43,9 @@ from trafilatura.metadata import (
     extract_title,
     extract_url,
 )
+from trafilatura.settings import Extractor
 from trafilatura.utils import detect_encoding, load_html, trim
+from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
@@ -160,6 +163,11 @@ _HTML_LANG = re.compile(r"<html\b[^>]*?\s(?:xml:)?lang\s*=\s*[\"']?([\w-]+)", re
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"([\w:-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
 _IN_LANGUAGE = re.compile(r'"inLanguage"\s*:\s*"([A-Za-z_-]{2,12})"')
+
+# trafilatura's cascade of content extractors (see _content_text); None if it moved
+_SEQUENCE: Callable[..., tuple[Any, str, Any, str]] | None = getattr(
+    trafilatura.core, "trafilatura_sequence", None
+)
 
 # trafilatura's author discard XPaths, as tests on one node (see _page_author): the first is
 # ``.//*[tests]``, the second ``//time|//figure``; another shape (a new trafilatura) turns the
@@ -311,14 +319,11 @@ def _extract(
     if tree is None:
         return _failed(FailureReason.NOT_HTML, "unparseable markup", fallback, bounds)
     meta = page_metadata(tree, url or None, date_params)
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url or meta.url or None,
-        with_metadata=False,
-        **bounds.options,
-    )
-    text = (getattr(doc, "text", None) or "").strip()
+    text, intact = _content_text(tree, url or meta.url or None, bounds.options)
+    text = text.strip()
     words = len(text.split())
+    if words < BLOCK_MAX_WORDS and not intact:  # the wall checks need the unpruned page
+        tree = load_html(body)
     if 0 < words < WALL_ONLY_MAX_WORDS and bounds.options.get("favor_recall"):
         # recall mode will return a footer or a cookie notice rather than nothing; a short
         # result must survive a precision pass to count as article text
@@ -370,6 +375,47 @@ def _extract(
             **common,
         )
     return Extraction(ok=True, text=text, text_hash=text_hash(text), word_count=words, **common)
+
+
+# our option names → trafilatura's Extractor's; other options go through bare_extraction
+_EXTRACTOR_ARGS: Final[dict[str, str]] = {
+    "include_comments": "comments",
+    "include_tables": "tables",
+    "favor_precision": "precision",
+    "favor_recall": "recall",
+    "deduplicate": "dedup",
+    "fast": "fast",
+}
+
+
+def _content_text(tree: Any, url: str | None, options: Mapping[str, Any]) -> tuple[str, bool]:
+    """The article text of a parsed page, as ``bare_extraction(tree, **options).text`` gives it.
+
+    ``bare_extraction`` copies a tree it is given before pruning it (a millisecond a page, 6 %
+    of the extraction), because the caller may still need it. We do not, except on short
+    pages, which are rare and simply parsed again; so the steps of ``bare_extraction`` that our
+    options use run here on the tree itself. The second value says whether the tree was left
+    intact (it was not when the steps ran here). With options those steps do not cover
+    (deduplication), or if trafilatura's internals moved, ``bare_extraction`` is called.
+    """
+    if _SEQUENCE is None or options.get("deduplicate") or not set(options) <= set(_EXTRACTOR_ARGS):
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **options)
+        return (getattr(doc, "text", None) or ""), True
+    extractor = Extractor(
+        output_format="python", url=url, **{_EXTRACTOR_ARGS[k]: v for k, v in options.items()}
+    )
+    try:
+        body, text, _, comments = _SEQUENCE(tree, extractor, url)
+        if extractor.max_tree_size:  # as bare_extraction: strip highlighting, then give up
+            if len(body) > extractor.max_tree_size:
+                strip_tags(body, "hi")
+            if len(body) > extractor.max_tree_size:
+                return "", False
+        if len(text) < extractor.min_output_size and len(comments) < extractor.min_output_comm_size:
+            return "", False
+    except (TypeError, ValueError):  # bare_extraction discards the page on these
+        return "", False
+    return xmltotxt(body, extractor.formatting) or "", False
 
 
 def page_metadata(
