@@ -56,7 +56,11 @@ def test_real_airflow_runs_ingest_triggered_through_the_rest_api(
                 "/assets/events", params={"source_dag_id": "newswire_ingest"}
             ).json()
             assert events["total_entries"] >= 1
-            assert events["asset_events"][0]["extra"]["fetch.extracted"] >= 10
+            # the scheduled run created at unpause may have done the work before ours
+            extracted_per_run = [
+                e["extra"].get("fetch.extracted", 0) for e in events["asset_events"]
+            ]
+            assert max(extracted_per_run) >= 10
             with clean_db.connect() as conn:
                 after_ingest = conn.execute(select(func.count()).select_from(Article)).scalar_one()
 
