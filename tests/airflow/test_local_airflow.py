@@ -103,3 +103,24 @@ def test_real_airflow_runs_ingest_triggered_through_the_rest_api(
     assert extracted >= 10
     assert total > after_ingest  # the backfill found articles the feeds no longer list
     assert any("senate-panel-advances-bill" in url for url in from_sitemaps)
+
+
+def test_a_component_that_dies_is_reported_and_the_group_cleaned_up(
+    airflow_layout: AirflowLayout,
+) -> None:
+    """The API server cannot bind (port taken): start fails naming it, nothing is left behind."""
+    import dataclasses
+    import socket
+
+    from pipeline.local_airflow import AirflowStartError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        layout = dataclasses.replace(airflow_layout, port=taken.getsockname()[1])
+        airflow = LocalAirflow(layout)
+        with pytest.raises(AirflowStartError, match="api-server exited"), airflow:
+            pytest.fail("Airflow started on a port that was taken")
+    assert list(airflow.procs) == ["api-server"]  # the others never started
+    assert airflow.pgid is None
+    assert all(proc.poll() is not None for proc in airflow.procs.values())
