@@ -40,6 +40,7 @@ def test_dashboard_views_exist_and_query(engine: Engine) -> None:
 
     names = {v.name for v in load_views()}
     assert {"stg_articles", "articles_daily", "feed_health", "fetch_failures"} <= names
+    assert {"stg_events", "events_gdelt", "events_daily", "stories_overview"} <= names
     with engine.connect() as conn:
         for name in names:
             conn.execute(text(f"SELECT * FROM {name} LIMIT 1")).all()

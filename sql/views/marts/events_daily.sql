@@ -1,0 +1,18 @@
+-- Mart: events per day, dyad and root code, weighted by how many articles carried each story.
+-- Negated and hypothetical events are left out: they did not happen.
+create view events_daily as
+with events as (
+    select * from events_gdelt
+    where modality not in ('negated', 'hypothetical')
+)
+select
+    day,
+    actor1_country_code as source_country,
+    actor2_country_code as target_country,
+    event_root_code as root_code,
+    quad_class,
+    count(*) as events,
+    sum(num_articles) as mentions,
+    round(avg(goldstein_scale)::numeric, 2) as avg_goldstein
+from events
+group by day, actor1_country_code, actor2_country_code, event_root_code, quad_class;
