@@ -394,10 +394,14 @@ class _Writer:
     ) -> None:
         with self.engine.begin() as conn:
             if pages:
+                # executemany: one cached statement that SQLAlchemy batches into multi-row
+                # VALUES ("insertmanyvalues"); .values(rows) would compile a new statement
+                # with a bind parameter per cell at every flush
                 conn.execute(
-                    insert(RawPage)
-                    .values(sorted(pages, key=lambda p: p["article_id"]))
-                    .on_conflict_do_nothing(index_elements=["article_id", "body_sha256"])
+                    insert(RawPage).on_conflict_do_nothing(
+                        index_elements=["article_id", "body_sha256"]
+                    ),
+                    sorted(pages, key=lambda p: p["article_id"]),
                 )
             for rows in _by_keys(results) + _by_keys(failures):
                 columns: dict[str, Any] = {k: bindparam(k) for k in rows[0] if k != "b_id"}
