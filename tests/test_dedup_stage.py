@@ -258,3 +258,18 @@ def test_dedup_runs_inside_newswire_run(clean_db: Engine) -> None:
     again = run_once(clean_db, SETTINGS, feeds=[])
     assert again.dedup is not None
     assert again.dedup["processed"] == 0
+
+
+def test_truncated_member_cannot_let_a_template_sibling_in(clean_db: Engine) -> None:
+    """The sibling contains a truncated copy (no figures of it changed) but not the full story."""
+    full = add_article(clean_db, "https://wire.example/westmarch", wrap(ELECTION))
+    cut = add_article(
+        clean_db,
+        "https://daily.example/westmarch",
+        wrap([*ELECTION[:1], "Read the full story at the Daily."]),
+    )
+    sibling_text = wrap([ELECTION[0], *election_sibling()[1:]])
+    sibling = add_article(clean_db, "https://wire.example/eastvale", sibling_text)
+    dedup_pending(clean_db, SETTINGS)
+    assert article(clean_db, cut)["story_id"] == article(clean_db, full)["story_id"]
+    assert article(clean_db, sibling)["story_id"] != article(clean_db, full)["story_id"]

@@ -370,7 +370,7 @@ def _find_match(
     ).all()
     if stats is not None:
         stats.lookup_ms.append((time.perf_counter() - started) * 1000.0)
-    best: tuple[float, int, int, int] | None = None
+    accepted: list[tuple[float, int, int, int]] = []
     for cand_id, signature, n_shingles, slots, shingles, story, hits in candidates:
         verdict = compare(
             fp.signature,
@@ -382,14 +382,42 @@ def _find_match(
             set_a=fp.shingle_set,
             set_b=shingles,
         )
-        if not verdict.accepted:
-            continue
-        key = (verdict.score, int(hits), -int(cand_id), int(story))
-        if best is None or key > best:
-            best = key
-    if best is None:
-        return None
-    return Match(-best[2], "near", best[0], best[3])
+        if verdict.accepted:
+            accepted.append((verdict.score, int(hits), -int(cand_id), int(story)))
+    for score, _hits, neg_id, story in sorted(accepted, reverse=True):
+        if not _vetoed_by_canonical(conn, fp, story, -neg_id):
+            return Match(-neg_id, "near", score, story)
+    return None
+
+
+def _vetoed_by_canonical(conn: Connection, fp: Fingerprint, story_id: int, via: int) -> bool:
+    """Does the story's canonical article veto what one of its members accepted?
+
+    A truncated copy holds only the opening of its story; a templated sibling with the same
+    opening contains it and passes. The canonical (the fullest copy) still has the figures and
+    names the sibling changed, so it gets the last word.
+    """
+    row = conn.execute(
+        text(
+            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.shingles "
+            "FROM stories AS s JOIN dedup_docs AS d ON d.article_id = s.canonical_article_id "
+            "WHERE s.id = :story"
+        ),
+        {"story": story_id},
+    ).first()
+    if row is None or int(row[0]) == via:
+        return False
+    verdict = compare(
+        fp.signature,
+        fp.n_shingles,
+        fp.slots,
+        sig_b=row[1],
+        n_b=row[2],
+        slots_b=row[3],
+        set_a=fp.shingle_set,
+        set_b=row[4],
+    )
+    return verdict.vetoed
 
 
 _INDEX_SQL = (
