@@ -7,10 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test lint typecheck unit clean
+.PHONY: help install run run-once demo airflow-sample test lint typecheck clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "newswire needs Python 3.11+"; exit 1; }
@@ -21,8 +21,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install newswire with its dev tools
 
-run: $(STAMP)  ## run the whole pipeline once on the embedded database (or NEWSWIRE_DATABASE_URL)
+run: $(STAMP)  ## start Airflow locally with the DAGs on the embedded database; waits for the first ingest
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/newswire airflow
+
+run-once: $(STAMP)  ## every pipeline stage once, no Airflow (embedded database or NEWSWIRE_DATABASE_URL)
 	$(BIN)/newswire run
+
+airflow-sample: $(STAMP)  ## like `run`, but the DAGs ingest the bundled sample corpus (offline)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/newswire airflow --sample
 
 demo: $(STAMP)  ## offline demo: replay the bundled sample corpus through the whole pipeline
 	$(BIN)/newswire demo

@@ -40,7 +40,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # third-party chatter that drowns the summaries
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "alembic"):
+    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "alembic", "pgserver"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

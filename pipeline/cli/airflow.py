@@ -11,16 +11,20 @@ from typing import Annotated
 
 import typer
 import yaml
+from sqlalchemy import func, select, text
 
 from pipeline.cli._app import app, console, load_settings, open_database, out
+from pipeline.db import make_engine
 from pipeline.local_airflow import (
     COMPONENTS,
+    AirflowClient,
     AirflowLayout,
     AirflowStartError,
     LocalAirflow,
     ensure_database,
     prepare,
 )
+from pipeline.models import Article
 
 
 @app.command("airflow")
@@ -38,6 +42,13 @@ def airflow_command(  # noqa: PLR0917 - Typer maps each option to a parameter
         Path | None,
         typer.Option(help="AIRFLOW_HOME; default NEWSWIRE_DATA_DIR/airflow."),
     ] = None,
+    wait_first_run: Annotated[
+        bool,
+        typer.Option(
+            "--wait-first-run/--no-wait-first-run",
+            help="Wait for the first scheduled newswire_ingest run and print what it stored.",
+        ),
+    ] = True,
     sample: Annotated[
         bool,
         typer.Option(
@@ -74,7 +85,7 @@ def airflow_command(  # noqa: PLR0917 - Typer maps each option to a parameter
                 f"preparing Airflow in {airflow_home} (metadata database {metadata_db!r})"
             )
             prepare(layout)
-            _serve_airflow(layout)
+            _serve_airflow(layout, article_url if wait_first_run else None)
         except AirflowStartError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(4) from None
@@ -96,8 +107,12 @@ def _serve_sample(stack: ExitStack, airflow_home: Path) -> dict[str, str]:
     return env
 
 
-def _serve_airflow(layout: AirflowLayout) -> None:
-    """Run the components until Ctrl-C, printing where the UI is and how to log in."""
+def _serve_airflow(layout: AirflowLayout, report_to: str | None) -> None:
+    """Run the components until Ctrl-C, printing where the UI is and how to log in.
+
+    With *report_to* (the article database URL), first wait for the first ingest run and say
+    what it stored.
+    """
     user, password = layout.login()
     with LocalAirflow(layout, COMPONENTS) as airflow:
         console.print("starting " + ", ".join(COMPONENTS) + " (about a minute)…")
@@ -111,7 +126,53 @@ def _serve_airflow(layout: AirflowLayout) -> None:
         )
         out.print("DAGs         newswire_ingest, newswire_backfill, newswire_maintenance")
         out.print("Ctrl-C stops Airflow.")
+        if report_to:
+            previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+            try:
+                _report_first_ingest(layout, user, password, report_to)
+            except KeyboardInterrupt:
+                console.print("stopping Airflow…")
+                return
+            finally:
+                signal.signal(signal.SIGTERM, previous)
         _wait_for_signal(airflow)
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM while waiting: unwind like Ctrl-C so every Airflow process is stopped."""
+    raise KeyboardInterrupt
+
+
+def _report_first_ingest(layout: AirflowLayout, user: str, password: str, article_url: str) -> None:
+    """Wait for the first scheduled ingest (DAGs start unpaused) and show what it stored.
+
+    The main job then visibly runs to completion from the one command; a slow or failed run is
+    reported, never fatal: Airflow keeps serving so the user can look at the task logs.
+    """
+    console.print("waiting for the first newswire_ingest run (the DAG starts unpaused)…")
+    client = AirflowClient(layout.base_url, user, password)
+    try:
+        client.wait_for_dag("newswire_ingest", timeout=300)
+        runs = client.wait_for_runs("newswire_ingest", "scheduled", 1, timeout=1800)
+    except AirflowStartError as exc:
+        console.print(f"[yellow]first ingest run not finished:[/yellow] {exc}")
+        return
+    finally:
+        client.close()
+    run = runs[0]
+    engine = make_engine(article_url)
+    try:
+        with engine.connect() as conn:
+            by_status = dict(
+                conn.execute(select(Article.status, func.count()).group_by(Article.status)).all()
+            )
+            events = conn.execute(text("SELECT count(*) FROM events")).scalar_one()
+    finally:
+        engine.dispose()
+    articles = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) or "none"
+    out.print(f"first ingest {run['dag_run_id']}: {run['state']}")
+    out.print(f"articles     {articles}; events {events}")
+    out.print("details      `newswire stats`, the UI's task logs, or the dashboard views")
 
 
 def _wait_for_signal(airflow: LocalAirflow) -> None:
