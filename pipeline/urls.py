@@ -5,9 +5,10 @@ The canonical URL is a *key*, never what we fetch: the original URL is kept (``a
 liberties a browser could not (``http`` → ``https``, dropping ``www.``): two URLs that differ only
 in those ways are, for news sites, the same article.
 
-courlan does the generic normalisation (case, default ports, percent-encoding of the path,
-known tracker parameters, sorted query); this module adds the news-specific rules on top (AMP
-variants, the tracking parameters news sites use that courlan does not know, trailing slashes).
+courlan does the generic normalisation of host and path (case, default ports,
+percent-encoding) and supplies its list of tracker parameters; this module owns the query and
+adds the news-specific rules (AMP variants, the tracking parameters news sites use that courlan
+does not know, trailing slashes).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
+from courlan.clean import TRACKERS_RE
 
 __all__ = ["InvalidURLError", "canonicalize_url"]
 
@@ -56,8 +58,20 @@ def _is_tracking(name: str, value: str) -> bool:
     lowered = name.lower()
     if lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES):
         return True
+    if TRACKERS_RE.search(lowered):  # courlan's list: fbclid, gclid, utm_*, mc_*, ...
+        return True
     # the AMP rendition of a page is the same article
     return lowered == "outputtype" and value.lower() == "amp"
+
+
+def _clean_query(query: str) -> list[tuple[str, str]]:
+    """Query parameters that identify content: trimmed, non-blank, no tracking decoration.
+
+    Whitespace around keys and values is never meaningful (the URL's own ends are stripped
+    too), and a blank parameter must not make a key differ, wherever it stands.
+    """
+    pairs = ((k.strip(), v.strip()) for k, v in parse_qsl(query, keep_blank_values=True))
+    return [(k, v) for k, v in pairs if k and v and not _is_tracking(k, v)]
 
 
 def canonicalize_url(url: str, base: str | None = None) -> str:
@@ -89,13 +103,14 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
         host = f"[{host}]"
     # one scheme for the key: the http and https copies of an article are the same article
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    kept = [(k, v) for k, v in parse_qsl(parts.query) if not _is_tracking(k, v)]
-    rebuilt = urlunsplit(("https", netloc, parts.path or "/", urlencode(kept), ""))
+    # courlan normalises host and path only: on a query it would unescape HTML entities a second
+    # time (`&lt=0` becomes `<=0`), which breaks idempotence, so the query is ours alone
+    rebuilt = urlunsplit(("https", netloc, parts.path or "/", "", ""))
     try:
         normalised = normalize_url(rebuilt, strict=False, trailing_slash=False)
     except ValueError as exc:  # courlan raises on a few malformed inputs
         raise InvalidURLError(f"unparseable URL {url!r}: {exc}") from None
     result = urlsplit(normalised)
     path = _AMP_SUFFIX.sub("", result.path).rstrip("/")
-    query = urlencode(sorted(parse_qsl(result.query)))
+    query = urlencode(sorted(_clean_query(parts.query)))
     return urlunsplit(("https", result.netloc, path, query, ""))

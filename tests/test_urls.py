@@ -102,7 +102,8 @@ def test_tracking_decoration_never_changes_the_key(url: str, tracker: str) -> No
         plain = canonicalize_url(url)
     except InvalidURLError:
         return
-    base, _, fragment = url.partition("#")
+    # decorate the URL as published: surrounding whitespace is not part of it
+    base, _, fragment = url.strip().partition("#")
     decorated = (
         base + ("&" if "?" in base else "?") + tracker + ("#" + fragment if fragment else "")
     )
