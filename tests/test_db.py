@@ -56,3 +56,12 @@ def test_example_queries_run(engine: Engine) -> None:
     with engine.connect() as conn:
         for path in queries:
             conn.execute(text(path.read_text())).all()
+
+
+def test_migrations_have_a_single_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from pipeline.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("postgresql://unused/unused"))
+    assert len(script.get_heads()) == 1
