@@ -1,8 +1,8 @@
 """Every stage once: sync feeds → poll → fetch + extract → dedup → events.
 
-This is what ``newswire run`` and the all-in-one DAG call. Each stage is idempotent and works
-from the database state (not from the previous stage's return value), so a run interrupted
-anywhere is completed by the next one.
+This is what ``newswire run`` and ``newswire demo`` call; the DAGs call the stages one by one.
+Each stage is idempotent and works from the database state (not from the previous stage's
+return value), so a run interrupted anywhere is completed by the next one.
 """
 
 from __future__ import annotations
