@@ -167,10 +167,17 @@ def _report_first_ingest(layout: AirflowLayout, user: str, password: str, articl
                 conn.execute(select(Article.status, func.count()).group_by(Article.status)).all()
             )
             events = conn.execute(text("SELECT count(*) FROM events")).scalar_one()
+            polls: dict[str, int] = dict(
+                conn.execute(
+                    text("SELECT outcome, count(*) FROM feed_polls GROUP BY outcome")
+                ).all()
+            )
     finally:
         engine.dispose()
     articles = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) or "none"
     out.print(f"first ingest {run['dag_run_id']}: {run['state']}")
+    feed_polls = ", ".join(f"{n} {outcome}" for outcome, n in sorted(polls.items())) or "none"
+    out.print(f"feed polls   {feed_polls}  (failures and their reasons: `newswire stats`)")
     out.print(f"articles     {articles}; events {events}")
     out.print("details      `newswire stats`, the UI's task logs, or the dashboard views")
 
