@@ -34,7 +34,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -45,14 +44,13 @@ from xml.sax.saxutils import escape
 
 import psutil
 import trafilatura
-from sqlalchemy import create_engine, func, make_url, select, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import get_settings  # noqa: E402
-from pipeline.db import make_engine, normalise_url, upgrade  # noqa: E402
+from pipeline.db import make_engine, normalise_url, scratch_database  # noqa: E402
 from pipeline.extract import extract_page  # noqa: E402
 from pipeline.feeds import FeedConfig  # noqa: E402
 from pipeline.fetch import fetch_pending  # noqa: E402
@@ -140,18 +138,10 @@ def fresh_database() -> Iterator[str]:
 
             server = pgserver.get_server(Path(pgdata), cleanup_mode="delete")
             admin_url = normalise_url(str(server.get_uri()))
-        name = f"newswire_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
         try:
-            upgrade(url)
-            yield url
+            with scratch_database(admin_url, "newswire_bench") as url:
+                yield url
         finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
             if server is not None:
                 server.cleanup()
 

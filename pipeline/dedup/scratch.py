@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,11 +17,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dateutil.parser import isoparse
-from sqlalchemy import Engine, create_engine, make_url, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine, text
 
 from pipeline.config import Settings
-from pipeline.db import make_engine, normalise_url, upgrade
+from pipeline.db import make_engine
+from pipeline.db import scratch_database as db_scratch_database
 from pipeline.dedup.store import LookupStats, dedup_article
 from pipeline.dedup.urlkey import url_host
 
@@ -79,30 +77,12 @@ def parse_documents(lines: Iterable[str]) -> Iterator[Document]:
 @contextmanager
 def scratch_database(admin_url: str) -> Iterator[Engine]:
     """A new, migrated database on the server of *admin_url*, dropped on exit whatever happens."""
-    name = f"newswire_dedup_scratch_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(
-        normalise_url(admin_url), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-        # a throw-away database needs no durability: commits without waiting for the disk
-        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-    url = (
-        make_url(normalise_url(admin_url)).set(database=name).render_as_string(hide_password=False)
-    )
-    engine: Engine | None = None
-    try:
-        upgrade(url)
+    with db_scratch_database(admin_url, "newswire_dedup_scratch", fast=True) as url:
         engine = make_engine(url)
-        LOGGER.info("scratch database %s created", name)
-        yield engine
-    finally:
-        if engine is not None:
+        try:
+            yield engine
+        finally:
             engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-        LOGGER.info("scratch database %s dropped", name)
 
 
 _UPSERT = text(
