@@ -44,7 +44,7 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.settings import Extractor
-from trafilatura.utils import detect_encoding, load_html, trim
+from trafilatura.utils import detect_encoding, load_html, normalize_unicode, trim
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
@@ -56,7 +56,7 @@ LOGGER = logging.getLogger(__name__)
 # Bump the first part whenever a change here would change what extract_page returns for the same
 # input; the trafilatura version is part of it because its heuristics change between releases.
 # A changed version makes ``extract_pending`` re-extract stored raw pages.
-EXTRACTOR_VERSION: Final[str] = f"1+trafilatura-{trafilatura.__version__}"
+EXTRACTOR_VERSION: Final[str] = f"2+trafilatura-{trafilatura.__version__}"
 
 # Input cap: libxml2 and trafilatura's tree walks are roughly linear, but a multi-megabyte page is
 # never a news article; we cut rather than refuse so a bloated page with inline data still yields
@@ -66,17 +66,18 @@ MAX_INPUT_BYTES: Final[int] = 3_000_000
 # How far past "now" htmldate may look; our own bound (now + max_skew_hours) is applied after.
 HTMLDATE_HORIZON_DAYS: Final[int] = 3660
 
-# Options passed to trafilatura, chosen with bench/bench_extract.py (figures in docs/extract.md):
-# recall + fast scores above plain trafilatura.extract on every mean (P, R, F1) while costing a
-# quarter less CPU per page than it, metadata included; precision mode gains 0.001 F1 for 50 %
-# more CPU, and the throughput target needs the CPU.
+# Options passed to trafilatura, chosen on the *tune* half of the shared pages with
+# bench/bench_extract.py (figures in docs/extract.md): precision mode without comments is the
+# best plain setting there on both the bag-of-words and the snippet metric. ``fast`` stays off:
+# it skips the readability/jusText comparison that rescues long pages whose main container
+# holds only the first paragraphs (their text came out truncated); recall mode keeps boilerplate.
 TRAFILATURA_OPTIONS: Final[dict[str, Any]] = {
     "include_comments": False,  # reader comments are not the article
     "include_tables": True,  # tables in news pages are usually part of the story (results, data)
-    "favor_precision": False,
-    "favor_recall": True,  # keeps short briefs and datelines that precision mode drops
+    "favor_precision": True,
+    "favor_recall": False,
     "deduplicate": False,  # a per-process LRU would make results depend on what ran before
-    "fast": True,  # skips the readability/jusText fallbacks: same F1 here, far less CPU
+    "fast": False,  # the fallback extractors are what keeps long articles whole
 }
 
 # Fewer words than this is a stray link or a caption, not an article (the shortest real briefs
@@ -88,7 +89,9 @@ MIN_ARTICLE_WORDS: Final[int] = 8
 BLOCK_MAX_WORDS: Final[int] = 150
 # Below this many words the extraction has essentially failed; only then do weaker signals (wall
 # markup, a wall phrase somewhere on the page, JSON-LD paywall flags) decide between
-# ``blocked_or_paywall`` and ``empty_extraction``.
+# ``blocked_or_paywall`` and ``empty_extraction``. It is also the stub size: a page with a wall
+# marker fails as ``blocked_or_paywall`` only when its text, without the lines that carry wall
+# phrases, is shorter than this; otherwise the text is kept and only flagged (``wall_marker``).
 WALL_ONLY_MAX_WORDS: Final[int] = 40
 
 _BLOCK_TEXT = re.compile(
@@ -222,6 +225,9 @@ class Extraction:
     word_count: int = 0
     encoding: str | None = None
     extractor_version: str = EXTRACTOR_VERSION
+    # a wall sign (paywall, consent or bot wall) on a page whose text was kept because it is
+    # more than a stub: the article is stored and marked, not failed
+    wall_marker: str | None = None
 
 
 def normalise_text(text: str) -> str:
@@ -354,19 +360,29 @@ def _extract(
         "encoding": encoding,
     }
 
-    if words < BLOCK_MAX_WORDS:
-        marker = _block_marker(tree, text, words)
-        if marker is not None:
-            # the teaser, if any, is kept: it is what the page shows and helps dedup
+    marker = _block_marker(tree, text, words) if words < BLOCK_MAX_WORDS else None
+    if marker is not None:
+        substance = _words_beside_walls(text)
+        if substance < WALL_ONLY_MAX_WORDS:
+            # a stub: the teaser, if any, is kept on the failure (what the page shows; helps
+            # dedup), but it is not an article
             return Extraction(
                 ok=False,
                 failure=FailureReason.BLOCKED_OR_PAYWALL,
-                detail=f"wall marker: {marker!r} ({words} words extracted)",
+                detail=(
+                    f"wall marker: {marker!r} ({words} words extracted, {substance} beside "
+                    "the wall text)"
+                ),
                 text=text or None,
                 text_hash=text_hash(text) if text else None,
                 word_count=words,
+                wall_marker=marker,
                 **common,
             )
+        # more than a stub: a real article that mentions subscriptions, or has a cookie
+        # banner, or a teaser long enough to be worth storing; keep it, mark it
+        LOGGER.debug("wall marker %r on %s kept (%d words of text)", marker, url, substance)
+        common["wall_marker"] = marker
     if words < MIN_ARTICLE_WORDS:
         return Extraction(
             ok=False,
@@ -396,11 +412,21 @@ def _content_text(tree: Any, url: str | None, options: Mapping[str, Any]) -> tup
     pages, which are rare and simply parsed again; so the steps of ``bare_extraction`` that our
     options use run here on the tree itself. The second value says whether the tree was left
     intact (it was not when the steps ran here). With options those steps do not cover
-    (deduplication), or if trafilatura's internals moved, ``bare_extraction`` is called.
+    (deduplication, comments), or if trafilatura's internals moved, ``bare_extraction`` is
+    called. Either way the text is NFC-normalised, as ``trafilatura.extract`` returns it.
     """
-    if _SEQUENCE is None or options.get("deduplicate") or not set(options) <= set(_EXTRACTOR_ARGS):
+    if (
+        _SEQUENCE is None
+        or options.get("deduplicate")
+        or options.get("include_comments", True)
+        or not set(options) <= set(_EXTRACTOR_ARGS)
+    ):
         doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **options)
-        return (getattr(doc, "text", None) or ""), True
+        text = getattr(doc, "text", None) or ""
+        comments = getattr(doc, "comments", None) or ""
+        if comments:  # as trafilatura.extract's text output
+            text = f"{text}\n{comments}".strip()
+        return normalize_unicode(text), True
     extractor = Extractor(
         output_format="python", url=url, **{_EXTRACTOR_ARGS[k]: v for k, v in options.items()}
     )
@@ -415,7 +441,9 @@ def _content_text(tree: Any, url: str | None, options: Mapping[str, Any]) -> tup
             return "", False
     except (TypeError, ValueError):  # bare_extraction discards the page on these
         return "", False
-    return xmltotxt(body, extractor.formatting) or "", False
+    # trafilatura.extract ends with NFC normalisation (determine_returnstring); so must we, or
+    # decomposed accents differ from the same text typed or extracted elsewhere
+    return normalize_unicode(xmltotxt(body, extractor.formatting) or ""), False
 
 
 def page_metadata(
@@ -666,6 +694,11 @@ def _clean(value: str | None) -> str | None:
         return None
     value = _WS.sub(" ", value).strip()
     return value or None
+
+
+def _words_beside_walls(text: str) -> int:
+    """Words of the text outside the lines that carry a wall phrase (the teaser's own size)."""
+    return sum(len(line.split()) for line in text.splitlines() if not _BLOCK_TEXT.search(line))
 
 
 def _block_marker(tree: Any, text: str, words: int) -> str | None:
