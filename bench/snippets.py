@@ -50,10 +50,13 @@ _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"\s*\n\s*|(?<=[.!?])\s+|(?<=[。！？])")
 _LEAF_TAGS = frozenset(
-    "p li td th dt dd h2 h3 h4 h5 h6 blockquote figcaption caption pre address div span"
-    " section aside nav footer header label button".split()
-)
-_BLOCKISH = _LEAF_TAGS | frozenset("ul ol table tr tbody article main form h1 br".split())
+    {
+        "p", "li", "td", "th", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "blockquote",
+        "figcaption", "caption", "pre", "address", "div", "span", "section", "aside", "nav",
+        "footer", "header", "label", "button",
+    }
+)  # fmt: skip
+_BLOCKISH = _LEAF_TAGS | {"ul", "ol", "table", "tr", "tbody", "article", "main", "form", "h1"}
 _DROP = ("script", "style", "noscript", "template", "svg", "head", "h1", "title")
 
 
@@ -141,7 +144,7 @@ def _absent_blocks(html: bytes, gold: str, gold_grams: set[tuple[str, ...]]) -> 
         br.tail = " " + (br.tail or "")
     out: set[str] = set()
     for elem in root.iter(*_LEAF_TAGS):
-        if any(child.tag in _BLOCKISH and child.tag != "br" for child in elem.iterdescendants()):
+        if any(child.tag in _BLOCKISH for child in elem.iterdescendants()):
             continue
         text = _nfc("".join(elem.itertext()))
         words = [w.lower() for w in _WORD.findall(text)]

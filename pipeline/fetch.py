@@ -269,6 +269,7 @@ def _extraction_values(result: Extraction, now: datetime) -> dict[str, Any]:
         "text_hash": result.text_hash if ok else None,
         "word_count": result.word_count if ok else None,
         "extractor_version": result.extractor_version,
+        "wall_marker": result.wall_marker,
         "extracted_at": now,
         "next_attempt_at": None,
     }

@@ -97,3 +97,19 @@ def test_no_files_is_a_usage_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Missing argument" in proc.stderr
     assert "FILE" in proc.stderr
+
+
+def test_flagged_article_prints_its_text_and_the_wall_marker(tmp_path: Path) -> None:
+    # an added field: the object keeps every field it had, plus wall_marker
+    names = ["subscriber_newsletter.html", "meta_date.html"]
+    proc = newswire("extract", *[str(PAGES / n) for n in names], "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    flagged, clean = lines(proc.stdout)
+    assert "error" not in flagged
+    assert "fewer than half of the city's target" in flagged["text"]
+    assert flagged["wall_marker"] == "Already a subscriber?"
+    assert clean["wall_marker"] is None
+    assert set(clean) >= {
+        "file", "url", "title", "authors", "published", "date_source", "language", "sitename",
+        "word_count", "text",
+    }  # fmt: skip

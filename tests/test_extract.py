@@ -69,6 +69,17 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "date_source": "feed",
         "in_text": "Neema Mushi",
     },
+    "long_article.html": {  # fast mode kept only its first container (see test_extract_floor)
+        "ok": True,
+        "title": "Norland and Vastria resume border talks",
+        "in_text": "no agreement on the border markers had been reached",
+    },
+    "subscriber_newsletter.html": {  # mentions subscribers: flagged, kept
+        "ok": True,
+        "authors": ["Greta Lindqvist"],
+        "language": "de",
+        "in_text": "fewer than half of the city's target",
+    },
     "paywall.html": {"ok": False, "failure": FailureReason.BLOCKED_OR_PAYWALL},
     "consent_wall.html": {"ok": False, "failure": FailureReason.BLOCKED_OR_PAYWALL},
     "access_denied.html": {"ok": False, "failure": FailureReason.BLOCKED_OR_PAYWALL},

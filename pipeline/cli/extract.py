@@ -54,6 +54,8 @@ def extract_file(
         "sitename": result.sitename,
         "word_count": result.word_count,
         "text": result.text,
+        # added field: the wall sign seen on a page whose text was kept (null: none)
+        "wall_marker": result.wall_marker,
     }
 
 
