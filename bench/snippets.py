@@ -66,6 +66,9 @@ class Snippets:
 
     with_: tuple[str, ...]
     without: tuple[str, ...]
+    # share of the gold's sentences (6+ words) that occur verbatim in the page's text: near 1
+    # when the article is on the page, low for a teaser page whose gold is the full story
+    on_page: float = 0.0
 
 
 @dataclass
@@ -117,19 +120,15 @@ def derive(page_id: str, html: bytes, gold: str) -> Snippets:
     gold_nfc = _nfc(gold)
 
     sentences = [collapse(s) for s in _SENTENCE_END.split(unicodedata.normalize("NFC", gold))]
-    candidates = sorted(
-        {
-            _cut(s)
-            for s in sentences
-            if len(_WORD.findall(s)) >= MIN_WITH_WORDS and _cut(s) in page_text
-        }
-    )
+    long_enough = {_cut(s) for s in sentences if len(_WORD.findall(s)) >= MIN_WITH_WORDS}
+    candidates = sorted(s for s in long_enough if s in page_text)
     with_ = tuple(sorted(rng.sample(candidates, min(WITH_PER_PAGE, len(candidates)))))
 
     gold_words = [w.lower() for w in _WORD.findall(gold_nfc)]
     blocks = sorted(_absent_blocks(html, gold_nfc, _grams(gold_words)) - set(with_))
     without = tuple(sorted(rng.sample(blocks, min(WITHOUT_PER_PAGE, len(blocks)))))
-    return Snippets(with_=with_, without=without)
+    on_page = len(candidates) / len(long_enough) if long_enough else 0.0
+    return Snippets(with_=with_, without=without, on_page=on_page)
 
 
 def _absent_blocks(html: bytes, gold: str, gold_grams: set[tuple[str, ...]]) -> set[str]:
