@@ -4,12 +4,17 @@ Nothing here does I/O, so :func:`extract_page` runs unchanged in the fetch stage
 in ``extract_pending`` (re-extraction from stored raw pages) and in ``newswire extract``. Results
 are frozen dataclasses of plain values, so they pickle across processes.
 
-Three things trafilatura does not do for us, and which this module adds:
+The article text is plain ``trafilatura.extract``'s with :data:`TRAFILATURA_OPTIONS` (its cascade
+run on our own parse, NFC-normalised like it): plain trafilatura is the floor, and the layers
+below change its outcome only where they are demonstrably right (``bench/bench_extract.py`` lists
+every page where we store less). Three things trafilatura does not do for us, and which this
+module adds:
 
 * **decoding** that honours the page's own charset (BOM, ``Content-Type``, ``<meta charset>``,
   via w3lib, the browser-like order) and survives wrong or mixed encodings;
 * **failure classes** a user can act on (``not_html``, ``empty_extraction``,
-  ``blocked_or_paywall``) instead of a bare ``None``;
+  ``blocked_or_paywall``) instead of a bare ``None``; a wall fails a page only when its text is a
+  stub, otherwise the article is kept and marked (``wall_marker``);
 * **date sanity**: the page date is preferred, the feed date is the fallback, and neither may lie
   in the future beyond a skew or before ``min_year``.
 """
@@ -17,11 +22,9 @@ Three things trafilatura does not do for us, and which this module adds:
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import unicodedata
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -44,11 +47,24 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.settings import Extractor
-from trafilatura.utils import detect_encoding, load_html, normalize_unicode, trim
+from trafilatura.utils import load_html, normalize_unicode, trim
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
+from pipeline.extraction.decoding import (
+    HTML_SNIFF,
+    MAX_INPUT_BYTES,
+    decode_html,
+    sniff_bytes,
+)
+from pipeline.extraction.walls import (
+    BLOCK_MAX_WORDS,
+    CHARS_PER_UNSPACED_WORD,
+    WALL_ONLY_MAX_WORDS,
+    block_marker,
+    count_words,
+    words_beside_walls,
+)
 from pipeline.models import FailureReason
 
 LOGGER = logging.getLogger(__name__)
@@ -57,11 +73,6 @@ LOGGER = logging.getLogger(__name__)
 # input; the trafilatura version is part of it because its heuristics change between releases.
 # A changed version makes ``extract_pending`` re-extract stored raw pages.
 EXTRACTOR_VERSION: Final[str] = f"2+trafilatura-{trafilatura.__version__}"
-
-# Input cap: libxml2 and trafilatura's tree walks are roughly linear, but a multi-megabyte page is
-# never a news article; we cut rather than refuse so a bloated page with inline data still yields
-# its text. The fetch stage refuses bodies above ``max_page_bytes`` before they get here.
-MAX_INPUT_BYTES: Final[int] = 3_000_000
 
 # How far past "now" htmldate may look; our own bound (now + max_skew_hours) is applied after.
 HTMLDATE_HORIZON_DAYS: Final[int] = 3660
@@ -84,89 +95,7 @@ TRAFILATURA_OPTIONS: Final[dict[str, Any]] = {
 # in the corpus bench have a sentence of 15+ words).
 MIN_ARTICLE_WORDS: Final[int] = 8
 
-# Below this many words an extraction is "short": only then do wall/paywall markers count, so a
-# full article that merely mentions subscriptions or cookies is never classified as blocked.
-BLOCK_MAX_WORDS: Final[int] = 150
-# Below this many words the extraction has essentially failed; only then do weaker signals (wall
-# markup, a wall phrase somewhere on the page, JSON-LD paywall flags) decide between
-# ``blocked_or_paywall`` and ``empty_extraction``. It is also the stub size: a page with a wall
-# marker fails as ``blocked_or_paywall`` only when its text, without the lines that carry wall
-# phrases, is shorter than this; otherwise the text is kept and only flagged (``wall_marker``).
-WALL_ONLY_MAX_WORDS: Final[int] = 40
-
-_BLOCK_TEXT = re.compile(
-    r"|".join(
-        [
-            # paywalls
-            r"subscribe (now )?to (continue|keep) reading",
-            r"continue reading,? (please )?(subscribe|log ?in|sign ?in)",
-            r"this (article|content|story) is (only )?(available|reserved|exclusive) (to|for) "
-            r"(paying )?(subscribers|members)",
-            r"already (a subscriber|have an account)\?",
-            r"for subscribers only",
-            r"you('ve| have) (reached|used) (your|all your|the) (free )?(article|story) limit",
-            r"(create|register for) a free account to (continue|read)",
-            r"subscribe to (read|unlock|access) (the full|this|more)",
-            # consent walls
-            r"we (and our (\d+ )?partners )?(use|store) cookies",
-            r"(store|access) (and(/or)? access )?information on (a|your) device",
-            r"personali[sz]ed? ads and content",
-            r"we value your privacy",
-            r"\b(accept|reject|refuse) all( cookies)?\b",
-            r"manage (cookie |privacy )?(preferences|consent|settings|options)",
-            r"before you continue\b",
-            # bot walls and error pages
-            r"\baccess (is )?denied\b",
-            r"are you a (robot|human)\?",
-            r"verify (that )?you are (a )?human",
-            r"\bcaptcha\b",
-            r"checking (if the site connection is secure|your browser)",
-            r"enable (javascript|cookies)( and cookies)?( in your browser)? to continue",
-            r"(your )?request (has been|was) blocked",
-            r"unusual traffic from your (computer|network)",
-            r"attention required!? \| cloudflare",
-            r"just a moment\.\.\.",
-        ]
-    ),
-    re.IGNORECASE,
-)
-
-# Markup that only walls carry (class/id tokens of common paywall, consent and challenge kits).
-_BLOCK_MARKUP = (
-    "//*[contains(@class, 'paywall') or contains(@id, 'paywall')"
-    " or @id = 'challenge-form' or contains(@class, 'cf-challenge')"
-    " or contains(@id, 'cf-wrapper') or contains(@class, 'consent-wall')"
-    " or contains(@id, 'consent-wall') or contains(@class, 'cookie-wall')]"
-)
-
-_BINARY_MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
-    (b"%PDF-", "PDF document"),
-    (b"\x89PNG", "PNG image"),
-    (b"GIF8", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"PK\x03\x04", "ZIP archive (office document?)"),
-    (b"\xd0\xcf\x11\xe0", "OLE document (legacy office)"),
-    (b"RIFF", "RIFF media"),
-    (b"ID3", "MP3 audio"),
-    (b"\x00\x00\x00", "binary media"),
-    (b"OggS", "Ogg media"),
-    (b"\x1a\x45\xdf\xa3", "WebM/Matroska media"),
-)
-_GZIP_MAGIC: Final[bytes] = b"\x1f\x8b"
-_HTML_SNIFF = re.compile(
-    rb"<\s*(!doctype\s+html|html|head|body|meta|title|p|div|article|main|section|h[1-6]|table)\b",
-    re.IGNORECASE,
-)
 _WS = re.compile(r"\s+")
-# characters of scripts written without spaces between words: Han (CJK ideographs, extensions
-# and compatibility forms), Hiragana/Katakana, Thai, Lao, Myanmar, Khmer
-_UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]"
-)
-# average characters per word in those scripts (Chinese words are 1-2 characters, Japanese a
-# little longer): rounding to 2 keeps short-article thresholds comparable with English ones
-CHARS_PER_UNSPACED_WORD: Final[int] = 2
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00$")
 _YEAR_ONLY = re.compile(r"^\d{4}-01-01T00:00:00$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -248,21 +177,6 @@ def normalise_text(text: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
-def count_words(text: str) -> int:
-    """Words in ``text``: whitespace-separated tokens, where scripts written without spaces
-    (Han, kana, Thai, Lao, Khmer, Myanmar) count one word per :data:`CHARS_PER_UNSPACED_WORD`
-    characters.
-
-    ``len(text.split())`` calls a 300-character Japanese article three words, which made every
-    threshold here (too short to be an article, stub behind a wall) misfire on such pages.
-    """
-    unspaced = len(_UNSPACED.findall(text))
-    if not unspaced:
-        return len(text.split())
-    spaced = len(_UNSPACED.sub(" ", text).split())
-    return spaced + -(-unspaced // CHARS_PER_UNSPACED_WORD)
-
-
 def text_hash(text: str) -> str:
     """sha256 hex digest of :func:`normalise_text`."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
@@ -320,12 +234,12 @@ def _extract(
         body = html[:MAX_INPUT_BYTES]
         if not body.strip():
             return _failed(FailureReason.EMPTY_EXTRACTION, "empty body", fallback, bounds)
-        if not _HTML_SNIFF.search(body[:65536].encode("utf-8", "replace")):
+        if not HTML_SNIFF.search(body[:65536].encode("utf-8", "replace")):
             return _failed(FailureReason.NOT_HTML, "no HTML markup", fallback, bounds)
     else:
         if not html.strip():
             return _failed(FailureReason.EMPTY_EXTRACTION, "empty body", fallback, bounds)
-        raw, problem = _sniff_bytes(html)
+        raw, problem = sniff_bytes(html)
         if problem is not None:
             return _failed(FailureReason.NOT_HTML, problem, fallback, bounds)
         encoding, body = decode_html(raw, content_type)
@@ -384,9 +298,9 @@ def _extract(
         "encoding": encoding,
     }
 
-    marker = _block_marker(tree, text, words) if words < BLOCK_MAX_WORDS else None
+    marker = block_marker(tree, text, words) if words < BLOCK_MAX_WORDS else None
     if marker is not None:
-        substance = _words_beside_walls(text)
+        substance = words_beside_walls(text)
         if substance < WALL_ONLY_MAX_WORDS:
             # a stub: the teaser, if any, is kept on the failure (what the page shows; helps
             # dedup), but it is not an article
@@ -550,30 +464,6 @@ def _author_discarded(elem: Any) -> bool:
     return False
 
 
-def decode_html(raw: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode page bytes the way a browser would, without ever failing.
-
-    Order: BOM, HTTP charset, ``<meta>`` declaration, then sniffing. A declared UTF-8 that does
-    not decode is common (CMS templates say UTF-8, the article body was pasted as Windows-1252):
-    if most non-ASCII sequences are valid UTF-8 the page is *mixed* and we keep UTF-8 with
-    replacement characters for the stray bytes; otherwise the declaration is wrong and we sniff.
-    """
-    bom_encoding, _ = read_bom(raw)
-    declared = bom_encoding or _header_charset(content_type) or html_body_declared_encoding(raw)
-    if declared is None or declared.replace("-", "").lower() in {"utf8", "utf"}:
-        try:
-            return "utf-8", raw.decode("utf-8")
-        except UnicodeDecodeError:
-            if _mostly_utf8(raw):
-                return "utf-8", raw.decode("utf-8", errors="replace")
-        guessed = _sniff_encoding(raw) or "cp1252"
-        try:
-            return guessed, raw.decode(guessed, errors="replace")
-        except LookupError:
-            return "cp1252", raw.decode("cp1252", errors="replace")
-    return html_to_unicode(content_type, raw, "cp1252", _sniff_encoding)
-
-
 def resolve_date(
     page_date: str | None,
     feed_date: datetime | None,
@@ -632,51 +522,6 @@ def _aware(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _sniff_bytes(html: bytes) -> tuple[bytes, str | None]:
-    """Return the (decompressed, capped) bytes and why they are not HTML, if they are not."""
-    raw = html
-    if raw[:2] == _GZIP_MAGIC:
-        try:
-            raw = zlib.decompressobj(31).decompress(raw, MAX_INPUT_BYTES)
-        except zlib.error as exc:
-            return b"", f"corrupt gzip body: {exc}"
-    raw = raw[:MAX_INPUT_BYTES]
-    if not raw.strip():
-        return raw, "empty body"
-    head = raw.lstrip()[:16]
-    for magic, what in _BINARY_MAGIC:
-        if head.startswith(magic):
-            return raw, f"{what}, not HTML"
-    sample = raw[:65536]
-    if sample.count(b"\x00") > len(sample) // 100 and read_bom(sample)[0] is None:
-        return raw, "binary content (NUL bytes), not HTML"
-    if read_bom(sample)[0] in {"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"}:
-        return raw, None
-    if not _HTML_SNIFF.search(sample):
-        return raw, "no HTML markup"
-    return raw, None
-
-
-def _header_charset(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-    return match[1].lower() if match else None
-
-
-def _mostly_utf8(raw: bytes) -> bool:
-    """True when valid multi-byte UTF-8 sequences outnumber the invalid bytes."""
-    decoded = raw.decode("utf-8", errors="replace")
-    invalid = decoded.count("\ufffd")
-    valid_non_ascii = sum(1 for ch in decoded if ord(ch) > 127 and ch != "\ufffd")
-    return valid_non_ascii > invalid
-
-
-def _sniff_encoding(raw: bytes) -> str | None:
-    guesses = detect_encoding(raw)
-    return guesses[0] if guesses else None
-
-
 def _page_language(html: str) -> str | None:
     """The language the page declares (``<html lang>``, Content-Language, og:locale, JSON-LD).
 
@@ -720,61 +565,6 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _words_beside_walls(text: str) -> int:
-    """Words of the text outside the lines that carry a wall phrase (the teaser's own size)."""
-    return sum(count_words(line) for line in text.splitlines() if not _BLOCK_TEXT.search(line))
-
-
-def _block_marker(tree: Any, text: str, words: int) -> str | None:
-    """The first sign of a consent wall, paywall or bot check, or None.
-
-    Only called for short extractions, and graded so that real short stories are not flagged:
-    a wall phrase in the title, a headline or the extracted text counts below
-    ``BLOCK_MAX_WORDS``; a wall phrase elsewhere on the page, wall markup, or
-    ``isAccessibleForFree: false`` only counts when almost nothing was extracted (footers
-    mention cookies, comment forms carry captchas).
-    """
-    title = " ".join(str(t) for t in tree.xpath("//title/text() | //h1//text()"))
-    for haystack in (title, text):
-        match = _BLOCK_TEXT.search(haystack)
-        if match:
-            return match[0]
-    if words >= WALL_ONLY_MAX_WORDS:
-        return None
-    visible = " ".join(
-        str(t)
-        for t in tree.xpath(
-            "//body//text()[not(ancestor::script) and not(ancestor::style)"
-            " and not(ancestor::noscript) and not(ancestor::template)]"
-        )
-    )[:50_000]
-    match = _BLOCK_TEXT.search(visible)
-    if match:
-        return match[0]
-    found = tree.xpath(_BLOCK_MARKUP)
-    if found:
-        node = found[0]
-        return f"<{node.tag} class={node.get('class')!r} id={node.get('id')!r}>"
-    for script in tree.xpath("//script[@type = 'application/ld+json']/text()")[:5]:
-        if _not_free(str(script)):
-            return "isAccessibleForFree: false"
-    return None
-
-
-def _not_free(script: str) -> bool:
-    try:
-        data = json.loads(script)
-    except ValueError:
-        return bool(re.search(r'"isAccessibleForFree"\s*:\s*"?false', script, re.IGNORECASE))
-    items = data if isinstance(data, list) else [data]
-    for item in items:
-        if isinstance(item, dict):
-            flag = item.get("isAccessibleForFree")
-            if flag is False or str(flag).lower() == "false":
-                return True
-    return False
-
-
 def _failed(
     reason: FailureReason, detail: str, fallback: FeedMeta, bounds: _DateBounds
 ) -> Extraction:
@@ -799,7 +589,11 @@ def _failed(
 
 
 __all__ = [
+    "BLOCK_MAX_WORDS",
+    "CHARS_PER_UNSPACED_WORD",
     "EXTRACTOR_VERSION",
+    "MAX_INPUT_BYTES",
+    "WALL_ONLY_MAX_WORDS",
     "Extraction",
     "FeedMeta",
     "count_words",

@@ -18,10 +18,10 @@ from pipeline.extract import (
     MIN_ARTICLE_WORDS,
     TRAFILATURA_OPTIONS,
     WALL_ONLY_MAX_WORDS,
-    _words_beside_walls,
     count_words,
     extract_page,
 )
+from pipeline.extraction.walls import words_beside_walls
 from pipeline.models import FailureReason
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -47,7 +47,7 @@ def test_floor_plain_trafilatura(page: Path) -> None:
         if b"utf-8" in body[:300].lower():  # same decoding as trafilatura's: same text
             assert result.text == plain
     elif result.failure == FailureReason.BLOCKED_OR_PAYWALL:  # only a stub may fail
-        assert _words_beside_walls(plain) < WALL_ONLY_MAX_WORDS
+        assert words_beside_walls(plain) < WALL_ONLY_MAX_WORDS
         assert result.text == plain  # the teaser is kept on the failure
     else:  # too short to be an article at all
         assert result.failure == FailureReason.EMPTY_EXTRACTION

@@ -1,0 +1,1 @@
+"""Parts of :mod:`pipeline.extract` split by concern: page decoding and wall detection."""
