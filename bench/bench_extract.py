@@ -275,7 +275,9 @@ def wall_rates(ours: Run, pages: list[Page]) -> dict[str, Any]:
     blocked = [
         p.name for p in articles if ours.results[p.name].failure == FailureReason.BLOCKED_OR_PAYWALL
     ]
-    flagged = [p.name for p in articles if getattr(ours.results[p.name], "wall_marker", None)]
+    flagged = [
+        p.name for p in articles if ours.results[p.name].ok and ours.results[p.name].wall_marker
+    ]
     return {
         "article_pages": len(articles),
         "blocked_or_paywall": blocked,
