@@ -163,8 +163,8 @@ class Extraction:
     word_count: int = 0
     encoding: str | None = None
     extractor_version: str = EXTRACTOR_VERSION
-    # a wall sign (paywall, consent or bot wall) on a page whose text was kept because it is
-    # more than a stub: the article is stored and marked, not failed
+    # the wall sign seen (paywall, consent or bot wall): with ok, a flag on an article kept
+    # because its text is more than a stub; with blocked_or_paywall, the sign that failed it
     wall_marker: str | None = None
 
 

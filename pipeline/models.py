@@ -193,7 +193,8 @@ class Article(Base):
     word_count: Mapped[int | None] = mapped_column(Integer)
     extractor_version: Mapped[str | None] = mapped_column(String(64))
     extracted_at: Mapped[datetime | None]
-    # a paywall / consent / bot-wall sign on a page whose text was kept (not a stub); NULL: none
+    # the paywall / consent / bot-wall sign seen: on an extracted article, a flag (its text is
+    # more than a stub and was kept); on a blocked_or_paywall failure, the reason. NULL: none
     wall_marker: Mapped[str | None] = mapped_column(Text)
     # deduplication (filled by pipeline.dedup; the stories table and its FK come with 0002_dedup)
     story_id: Mapped[int | None] = mapped_column(BigInteger, index=True)

@@ -3,7 +3,8 @@
 The paywall/blocked classification is conservative: a page with a wall sign (a paywall prompt,
 a consent banner, a bot check) fails as ``blocked_or_paywall`` only when its text is a stub.
 Otherwise the article is stored with its text and this column says which sign was seen, so a
-dashboard can tell a teaser or a metered article from a clean one.
+dashboard can tell a teaser or a metered article from a clean one (on a failed stub it holds
+the sign that failed it).
 
 Revision ID: 0005_extract_flags
 Revises: 0004_merge_dedup_events
