@@ -75,6 +75,8 @@ class FailureReason(enum.StrEnum):
     BLOCKED_OR_PAYWALL = "blocked_or_paywall"
     INVALID_URL = "invalid_url"
     DECODE_ERROR = "decode_error"
+    BLOCKED_ADDRESS = "blocked_address"  # the SSRF guard refused the address or port
+    STORAGE_ERROR = "storage_error"  # the database refused this article's row; the rest went on
     INTERNAL = "internal_error"
 
 
