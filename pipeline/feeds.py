@@ -78,7 +78,8 @@ def load_feeds(path: Path | str) -> list[FeedConfig]:
         raise FeedConfigError(f"{path}: cannot read feeds file: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise FeedConfigError(
-            f"{path}: not a text file (byte {exc.start} is not UTF-8); expected a YAML list of feeds"
+            f"{path}: not a text file (byte {exc.start} is not UTF-8); "
+            "expected a YAML list of feeds"
         ) from None
     except yaml.YAMLError as exc:
         raise FeedConfigError(f"{path}: not valid YAML: {exc}") from None

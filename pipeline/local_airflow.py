@@ -258,6 +258,83 @@ def prepare(layout: AirflowLayout) -> None:
     )
 
 
+_PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
+
+
+def become_subreaper() -> bool:
+    """Adopt orphaned descendants (Linux), so a task process whose supervisor died is still ours
+    to find and stop instead of being reparented to init and forgotten."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
+        return False
+
+
+def stop_tree(roots: Sequence[int], *, grace: float = 20, pgid: int | None = None) -> int:
+    """SIGTERM *roots* and all their descendants (and process group *pgid*), SIGKILL whatever
+    is still alive after *grace* seconds; return how many had to be killed.
+
+    Descendants are looked up before signalling and again while waiting: once a parent exits
+    its children are reparented and can no longer be found through it.
+    """
+    import psutil
+
+    def tree() -> dict[int, psutil.Process]:
+        found: dict[int, psutil.Process] = {}
+        for pid in roots:
+            try:
+                proc = psutil.Process(pid)
+                found[pid] = proc
+                found.update((c.pid, c) for c in proc.children(recursive=True))
+            except psutil.Error:
+                continue
+        return found
+
+    known = tree()
+    if pgid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGTERM)
+    for proc in known.values():
+        with contextlib.suppress(psutil.Error):
+            proc.terminate()
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        for pid, proc in tree().items():  # processes forked after the first look
+            if pid not in known:
+                known[pid] = proc
+                with contextlib.suppress(psutil.Error):
+                    proc.terminate()
+        alive = [p for p in known.values() if _running(p)]
+        if not alive:
+            return 0
+        psutil.wait_procs(alive, timeout=min(0.5, max(0.05, deadline - time.monotonic())))
+    known.update(tree())
+    survivors = [p for p in known.values() if _running(p)]
+    if pgid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+    for proc in survivors:
+        LOGGER.warning("pid %s ignored SIGTERM for %ss: killing it", proc.pid, grace)
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(survivors, timeout=5)
+    return len(survivors)
+
+
+def _running(proc: Any) -> bool:
+    import psutil
+
+    try:
+        return bool(proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
+
+
 class LocalAirflow:
     """Airflow's components as child processes in one process group.
 
@@ -364,23 +441,24 @@ class LocalAirflow:
         raise AirflowStartError(f"Airflow not healthy after {timeout:.0f}s: {last}")
 
     def stop(self, grace: float = 20) -> None:
-        """SIGTERM the process group, then SIGKILL what is left after *grace* seconds."""
+        """Stop every process Airflow started, task processes included.
+
+        The components share one process group, but Airflow's task supervisor puts each task
+        process in a group of its own (``setpgid``), so ``killpg`` alone leaves running tasks
+        behind. The whole process tree is therefore collected first and signalled as a tree
+        (see :func:`stop_tree`).
+        """
         if self.pgid is None:
             return
         pgid, self.pgid = self.pgid, None
-        try:
-            os.killpg(pgid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + grace
+        roots = [proc.pid for proc in self.procs.values() if proc.poll() is None]
+        survivors = stop_tree(roots, grace=grace, pgid=pgid)
         for proc in self.procs.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
-        for proc in self.procs.values():
-            proc.wait()
-        LOGGER.info("airflow stopped")
+                proc.wait(timeout=5)
+        LOGGER.info(
+            "airflow stopped%s", f" ({survivors} killed after {grace}s)" if survivors else ""
+        )
 
     def __enter__(self) -> LocalAirflow:
         try:

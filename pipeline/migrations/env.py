@@ -6,12 +6,13 @@ from alembic import context
 from sqlalchemy import create_engine, pool, text
 
 from pipeline.models import Base
+from pipeline.views import MIGRATION_LOCK_KEY
 
 config = context.config
 target_metadata = Base.metadata
 
-# One migration at a time across processes: Airflow workers and the CLI may start together.
-MIGRATION_LOCK_KEY = 7_351_220_014
+# One migration at a time across processes (Airflow workers and the CLI may start together);
+# the dashboard views are recreated under the same lock (pipeline.views.apply_views).
 
 
 def run_migrations_online() -> None:
