@@ -121,7 +121,7 @@ class Server:
         class _H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 hits.append(self.path)
                 handler = routes.get(self.path.split("?")[0])
                 if handler is None:
@@ -291,7 +291,13 @@ def run_cli(
     args: list[str], env: dict[str, str], timeout: float = 180
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        newswire(*args), env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+        newswire(*args),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
