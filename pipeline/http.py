@@ -448,6 +448,8 @@ class HttpClient:
                 ) from None
             except BlockedAddressError as exc:
                 raise FetchError(FailureReason.BLOCKED_ADDRESS, str(exc), retryable=False) from None
+            except httpx.InvalidURL as exc:  # e.g. an octal IPv4 spelling httpx will not parse
+                raise FetchError(FailureReason.INVALID_URL, f"{exc} ({url!r})") from None
             except httpx.TimeoutException as exc:
                 raise FetchError(
                     FailureReason.TIMEOUT,

@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 DEFAULT_PORTS = frozenset({80, 443})
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -132,6 +133,8 @@ def _normalise(address: IPAddress) -> IPAddress:
             return address.teredo[1]
         packed = address.packed
         if packed[:12] == bytes(12) and packed[12:] != bytes(4):  # deprecated ::a.b.c.d form
+            return ipaddress.IPv4Address(packed[12:])
+        if address in _NAT64:  # 64:ff9b::a.b.c.d reaches a.b.c.d through a NAT64 gateway
             return ipaddress.IPv4Address(packed[12:])
     return address
 
