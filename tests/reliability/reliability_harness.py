@@ -312,7 +312,7 @@ def spawn_cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     )
 
 
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+def wait_for(check: Callable[..., bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
