@@ -328,3 +328,13 @@ def serving(server: Server) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
+
+
+def execute(url: str, sql: str, **params: Any) -> int:
+    """Run one statement in its own committed transaction; the row count."""
+    engine = engine_for(url)
+    try:
+        with engine.begin() as conn:
+            return int(conn.execute(text(sql), params).rowcount or 0)
+    finally:
+        engine.dispose()
