@@ -506,6 +506,15 @@ class AirflowClient:
             )
         return resp.json()
 
+    def _poll(self, path: str, **params: Any) -> httpx.Response | None:
+        """A GET made by a wait loop: a slow or busy API server (a loaded machine) is not an
+        error there, the loop just asks again until its own deadline."""
+        try:
+            return self.http.get(path, params=params or None)
+        except httpx.TransportError as exc:
+            LOGGER.info("GET %s: %s; asking again", path, type(exc).__name__)
+            return None
+
     def dag(self, dag_id: str) -> dict[str, Any]:
         result: dict[str, Any] = self._json(self.http.get(f"/dags/{dag_id}"))
         return result
@@ -514,8 +523,8 @@ class AirflowClient:
         """Wait until the dag-processor has parsed *dag_id* and the API knows it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            resp = self.http.get(f"/dags/{dag_id}")
-            if resp.status_code == 200:
+            resp = self._poll(f"/dags/{dag_id}")
+            if resp is not None and resp.status_code == 200:
                 result: dict[str, Any] = resp.json()
                 return result
             time.sleep(2)
@@ -532,8 +541,11 @@ class AirflowClient:
         deadline = time.monotonic() + timeout
         state = "unknown"
         while time.monotonic() < deadline:
-            run = self._json(self.http.get(f"/dags/{dag_id}/dagRuns/{run_id}"))
-            state = str(run["state"])
+            resp = self._poll(f"/dags/{dag_id}/dagRuns/{run_id}")
+            if resp is None:
+                time.sleep(2)
+                continue
+            state = str(self._json(resp)["state"])
             if state in {"success", "failed"}:
                 return state
             time.sleep(2)
@@ -551,7 +563,15 @@ class AirflowClient:
         deadline = time.monotonic() + timeout
         runs: list[dict[str, Any]] = []
         while time.monotonic() < deadline:
-            runs = self.runs(dag_id, run_type)
+            resp = self._poll(f"/dags/{dag_id}/dagRuns", limit=100)
+            if resp is None:
+                time.sleep(3)
+                continue
+            runs = [
+                r
+                for r in self._json(resp)["dag_runs"]
+                if run_type is None or r["run_type"] == run_type
+            ]
             if len(runs) >= count and all(r["state"] in {"success", "failed"} for r in runs):
                 return runs
             time.sleep(3)
