@@ -6,14 +6,31 @@ nothing reads the environment at import time — call :func:`get_settings`.
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FEEDS_FILE = PACKAGE_DIR / "data" / "feeds.yaml"
+ENV_PREFIX = "NEWSWIRE_"
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# NEWSWIRE_* variables read by something other than Settings (tests, benchmarks)
+_OTHER_VARIABLES = frozenset(
+    {
+        "NEWSWIRE_TEST_DATABASE_URL",
+        "NEWSWIRE_ADMIN_DATABASE_URL",
+        "NEWSWIRE_BENCH_DATABASE_URL",
+        "NEWSWIRE_DB",
+        "NEWSWIRE_HTTP_POOL_SLOTS",
+        "NEWSWIRE_IMAGE",
+        "NEWSWIRE_INGEST_SCHEDULE",
+    }
+)
 
 
 class Settings(BaseSettings):
@@ -40,7 +57,21 @@ class Settings(BaseSettings):
         default="https://github.com/newswire/newswire",
         description="Where site owners can reach whoever runs this crawler.",
     )
-    http_timeout: float = Field(default=20.0, gt=0, description="Seconds per request.")
+    http_timeout: float = Field(
+        default=20.0, gt=0, description="Seconds to connect, or between two reads of a body."
+    )
+    request_deadline: float = Field(
+        default=60.0,
+        gt=0,
+        description="Total seconds one request may take (connect + headers + body, redirects "
+        "and robots.txt included): a server trickling bytes cannot hold a run longer.",
+    )
+    allowed_hosts: str = Field(
+        default="",
+        description="Comma-separated host:port, host or CIDR entries the SSRF guard lets "
+        "through (by default loopback, private, link-local and other internal addresses, "
+        "and ports other than 80/443, are refused).",
+    )
     max_page_bytes: int = Field(
         default=5_000_000, gt=0, description="Pages or feeds larger than this are refused."
     )
@@ -94,6 +125,42 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("events_dictionary_dirs")
+    @classmethod
+    def _dirs_exist(cls, value: list[Path]) -> list[Path]:
+        # checked at start-up: a typo must not surface only after every other stage has run
+        missing = [str(p) for p in value if not p.is_dir()]
+        if missing:
+            raise ValueError(f"not a directory: {', '.join(missing)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from sqlalchemy.engine import make_url
+
+        try:
+            url = make_url(value)
+        except Exception:
+            raise ValueError(
+                "not a database URL; expected e.g. postgresql://user:password@host:5432/dbname"
+            ) from None
+        if not url.drivername.startswith(("postgresql", "postgres")):
+            raise ValueError(f"newswire needs PostgreSQL, not {url.drivername!r}")
+        if url.port is not None and not 0 < url.port < 65536:
+            raise ValueError(f"port {url.port} is out of range (1-65535)")
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _check_allowed_hosts(cls, value: str) -> str:
+        from pipeline.netguard import parse_allowed_hosts
+
+        parse_allowed_hosts(value)  # raises ValueError naming the bad entry
+        return value
+
     raw_retention_days: int = Field(
         default=90, ge=0, description="Raw HTML older than this is pruned by maintenance (0: keep)."
     )
@@ -109,6 +176,14 @@ class Settings(BaseSettings):
             raise ValueError("must be one of: auto, console, json")
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"must be one of: {', '.join(_LOG_LEVELS)}")
+        return level
+
     @property
     def user_agent_header(self) -> str:
         """The User-Agent with the contact URL filled in."""
@@ -118,3 +193,42 @@ class Settings(BaseSettings):
 def get_settings(**overrides: object) -> Settings:
     """Read settings now (never at import time); keyword overrides win over the environment."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets settings field *field*."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Warnings for ``NEWSWIRE_*`` variables no setting reads, with a did-you-mean.
+
+    pydantic-settings ignores unknown variables, so ``NEWSWIRE_DATABSE_URL`` would silently
+    leave the embedded database in use.
+    """
+    environ = os.environ if environ is None else environ
+    known = {env_name(name) for name in Settings.model_fields}
+    warnings = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in known or upper in _OTHER_VARIABLES:
+            continue
+        close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        warnings.append(f"{name} is not a newswire setting and is ignored{hint}")
+    return warnings
+
+
+def describe_error(exc: ValidationError) -> str:
+    """A settings validation error naming environment variables rather than field names."""
+    lines = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else ""
+        name = env_name(field) if field in Settings.model_fields else field or "settings"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        shown = err.get("input")
+        value = f" (got {shown!r})" if isinstance(shown, str | int | float) and shown != "" else ""
+        if field == "database_url":
+            value = ""  # may hold a password
+        lines.append(f"{name}: {message}{value}")
+    return "\n".join(lines)

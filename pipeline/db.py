@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -31,6 +31,40 @@ _EMBEDDED: dict[Path, Any] = {}
 
 class DatabaseUnavailableError(RuntimeError):
     """The article database cannot be reached; the message says which and why, without secrets."""
+
+
+# SQLSTATE classes that mean "the server or the connection went away", not "this row is bad"
+_CONNECTION_STATES = ("08", "57P", "53")
+
+
+def is_connection_loss(exc: BaseException) -> bool:
+    """Whether *exc* is a lost or refused database connection (rather than a data error).
+
+    Per-feed and per-article isolation records data errors and goes on; a lost connection is
+    the whole run's problem and ends it with the same clean message as at start-up.
+    """
+    import psycopg
+
+    if isinstance(exc, DatabaseUnavailableError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        exc = exc.orig if exc.orig is not None else exc
+    if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+        state = getattr(exc, "sqlstate", None)
+        return state is None or state.startswith(_CONNECTION_STATES)
+    return False
+
+
+def describe_connection_loss(exc: BaseException, url: str | None = None) -> str:
+    """One line saying the database went away, without a traceback or a password."""
+    if isinstance(exc, DatabaseUnavailableError):
+        return str(exc)
+    orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    where = f" at {redact(url)}" if url else ""
+    return f"lost the connection to the database{where}: {reason}"
 
 
 def normalise_url(url: str) -> str:

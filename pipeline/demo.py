@@ -100,6 +100,12 @@ def demo_settings(settings: Settings) -> Settings:
     return settings.model_copy(update=DEMO_OVERRIDES)
 
 
+def serving_settings(settings: Settings, server: ReplayServer) -> Settings:
+    """*settings* with the SSRF guard letting through *server*'s own ports (and only those)."""
+    allowed = ",".join(p for p in (settings.allowed_hosts, server.allowed_hosts) if p)
+    return settings.model_copy(update={"allowed_hosts": allowed})
+
+
 @dataclass(frozen=True)
 class StoredArticle:
     """One row to show the user after the demo."""
@@ -140,7 +146,9 @@ def run_demo(
             return run_demo(engine, settings, progress, server=own)
     feeds = served_feeds(server)
     LOGGER.info("demo: sample corpus replayed at %s", ", ".join(f.url for f in feeds))
-    summary = run_once(engine, demo_settings(settings), feeds=feeds, progress=progress)
+    summary = run_once(
+        engine, serving_settings(demo_settings(settings), server), feeds=feeds, progress=progress
+    )
     LOGGER.info(
         "demo finished: %s new articles, %s extracted, %s failed",
         summary.poll.articles_new,
@@ -197,6 +205,7 @@ __all__ = [
     "sample_feeds",
     "sample_outlets",
     "served_feeds",
+    "serving_settings",
     "stored_articles",
     "write_feeds_file",
 ]

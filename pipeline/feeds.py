@@ -47,6 +47,16 @@ class FeedConfig(BaseModel):
         parts = urlsplit(value)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValueError("must be an absolute http(s) URL")
+        if any(ch.isspace() or ord(ch) < 32 for ch in value):
+            raise ValueError("must not contain spaces or control characters (percent-encode them)")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ValueError("the port must be a number from 1 to 65535") from None
+        if port == 0:
+            raise ValueError("the port must be a number from 1 to 65535")
+        if not parts.hostname:
+            raise ValueError("the URL has no host")
         return value
 
 
@@ -66,6 +76,11 @@ def load_feeds(path: Path | str) -> list[FeedConfig]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise FeedConfigError(f"{path}: cannot read feeds file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise FeedConfigError(
+            f"{path}: not a text file (byte {exc.start} is not UTF-8); "
+            "expected a YAML list of feeds"
+        ) from None
     except yaml.YAMLError as exc:
         raise FeedConfigError(f"{path}: not valid YAML: {exc}") from None
     if raw is None:

@@ -20,6 +20,7 @@ re-extract any range later without the network (after an extractor upgrade, say)
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import functools
 import gzip
 import hashlib
@@ -27,6 +28,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -37,14 +39,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, bindparam, text, update
+from sqlalchemy import Connection, Engine, bindparam, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from pipeline.config import Settings
+from pipeline.db import is_connection_loss
 from pipeline.extract import EXTRACTOR_VERSION, Extraction, FeedMeta, extract_page
 from pipeline.http import FetchError, FetchResponse, HttpClient, gzip_body
+from pipeline.leases import lease_owner, lease_seconds, reclaim_dead, release
 from pipeline.models import Article, ArticleStatus, FailureReason, RawPage
 from pipeline.poll import retry_on_deadlock
+from pipeline.sanitize import clean_value
 
 LOGGER = logging.getLogger(__name__)
 
@@ -59,7 +64,6 @@ __all__ = [
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each article is settled."""
 
-LEASE = timedelta(minutes=30)  # longer than any batch; an expired lease means a dead worker
 RETRY_BASE = timedelta(minutes=15)
 RETRY_MAX = timedelta(hours=24)
 WRITE_BATCH = 50  # rows per write transaction: few round trips, small transactions
@@ -77,6 +81,8 @@ class FetchSummary:
     retry_scheduled: int = 0
     extracted_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    reclaimed: int = 0  # leases of dead owners freed before claiming
+    lease_lost: int = 0  # settled articles not written: another worker had reclaimed them
 
 
 @dataclass(frozen=True)
@@ -106,14 +112,42 @@ def _worker_count(settings: Settings) -> int:
     return settings.workers or os.cpu_count() or 1
 
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: ask the kernel to SIGKILL this worker when its parent dies.
+
+    Without it, ``kill -9`` of a run (or an OOM kill) leaves every extraction worker alive,
+    each holding a few hundred MB, waiting forever on a queue nobody writes to.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
+            LOGGER.warning("cannot set PR_SET_PDEATHSIG; workers may outlive a killed run")
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def make_pool(settings: Settings) -> ProcessPoolExecutor:
-    """A pool for extraction; on Linux workers are forked and inherit the loaded extractor."""
+    """A pool for extraction; on Linux workers are forked and inherit the loaded extractor.
+
+    Workers die with the process that started them (see :func:`_die_with_parent`); they are all
+    forked here, from the main thread, since PR_SET_PDEATHSIG follows the forking thread.
+    """
     context = (
         multiprocessing.get_context("fork")
         if sys.platform.startswith("linux")
         else multiprocessing.get_context()
     )
-    pool = ProcessPoolExecutor(max_workers=_worker_count(settings), mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=_worker_count(settings),
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     # With fork, the first submit starts every worker: do it now, before the event loop starts
     # threads, so children are forked from a quiet process that has trafilatura loaded.
     pool.submit(int).result()
@@ -217,20 +251,22 @@ def count_pending(engine: Engine, article_ids: Sequence[int] | None = None) -> i
         )
 
 
-def _claim(engine: Engine, n: int, article_ids: Sequence[int] | None) -> list[_Claimed]:
+def _claim(
+    engine: Engine, n: int, article_ids: Sequence[int] | None, owner: str, lease: float
+) -> list[_Claimed]:
     sql = text(
         "WITH picked AS ("
         f" SELECT id FROM articles WHERE {_eligible_sql(article_ids)}"
         " ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED)"
         " UPDATE articles a SET claimed_until = now() + make_interval(secs => :lease),"
-        " attempts = a.attempts + 1"
+        " claimed_by = :owner, attempts = a.attempts + 1"
         " FROM picked WHERE a.id = picked.id"
         " RETURNING a.id, a.url, a.attempts, a.feed_title, a.feed_authors,"
         " a.feed_published_at, a.feed_summary"
     )
     with engine.begin() as conn:
         rows = conn.execute(
-            sql, {"n": n, "lease": LEASE.total_seconds(), "ids": list(article_ids or [])}
+            sql, {"n": n, "lease": lease, "owner": owner, "ids": list(article_ids or [])}
         ).all()
     return [
         _Claimed(
@@ -288,6 +324,8 @@ class _Writer:
 
     engine: Engine
     settings: Settings
+    owner: str | None = None  # the lease owner: rows are written only while it holds them
+    lease_lost: int = 0
     pages: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
@@ -309,6 +347,7 @@ class _Writer:
                 "http_status": exc.http_status,
                 "next_attempt_at": retry,
                 "claimed_until": None,
+                "claimed_by": None,
             }
         )
 
@@ -348,6 +387,7 @@ class _Writer:
             "final_url": response.final_url,
             "fetched_at": fetched_at,
             "claimed_until": None,
+            "claimed_by": None,
         }
         if result is None:  # the pool died: keep the page, extract_pending will finish it
             self.counts["unextracted"] += 1
@@ -383,9 +423,68 @@ class _Writer:
         self.pages, self.results, self.failures = [], [], []
         if not (pages or results or failures):
             return
-        retry_on_deadlock(
-            lambda: self._write(pages, results, failures), f"writing {len(results)} pages"
+        pages, results, failures = clean_value(pages), clean_value(results), clean_value(failures)
+        try:
+            retry_on_deadlock(
+                lambda: self._write(pages, results, failures), f"writing {len(results)} pages"
+            )
+            return
+        except Exception as exc:
+            if is_connection_loss(exc):
+                raise
+            LOGGER.warning("batch write failed (%s); writing its articles one by one", exc)
+        # one bad row must not lose the batch: each article on its own, failures recorded
+        for is_result, row in [(True, r) for r in results] + [(False, r) for r in failures]:
+            own = [p for p in pages if p["article_id"] == row["b_id"]]
+            work = functools.partial(
+                self._write, own, [row] if is_result else [], [] if is_result else [row]
+            )
+            try:
+                retry_on_deadlock(work, f"writing article {row['b_id']}")
+            except Exception as row_exc:
+                if is_connection_loss(row_exc):
+                    raise
+                self._store_failure(row["b_id"], row_exc)
+
+    def _store_failure(self, article_id: int, exc: BaseException) -> None:
+        """Record that the database refused an article's row (``storage_error``), lease freed."""
+        orig = getattr(exc, "orig", None) or exc
+        detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0][:500]
+        LOGGER.error("article %s could not be stored: %s", article_id, detail)
+        self.counts[f"failed:{FailureReason.STORAGE_ERROR.value}"] += 1
+        stored = {
+            "b_id": article_id,
+            "status": ArticleStatus.FAILED.value,
+            "failure_reason": FailureReason.STORAGE_ERROR.value,
+            "failure_detail": clean_value(f"{type(orig).__name__}: {detail}"),
+            "next_attempt_at": None,
+            "claimed_until": None,
+            "claimed_by": None,
+        }
+        work = functools.partial(self._write, [], [], [stored])
+        retry_on_deadlock(work, f"recording the storage failure of article {article_id}")
+
+    def _held(self, conn: Connection, ids: list[int]) -> set[int]:
+        """The ids among *ids* this writer's owner still holds, row-locked until commit."""
+        if self.owner is None:  # re-extraction: no lease involved
+            return set(ids)
+        held = set(
+            conn.scalars(
+                text(
+                    "SELECT id FROM articles WHERE id = ANY(:ids) AND claimed_by = :owner"
+                    " ORDER BY id FOR UPDATE"
+                ),
+                {"ids": ids, "owner": self.owner},
+            )
         )
+        lost = len(set(ids) - held)
+        if lost:
+            self.lease_lost += lost
+            LOGGER.warning(
+                "%s articles were reclaimed by another worker (lease lost); not writing them",
+                lost,
+            )
+        return held
 
     def _write(
         self,
@@ -394,6 +493,10 @@ class _Writer:
         failures: list[dict[str, Any]],
     ) -> None:
         with self.engine.begin() as conn:
+            held = self._held(conn, sorted({r["b_id"] for r in results + failures}))
+            pages = [p for p in pages if p["article_id"] in held]
+            results = [r for r in results if r["b_id"] in held]
+            failures = [r for r in failures if r["b_id"] in held]
             if pages:
                 # executemany: one cached statement that SQLAlchemy batches into multi-row
                 # VALUES ("insertmanyvalues"); .values(rows) would compile a new statement
@@ -438,6 +541,7 @@ async def _fetch_all(
     *,
     limit: int | None,
     article_ids: Sequence[int] | None,
+    owner: str,
 ) -> int:
     """Claim and fetch batch after batch with one client (robots.txt and host timing are
     remembered across batches); return how many articles were claimed."""
@@ -447,7 +551,8 @@ async def _fetch_all(
             size = settings.fetch_batch_size
             if limit is not None:
                 size = min(size, limit - claimed_total)
-            claimed = await asyncio.to_thread(_claim, engine, size, article_ids)
+            lease = lease_seconds(settings, size)
+            claimed = await asyncio.to_thread(_claim, engine, size, article_ids, owner, lease)
             if not claimed:
                 break
             claimed_total += len(claimed)
@@ -499,6 +604,11 @@ async def _fetch_batch(
             response = await client.get(item.url, expect="html")
         except FetchError as exc:
             writer.add_failure(item, exc)
+        except Exception as exc:  # one article's surprise must not abort the batch
+            LOGGER.exception("fetching article %s crashed", item.id)
+            writer.add_failure(
+                item, FetchError(FailureReason.INTERNAL, f"{type(exc).__name__}: {exc}")
+            )
         else:
             job = functools.partial(
                 _extract_fetched,
@@ -538,10 +648,12 @@ def fetch_pending(
     once: each article is claimed by exactly one.
     """
     started = time.monotonic()
+    reclaimed = sum(reclaim_dead(engine).values())
     total = count_pending(engine, article_ids)
     if limit is not None:
         total = min(total, limit)
-    writer = _Writer(engine, settings)
+    owner = lease_owner()
+    writer = _Writer(engine, settings, owner=owner)
     done = 0
 
     def on_done() -> None:
@@ -551,13 +663,31 @@ def fetch_pending(
             progress(done, max(total, done))
 
     if total == 0:
-        return FetchSummary()
-    with make_pool(settings) as pool:
-        claimed_total = asyncio.run(
-            _fetch_all(
-                engine, settings, pool, writer, on_done, limit=limit, article_ids=article_ids
+        return FetchSummary(reclaimed=reclaimed)
+    try:
+        with make_pool(settings) as pool:
+            claimed_total = asyncio.run(
+                _fetch_all(
+                    engine,
+                    settings,
+                    pool,
+                    writer,
+                    on_done,
+                    limit=limit,
+                    article_ids=article_ids,
+                    owner=owner,
+                )
             )
-        )
+    finally:
+        # normal exit, SIGTERM (raised as KeyboardInterrupt by the CLI) or a crash: whatever
+        # this run claimed and did not settle is given back now, not after the lease runs out
+        try:
+            released = release(engine, owner)
+        except Exception as exc:  # the database may be what failed; the lease then expires
+            LOGGER.warning("could not release leases of %s: %s", owner, exc)
+        else:
+            if released:
+                LOGGER.info("released %s unsettled leases of %s", released, owner)
     fetched, extracted, failed = writer.summary_counts()
     summary = FetchSummary(
         claimed=claimed_total,
@@ -568,6 +698,8 @@ def fetch_pending(
         retry_scheduled=writer.retry_scheduled,
         extracted_ids=sorted(writer.extracted_ids),
         seconds=round(time.monotonic() - started, 3),
+        reclaimed=reclaimed,
+        lease_lost=writer.lease_lost,
     )
     LOGGER.info(
         "fetched %s of %s claimed articles in %.1fs: extracted=%s failed=%s %s",

@@ -36,6 +36,7 @@ from protego import Protego
 
 from pipeline.config import Settings
 from pipeline.models import FailureReason
+from pipeline.netguard import BlockedAddressError, GuardedTransport, Resolver, parse_allowed_hosts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -63,9 +64,11 @@ class FetchError(Exception):
         *,
         retryable: bool | None = None,
         retry_after: float | None = None,
+        deadline: bool = False,
     ) -> None:
         super().__init__(f"{reason.value}: {detail}")
         self.reason = reason
+        self.deadline = deadline  # the total request deadline ran out (not retried this run)
         self.detail = detail
         self.http_status = http_status
         self.retry_after = retry_after
@@ -192,6 +195,18 @@ def _tls_context() -> ssl.SSLContext:
 
 
 @dataclass
+class _Budget:
+    """The total deadline of one attempt, started by its first exchange (robots.txt, a hop)."""
+
+    ends_at: float | None = None
+
+    def start(self, seconds: float) -> float:
+        if self.ends_at is None:
+            self.ends_at = asyncio.get_running_loop().time() + seconds
+        return self.ends_at
+
+
+@dataclass
 class _Host:
     """Per-host politeness state."""
 
@@ -217,9 +232,11 @@ class HttpClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: float | None = None,
+        resolve: Resolver | None = None,
     ) -> None:
         self.settings = settings
         self._transport = transport
+        self._resolve = resolve
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(settings.global_concurrency)
         self._hosts: dict[str, _Host] = {}
@@ -227,16 +244,24 @@ class HttpClient:
         self._max_sleep = sleep  # tests may cap backoff sleeps
 
     async def __aenter__(self) -> HttpClient:
+        limits = httpx.Limits(
+            max_connections=self.settings.global_concurrency,
+            max_keepalive_connections=self.settings.global_concurrency,
+        )
+        # every connection goes through the SSRF guard unless a test injects its own transport
+        transport = self._transport or GuardedTransport(
+            allow=parse_allowed_hosts(self.settings.allowed_hosts),
+            verify=_tls_context(),
+            limits=limits,
+            resolve=self._resolve,
+        )
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.settings.http_timeout),
             follow_redirects=False,
             headers={"User-Agent": self.settings.user_agent_header, "Accept-Encoding": "gzip"},
-            transport=self._transport,
+            transport=transport,
             verify=_tls_context(),
-            limits=httpx.Limits(
-                max_connections=self.settings.global_concurrency,
-                max_keepalive_connections=self.settings.global_concurrency,
-            ),
+            limits=limits,
             trust_env=False,
         )
         return self
@@ -283,10 +308,10 @@ class HttpClient:
         while True:
             attempt += 1
             try:
-                response = await self._follow(url, headers, expect, check_robots)
+                response = await self._follow(url, headers, expect, check_robots, _Budget())
             except FetchError as exc:
-                if not exc.retryable or attempt > self.settings.retries:
-                    raise
+                if not exc.retryable or attempt > self.settings.retries or exc.deadline:
+                    raise  # a server that used up the whole deadline would only do it again
                 if exc.reason is FailureReason.ROBOTS_DISALLOWED:
                     raise  # robots.txt is fetched once per run; retrying now changes nothing
                 delay = self._backoff(attempt, exc.retry_after)
@@ -335,7 +360,12 @@ class HttpClient:
         return state
 
     async def _follow(
-        self, url: str, headers: dict[str, str], expect: Expect, check_robots: bool
+        self,
+        url: str,
+        headers: dict[str, str],
+        expect: Expect,
+        check_robots: bool,
+        budget: _Budget,
     ) -> FetchResponse:
         """One attempt: request, following redirects by hand so each hop is recorded."""
         current = url
@@ -346,8 +376,8 @@ class HttpClient:
             if parts.scheme not in {"http", "https"} or not parts.netloc:
                 raise FetchError(FailureReason.INVALID_URL, f"cannot fetch {current!r}")
             if check_robots and self.settings.respect_robots:
-                await self._check_robots(current)
-            response = await self._request(current, headers, expect)
+                await self._check_robots(current, budget)
+            response = await self._request(current, headers, expect, budget)
             if response.status not in _REDIRECT_CODES:
                 return FetchResponse(
                     requested_url=url,
@@ -392,14 +422,34 @@ class HttpClient:
         if start > now:
             await asyncio.sleep(start - now)
 
-    async def _request(self, url: str, headers: dict[str, str], expect: Expect) -> FetchResponse:
-        """One HTTP exchange under the politeness limits, with the body read within the cap."""
+    async def _request(
+        self, url: str, headers: dict[str, str], expect: Expect, budget: _Budget
+    ) -> FetchResponse:
+        """One HTTP exchange under the politeness limits, with the body read within the cap.
+
+        The exchange runs under the attempt's total deadline (connect + headers + body, every
+        hop and robots.txt included): the read timeout alone lets a server trickling a byte
+        at a time hold a request forever. Waiting for a politeness slot does not count.
+        """
         assert self._client is not None, "use HttpClient as an async context manager"
         host = self._host(url)
         async with host.semaphore, self._global:
             await self._wait_turn(host)
+            deadline = budget.start(self.settings.request_deadline)
             try:
-                return await self._exchange(url, headers, expect)
+                async with asyncio.timeout_at(deadline):
+                    return await self._exchange(url, headers, expect)
+            except TimeoutError:
+                raise FetchError(
+                    FailureReason.TIMEOUT,
+                    f"total deadline of {self.settings.request_deadline}s "
+                    f"(NEWSWIRE_REQUEST_DEADLINE) exceeded fetching {url}",
+                    deadline=True,
+                ) from None
+            except BlockedAddressError as exc:
+                raise FetchError(FailureReason.BLOCKED_ADDRESS, str(exc), retryable=False) from None
+            except httpx.InvalidURL as exc:  # e.g. an octal IPv4 spelling httpx will not parse
+                raise FetchError(FailureReason.INVALID_URL, f"{exc} ({url!r})") from None
             except httpx.TimeoutException as exc:
                 raise FetchError(
                     FailureReason.TIMEOUT,
@@ -560,14 +610,16 @@ class HttpClient:
                 response.status,
             )
 
-    async def _check_robots(self, url: str) -> None:
+    async def _check_robots(self, url: str, budget: _Budget) -> None:
         parts = urlsplit(url)
         host = self._host(url)
         if not host.robots_loaded:
             async with host.robots_lock:
                 if not host.robots_loaded:
                     # raises (uncached) when the host is unreachable, so a retry tries again
-                    await self._load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", host)
+                    await self._load_robots(
+                        f"{parts.scheme}://{parts.netloc}/robots.txt", host, budget
+                    )
                     host.robots_loaded = True
         if host.robots_error is not None:
             err = host.robots_error
@@ -579,11 +631,13 @@ class HttpClient:
                 retryable=False,
             )
 
-    async def _load_robots(self, robots_url: str, host: _Host) -> None:
+    async def _load_robots(self, robots_url: str, host: _Host, budget: _Budget) -> None:
         """Fetch and parse robots.txt once; RFC 9309 decides what failures mean."""
         try:
-            response = await self._follow(robots_url, {}, "any", check_robots=False)
+            response = await self._follow(robots_url, {}, "any", False, budget)
         except FetchError as exc:
+            if exc.reason is FailureReason.BLOCKED_ADDRESS or exc.deadline:
+                raise  # the page itself would be refused (or held) the same way
             if exc.http_status is not None and 400 <= exc.http_status < 500:
                 LOGGER.info("robots.txt %s: HTTP %s, no rules", robots_url, exc.http_status)
                 return  # "unavailable": allow all

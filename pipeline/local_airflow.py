@@ -258,6 +258,83 @@ def prepare(layout: AirflowLayout) -> None:
     )
 
 
+_PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
+
+
+def become_subreaper() -> bool:
+    """Adopt orphaned descendants (Linux), so a task process whose supervisor died is still ours
+    to find and stop instead of being reparented to init and forgotten."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
+        return False
+
+
+def stop_tree(roots: Sequence[int], *, grace: float = 20, pgid: int | None = None) -> int:
+    """SIGTERM *roots* and all their descendants (and process group *pgid*), SIGKILL whatever
+    is still alive after *grace* seconds; return how many had to be killed.
+
+    Descendants are looked up before signalling and again while waiting: once a parent exits
+    its children are reparented and can no longer be found through it.
+    """
+    import psutil
+
+    def tree() -> dict[int, psutil.Process]:
+        found: dict[int, psutil.Process] = {}
+        for pid in roots:
+            try:
+                proc = psutil.Process(pid)
+                found[pid] = proc
+                found.update((c.pid, c) for c in proc.children(recursive=True))
+            except psutil.Error:
+                continue
+        return found
+
+    known = tree()
+    if pgid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGTERM)
+    for proc in known.values():
+        with contextlib.suppress(psutil.Error):
+            proc.terminate()
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        for pid, proc in tree().items():  # processes forked after the first look
+            if pid not in known:
+                known[pid] = proc
+                with contextlib.suppress(psutil.Error):
+                    proc.terminate()
+        alive = [p for p in known.values() if _running(p)]
+        if not alive:
+            return 0
+        psutil.wait_procs(alive, timeout=min(0.5, max(0.05, deadline - time.monotonic())))
+    known.update(tree())
+    survivors = [p for p in known.values() if _running(p)]
+    if pgid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+    for proc in survivors:
+        LOGGER.warning("pid %s ignored SIGTERM for %ss: killing it", proc.pid, grace)
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(survivors, timeout=5)
+    return len(survivors)
+
+
+def _running(proc: Any) -> bool:
+    import psutil
+
+    try:
+        return bool(proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
+
+
 class LocalAirflow:
     """Airflow's components as child processes in one process group.
 
@@ -364,23 +441,24 @@ class LocalAirflow:
         raise AirflowStartError(f"Airflow not healthy after {timeout:.0f}s: {last}")
 
     def stop(self, grace: float = 20) -> None:
-        """SIGTERM the process group, then SIGKILL what is left after *grace* seconds."""
+        """Stop every process Airflow started, task processes included.
+
+        The components share one process group, but Airflow's task supervisor puts each task
+        process in a group of its own (``setpgid``), so ``killpg`` alone leaves running tasks
+        behind. The whole process tree is therefore collected first and signalled as a tree
+        (see :func:`stop_tree`).
+        """
         if self.pgid is None:
             return
         pgid, self.pgid = self.pgid, None
-        try:
-            os.killpg(pgid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + grace
+        roots = [proc.pid for proc in self.procs.values() if proc.poll() is None]
+        survivors = stop_tree(roots, grace=grace, pgid=pgid)
         for proc in self.procs.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
-        for proc in self.procs.values():
-            proc.wait()
-        LOGGER.info("airflow stopped")
+                proc.wait(timeout=5)
+        LOGGER.info(
+            "airflow stopped%s", f" ({survivors} killed after {grace}s)" if survivors else ""
+        )
 
     def __enter__(self) -> LocalAirflow:
         try:
@@ -428,6 +506,15 @@ class AirflowClient:
             )
         return resp.json()
 
+    def _poll(self, path: str, **params: Any) -> httpx.Response | None:
+        """A GET made by a wait loop: a slow or busy API server (a loaded machine) is not an
+        error there, the loop just asks again until its own deadline."""
+        try:
+            return self.http.get(path, params=params or None)
+        except httpx.TransportError as exc:
+            LOGGER.info("GET %s: %s; asking again", path, type(exc).__name__)
+            return None
+
     def dag(self, dag_id: str) -> dict[str, Any]:
         result: dict[str, Any] = self._json(self.http.get(f"/dags/{dag_id}"))
         return result
@@ -436,8 +523,8 @@ class AirflowClient:
         """Wait until the dag-processor has parsed *dag_id* and the API knows it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            resp = self.http.get(f"/dags/{dag_id}")
-            if resp.status_code == 200:
+            resp = self._poll(f"/dags/{dag_id}")
+            if resp is not None and resp.status_code == 200:
                 result: dict[str, Any] = resp.json()
                 return result
             time.sleep(2)
@@ -454,8 +541,11 @@ class AirflowClient:
         deadline = time.monotonic() + timeout
         state = "unknown"
         while time.monotonic() < deadline:
-            run = self._json(self.http.get(f"/dags/{dag_id}/dagRuns/{run_id}"))
-            state = str(run["state"])
+            resp = self._poll(f"/dags/{dag_id}/dagRuns/{run_id}")
+            if resp is None:
+                time.sleep(2)
+                continue
+            state = str(self._json(resp)["state"])
             if state in {"success", "failed"}:
                 return state
             time.sleep(2)
@@ -473,7 +563,15 @@ class AirflowClient:
         deadline = time.monotonic() + timeout
         runs: list[dict[str, Any]] = []
         while time.monotonic() < deadline:
-            runs = self.runs(dag_id, run_type)
+            resp = self._poll(f"/dags/{dag_id}/dagRuns", limit=100)
+            if resp is None:
+                time.sleep(3)
+                continue
+            runs = [
+                r
+                for r in self._json(resp)["dag_runs"]
+                if run_type is None or r["run_type"] == run_type
+            ]
             if len(runs) >= count and all(r["state"] in {"success", "failed"} for r in runs):
                 return runs
             time.sleep(3)

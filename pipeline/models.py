@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -75,6 +76,8 @@ class FailureReason(enum.StrEnum):
     BLOCKED_OR_PAYWALL = "blocked_or_paywall"
     INVALID_URL = "invalid_url"
     DECODE_ERROR = "decode_error"
+    BLOCKED_ADDRESS = "blocked_address"  # the SSRF guard refused the address or port
+    STORAGE_ERROR = "storage_error"  # the database refused this article's row; the rest went on
     INTERNAL = "internal_error"
 
 
@@ -164,6 +167,11 @@ class Article(Base):
         Index("ix_articles_status_next_attempt", "status", "next_attempt_at"),
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_text_hash", "text_hash"),
+        Index(
+            "ix_articles_claimed_by",
+            "claimed_by",
+            postgresql_where=text("claimed_by IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -214,6 +222,8 @@ class Article(Base):
     next_attempt_at: Mapped[datetime | None]
     # a fetch worker's lease: set when claimed, cleared when done; an expired lease (crash) frees it
     claimed_until: Mapped[datetime | None]
+    # who holds the lease: "host:pid:start", so a rerun on the same host frees a dead owner's
+    claimed_by: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime | None]
     discovered_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

@@ -24,15 +24,25 @@ from urllib.parse import urljoin
 
 import feedparser
 from psycopg.errors import DeadlockDetected, SerializationFailure
-from sqlalchemy import Connection, Engine, func, select, text, update
+from sqlalchemy import Connection, Engine, func, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
+from pipeline.db import is_connection_loss
 from pipeline.feeds import FeedConfig, load_feeds, sync_feeds
 from pipeline.http import FetchError, FetchResponse, HttpClient, is_html_body
-from pipeline.models import Article, ArticleStatus, Feed, FeedEntry, FeedPoll, PollOutcome
+from pipeline.models import (
+    Article,
+    ArticleStatus,
+    FailureReason,
+    Feed,
+    FeedEntry,
+    FeedPoll,
+    PollOutcome,
+)
+from pipeline.sanitize import MAX_KEY_BYTES, clean_text, clean_value, fits_key
 from pipeline.urls import InvalidURLError, canonicalize_url
 
 LOGGER = logging.getLogger(__name__)
@@ -111,8 +121,34 @@ class ParsedFeed:
 def _clip(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    value = value.strip()
+    value = clean_text(value).strip()
     return value[:_MAX_TEXT] or None
+
+
+def _entry_key(guid: str | None) -> str | None:
+    """A GUID usable as an indexed key: long ones are keyed by their hash."""
+    if guid is None or fits_key(guid):
+        return guid
+    return "sha256:" + hashlib.sha256(guid.encode("utf-8", "replace")).hexdigest()
+
+
+_NEGATIVE_YEAR = re.compile(r"^\s*[-\u2212]\d")
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _year_matches(raw: Any, year: int) -> bool:
+    """Whether the parsed *year* is the one the feed wrote.
+
+    feedparser turns what it cannot read into a date anyway: the ISO year ``-0001`` (a common
+    "no date" placeholder) becomes 1 January 2000. A negative year, or a text whose four-digit
+    numbers do not include the parsed year, is not a date.
+    """
+    if not isinstance(raw, str):
+        return True
+    if _NEGATIVE_YEAR.match(raw):
+        return False
+    years = _FOUR_DIGITS.findall(raw)
+    return not years or str(year) in years
 
 
 def _entry_date(entry: Any, now: datetime, settings: Settings) -> datetime | None:
@@ -121,6 +157,8 @@ def _entry_date(entry: Any, now: datetime, settings: Settings) -> datetime | Non
         # plain dict access: FeedParserDict aliases updated→published with a DeprecationWarning
         parsed = dict.get(entry, key)
         if not parsed:
+            continue
+        if not _year_matches(dict.get(entry, key.removesuffix("_parsed")), parsed.tm_year):
             continue
         try:
             value = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
@@ -219,18 +257,23 @@ def parse_feed(
         return ParsedFeed(PollOutcome.OK, [], version)
 
     candidates: list[tuple[str | None, str, str, Any]] = []
-    skipped = 0
+    skipped = too_long = 0
     for entry in raw_entries:
         link = _entry_link(entry)
         if not link:
             skipped += 1
             continue
+        link = clean_text(link)
         try:
             canonical = canonicalize_url(link, base=feed_url)
         except InvalidURLError:
             skipped += 1
             continue
-        candidates.append((_clip(entry.get("id")), urljoin(feed_url, link), canonical, entry))
+        absolute = urljoin(feed_url, link)
+        if not (fits_key(canonical) and fits_key(absolute)):
+            too_long += 1  # an index entry this long is refused by PostgreSQL: note, not crash
+            continue
+        candidates.append((_clip(entry.get("id")), absolute, canonical, entry))
 
     # A GUID shared by several different links in one body is not an identifier (some feeds
     # repeat the channel link as every item's guid): key those entries by their link instead.
@@ -241,7 +284,7 @@ def parse_feed(
     entries: dict[str, ParsedEntry] = {}
     for guid, link, canonical, entry in candidates:
         usable_guid = guid if guid and len(guid_links[guid]) == 1 else None
-        key = usable_guid or canonical
+        key = _entry_key(usable_guid) or canonical
         if key in entries:
             continue  # a repeated item: the first one wins
         entries[key] = ParsedEntry(
@@ -254,7 +297,11 @@ def parse_feed(
             authors=_entry_authors(entry),
             published_at=_entry_date(entry, now, settings),
         )
-    notes = (warning, f"{skipped} entries without a usable link" if skipped else None)
+    notes = (
+        warning,
+        f"{skipped} entries without a usable link" if skipped else None,
+        f"{too_long} entries with a link over {MAX_KEY_BYTES} bytes refused" if too_long else None,
+    )
     note = "; ".join(n for n in notes if n) or None
     if not entries:
         return ParsedFeed(PollOutcome.FAILED, [], version, error=note or "no usable entries")
@@ -290,13 +337,20 @@ def _store_entries(
         }
         for e in sorted(by_url.values(), key=lambda e: e.canonical_url)
     ]
-    inserted = dict(
-        conn.execute(
-            insert(Article)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=[Article.canonical_url])
-            .returning(Article.canonical_url, Article.id)
-        ).all()
+    # executemany of one cached statement: SQLAlchemy sends it as multi-row VALUES pages of
+    # 1,000 rows ("insertmanyvalues"), so no statement nears PostgreSQL's 65,535 parameters
+    # and nothing is recompiled per row count (compiling a 10,000-row VALUES took a minute)
+    inserted: dict[str, int] = (
+        dict(
+            conn.execute(
+                insert(Article)
+                .on_conflict_do_nothing(index_elements=[Article.canonical_url])
+                .returning(Article.canonical_url, Article.id),
+                rows,
+            ).all()
+        )
+        if rows
+        else {}
     )
     new_ids = list(inserted.values())
     # Known articles: remember any new original URL, fill feed metadata they lack. The WHERE
@@ -330,11 +384,13 @@ def _store_entries(
                 for r in known
             ],
         )
-    ids = dict(
-        conn.execute(
-            select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(list(by_url)))
-        ).all()
-    )
+    ids: dict[str, int] = {}
+    for urls in _chunks(list(by_url)):
+        ids.update(
+            conn.execute(
+                select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(urls))
+            ).all()
+        )
     entry_rows = [
         {
             "feed_id": feed_id,
@@ -349,8 +405,8 @@ def _store_entries(
         }
         for e in sorted(entries, key=lambda e: e.key)
     ]
-    base = insert(FeedEntry).values(entry_rows)
-    upsert = base.on_conflict_do_update(
+    base = insert(FeedEntry)
+    upsert: Any = base.on_conflict_do_update(
         index_elements=[FeedEntry.feed_id, FeedEntry.entry_key],
         set_={
             "link": base.excluded.link,
@@ -361,9 +417,17 @@ def _store_entries(
             "published_at": base.excluded.published_at,
             "last_seen_at": func.now(),
         },
-    ).returning(text("(xmax = 0) AS inserted"))
-    entries_new = sum(1 for inserted in conn.execute(upsert).scalars() if inserted)
+    ).returning(FeedEntry.id, literal_column("(xmax = 0)").label("inserted"))
+    entries_new = sum(1 for row in conn.execute(upsert, entry_rows) if row.inserted)
     return entries_new, sorted(new_ids)
+
+
+_CHUNK = 1000  # URLs per IN list: bind parameters stay far below PostgreSQL's 65,535
+_C = TypeVar("_C")
+
+
+def _chunks(items: list[_C]) -> list[list[_C]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)] if items else []
 
 
 @dataclass(frozen=True)
@@ -427,23 +491,27 @@ def _record_once(
         now = datetime.now(UTC)
         conn.execute(
             insert(FeedPoll).values(
+                **clean_value(
+                    {
+                        "error": result.error,
+                        "warning": result.warning,
+                        "etag": response.etag if response else None,
+                        "last_modified": response.last_modified if response else None,
+                        "final_url": response.final_url if response else None,
+                    }
+                ),
                 feed_id=feed.id,
                 started_at=started,
                 finished_at=now,
                 http_status=result.http_status,
-                final_url=response.final_url if response else None,
                 sent_etag=feed.etag,
                 sent_last_modified=feed.last_modified,
-                etag=response.etag if response else None,
-                last_modified=response.last_modified if response else None,
                 body_hash=result.body_hash,
                 body_bytes=len(response.body) if response and not response.not_modified else None,
                 feed_format=parsed.feed_format if parsed else None,
                 entries_seen=len(parsed.entries) if parsed else 0,
                 entries_new=entries_new,
                 outcome=outcome.value,
-                error=result.error,
-                warning=result.warning,
             )
         )
         values: dict[str, Any] = {"last_polled_at": now, "updated_at": now}
@@ -453,8 +521,8 @@ def _record_once(
             values.update(last_success_at=now, consecutive_failures=0)
             if response is not None and not response.not_modified:
                 values.update(
-                    etag=response.etag,
-                    last_modified=response.last_modified,
+                    etag=clean_value(response.etag),
+                    last_modified=clean_value(response.last_modified),
                     body_hash=result.body_hash,
                 )
         conn.execute(update(Feed).where(Feed.id == feed.id).values(**values))
@@ -528,9 +596,33 @@ async def _poll_many(engine: Engine, settings: Settings, feeds: list[Feed]) -> l
                 outcome = _Outcome(
                     PollOutcome.FAILED, error=f"internal_error: {type(exc).__name__}: {exc}"
                 )
-            return await asyncio.to_thread(_record, engine, feed, started, outcome)
+            return await asyncio.to_thread(_record_isolated, engine, feed, started, outcome)
 
         return list(await asyncio.gather(*(one(feed) for feed in feeds)))
+
+
+def _record_isolated(engine: Engine, feed: Feed, started: datetime, result: _Outcome) -> PollResult:
+    """Record a poll; if the database refuses what this feed produced, record that instead.
+
+    One feed's bad data (whatever slipped past sanitising) must not abort the other feeds'
+    polls, nor leave this one without a ``feed_polls`` row. A lost connection is not this
+    feed's fault: it propagates and ends the run cleanly.
+    """
+    try:
+        return _record(engine, feed, started, result)
+    except Exception as exc:
+        if is_connection_loss(exc):
+            raise
+        LOGGER.exception("storing the poll of %s failed; recording the failure", feed.name)
+        orig = getattr(exc, "orig", None) or exc
+        detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0][:500]
+        failed = _Outcome(
+            PollOutcome.FAILED,
+            http_status=result.http_status,
+            error=f"{FailureReason.STORAGE_ERROR.value}: {type(orig).__name__}: {detail}",
+            warning=result.error or result.warning,
+        )
+        return _record(engine, feed, started, failed)
 
 
 def poll_feed(engine: Engine, settings: Settings, feed: FeedConfig) -> PollResult:

@@ -320,6 +320,19 @@ class ReplayServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{port}"
 
+    @property
+    def allowed_hosts(self) -> str:
+        """``NEWSWIRE_ALLOWED_HOSTS`` entries for this server's ports and nothing else.
+
+        The SSRF guard refuses loopback by default; a pipeline fed from this server needs
+        exactly these let through.
+        """
+        if not self._servers:
+            raise RuntimeError("replay server not started")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        ports = [self.port, *self.host_ports.values()]
+        return ",".join(f"{host}:{port}" for port in dict.fromkeys(ports))
+
     def origin_for(self, recorded_host: str) -> str:
         """Where links to *recorded_host* point: its own origin, or ``base_url/<host>``."""
         port = self.host_ports.get(recorded_host)

@@ -23,6 +23,8 @@ _CREATE_VIEW = re.compile(
     r"create\s+(?:or\s+replace\s+)?(materialized\s+)?view\s+([a-z_][a-z0-9_]*)", re.IGNORECASE
 )
 LAYERS = ("staging", "marts")
+# shared with pipeline/migrations/env.py: migrations and view creation serialise on one lock
+MIGRATION_LOCK_KEY = 7_351_220_014
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ def apply_views(engine: Engine, root: Path | None = None) -> list[str]:
     views = load_views(root)
     created: list[str] = []
     with engine.begin() as conn:
+        # the migrations' lock, held to commit: two processes starting at once on a fresh
+        # database would otherwise drop and create the same views concurrently and one fail
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
         for view in reversed(views):
             kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
             conn.execute(text(f"DROP {kind} IF EXISTS {view.name} CASCADE"))

@@ -28,6 +28,14 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 SHARED = (ROOT / ".." / "shared").resolve()
 
+# The SSRF guard refuses loopback addresses by default; every server the suite starts (pytest-
+# httpserver, the replay server, the hostile servers) listens on 127.0.0.1, so the suite — and
+# the CLI and Airflow processes it starts, which inherit the environment — lets exactly that
+# address through. "localhost", 127.0.0.2, ::1 and private ranges stay refused; tests that
+# check the guard set their own, narrower value.
+TEST_ALLOWED_HOSTS = "127.0.0.1"
+os.environ["NEWSWIRE_ALLOWED_HOSTS"] = TEST_ALLOWED_HOSTS
+
 
 @pytest.fixture(scope="session")
 def project_root() -> Path:

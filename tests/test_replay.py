@@ -269,8 +269,10 @@ def test_cli_replay_serves_until_interrupted(
         assert feed_line == ["feed", f"{base}/news.example.org/feed.xml"]
         body = httpx.get(feed_line[1]).text
         assert f"{base}/news.example.org/world/one" in body
-        rest = [proc.stdout.readline() for _ in range(3)]
+        rest = [proc.stdout.readline() for _ in range(4)]
         assert rest[-1].startswith("press Ctrl-C"), rest
+        # the SSRF guard needs the server let through: exactly its own port is printed
+        assert f"NEWSWIRE_ALLOWED_HOSTS={base.removeprefix('http://')}" in "".join(rest)
         feeds = load_feeds(feeds_file)
         assert [(f.url, f.outlet) for f in feeds] == [(feed_line[1], "news.example.org")]
     finally:

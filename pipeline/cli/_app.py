@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy import Engine
 
-from pipeline.config import Settings, get_settings
+from pipeline.config import Settings, describe_error, get_settings, unknown_variables
 from pipeline.db import DatabaseUnavailableError, database_url, make_engine, upgrade
 from pipeline.logs import configure_logging
 
@@ -61,9 +62,17 @@ def load_settings(**overrides: object) -> Settings:
         return _STATE["settings"]
     try:
         settings = get_settings(**overrides)
-    except Exception as exc:  # pydantic's ValidationError names the variable
-        console.print(f"[red]error:[/red] invalid configuration: {exc}")
+    except ValidationError as exc:
+        for line in describe_error(exc).splitlines():
+            console.print(f"[red]error:[/red] invalid configuration: {line}", highlight=False)
         raise typer.Exit(2) from None
+    except (OSError, UnicodeDecodeError) as exc:  # an unreadable .env file
+        console.print(f"[red]error:[/red] cannot read the configuration: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if "warned" not in _STATE:
+        for warning in unknown_variables():
+            console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        _STATE["warned"] = settings
     _STATE["settings"] = settings
     return settings
 
@@ -76,7 +85,15 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
         if migrate:
             upgrade(url)
     except DatabaseUnavailableError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        console.print("Check NEWSWIRE_DATABASE_URL, or unset it to use the embedded database.")
-        raise typer.Exit(3) from None
+        database_error(exc)
     return engine
+
+
+DATABASE_EXIT_CODE = 3
+
+
+def database_error(exc: BaseException | str) -> NoReturn:
+    """Print the one clean message for an unreachable database (at start-up or mid-run), exit 3."""
+    console.print(f"[red]error:[/red] {exc}", highlight=False)
+    console.print("Check NEWSWIRE_DATABASE_URL, or unset it to use the embedded database.")
+    raise typer.Exit(DATABASE_EXIT_CODE)

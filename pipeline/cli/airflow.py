@@ -21,6 +21,7 @@ from pipeline.local_airflow import (
     AirflowLayout,
     AirflowStartError,
     LocalAirflow,
+    become_subreaper,
     ensure_database,
     prepare,
 )
@@ -104,6 +105,7 @@ def _serve_sample(stack: ExitStack, airflow_home: Path) -> dict[str, str]:
     console.print(f"sample corpus served at {server.base_url}; feeds in {feeds_file}")
     env = {f"NEWSWIRE_{key.upper()}": str(value) for key, value in DEMO_OVERRIDES.items()}
     env["NEWSWIRE_FEEDS_FILE"] = str(feeds_file)
+    env["NEWSWIRE_ALLOWED_HOSTS"] = server.allowed_hosts  # the replay server's port, nothing else
     return env
 
 
@@ -114,6 +116,7 @@ def _serve_airflow(layout: AirflowLayout, report_to: str | None) -> None:
     what it stored.
     """
     user, password = layout.login()
+    become_subreaper()  # task processes orphaned by a dying supervisor stay ours to stop
     with LocalAirflow(layout, COMPONENTS) as airflow:
         console.print("starting " + ", ".join(COMPONENTS) + " (about a minute)…")
         airflow.wait_healthy()

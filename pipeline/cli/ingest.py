@@ -161,6 +161,8 @@ def fetch_command(
     table.add_row("failed", str(summary.failed))
     _failed_rows(table, summary.failed_by_reason)
     table.add_row("retry scheduled", str(summary.retry_scheduled))
+    if summary.reclaimed:
+        table.add_row("leases freed (dead owner)", str(summary.reclaimed))
     out.print(table)
 
 
@@ -211,6 +213,8 @@ def run_command(feeds_file: FeedsOption = None) -> None:
     table.add_row("articles extracted", str(fetch.extracted))
     table.add_row("articles failed", str(fetch.failed))
     _failed_rows(table, fetch.failed_by_reason)
+    if fetch.reclaimed:
+        table.add_row("leases freed (dead owner)", str(fetch.reclaimed))
     for name in ("dedup", "events"):
         result = getattr(summary, name)
         if result is None:
@@ -266,6 +270,25 @@ def stats_command() -> None:
             str(row.articles),
         )
     out.print(feeds)
+    leases = Table("owner (host:pid:start)", "alive", "articles", "lease ends", title="leases")
+    from pipeline.leases import is_alive
+
+    for row in _query(
+        engine,
+        "SELECT claimed_by, count(*) AS n, max(claimed_until) AS until FROM articles"
+        " WHERE claimed_until > now() GROUP BY 1 ORDER BY 1",
+    ):
+        alive = is_alive(row.claimed_by) if row.claimed_by else None
+        leases.add_row(
+            row.claimed_by or "(unknown: claimed before owners were recorded)",
+            {True: "yes", False: "no (freed by the next fetch)", None: "unknown"}[alive],
+            str(row.n),
+            row.until.strftime("%Y-%m-%d %H:%M:%S"),
+        )
+    if leases.row_count:
+        out.print(leases)
+    else:
+        out.print("leases: no article is claimed")
 
 
 @app.command("config")

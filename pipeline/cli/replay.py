@@ -71,6 +71,8 @@ def replay(
         if not feeds:
             out.print("  (no RSS/Atom feeds found)")
         out.print(f"  robots {server.base_url}/robots.txt")
+        # the SSRF guard refuses loopback unless told: exactly this server's ports
+        out.print(f"pipeline env NEWSWIRE_ALLOWED_HOSTS={server.allowed_hosts}")
         if write_feeds is not None:
             from pipeline.demo import served_feeds, write_feeds_file
 

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert
 
 from pipeline.config import Settings
@@ -31,6 +32,7 @@ from pipeline.models import Article, ArticleStatus
 LOGGER = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+_EVENTS_LOCK_NS = 73_512_201  # advisory-lock namespace of the events stage's per-article locks
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,12 @@ def code_pending(
                 if text is None:  # excluded by the query; keeps the type checker honest
                     continue
                 rows, n_sentences = _rows(article_id, text, _anchor_date(published_at), lx, version)
+                # per-article lock to commit: two runs re-coding the same article would both
+                # delete (nothing yet) and insert, and one fail on (article_id, event_index)
+                conn.execute(
+                    sql_text("SELECT pg_advisory_xact_lock(:ns, CAST(:id % 2147483647 AS int))"),
+                    {"ns": _EVENTS_LOCK_NS, "id": article_id},
+                )
                 conn.execute(delete(EventRow).where(EventRow.article_id == article_id))
                 if rows:
                     conn.execute(insert(EventRow), rows)

@@ -6,12 +6,13 @@ from alembic import context
 from sqlalchemy import create_engine, pool, text
 
 from pipeline.models import Base
+from pipeline.views import MIGRATION_LOCK_KEY
 
 config = context.config
 target_metadata = Base.metadata
 
-# One migration at a time across processes: Airflow workers and the CLI may start together.
-MIGRATION_LOCK_KEY = 7_351_220_014
+# One migration at a time across processes (Airflow workers and the CLI may start together);
+# the dashboard views are recreated under the same lock (pipeline.views.apply_views).
 
 
 def run_migrations_online() -> None:
@@ -21,11 +22,20 @@ def run_migrations_online() -> None:
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+        # The lock belongs to the session. End the transaction the SELECT opened, so the
+        # migrations get (and commit) a transaction of their own *before* the lock is released:
+        # unlocking first let a second process migrate while the first had not yet committed,
+        # and it failed on the first process's half-created tables.
+        connection.commit()
         try:
             context.configure(connection=connection, target_metadata=target_metadata)
             with context.begin_transaction():
                 context.run_migrations()
+            if connection.in_transaction():
+                connection.commit()
         finally:
+            if connection.in_transaction():
+                connection.rollback()  # a failed migration: clear it so the unlock can run
             connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
             connection.commit()
     engine.dispose()
