@@ -188,6 +188,7 @@ def main() -> None:
                 feeds = [f.model_dump(exclude_none=True) for f in served_feeds(server)]
                 feeds_file.write_text(yaml.safe_dump(feeds))
                 env = task_env(feeds_file, tmp_path / "data")
+                env["NEWSWIRE_ALLOWED_HOSTS"] = server.allowed_hosts
                 urls = {k: fresh_db(admin, f"bench_{k}", created) for k in ("cli", "af", "dt")}
                 for url in urls.values():
                     upgrade(url)

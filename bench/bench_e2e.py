@@ -195,7 +195,8 @@ def _serve(pages: list[Path], feeds: int, feed_dir: str, conn: Connection) -> No
         _warm(page_server, pages)
         feed_files = write_feeds(Path(feed_dir), pages, page_server, feeds)
         with ReplayServer(Path(feed_dir)) as feed_server:
-            conn.send([feed_server.url_for(f) for f in feed_files])
+            allowed = f"{page_server.allowed_hosts},{feed_server.allowed_hosts}"
+            conn.send(([feed_server.url_for(f) for f in feed_files], allowed))
             conn.recv()  # stop
 
 
@@ -215,8 +216,12 @@ def _warm(server: ReplayServer, pages: list[Path]) -> None:
 
 
 @contextmanager
-def replay_process(pages: list[Path], feeds: int) -> Iterator[tuple[list[str], int]]:
-    """Start :func:`_serve` in a child process; yields the feed URLs and the child's pid."""
+def replay_process(pages: list[Path], feeds: int) -> Iterator[tuple[list[str], str, int]]:
+    """Start :func:`_serve` in a child process.
+
+    Yields the feed URLs, the ``NEWSWIRE_ALLOWED_HOSTS`` entries for the two servers (the SSRF
+    guard refuses loopback otherwise) and the child's pid.
+    """
     with tempfile.TemporaryDirectory(prefix="newswire-bench-feeds-") as feed_dir:
         parent, child = multiprocessing.get_context("spawn").Pipe()
         proc = multiprocessing.get_context("spawn").Process(
@@ -226,14 +231,22 @@ def replay_process(pages: list[Path], feeds: int) -> Iterator[tuple[list[str], i
         try:
             if not parent.poll(60):
                 raise RuntimeError("replay server process did not start")
-            yield parent.recv(), proc.pid or 0
+            feed_urls, allowed = parent.recv()
+            yield feed_urls, allowed, proc.pid or 0
         finally:
             parent.send("stop")
             proc.join(10)
 
 
 def run_pipeline(pages: list[Path], feeds: int, workers: int) -> dict[str, Any]:
-    with fresh_database() as url, replay_process(pages, feeds) as (feed_urls, server_pid):
+    with (
+        fresh_database() as url,
+        replay_process(pages, feeds) as (
+            feed_urls,
+            allowed_hosts,
+            server_pid,
+        ),
+    ):
         configs = [
             FeedConfig(name=f"bench-{i}", url=feed_url, outlet="bench")
             for i, feed_url in enumerate(feed_urls)
@@ -246,6 +259,7 @@ def run_pipeline(pages: list[Path], feeds: int, workers: int) -> dict[str, Any]:
             retries=0,
             workers=workers,
             fetch_batch_size=1000,
+            allowed_hosts=allowed_hosts,
         )
         engine = make_engine(url)
         try:
