@@ -416,7 +416,7 @@ def _join(conn: Connection, article_id: int, match: Match, bridged: list[Match])
     replaced by the story it went into. Two stories whose canonical articles veto each other
     (another company's figures, another race) stay apart even when one article matched both.
     """
-    story_of = lock_stories(conn, [match.article_id, *(m.article_id for m in bridged)])
+    story_of = lock_stories(conn, {m.article_id: m.story_id for m in (match, *bridged)})
     story_id = story_of.get(match.article_id)
     if story_id is None:
         return None

@@ -33,26 +33,17 @@ LOGGER = logging.getLogger(__name__)
 _LOCK_ROUNDS = 8
 
 
-def lock_stories(conn: Connection, article_ids: Collection[int]) -> dict[int, int]:
-    """Lock the stories *article_ids* belong to; return article id -> story id, as locked.
+def lock_stories(conn: Connection, guess: dict[int, int | None]) -> dict[int, int]:
+    """Lock the stories of the articles in *guess*; return article id -> story id, as locked.
 
-    Read committed: each statement sees what committed before it started, so after the lock
-    is granted a re-read shows any merge that moved these articles meanwhile; repeat until the
-    stories read are the stories locked.
+    *guess* maps each article to the story the candidate lookup saw it in. Read committed:
+    each statement sees what committed before it started, so after the locks are granted a
+    re-read shows any merge that moved these articles meanwhile; repeat until the stories read
+    are the stories locked (usually at once: two statements).
     """
-    ids = sorted(set(article_ids))
-    story_of: dict[int, int] = {}
+    ids = sorted(guess)
+    story_of = {a: s for a, s in guess.items() if s is not None}
     for _ in range(_LOCK_ROUNDS):
-        story_of = {
-            int(a): int(s)
-            for a, s in conn.execute(
-                text(
-                    "SELECT id, story_id FROM articles "
-                    "WHERE id = ANY(:ids) AND story_id IS NOT NULL"
-                ),
-                {"ids": ids},
-            ).all()
-        }
         wanted = sorted(set(story_of.values()))
         locked = set(
             conn.execute(
@@ -72,6 +63,7 @@ def lock_stories(conn: Connection, article_ids: Collection[int]) -> dict[int, in
         }
         if again == story_of and locked >= set(wanted):
             return story_of
+        story_of = again
     LOGGER.warning("stories of articles %s kept moving; proceeding with the last read", ids)
     return story_of
 
