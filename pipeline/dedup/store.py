@@ -57,6 +57,8 @@ WIRE_HOSTS = frozenset(
     {"apnews.com", "reuters.com", "afp.com", "upi.com", "dpa.com", "xinhuanet.com", "aa.com.tr"}
 )
 MAX_CANDIDATES = 50
+CANDIDATE_POOL = 400  # articles sharing buckets considered before picking candidates per story
+PER_STORY = 6  # candidates verified per story hit
 MAX_MERGES = 8  # other stories one article may fold into its own
 LEARNED_LINE_MIN_DOCS = 2
 _RETRIES = 3
@@ -360,13 +362,20 @@ def _find_match(
             " SELECT b.article_id, count(*) AS hits FROM dedup_bands AS b"
             " WHERE b.band_key = ANY(:keys) AND b.article_id <> :id"
             " AND b.seen_at BETWEEN :lo AND :hi"
-            " GROUP BY b.article_id ORDER BY hits DESC, b.article_id LIMIT :limit) "
+            " GROUP BY b.article_id ORDER BY hits DESC, b.article_id LIMIT :pool), "
+            # a few of the best-placed members of EVERY story hit, not the 50 best articles:
+            # a big story would crowd out the one a new copy should merge it with
+            "ranked AS MATERIALIZED (SELECT h.article_id, h.hits, s.story_id, row_number() "
+            " OVER (PARTITION BY s.story_id ORDER BY h.hits DESC, h.article_id) AS rk"
+            " FROM hits AS h CROSS JOIN LATERAL ("
+            "  SELECT a.story_id FROM articles AS a WHERE a.id = h.article_id) AS s), "
+            "top AS MATERIALIZED (SELECT * FROM ranked WHERE rk <= :per_story"
+            " ORDER BY rk, hits DESC, article_id LIMIT :limit) "
             # LATERAL: one primary-key probe per candidate, whatever the planner's statistics
-            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.shingles, d.story_id, "
-            "h.hits FROM hits AS h CROSS JOIN LATERAL ("
-            " SELECT dd.article_id, dd.signature, dd.n_shingles, dd.slots, dd.shingles, a.story_id"
-            " FROM dedup_docs AS dd JOIN articles AS a ON a.id = dd.article_id"
-            " WHERE dd.article_id = h.article_id LIMIT 1) AS d"
+            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.shingles, t.story_id, "
+            "t.hits FROM top AS t CROSS JOIN LATERAL ("
+            " SELECT dd.article_id, dd.signature, dd.n_shingles, dd.slots, dd.shingles"
+            " FROM dedup_docs AS dd WHERE dd.article_id = t.article_id LIMIT 1) AS d"
         ).bindparams(bindparam("keys", type_=ARRAY(BigInteger))),
         {
             "keys": list(fp.band_keys),
@@ -374,6 +383,8 @@ def _find_match(
             "hi": ts + window,
             "id": article_id,
             "limit": MAX_CANDIDATES,
+            "pool": CANDIDATE_POOL,
+            "per_story": PER_STORY,
         },
     ).all()
     if stats is not None:
