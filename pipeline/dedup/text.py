@@ -78,9 +78,10 @@ _PACKAGING_MAX_WORDS = 60
 # Pages that hold an access wall instead of the article; near-duplicate matching skips them.
 # Wording that only a wall uses ("log in to continue") marks a page with a short story part
 # (< WALL_MAX_WORDS) as a wall. Wording that outlets also print under every real article (a
-# cookie banner, a "Subscribe now" promotion) marks it only when next to nothing else is there
-# (< WEAK_WALL_MAX_WORDS): agency briefs of 40-120 words carry those footers too, and calling
-# them walls took them out of near-duplicate matching altogether.
+# cookie banner, a "Subscribe now" promotion) marks it only when the page is too short to be
+# matched at all (< WEAK_WALL_MAX_WORDS, the near-duplicate minimum): a consent interstitial
+# is the banner and little else, while agency briefs of 25-120 words carry those footers too,
+# and calling them walls took them out of near-duplicate matching altogether.
 _PAYWALL = re.compile(
     r"subscribers? only|already a subscriber|log in to continue|subscribe to continue|"
     r"enable javascript|to continue reading|create a free account|"
@@ -90,7 +91,7 @@ _PAYWALL = re.compile(
 _WEAK_WALL = re.compile(
     r"subscribe now|we use cookies|accept (?:all )?cookies|consent to", re.IGNORECASE
 )
-WALL_MAX_WORDS, WEAK_WALL_MAX_WORDS = 120, 40
+WALL_MAX_WORDS, WEAK_WALL_MAX_WORDS = 120, 25  # 25: core.MIN_NEAR_TOKENS
 _TRUNCATED = re.compile(r"^\s*(?:read the full story|continue reading|read more at)\b", re.I)
 
 # Longer texts are fingerprinted on their first part: a story is decided long before this, and a
