@@ -25,6 +25,7 @@ import json
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,26 @@ def _load() -> str:
         return "?"
 
 
+def _progress(stats: LookupStats, n: int, started: float) -> threading.Event:
+    """Print the cost so far every minute (a long run on a loaded machine may be cut short)."""
+    stop = threading.Event()
+
+    def report() -> None:
+        while not stop.wait(60.0):
+            done = list(stats.doc_ms)
+            if done:
+                tail = done[-1000:]
+                print(
+                    f"  progress N={n}: {len(done)} docs in {time.perf_counter() - started:.0f} s, "
+                    f"{statistics.fmean(tail):.2f} ms/doc over the last {len(tail)}, "
+                    f"load {_load()}",
+                    flush=True,
+                )
+
+    threading.Thread(target=report, daemon=True).start()
+    return stop
+
+
 def run_one(
     admin_url: str, data: Path, n: int, seed: int, min_words: int, pred_dir: Path | None
 ) -> dict[str, Any]:
@@ -114,11 +135,13 @@ def run_one(
             pred.open("w", encoding="utf-8") as sink,
         ):
             started = time.perf_counter()
+            stop = _progress(stats, n, started)
             for record in run_documents(
                 engine, get_settings(), parse_documents(lines), stats=stats
             ):
                 sink.write(json.dumps(record) + "\n")
             elapsed = time.perf_counter() - started
+            stop.set()
         per_doc = [ms / 1000.0 for ms in stats.doc_ms]
     res = run_score(GEN_DIR, gold, pred, pred.with_name(f"score_n{n}_s{seed}.json"))
     extra = extra_metrics(gold, gold.with_suffix("").with_suffix(".meta.jsonl"), pred)
