@@ -45,7 +45,8 @@ def test_a_full_copy_merges_the_two_halves_it_contains(clean_db: Engine) -> None
     assert merges == [(max(first, second), min(first, second), full)]
     links = {a: dup for a, _story, dup, _method in articles}
     assert links[full] is None
-    assert links[opening] is not None and links[closing] is not None
+    assert links[opening] is not None
+    assert links[closing] is not None
     with clean_db.connect() as conn:
         counts = conn.execute(text("SELECT story_id, article_count FROM story_counts")).all()
     assert [tuple(c) for c in counts] == [(min(first, second), 3)]  # counts follow the merge
