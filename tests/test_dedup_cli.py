@@ -89,7 +89,9 @@ def test_dedup_cli_reports_each_document(tmp_path: Path, pg_admin_url: str) -> N
     assert result.returncode == 0, result.stderr
     out = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert list(out) == [d["id"] for d in docs]
-    assert set(out["orig"]) == {"id", "pred_cluster", "duplicate_of", "method", "score"}
+    # the contract: these fields stay (more may be added, e.g. the story on arrival)
+    assert {"id", "pred_cluster", "duplicate_of", "method", "score"} <= set(out["orig"])
+    assert out["orig"]["arrival_cluster"] == out["orig"]["pred_cluster"]
     assert out["orig"]["duplicate_of"] is None
     assert (out["amp"]["method"], out["amp"]["duplicate_of"]) == ("url", "orig")
     assert out["copy"]["method"] == "near"

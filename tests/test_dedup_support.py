@@ -133,3 +133,36 @@ def article(engine: Engine, article_id: int) -> dict[str, object]:
             .one()
         )
     return dict(row)
+
+
+# A short agency brief (under 100 words), a syndicated copy of it, and two short hard negatives:
+# another town's brief on the same template, and a follow-up naming the same people.
+BRIEF = [
+    "The fictional town council of Brackenford voted 7 to 2 on Monday to close the Elm Street "
+    "bridge for repairs from June 4, after engineers found corroded steel beams under its deck.",
+    "Mayor Ilse Carrow said a temporary footbridge would open within 10 days and that buses "
+    "would be rerouted through Mill Lane during the works, which are expected to cost 2.4 "
+    "million crowns.",
+]
+BRIEF_COPY = [
+    BRIEF[0].replace("corroded", "coroded"),  # a typo: a near copy, not the same text
+    BRIEF[1].replace("Mill Lane", "Mill Lane,"),
+]
+BRIEF_SIBLING = [
+    "The fictional town council of Ashwick voted 5 to 4 on Monday to close the Queen Street "
+    "bridge for repairs from July 9, after engineers found corroded steel beams under its deck.",
+    "Mayor Piet Lorrin said a temporary footbridge would open within 14 days and that buses "
+    "would be rerouted through Tanner Row during the works, which are expected to cost 1.1 "
+    "million crowns.",
+]
+BRIEF_FOLLOWUP = [
+    "A temporary footbridge next to the closed Elm Street bridge in Brackenford opened on "
+    "Friday, Mayor Ilse Carrow said, a week after the council voted to shut the crossing.",
+    "Engineers will start replacing the corroded steel beams under the deck next month; the "
+    "council expects the bridge to reopen to cars before the winter.",
+]
+COOKIE_FOOTER = (
+    "We use cookies to improve your experience on our site. By continuing to browse, you agree "
+    "to our use of cookies."
+)
+PROMO_FOOTER = "Subscribe now to the Valley Post for unlimited access to local news."

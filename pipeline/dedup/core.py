@@ -30,6 +30,7 @@ __all__ = [
     "election_rank",
     "fingerprint",
     "stable_hash",
+    "veto_reason",
 ]
 
 NUM_PERM = 126  # 42 bands x 3 rows
@@ -269,14 +270,25 @@ def compare(
     )
     if not similar:
         return Verdict(jaccard, containment, vetoed=False, accepted=False, reason="dissimilar")
+    reason = veto_reason(slots_a, slots_b)
+    if reason is not None:
+        return Verdict(jaccard, containment, vetoed=True, accepted=False, reason=reason)
+    return Verdict(jaccard, containment, vetoed=False, accepted=True, reason="similar")
+
+
+def veto_reason(slots_a: bytes, slots_b: bytes) -> str | None:
+    """Why two texts are different stories by their figures and names, or None.
+
+    The veto alone, without the similarity test: two stories about to be merged are checked
+    canonical against canonical, whatever their overlap.
+    """
     num_c, num_s, name_c, name_s = slot_conflicts(slots_a, slots_b)
     conflicts = NUMBER_WEIGHT * num_c + name_c
     shared = NUMBER_WEIGHT * num_s + name_s
     numbers_differ = num_c >= 1 and num_c >= NUMBER_MAJORITY * num_s
     if numbers_differ or (conflicts >= MIN_CONFLICTS and conflicts >= CONFLICT_RATIO * shared):
-        reason = "numbers differ" if num_c else "names differ"
-        return Verdict(jaccard, containment, vetoed=True, accepted=False, reason=reason)
-    return Verdict(jaccard, containment, vetoed=False, accepted=True, reason="similar")
+        return "numbers differ" if num_c else "names differ"
+    return None
 
 
 def election_rank(

@@ -4,7 +4,8 @@
 ``dedup_keys`` the exact keys (URL variants, text hashes); ``dedup_bands`` the LSH buckets,
 one row per (bucket, article), looked up by primary key so a lookup costs the same however many
 articles are stored; ``dedup_host_lines`` counts how often an outlet prints a line, which is how
-its boilerplate is learned; ``article_revisions`` keeps every version of a changed page.
+its boilerplate is learned; ``article_revisions`` keeps every version of a changed page;
+``story_merges`` (migration ``0006_story_merges``) records which story was folded into which.
 """
 
 from __future__ import annotations
@@ -28,7 +29,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pipeline.models import Base
 
-__all__ = ["ArticleRevision", "DedupBand", "DedupDoc", "DedupKey", "HostLine", "Story"]
+__all__ = [
+    "ArticleRevision",
+    "DedupBand",
+    "DedupDoc",
+    "DedupKey",
+    "HostLine",
+    "Story",
+    "StoryMerge",
+]
 
 
 class Story(Base):
@@ -114,3 +123,20 @@ class ArticleRevision(Base):
     text_hash: Mapped[str | None] = mapped_column(String(64))
     jaccard_to_previous: Mapped[float | None] = mapped_column(Float)
     seen_at: Mapped[datetime]
+
+
+class StoryMerge(Base):
+    """A story folded into an older one (its id no longer exists): follow ``into_story_id``.
+
+    ``into_story_id`` always names a live story: when the survivor is merged later, the rows
+    pointing at it are moved on too, so one lookup resolves any id a dashboard kept.
+    """
+
+    __tablename__ = "story_merges"
+
+    from_story_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    into_story_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    via_article_id: Mapped[int | None] = mapped_column(BigInteger)
+    score: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    merged_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,9 +108,42 @@ def run_documents(
 
     The exact input URL is the article key, so URL variants become separate articles (caught
     by the URL level) and a repeated URL with a new text is a revision of the first document.
+    Records are yielded once the whole input is through: a later document can merge two
+    stories, so ``pred_cluster`` is each document's story at the end of the run (its story on
+    arrival is ``arrival_cluster``).
     """
+    pending: list[tuple[dict[str, Any], int]] = []
+    for record, article_id in _run(engine, settings, documents, stats):
+        pending.append((record, article_id))
+    final: dict[int, int] = {}
+    ids = sorted({a for _, a in pending})
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 10_000):
+            chunk = ids[start : start + 10_000]
+            final.update(
+                (int(a), int(s))
+                for a, s in conn.execute(
+                    text("SELECT id, story_id FROM articles WHERE id = ANY(:ids)"), {"ids": chunk}
+                ).all()
+                if s is not None
+            )
+    for record, article_id in pending:
+        story = final.get(article_id)
+        record["arrival_cluster"] = record["pred_cluster"]
+        if story is not None:
+            record["pred_cluster"] = f"s{story}"
+        yield record
+
+
+def _run(
+    engine: Engine,
+    settings: Settings,
+    documents: Iterable[Document],
+    stats: LookupStats | None,
+) -> Iterator[tuple[dict[str, Any], int]]:
     doc_of_article: dict[int, str] = {}
     for doc in documents:
+        started = time.perf_counter()
         with engine.begin() as conn:
             row = conn.execute(
                 _UPSERT,
@@ -125,25 +159,33 @@ def run_documents(
         article_id, inserted = int(row[0]), bool(row[1])
         doc_of_article.setdefault(article_id, doc.id)
         outcome = dedup_article(engine, settings, article_id, stats=stats)
+        if stats is not None:
+            stats.doc_ms.append((time.perf_counter() - started) * 1000.0)
         if outcome is None:  # not pending: nothing changed since the last time we saw it
             with engine.connect() as conn:
                 story = conn.execute(
                     text("SELECT story_id FROM articles WHERE id = :id"), {"id": article_id}
                 ).scalar()
-            yield _record(doc.id, story, doc_of_article[article_id], "url", 1.0)
+            yield _record(doc.id, story, doc_of_article[article_id], "url", 1.0), article_id
             continue
         if not inserted:
             method = outcome.method or "url"
             score = outcome.score if outcome.method else 1.0
-            yield _record(doc.id, outcome.story_id, doc_of_article[article_id], method, score)
+            yield (
+                _record(doc.id, outcome.story_id, doc_of_article[article_id], method, score),
+                article_id,
+            )
             continue
         dup = outcome.matched_article_id
-        yield _record(
-            doc.id,
-            outcome.story_id,
-            doc_of_article.get(dup) if dup is not None else None,
-            outcome.method,
-            outcome.score,
+        yield (
+            _record(
+                doc.id,
+                outcome.story_id,
+                doc_of_article.get(dup) if dup is not None else None,
+                outcome.method,
+                outcome.score,
+            ),
+            article_id,
         )
 
 

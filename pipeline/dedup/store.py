@@ -10,8 +10,10 @@ Each article is deduplicated in its own transaction:
    and the fixed order rules out deadlocks between them;
 4. look up exact keys, then the band table in ONE query (primary-key probes, so the cost does not
    grow with the number of stored articles), verify candidates against their stored signatures;
-5. join the best match's story (stories are never merged automatically) or open a new one,
-   re-elect the story's canonical article, and store the article's own keys and bands.
+5. join the best match's story, merging into it (the oldest id survives) every other story one
+   of whose members it also matched and that no canonical article vetoes
+   (:mod:`pipeline.dedup.stories`), or open a new one; re-elect the story's canonical article,
+   and store the article's own keys and bands.
 
 An article whose text changes after it was deduplicated (the same URL re-fetched with a new
 body) is a *revision*: it keeps its story and links, the version is added to
@@ -38,10 +40,11 @@ from pipeline.dedup.core import (
     Fingerprint,
     Match,
     compare,
-    election_rank,
     fingerprint,
     stable_hash,
+    veto_reason,
 )
+from pipeline.dedup.stories import lock_stories, merge_stories, reelect
 from pipeline.dedup.text import line_hashes, prepare_text, wire_attribution
 from pipeline.dedup.urlkey import url_host, url_keys
 
@@ -54,6 +57,9 @@ WIRE_HOSTS = frozenset(
     {"apnews.com", "reuters.com", "afp.com", "upi.com", "dpa.com", "xinhuanet.com", "aa.com.tr"}
 )
 MAX_CANDIDATES = 50
+CANDIDATE_POOL = 400  # articles sharing buckets considered before picking candidates per story
+PER_STORY = 6  # candidates verified per story hit
+MAX_MERGES = 8  # other stories one article may fold into its own
 LEARNED_LINE_MIN_DOCS = 2
 _RETRIES = 3
 
@@ -90,9 +96,10 @@ class DedupSummary:
 
 @dataclass
 class LookupStats:
-    """Latencies of the candidate lookups (milliseconds), for the benchmark."""
+    """Latencies of the candidate lookups and documents (milliseconds), for the benchmark."""
 
     lookup_ms: list[float] = field(default_factory=list)
+    doc_ms: list[float] = field(default_factory=list)  # whole documents (scratch runs only)
 
 
 def _is_retryable(exc: OperationalError) -> bool:
@@ -260,7 +267,7 @@ def _dedup_one(
             conn, row, fp=fp, previous=previous, host=host, exact=url_exact + text_exact
         )
 
-    match = _find_match(
+    match, bridged = _find_match(
         conn,
         settings,
         article_id,
@@ -270,7 +277,9 @@ def _dedup_one(
         text_exact=text_exact,
         stats=stats,
     )
-    story_id = match.story_id if match is not None else None
+    story_id = None
+    if match is not None:
+        story_id = _join(conn, article_id, match, bridged)
     new_story = story_id is None
     if story_id is None:
         match = None
@@ -300,7 +309,7 @@ def _dedup_one(
     )
     duplicate_of = match.article_id if match else None
     if match is not None:
-        elected = _reelect(conn, story_id, article_id, match)
+        elected = reelect(conn, story_id, article_id, match)
         if elected:
             duplicate_of = None
     return DedupOutcome(
@@ -324,7 +333,8 @@ def _find_match(
     url_exact: list[str],
     text_exact: list[str],
     stats: LookupStats | None,
-) -> Match | None:
+) -> tuple[Match | None, list[Match]]:
+    """The best match, and the best accepted match in each *other* story (to merge with)."""
     exact = url_exact + text_exact
     if exact:
         found = conn.execute(
@@ -339,9 +349,9 @@ def _find_match(
             # a URL match beats a text match; among equals the oldest article wins
             key, owner, story = min(found, key=lambda r: (not r[0].startswith("u:"), r[1]))
             method = "url" if key.startswith("u:") else "text"
-            return Match(int(owner), method, 1.0, story)
+            return Match(int(owner), method, 1.0, story), []
     if not fp.near_eligible:
-        return None
+        return None, []
     window = timedelta(days=settings.dedup_window_days)
     started = time.perf_counter()
     candidates = conn.execute(
@@ -352,13 +362,20 @@ def _find_match(
             " SELECT b.article_id, count(*) AS hits FROM dedup_bands AS b"
             " WHERE b.band_key = ANY(:keys) AND b.article_id <> :id"
             " AND b.seen_at BETWEEN :lo AND :hi"
-            " GROUP BY b.article_id ORDER BY hits DESC, b.article_id LIMIT :limit) "
+            " GROUP BY b.article_id ORDER BY hits DESC, b.article_id LIMIT :pool), "
+            # a few of the best-placed members of EVERY story hit, not the 50 best articles:
+            # a big story would crowd out the one a new copy should merge it with
+            "ranked AS MATERIALIZED (SELECT h.article_id, h.hits, s.story_id, row_number() "
+            " OVER (PARTITION BY s.story_id ORDER BY h.hits DESC, h.article_id) AS rk"
+            " FROM hits AS h CROSS JOIN LATERAL ("
+            "  SELECT a.story_id FROM articles AS a WHERE a.id = h.article_id) AS s), "
+            "top AS MATERIALIZED (SELECT * FROM ranked WHERE rk <= :per_story"
+            " ORDER BY rk, hits DESC, article_id LIMIT :limit) "
             # LATERAL: one primary-key probe per candidate, whatever the planner's statistics
-            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.shingles, d.story_id, "
-            "h.hits FROM hits AS h CROSS JOIN LATERAL ("
-            " SELECT dd.article_id, dd.signature, dd.n_shingles, dd.slots, dd.shingles, a.story_id"
-            " FROM dedup_docs AS dd JOIN articles AS a ON a.id = dd.article_id"
-            " WHERE dd.article_id = h.article_id LIMIT 1) AS d"
+            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.shingles, t.story_id, "
+            "t.hits FROM top AS t CROSS JOIN LATERAL ("
+            " SELECT dd.article_id, dd.signature, dd.n_shingles, dd.slots, dd.shingles"
+            " FROM dedup_docs AS dd WHERE dd.article_id = t.article_id LIMIT 1) AS d"
         ).bindparams(bindparam("keys", type_=ARRAY(BigInteger))),
         {
             "keys": list(fp.band_keys),
@@ -366,6 +383,8 @@ def _find_match(
             "hi": ts + window,
             "id": article_id,
             "limit": MAX_CANDIDATES,
+            "pool": CANDIDATE_POOL,
+            "per_story": PER_STORY,
         },
     ).all()
     if stats is not None:
@@ -384,10 +403,68 @@ def _find_match(
         )
         if verdict.accepted:
             accepted.append((verdict.score, int(hits), -int(cand_id), int(story)))
+    best: Match | None = None
+    others: list[Match] = []
+    judged: set[int] = set()
     for score, _hits, neg_id, story in sorted(accepted, reverse=True):
-        if not _vetoed_by_canonical(conn, fp, story, -neg_id):
-            return Match(-neg_id, "near", score, story)
-    return None
+        if story in judged:
+            continue
+        if _vetoed_by_canonical(conn, fp, story, -neg_id):
+            continue  # another member of this story may still be judged: the veto is per story
+        judged.add(story)
+        hit = Match(-neg_id, "near", score, story)
+        if best is None:
+            best = hit
+        elif len(others) < MAX_MERGES:
+            others.append(hit)
+    return best, others
+
+
+def _join(conn: Connection, article_id: int, match: Match, bridged: list[Match]) -> int | None:
+    """Lock the matched story (and those *bridged* to it), merge them; the story to join.
+
+    The stories are re-read under their locks: one merged away meanwhile by another worker is
+    replaced by the story it went into. Two stories whose canonical articles veto each other
+    (another company's figures, another race) stay apart even when one article matched both.
+    """
+    story_of = lock_stories(conn, {m.article_id: m.story_id for m in (match, *bridged)})
+    story_id = story_of.get(match.article_id)
+    if story_id is None:
+        return None
+    others = {story_of[m.article_id] for m in bridged if m.article_id in story_of} - {story_id}
+    if not others:
+        return story_id
+    canon: dict[int, bytes] = dict(
+        conn.execute(
+            text(
+                "SELECT s.id, d.slots FROM stories AS s "
+                "JOIN dedup_docs AS d ON d.article_id = s.canonical_article_id "
+                "WHERE s.id = ANY(:ids)"
+            ),
+            {"ids": sorted(others | {story_id})},
+        ).all()
+    )
+    mine = canon.get(story_id)
+    compatible = {
+        s
+        for s in others
+        if mine is None or canon.get(s) is None or veto_reason(mine, canon[s]) is None
+    }
+    if not compatible:
+        return story_id
+    survivor = min(compatible | {story_id})
+    score = min(
+        [match.score, *(m.score for m in bridged if story_of.get(m.article_id) in compatible)]
+    )
+    merge_stories(
+        conn,
+        survivor,
+        (compatible | {story_id}) - {survivor},
+        via=article_id,
+        score=score,
+        reason="one article matched both",
+    )
+    return survivor
 
 
 def _vetoed_by_canonical(conn: Connection, fp: Fingerprint, story_id: int, via: int) -> bool:
@@ -483,70 +560,6 @@ def _index(
         sql += _NEW_ARTICLE_SQL
         params.update(new_article, raw_key_or_empty=fp.raw_key or "")
     conn.execute(text(sql + " SELECT 1").bindparams(bindparam("keys", type_=ARRAY(Text))), params)
-
-
-def _rank_of(row: Any, prefix: str) -> tuple[int, int, int, float, int] | None:
-    if row[f"{prefix}_id"] is None or row[f"{prefix}_tokens"] is None:
-        return None
-    return election_rank(
-        wire_origin=bool(row[f"{prefix}_wire"]),
-        complete=bool(row[f"{prefix}_complete"]),
-        n_tokens=int(row[f"{prefix}_tokens"]),
-        seen_ts=float(row[f"{prefix}_ts"]),
-        article_id=int(row[f"{prefix}_id"]),
-    )
-
-
-def _reelect(conn: Connection, story_id: int, article_id: int, match: Match) -> bool:
-    """Make *article_id* the story's canonical article if it ranks higher; True if it did.
-
-    The displaced canonical becomes a duplicate of the new one, carrying the method and score of
-    the match that brought the better copy in; every other member keeps its link, which still
-    points inside the story.
-    """
-    row = (
-        conn.execute(
-            text(
-                "SELECT s.canonical_article_id AS old_id, o.wire_origin AS old_wire, "
-                "o.complete AS old_complete, o.n_tokens AS old_tokens, "
-                "extract(epoch FROM o.seen_at) AS old_ts, n.article_id AS new_id, "
-                "n.wire_origin AS new_wire, n.complete AS new_complete, "
-                "n.n_tokens AS new_tokens, extract(epoch FROM n.seen_at) AS new_ts "
-                "FROM stories AS s "
-                "LEFT JOIN dedup_docs AS o ON o.article_id = s.canonical_article_id "
-                "LEFT JOIN dedup_docs AS n ON n.article_id = :a "
-                "WHERE s.id = :id FOR UPDATE OF s"
-            ),
-            {"id": story_id, "a": article_id},
-        )
-        .mappings()
-        .one()
-    )
-    current = row["old_id"]
-    new_rank, old_rank = _rank_of(row, "new"), _rank_of(row, "old")
-    if current is not None and (
-        new_rank is None or (old_rank is not None and old_rank >= new_rank)
-    ):
-        conn.execute(text("UPDATE stories SET updated_at = now() WHERE id = :id"), {"id": story_id})
-        return False
-    conn.execute(
-        text(
-            "WITH story AS (UPDATE stories SET canonical_article_id = :a, updated_at = now() "
-            "WHERE id = :id RETURNING 1), "
-            "winner AS (UPDATE articles SET duplicate_of_id = NULL, dedup_method = NULL, "
-            "dedup_score = NULL WHERE id = :a RETURNING 1), "
-            "loser AS (UPDATE articles SET duplicate_of_id = :a, dedup_method = :method, "
-            "dedup_score = :score WHERE id = :old RETURNING 1) SELECT 1"
-        ),
-        {
-            "a": article_id,
-            "id": story_id,
-            "method": match.method,
-            "score": match.score,
-            "old": current,
-        },
-    )
-    return True
 
 
 def _revision(

@@ -76,12 +76,22 @@ _PACKAGING_ANYWHERE = re.compile(
 )
 _PACKAGING_MAX_WORDS = 60
 # Pages that hold an access wall instead of the article; near-duplicate matching skips them.
+# Wording that only a wall uses ("log in to continue") marks a page with a short story part
+# (< WALL_MAX_WORDS) as a wall. Wording that outlets also print under every real article (a
+# cookie banner, a "Subscribe now" promotion) marks it only when the page is too short to be
+# matched at all (< WEAK_WALL_MAX_WORDS, the near-duplicate minimum): a consent interstitial
+# is the banner and little else, while agency briefs of 25-120 words carry those footers too,
+# and calling them walls took them out of near-duplicate matching altogether.
 _PAYWALL = re.compile(
-    r"subscribers? only|already a subscriber|log in to continue|subscribe (?:now|to continue)|"
-    r"we use cookies|accept (?:all )?cookies|consent to|enable javascript|"
-    r"to continue reading|create a free account|this content is (?:not )?available",
+    r"subscribers? only|already a subscriber|log in to continue|subscribe to continue|"
+    r"enable javascript|to continue reading|create a free account|"
+    r"this content is (?:not )?available",
     re.IGNORECASE,
 )
+_WEAK_WALL = re.compile(
+    r"subscribe now|we use cookies|accept (?:all )?cookies|consent to", re.IGNORECASE
+)
+WALL_MAX_WORDS, WEAK_WALL_MAX_WORDS = 120, 25  # 25: core.MIN_NEAR_TOKENS
 _TRUNCATED = re.compile(r"^\s*(?:read the full story|continue reading|read more at)\b", re.I)
 
 # Longer texts are fingerprinted on their first part: a story is decided long before this, and a
@@ -185,7 +195,10 @@ def prepare_text(text: str | None, *, host_boilerplate: Iterable[int] = ()) -> P
         kept_cased.extend(_TOKEN.findall(_strip_dateline(line)))
     whole = "\n".join(lines)
     raw_tokens = [t.lower() for t in _TOKEN.findall(whole)]
-    paywall = bool(_PAYWALL.search(whole)) and len(kept_cased) < 120
+    story_words = len(kept_cased)
+    paywall = (story_words < WALL_MAX_WORDS and bool(_PAYWALL.search(whole))) or (
+        story_words < WEAK_WALL_MAX_WORDS and bool(_WEAK_WALL.search(whole))
+    )
     return PreparedText(
         tokens=tuple(t.lower() for t in kept_cased),
         cased=tuple(kept_cased),
