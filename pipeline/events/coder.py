@@ -617,8 +617,12 @@ def _find_triggers(
 
 
 def _select(triggers: list[_Trigger]) -> list[_Trigger]:
-    """Longest match first (then dictionary order), no overlaps, back in text order."""
-    triggers.sort(key=lambda t: (t.start - t.end, t.pattern.order, t.start))
+    """Curated before converted, then longest match first (then dictionary order), no overlaps.
+
+    A curated pattern wins any overlap with a converted PETRARCH-2 one: the curated list is
+    where the project corrects the big dictionary.
+    """
+    triggers.sort(key=lambda t: (t.pattern.tier, t.start - t.end, t.pattern.order, t.start))
     chosen: list[_Trigger] = []
     for trig in triggers:
         if all(trig.end <= c.start or trig.start >= c.end for c in chosen):

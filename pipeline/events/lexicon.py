@@ -35,6 +35,9 @@ YAML_FILES = (
     "cues.yaml",
 )
 TSV_FILES = ("phoenix_actors.tsv", "phoenix_agents.tsv", "cameo_codes.tsv")
+# generated from the PETRARCH-2 verb dictionary (convert_petrarch_verbs.py): below the curated
+# verbs.yaml of every directory
+CONVERTED_VERBS = "petrarch_verbs.yaml"
 
 # kinds of actor dictionary entries
 COUNTRY = "country"  # a country name or adjective: a country, and a place after a preposition
@@ -112,6 +115,8 @@ class Pattern:
     order: int = 0
     verb_first: bool = False  # starts with a <lemma>: guard against noun readings ("a visit")
     intent: bool = False  # a bare intent, dropped when an action pattern follows it
+    id: str = ""  # which dictionary entry: "verbs.yaml#12", "petrarch:ATTACK:L3012"
+    tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,8 +435,11 @@ class _Builder:
             else:
                 self.cues[str(key)] = [str(w) for w in words]
 
-    def verbs(self, path: Path, order_base: int) -> None:
+    def verbs(self, path: Path, order_base: int, tier: int = 0) -> None:
         data = _read_yaml(path) or {}
+        for lemma, forms in (data.get("irregular_verbs") or {}).items():
+            # forms the converted dictionary spells out; the curated cues.yaml wins
+            self.irregular.setdefault(str(lemma), [str(f) for f in forms])
         self.future_codes.update(
             {str(k): str(v) for k, v in (data.get("future_codes") or {}).items()}
         )
@@ -459,6 +467,8 @@ class _Builder:
                         order=order_base + i,
                         verb_first=str(text).startswith("<"),
                         intent=bool(entry.get("intent", False)),
+                        id=str(entry.get("id") or f"{path.name}#{i + 1}"),
+                        tier=tier,
                     )
                 )
 
@@ -516,6 +526,11 @@ def _load(directories: Sequence[Path]) -> Lexicon:
         if path.is_file():
             builder.note(path)
             builder.verbs(path, order_base=rank * 100_000)
+    for rank, directory in enumerate(reversed(directories)):
+        path = directory / CONVERTED_VERBS
+        if path.is_file():
+            builder.note(path)
+            builder.verbs(path, order_base=(len(directories) + rank) * 100_000, tier=1)
     for directory in directories:
         for name, load in (
             ("countries.yaml", builder.countries),
