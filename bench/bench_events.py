@@ -179,12 +179,13 @@ def _match_dyad(p: object, g: object) -> bool:
     return same(ps, gs) and (gt is None or same(pt, gt))
 
 
-def _brief(e: Event) -> tuple[str | None, str, str | None, str]:
+def _brief(e: Event) -> tuple[str | None, str, str | None, str, str]:
     return (
         e.source.code if e.source else None,
         e.cameo_code,
         e.target.code if e.target else None,
         e.trigger,
+        e.pattern_id,
     )
 
 

@@ -39,7 +39,8 @@ from pipeline.events.lexicon import (
 )
 from pipeline.events.sentences import Sentence, split_sentences
 
-CODER_VERSION = "1.0.0"
+CODER_VERSION = "2.0.0"
+CONVERTED_PREFIX = "petrarch:"  # pattern ids of the converted PETRARCH-2 layer
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
 PENDING_SENTENCES = 6
@@ -150,6 +151,7 @@ _NEW_PREDICATE = re.compile(
 _SPEAKER_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
 )
+_COMPLEMENT_AFTER = re.compile(r"\s+(?:to|that)\b")
 _CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
 _ATTRIBUTION = re.compile(
     r"[\s,]*(?P<who>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*)\s+(?:said|says|told|added)\b"
@@ -193,6 +195,7 @@ class Event:
     start: int
     end: int
     confidence: float
+    pattern_id: str = ""  # the dictionary entry that fired ("verbs.yaml#12", "petrarch:...")
 
     def as_dict(self) -> dict[str, Any]:
         """A flat JSON-ready mapping (the CLI's output and the stage's row)."""
@@ -224,6 +227,7 @@ class Event:
             "start": self.start,
             "end": self.end,
             "confidence": self.confidence,
+            "pattern_id": self.pattern_id,
         }
 
 
@@ -593,8 +597,15 @@ def _find_triggers(
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
+            if pattern.tier and (text[start].isupper() or _COMPLEMENT_AFTER.match(norm, match.end())):
+                # converted patterns: a capitalised word is a name ("States", "Sue"); a bare
+                # verb before "to"/"that" is a frame for the verb it embeds ("expected to")
+                if text[start].isupper() or match.end() == end_idx + 1:
+                    continue
             if pattern.verb_first:
-                bare = match.end() == end_idx + 1
+                # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
+                # parser to know "plant", "control", "links" were verbs
+                bare = pattern.tier > 0 or match.end() == end_idx + 1
                 # "during a visit to Kazakhstan": the noun is what a place pattern means
                 noun_ok = not bare and pattern.target == "place"
                 key = (bare, noun_ok)
@@ -715,6 +726,11 @@ class _SentenceCoder:
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
         events = self._code(sent, groups, verbs, complements) if groups else []
+        curated = [e for e in events if not e.pattern_id.startswith(CONVERTED_PREFIX)]
+        if curated:
+            # the curated patterns understood this sentence: the converted layer only fills
+            # sentences they do not cover
+            events = curated
         _remember(self.memory, groups)
         return events
 
@@ -1095,6 +1111,7 @@ class _SentenceCoder:
             start=min(span),
             end=max(span),
             confidence=round(min(1.0, confidence), 2),
+            pattern_id=trig.pattern.id,
         )
 
 

@@ -44,6 +44,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 OUTPUT = DATA_DIR / "petrarch_verbs.yaml"
 SOURCE_NAME = "CAMEO.2.0.txt"
 
+# a bare "said", "told", "announced" coded 010 is the catch-all that floods event tables
+CATCH_ALL = frozenset({"010"})
+
 _CODE = re.compile(r"\[([^\]]*)\]")
 _WORD = re.compile(r"^[A-Z][A-Z'-]*$")
 
@@ -179,7 +182,7 @@ def _verb_line(line: str, block: Block, conv: Conversion) -> None:
         alts = []
         for phrase in phrases:
             clean = [w.lstrip("+").lower() for w in phrase.split("_") if w.strip("+")]
-            if clean:
+            if clean and all(_WORD.match(w.upper()) for w in clean):
                 alts.append("_".join(clean))
         if alts:
             block.verbs.append(Verb("|".join(dict.fromkeys(alts)), code, None))
@@ -308,6 +311,9 @@ def convert(source: Path, codes: set[str]) -> Conversion:
                 continue
             if code not in codes:
                 conv.skip("code not in the CAMEO table")
+                continue
+            if code in CATCH_ALL:
+                conv.skip("bare statement verb (no catch-all)")
                 continue
             conv.entries.append(
                 {"code": code, "id": f"petrarch:{slug}:{verb.token}", "patterns": [verb.token]}

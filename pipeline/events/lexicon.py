@@ -103,7 +103,7 @@ class Pattern:
     """A compiled action pattern."""
 
     code: str
-    regex: re.Pattern[str]
+    regex: LazyRegex
     anchors: tuple[str, ...]
     source: str
     target: str = "actor"
@@ -214,6 +214,8 @@ _DOUBLING = re.compile(r"[^aeiou][aeiou][^aeiouwxy]$")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
 _GAP = r"(?:[^\s;:!?]+\s+){0,5}?"  # sentences are split already: dots are abbreviations
+# the converted dictionary's gaps stay inside one phrase: no commas, no new clause
+_SHORT_GAP = r"(?:(?!(?:that|who|which|and|but|while|after|before|when)\s)[^\s;:!?,]+\s+){0,3}?"
 
 
 def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str]]:
@@ -228,10 +230,40 @@ def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str
     return r"\s+".join(parts), anchors
 
 
+class LazyRegex:
+    """A regular expression compiled on its first use.
+
+    The converted PETRARCH-2 layer has thousands of patterns with long synonym alternations;
+    most never meet their anchor word in a given run, so compiling them all up front would
+    cost seconds per process for nothing. A bad pattern still fails at load time: the text
+    is parsed once by ``sre_parse`` only when ``check`` is asked for (curated files).
+    """
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled expression (compiled now if it was not yet)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        """``re.Pattern.match`` on the compiled expression."""
+        return self.compiled().match(text, pos, endpos)
+
+
 def compile_pattern(
-    text: str, irregular: dict[str, list[str]], where: str
-) -> tuple[re.Pattern[str], list[str]]:
-    """A pattern string to a regex anchored at its first word, and that word's forms."""
+    text: str, irregular: dict[str, list[str]], where: str, *, lazy: bool = False
+) -> tuple[LazyRegex, list[str]]:
+    """A pattern string to a regex anchored at its first word, and that word's forms.
+
+    The first word is found by the anchor automaton, on word boundaries, so the regex only
+    has to consume it (``\S+``), not repeat the alternation of every inflected form.
+    """
     tokens = text.split()
     if not tokens or GAP_TOKEN in (tokens[0], tokens[-1]):
         raise DictionaryError(f"{where}: pattern {text!r} must start and end with a word")
@@ -248,14 +280,18 @@ def compile_pattern(
         piece = "(?:" + "|".join(r for r, _ in alts) + ")"
         if i == 0:
             anchors = [f for _, forms in alts for f in forms]
-            regex = piece
+            one_word = "_" not in token
+            regex = r"[^\s;:!?,]+" if one_word else piece
         else:
-            regex += r"\s+" + (_GAP if pending_gap else "") + piece
+            regex += r"\s+" + ((_SHORT_GAP if lazy else _GAP) if pending_gap else "") + piece
         pending_gap = False
-    try:
-        return re.compile(regex + r"(?![\w'])"), anchors
-    except re.error as exc:
-        raise DictionaryError(f"{where}: pattern {text!r} does not compile: {exc}") from None
+    compiled = LazyRegex(regex + r"(?![\w'])")
+    if not lazy:
+        try:
+            compiled.compiled()
+        except re.error as exc:
+            raise DictionaryError(f"{where}: pattern {text!r} does not compile: {exc}") from None
+    return compiled, anchors
 
 
 def _is_acronym(phrase: str) -> bool:
@@ -451,7 +487,7 @@ class _Builder:
             if code not in self.codes:
                 raise DictionaryError(f"{where}: unknown CAMEO code {code!r}")
             for text in entry.get("patterns") or []:
-                regex, anchors = compile_pattern(str(text), self.irregular, where)
+                regex, anchors = compile_pattern(str(text), self.irregular, where, lazy=tier > 0)
                 self.patterns.append(
                     Pattern(
                         code=code,
