@@ -137,6 +137,23 @@ _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
 # "athletes killed at the Games": a participle after a common noun, then a preposition
 _REDUCED_RELATIVE = re.compile(r"\s+(?:at|in|during|near|when|while|since|after)\b")
 _NEEDS_TARGET = frozenset(("04", "05", "06", "07"))
+# CAMEO codes whose definition needs no target: public statements (01), protests (14),
+# force posture (15), states of emergency / martial law (1724), declared ceasefires (0871)
+_NO_TARGET_ROOTS = frozenset(("01", "14", "15"))
+_NO_TARGET_CODES = frozenset(("1724", "0871"))
+
+
+# symmetric actions (consultations, negotiations, agreements, cooperation and its intent):
+# one event per direction
+SYMMETRIC = frozenset(
+    ("030", "031", "0311", "0312", "0313", "0314", "036", "040", "044", "046", "050", "057")
+    + ("060", "061", "062", "063", "064")
+)
+
+
+def allows_no_target(code: str) -> bool:
+    """Whether a CAMEO code may be emitted without a target actor."""
+    return code[:2] in _NO_TARGET_ROOTS or code in _NO_TARGET_CODES
 _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 # "Blinken, who was born in New York, criticised ...": the subject is before the clause
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
@@ -881,8 +898,11 @@ class _SentenceCoder:
                 pairs = [(s, t) for s in source.actors for t in target.actors]
             elif trig.pattern.reciprocal and len(source.actors) >= 2:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
-            elif trig.pattern.code[:2] in _NEEDS_TARGET and not trig.pattern.no_target:
-                continue  # a meeting, an agreement, aid: with whom is the event
+            elif not (trig.pattern.no_target or allows_no_target(trig.pattern.code)):
+                # PETRARCH's default: an event needs a dyad; only codes whose definition
+                # allows none (statements, protests, strikes, force posture, emergency
+                # rule) stand without a target
+                continue
             else:  # a one-sided event ("Jordan and Britain agreed to ...", "Iran protested")
                 pairs = [(s, None) for s in source.actors]
             if (
@@ -928,6 +948,12 @@ class _SentenceCoder:
                 # a target of one's own country ("promised to democratize Serbia") leaves a
                 # one-sided event rather than none
                 pairs += [(s, None) for s, t in pairs if t is not None and _domestic(s, t)]
+            if code in SYMMETRIC:
+                # CAMEO codes talks, agreements and cooperation both ways: "A held talks with
+                # B" is A->B and B->A, like "A and B held talks"
+                pairs += [
+                    (t, s) for s, t in pairs if t is not None and (t, s) not in pairs
+                ]
             for src, tgt in pairs:
                 if tgt is not None and _domestic(src, tgt):
                     continue

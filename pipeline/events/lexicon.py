@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -37,7 +38,7 @@ YAML_FILES = (
 TSV_FILES = ("phoenix_actors.tsv", "phoenix_agents.tsv", "cameo_codes.tsv")
 # generated from the PETRARCH-2 verb dictionary (convert_petrarch_verbs.py): below the curated
 # verbs.yaml of every directory
-CONVERTED_VERBS = "petrarch_verbs.yaml"
+CONVERTED_VERBS = "petrarch_verbs.json"
 
 # kinds of actor dictionary entries
 COUNTRY = "country"  # a country name or adjective: a country, and a place after a preposition
@@ -188,6 +189,14 @@ def _read_yaml(path: Path) -> Any:
         raise DictionaryError(f"{path}: bad date or value: {exc}") from None
 
 
+def _read_json(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except ValueError as exc:
+        raise DictionaryError(f"{path}: not valid JSON: {exc}") from None
+
+
 def _read_tsv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
@@ -231,24 +240,26 @@ def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str
 
 
 class LazyRegex:
-    """A regular expression compiled on its first use.
+    """A pattern's regular expression, built and compiled on its first use.
 
     The converted PETRARCH-2 layer has thousands of patterns with long synonym alternations;
-    most never meet their anchor word in a given run, so compiling them all up front would
-    cost seconds per process for nothing. A bad pattern still fails at load time: the text
-    is parsed once by ``sre_parse`` only when ``check`` is asked for (curated files).
+    most never meet their anchor word in a given run, so building them all up front would
+    cost seconds per process for nothing. Curated patterns are built at load time, so a bad
+    curated file still fails loudly there.
     """
 
-    __slots__ = ("_compiled", "pattern")
+    __slots__ = ("_compiled", "_irregular", "_lazy", "source")
 
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
+    def __init__(self, source: str, irregular: dict[str, list[str]], *, lazy: bool) -> None:
+        self.source = source
+        self._irregular = irregular
+        self._lazy = lazy
         self._compiled: re.Pattern[str] | None = None
 
     def compiled(self) -> re.Pattern[str]:
-        """The compiled expression (compiled now if it was not yet)."""
+        """The compiled expression (built now if it was not yet)."""
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
+            self._compiled = re.compile(_pattern_regex(self.source, self._irregular, self._lazy))
         return self._compiled
 
     def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
@@ -256,36 +267,44 @@ class LazyRegex:
         return self.compiled().match(text, pos, endpos)
 
 
+def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool) -> str:
+    """The regex of a pattern, anchored at its first word.
+
+    The first word is found by the anchor automaton, on word boundaries, so the regex only
+    has to consume it (one word), not repeat the alternation of every inflected form.
+    """
+    regex = ""
+    pending_gap = False
+    for i, token in enumerate(text.split()):
+        if token == GAP_TOKEN:
+            pending_gap = True
+            continue
+        if i == 0 and "_" not in token:
+            regex = r"[^\s;:!?,]+"
+            continue
+        piece = "(?:" + "|".join(_alt_regex(a, irregular)[0] for a in token.split("|") if a) + ")"
+        if i == 0:
+            regex = piece
+        else:
+            regex += r"\s+" + ((_SHORT_GAP if short_gaps else _GAP) if pending_gap else "") + piece
+        pending_gap = False
+    return regex + r"(?![\w'])"
+
+
 def compile_pattern(
     text: str, irregular: dict[str, list[str]], where: str, *, lazy: bool = False
 ) -> tuple[LazyRegex, list[str]]:
-    """A pattern string to a regex anchored at its first word, and that word's forms.
+    """A pattern string to its (lazily built) regex and the forms of its first word.
 
-    The first word is found by the anchor automaton, on word boundaries, so the regex only
-    has to consume it (``\S+``), not repeat the alternation of every inflected form.
+    ``lazy`` (the converted layer) also gives the pattern short gaps that stay in one phrase.
     """
     tokens = text.split()
     if not tokens or GAP_TOKEN in (tokens[0], tokens[-1]):
         raise DictionaryError(f"{where}: pattern {text!r} must start and end with a word")
-    regex = ""
-    anchors: list[str] = []
-    pending_gap = False
-    for i, token in enumerate(tokens):
-        if token == GAP_TOKEN:
-            pending_gap = True
-            continue
-        alts = [_alt_regex(a, irregular) for a in token.split("|") if a]
-        if not alts:
-            raise DictionaryError(f"{where}: empty token in pattern {text!r}")
-        piece = "(?:" + "|".join(r for r, _ in alts) + ")"
-        if i == 0:
-            anchors = [f for _, forms in alts for f in forms]
-            one_word = "_" not in token
-            regex = r"[^\s;:!?,]+" if one_word else piece
-        else:
-            regex += r"\s+" + ((_SHORT_GAP if lazy else _GAP) if pending_gap else "") + piece
-        pending_gap = False
-    compiled = LazyRegex(regex + r"(?![\w'])")
+    if any(not [a for a in t.split("|") if a] for t in tokens):
+        raise DictionaryError(f"{where}: empty token in pattern {text!r}")
+    anchors = [f for a in tokens[0].split("|") if a for f in _alt_regex(a, irregular)[1]]
+    compiled = LazyRegex(text, irregular, lazy=lazy)
     if not lazy:
         try:
             compiled.compiled()
@@ -472,7 +491,7 @@ class _Builder:
                 self.cues[str(key)] = [str(w) for w in words]
 
     def verbs(self, path: Path, order_base: int, tier: int = 0) -> None:
-        data = _read_yaml(path) or {}
+        data = _read_json(path) if path.suffix == ".json" else (_read_yaml(path) or {})
         for lemma, forms in (data.get("irregular_verbs") or {}).items():
             # forms the converted dictionary spells out; the curated cues.yaml wins
             self.irregular.setdefault(str(lemma), [str(f) for f in forms])
