@@ -891,6 +891,11 @@ class _SentenceCoder:
                 passive=passive,
                 next_start=next_start,
             )
+            if trig.pattern.tier and trig.end == trig.head_end and not passive:
+                # a bare converted verb ("joined", "give", "expressed") is an event only in a
+                # tight frame: its subject right before it and an actor as its direct object
+                if not _tight_frame(self.norm, source, trig, target):
+                    continue
             if target is not None and not passive:
                 inherited[id(target)] = source
             pairs: list[tuple[Actor, Actor | None]]
@@ -944,9 +949,9 @@ class _SentenceCoder:
                 confidence *= 0.85
             if target is None and not trig.pattern.no_target:
                 confidence *= 0.75
-            if target is not None and code[:2] not in _NEEDS_TARGET:
-                # a target of one's own country ("promised to democratize Serbia") leaves a
-                # one-sided event rather than none
+            if target is not None and allows_no_target(code):
+                # a target of one's own country ("protested in Serbia") leaves a one-sided
+                # event when the code needs no target
                 pairs += [(s, None) for s, t in pairs if t is not None and _domestic(s, t)]
             if code in SYMMETRIC:
                 # CAMEO codes talks, agreements and cooperation both ways: "A held talks with
@@ -955,8 +960,10 @@ class _SentenceCoder:
                     (t, s) for s, t in pairs if t is not None and (t, s) not in pairs
                 ]
             for src, tgt in pairs:
-                if tgt is not None and _domestic(src, tgt):
-                    continue
+                if tgt is not None and (
+                    tgt.code == src.code or (_domestic(src, tgt) and allows_no_target(code))
+                ):
+                    continue  # no self-dyads; "SRBGOV -> SRB" stays when a target is needed
                 key = (src.code, tgt.code if tgt else None, code)
                 if key in seen:
                     continue
@@ -1139,6 +1146,20 @@ class _SentenceCoder:
             confidence=round(min(1.0, confidence), 2),
             pattern_id=trig.pattern.id,
         )
+
+
+_TIGHT_OBJECT = re.compile(r"^\s+(?:the\s+|both\s+|its\s+|their\s+)?$")
+_TIGHT_SUBJECT = re.compile(r"^[^,;:()\"“”]{0,40}$")
+
+
+def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
+    """Subject within a few words before the verb, the target right after it (or none
+    needed), with no punctuation in between: what a parser would call subject and object."""
+    if source.end > trig.start or not _TIGHT_SUBJECT.match(norm, source.end, trig.start):
+        return False
+    if target is None:
+        return allows_no_target(trig.pattern.code)
+    return bool(_TIGHT_OBJECT.match(norm, trig.end, target.start))
 
 
 def _domestic(src: Actor, tgt: Actor) -> bool:
