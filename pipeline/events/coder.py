@@ -891,7 +891,11 @@ class _SentenceCoder:
                 passive=passive,
                 next_start=next_start,
             )
-            if trig.pattern.tier and trig.end == trig.head_end and not passive:
+            if (
+                trig.pattern.tier
+                and (trig.end == trig.head_end or trig.pattern.weak)
+                and not passive
+            ):
                 # a bare converted verb ("joined", "give", "expressed") is an event only in a
                 # tight frame: its subject right before it and an actor as its direct object
                 if not _tight_frame(self.norm, source, trig, target):
@@ -1159,6 +1163,8 @@ def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | Non
         return False
     if target is None:
         return allows_no_target(trig.pattern.code)
+    if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
+        return bool(_TIGHT_OBJECT.match(norm, trig.head_end, target.start))
     return bool(_TIGHT_OBJECT.match(norm, trig.end, target.start))
 
 

@@ -47,6 +47,13 @@ SOURCE_NAME = "CAMEO.2.0.txt"
 # a bare "said", "told", "announced" coded 010 is the catch-all that floods event tables
 CATCH_ALL = frozenset({"010"})
 
+# words that add no evidence to a verb: a pattern made only of them is as weak as the verb
+FUNCTION_WORDS = frozenset(
+    "a an the to with at in on of for from by into onto over out up down off about against"
+    " back away through toward towards under upon as it its their this that these those"
+    " letter message report statement".split()
+)
+
 _CODE = re.compile(r"\[([^\]]*)\]")
 _WORD = re.compile(r"^[A-Z][A-Z'-]*$")
 
@@ -319,7 +326,13 @@ def convert(source: Path, codes: set[str]) -> Conversion:
                 {"code": code, "id": f"petrarch:{slug}:{verb.token}", "patterns": [verb.token]}
             )
         head = "|".join(v.token for v in block.verbs)
+        speech = block.code in CATCH_ALL
         for post, code, number in block.patterns:
+            if speech and code[:2] not in ("01", "02"):
+                # "said the attack", "announced ... assistance": the noun after a speech verb
+                # names what was talked about, not what the speaker did
+                conv.skip("speech-verb pattern coding another action")
+                continue
             entry = _pattern_entry(post, code, head, synsets, conv, codes)
             if entry is not None:
                 entry["id"] = f"petrarch:{slug}:L{number + offset}"
@@ -362,6 +375,10 @@ def _pattern_entry(
     # a blank after the verb lets words intervene ("rushed emergency aid"), like any blank
     tokens = _tidy(["...", *tokens]) if tokens else []
     entry: dict[str, object] = {"code": code, "patterns": [" ".join([head, *tokens])]}
+    words = [t for t in tokens if t != "..."]
+    if all(w in FUNCTION_WORDS for w in words):
+        # "came to", "conflict with", "receive a letter": no more evidence than the verb
+        entry["weak"] = True
     if "+" in pre:  # "+ BEEN * BY $": the target is before the verb (a passive frame)
         conv.skip("target slot before the verb")
         return None

@@ -118,6 +118,7 @@ class Pattern:
     intent: bool = False  # a bare intent, dropped when an action pattern follows it
     id: str = ""  # which dictionary entry: "verbs.yaml#12", "petrarch:ATTACK:L3012"
     tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
+    weak: bool = False  # the words after the verb add no evidence ("came to")
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,6 +525,7 @@ class _Builder:
                         intent=bool(entry.get("intent", False)),
                         id=str(entry.get("id") or f"{path.name}#{i + 1}"),
                         tier=tier,
+                        weak=bool(entry.get("weak", False)),
                     )
                 )
 
