@@ -168,6 +168,9 @@ _NEW_PREDICATE = re.compile(
 _SPEAKER_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
 )
+# "the company's owner, Iran": a short noun phrase, then the actor it names, ending the clause
+_APPOSITION = re.compile(r"^\s+(?:the\s+|its\s+|their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3},\s+(?:the\s+)?$")
+_CLAUSE_END = re.compile(r"\s*(?:[.;!?)]|$)")
 _COMPLEMENT_AFTER = re.compile(r"\s+(?:to|that)\b")
 _CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
 _ATTRIBUTION = re.compile(
@@ -818,6 +821,10 @@ class _SentenceCoder:
             if group is source or group.start < trig.head_end or group.start >= limit:
                 continue
             between = self.norm[trig.end : group.start]
+            if "," in between and _APPOSITION.match(between) and _CLAUSE_END.match(
+                self.norm, group.end
+            ):
+                return group  # "sanction the company's owner, Iran."
             if self._clause_break(trig.end, group.start) or "," in between:
                 return None
             if _NEW_PREDICATE.search(between):
