@@ -171,6 +171,7 @@ _SPEAKER_AFTER = re.compile(
 # "the company's owner, Iran": a short noun phrase, then the actor it names, ending the clause
 _APPOSITION = re.compile(r"^\s+(?:the\s+|its\s+|their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3},\s+(?:the\s+)?$")
 _CLAUSE_END = re.compile(r"\s*(?:[.;!?)]|$)")
+_PUNCT = ",;:!?()\"“”.'’‘[]"
 _COMPLEMENT_AFTER = re.compile(r"\s+(?:to|that)\b")
 _CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
 _ATTRIBUTION = re.compile(
@@ -602,26 +603,37 @@ def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> b
 
 
 def _find_triggers(
-    text: str, norm: str, sent: Sentence, lx: Lexicon
+    text: str, norm: str, sent: Sentence, lx: Lexicon, *, tier: int = 0
 ) -> tuple[list[_Trigger], list[_Trigger]]:
+    """The sentence's action and reported-speech triggers from patterns of one *tier*."""
     found: list[_Trigger] = []
     size = len(norm)
-    for end_idx, (length, patterns) in lx.anchors.iter(norm, sent.start, sent.end):
+    words: frozenset[str] | None = None
+    for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
         start = end_idx - length + 1
         if (start > 0 and norm[start - 1].isalnum()) or (
             end_idx + 1 < size and norm[end_idx + 1].isalnum()
         ):
             continue
+        if words is None:
+            raw = norm[sent.start : sent.end].split()
+            words = frozenset(raw).union(w.strip(_PUNCT) for w in raw)
+        if tier and text[start].isupper():
+            continue  # converted patterns: a capitalised word is a name ("States", "Sue")
+        patterns = anchored.candidates(words)
         verbal: dict[tuple[bool, bool], bool] = {}
         for pattern in patterns:
+            if pattern.tier != tier:
+                continue
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
-            if pattern.tier and (text[start].isupper() or _COMPLEMENT_AFTER.match(norm, match.end())):
-                # converted patterns: a capitalised word is a name ("States", "Sue"); a bare
-                # verb before "to"/"that" is a frame for the verb it embeds ("expected to")
-                if text[start].isupper() or match.end() == end_idx + 1:
-                    continue
+            if (
+                tier
+                and match.end() == end_idx + 1
+                and _COMPLEMENT_AFTER.match(norm, match.end())
+            ):
+                continue  # a bare verb before "to"/"that" frames the verb it embeds
             if pattern.verb_first:
                 # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
                 # parser to know "plant", "control", "links" were verbs
@@ -729,6 +741,11 @@ class _SentenceCoder:
     def sentence(self, sent: Sentence, mentions: list[_Mention]) -> list[Event]:
         """Code one sentence; sentences without a trigger only feed coreference, lazily."""
         verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx)
+        converted = False
+        if not (verbs or complements):
+            # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
+            verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, tier=1)
+            converted = True
         if not (verbs or complements):
             if mentions:  # only coreference needs its actors, maybe never
                 self.pending.append(mentions)
@@ -746,11 +763,12 @@ class _SentenceCoder:
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
         events = self._code(sent, groups, verbs, complements) if groups else []
-        curated = [e for e in events if not e.pattern_id.startswith(CONVERTED_PREFIX)]
-        if curated:
-            # the curated patterns understood this sentence: the converted layer only fills
-            # sentences they do not cover
-            events = curated
+        if not events and not converted and groups:
+            # curated triggers that made no event (no actor, no target): the converted
+            # layer may still understand the sentence
+            verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, tier=1)
+            if verbs or complements:
+                events = self._code(sent, groups, verbs, complements)
         _remember(self.memory, groups)
         return events
 

@@ -119,6 +119,30 @@ class Pattern:
     id: str = ""  # which dictionary entry: "verbs.yaml#12", "petrarch:ATTACK:L3012"
     tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
     weak: bool = False  # the words after the verb add no evidence ("came to")
+    keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorPatterns:
+    """The patterns of one anchor word: those needing no second word, and the others by it."""
+
+    free: tuple[Pattern, ...]
+    keyed: dict[str, tuple[Pattern, ...]]
+
+    def candidates(self, words: frozenset[str]) -> list[Pattern]:
+        """The patterns that can match a sentence made of *words*, in dictionary order."""
+        out = list(self.free)
+        keyed = self.keyed
+        hits = [keyed[w] for w in words if w in keyed] if keyed else []
+        if hits:
+            seen = {id(p) for p in out}
+            for group in hits:
+                for p in group:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        out.append(p)
+            out.sort(key=lambda p: p.order)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +314,27 @@ def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool)
             regex += r"\s+" + ((_SHORT_GAP if short_gaps else _GAP) if pending_gap else "") + piece
         pending_gap = False
     return regex + r"(?![\w'])"
+
+
+def pattern_keys(text: str, irregular: dict[str, list[str]]) -> frozenset[str]:
+    """The words one of which must occur in a sentence for the pattern to match: the forms
+    of its second word (empty for a one-word pattern)."""
+    tokens = [t for t in text.split()[1:] if t != GAP_TOKEN]
+    if not tokens:
+        return frozenset()
+    keys: set[str] = set()
+    for alt in tokens[0].split("|"):
+        if not alt:
+            continue
+        if alt.startswith("<") and alt.endswith(">"):
+            keys.update(inflections(alt[1:-1], irregular))
+            continue
+        first = alt.split("_")[0]
+        if first.endswith("?"):
+            keys.update((first[:-1], first[:-2]))
+        else:
+            keys.add(first)
+    return frozenset(k for k in keys if k)
 
 
 def compile_pattern(
@@ -526,6 +571,7 @@ class _Builder:
                         id=str(entry.get("id") or f"{path.name}#{i + 1}"),
                         tier=tier,
                         weak=bool(entry.get("weak", False)),
+                        keys=pattern_keys(str(text), self.irregular),
                     )
                 )
 
@@ -544,7 +590,17 @@ class _Builder:
             for anchor in pattern.anchors:
                 by_anchor.setdefault(anchor, []).append(pattern)
         for key, pats in by_anchor.items():
-            anchors.add_word(key, (len(key), tuple(sorted(pats, key=lambda p: p.order))))
+            ordered = sorted(pats, key=lambda p: p.order)
+            # patterns indexed by the word that must follow the verb, so a sentence only
+            # tries the patterns whose second word it contains (thousands share "said")
+            free = tuple(p for p in ordered if not p.keys)
+            keyed: dict[str, list[Pattern]] = {}
+            for p in ordered:
+                for word in p.keys:
+                    keyed.setdefault(word, []).append(p)
+            anchors.add_word(
+                key, (len(key), AnchorPatterns(free, {w: tuple(v) for w, v in keyed.items()}))
+            )
         anchors.make_automaton()
         return Lexicon(
             actors=actors,
