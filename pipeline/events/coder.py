@@ -603,9 +603,19 @@ def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> b
 
 
 def _find_triggers(
-    text: str, norm: str, sent: Sentence, lx: Lexicon, *, tier: int = 0
+    text: str,
+    norm: str,
+    sent: Sentence,
+    lx: Lexicon,
+    *,
+    tier: int = 0,
+    notes: list[dict[str, Any]] | None = None,
 ) -> tuple[list[_Trigger], list[_Trigger]]:
-    """The sentence's action and reported-speech triggers from patterns of one *tier*."""
+    """The sentence's action and reported-speech triggers from patterns of one *tier*.
+
+    With *notes*, every pattern that matched is recorded with why it was dropped (the
+    ``--explain`` trace); kept ones are recorded by the caller once their event is decided.
+    """
     found: list[_Trigger] = []
     size = len(norm)
     words: frozenset[str] | None = None
@@ -633,6 +643,8 @@ def _find_triggers(
                 and match.end() == end_idx + 1
                 and _COMPLEMENT_AFTER.match(norm, match.end())
             ):
+                if notes is not None:
+                    notes.append(_note(text, start, match.end(), pattern, "frames an embedded verb"))
                 continue  # a bare verb before "to"/"that" frames the verb it embeds
             if pattern.verb_first:
                 # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
@@ -646,8 +658,20 @@ def _find_triggers(
                         text, norm, sent, (start, end_idx + 1), lx, bare=bare, noun_ok=noun_ok
                     )
                 if not verbal[key]:
+                    if notes is not None:
+                        notes.append(
+                            _note(text, start, match.end(), pattern, "not read as a verb here")
+                        )
                     continue
             found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
+    if notes is not None:
+        kept = {id(t) for t in _select([t for t in found if not t.pattern.complement])}
+        kept |= {id(t) for t in _select([t for t in found if t.pattern.complement])}
+        notes.extend(
+            _note(text, t.start, t.end, t.pattern, "overlaps a preferred match")
+            for t in found
+            if id(t) not in kept
+        )
     verbs = _select([t for t in found if not t.pattern.complement])
     # "agreed to lift sanctions": the action carries the intent (as its future code)
     verbs = [
@@ -657,6 +681,16 @@ def _find_triggers(
     ]
     complements = _select([t for t in found if t.pattern.complement])
     return verbs, complements
+
+
+def _note(text: str, start: int, end: int, pattern: Pattern, outcome: str) -> dict[str, Any]:
+    return {
+        "pattern_id": pattern.id,
+        "code": pattern.code,
+        "trigger": text[start:end],
+        "start": start,
+        "outcome": outcome,
+    }
 
 
 def _select(triggers: list[_Trigger]) -> list[_Trigger]:
@@ -712,7 +746,15 @@ def _pick_date(
 class _SentenceCoder:
     """Codes the sentences of one document in order, carrying coreference memory."""
 
-    def __init__(self, text: str, pub: date | None, lx: Lexicon) -> None:
+    def __init__(
+        self,
+        text: str,
+        pub: date | None,
+        lx: Lexicon,
+        trace: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.trace = trace  # --explain: one record per sentence with its candidates
+        self.notes: list[dict[str, Any]] | None = None
         self.text = _mask_html(text)
         self.norm = normalise(self.text)
         self.pub = pub
@@ -740,12 +782,29 @@ class _SentenceCoder:
     # --- one sentence
     def sentence(self, sent: Sentence, mentions: list[_Mention]) -> list[Event]:
         """Code one sentence; sentences without a trigger only feed coreference, lazily."""
-        verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx)
+        notes = self.notes = [] if self.trace is not None else None
+        verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, notes=notes)
         converted = False
         if not (verbs or complements):
             # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
-            verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, tier=1)
+            verbs, complements = _find_triggers(
+                self.text, self.norm, sent, self.lx, tier=1, notes=notes
+            )
             converted = True
+        if self.trace is not None:
+            record: dict[str, Any] = {
+                "sentence_index": sent.index,
+                "start": sent.start,
+                "end": sent.end,
+                "text": sent.text,
+                "actors": [
+                    {"text": a.text, "code": a.code}
+                    for g in _build_groups(self.text, mentions)
+                    for a in g.actors
+                ],
+                "candidates": notes,
+            }
+            self.trace.append(record)
         if not (verbs or complements):
             if mentions:  # only coreference needs its actors, maybe never
                 self.pending.append(mentions)
@@ -769,8 +828,16 @@ class _SentenceCoder:
             verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, tier=1)
             if verbs or complements:
                 events = self._code(sent, groups, verbs, complements)
+        if self.trace is not None and coref:
+            self.trace[-1]["actors"] += [
+                {"text": a.text, "code": a.code, "coreferent": True} for g in coref for a in g.actors
+            ]
         _remember(self.memory, groups)
         return events
+
+    def _explain(self, trig: _Trigger, outcome: str) -> None:
+        if self.notes is not None:
+            self.notes.append(_note(self.text, trig.start, trig.end, trig.pattern, outcome))
 
     def _dates(self, sent: Sentence, *, future: bool) -> list[DateMention]:
         """The sentence's date expressions, resolved for a past or a future action (cached)."""
@@ -906,6 +973,7 @@ class _SentenceCoder:
                 source, passive = self._source(sent, groups, trig, inherited)
             addressee = None
             if source is None:
+                self._explain(trig, "dropped: no source actor in its clause")
                 continue
             next_start = verbs[n + 1].start if n + 1 < len(verbs) else sent.end
             target = self._target(
@@ -924,6 +992,7 @@ class _SentenceCoder:
                 # a bare converted verb ("joined", "give", "expressed") is an event only in a
                 # tight frame: its subject right before it and an actor as its direct object
                 if not _tight_frame(self.norm, source, trig, target):
+                    self._explain(trig, "dropped: a bare converted verb needs subject-verb-object")
                     continue
             if target is not None and not passive:
                 inherited[id(target)] = source
@@ -936,6 +1005,7 @@ class _SentenceCoder:
                 # PETRARCH's default: an event needs a dyad; only codes whose definition
                 # allows none (statements, protests, strikes, force posture, emergency
                 # rule) stand without a target
+                self._explain(trig, "dropped: no target, and the code needs one")
                 continue
             else:  # a one-sided event ("Jordan and Britain agreed to ...", "Iran protested")
                 pairs = [(s, None) for s in source.actors]
@@ -997,6 +1067,9 @@ class _SentenceCoder:
                 if key in seen:
                     continue
                 seen.add(key)
+                self._explain(
+                    trig, f"kept: {src.code} {code} {tgt.code if tgt else '-'} ({modality})"
+                )
                 if code == "042" and loc_name:
                     visit_location[src.code] = (loc_name, loc_country)
                 out.append(
@@ -1050,6 +1123,7 @@ class _SentenceCoder:
             None,
         )
         if subject is None:
+            self._explain(trig, "dropped: no subject of the reported clause")
             return []
         speaker = (
             self._speaker_before(sent, groups, subject)
@@ -1057,6 +1131,7 @@ class _SentenceCoder:
             or self._quote_attribution(trig)
         )
         if speaker is None:
+            self._explain(trig, "dropped: no speaker")
             return []
         day, precision, date_source = _pick_date(dates, trig, self.pub)
         confidence = trig.pattern.confidence * (0.85 if speaker.coreferent else 1.0)
@@ -1069,6 +1144,7 @@ class _SentenceCoder:
                 if key in seen:
                     continue
                 seen.add(key)
+                self._explain(trig, f"kept: {src.code} {trig.pattern.code} {tgt.code} (reported)")
                 out.append(
                     self._event(
                         sent,
@@ -1221,13 +1297,16 @@ def code_text(
     *,
     lexicon: Lexicon | None = None,
     dictionary_dirs: Iterable[Path] = (),
+    trace: list[dict[str, Any]] | None = None,
 ) -> list[Event]:
     """Code *text* (one document) into events; relative dates resolve against *pub_date*.
 
     Pure: no I/O beyond the first load of the dictionaries (cached). Empty or non-English text,
-    HTML remnants and text without punctuation give few or no events, never an error.
+    HTML remnants and text without punctuation give few or no events, never an error. With
+    *trace* (a list), one record per sentence is appended: its actors and every pattern that
+    matched, with why it was kept or dropped (``newswire events --explain``).
     """
     if not text or not text.strip():
         return []
     lx = lexicon if lexicon is not None else load_lexicon(dictionary_dirs)
-    return _SentenceCoder(text, pub_date, lx).run()
+    return _SentenceCoder(text, pub_date, lx, trace).run()

@@ -305,7 +305,7 @@ def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool)
             pending_gap = True
             continue
         if i == 0 and "_" not in token:
-            regex = r"[^\s;:!?,]+"
+            regex = r"[^\s;:!?,.\"“”]+"
             continue
         piece = "(?:" + "|".join(_alt_regex(a, irregular)[0] for a in token.split("|") if a) + ")"
         if i == 0:
