@@ -984,13 +984,10 @@ class _SentenceCoder:
                 passive=passive,
                 next_start=next_start,
             )
-            if (
-                trig.pattern.tier
-                and (trig.end == trig.head_end or trig.pattern.weak)
-                and not passive
-            ):
-                # a bare converted verb ("joined", "give", "expressed") is an event only in a
+            if trig.pattern.tier and not passive:
+                # a converted pattern ("joined", "give", "took over") is an event only in a
                 # tight frame: its subject right before it and an actor as its direct object
+                # (PETRARCH-2 had a parser to say so; positions are all we have)
                 if not _tight_frame(self.norm, source, trig, target):
                     self._explain(trig, "dropped: a bare converted verb needs subject-verb-object")
                     continue
@@ -1254,6 +1251,10 @@ class _SentenceCoder:
 
 
 _TIGHT_OBJECT = re.compile(r"^\s+(?:the\s+|both\s+|its\s+|their\s+)?$")
+_PHRASE_OBJECT = re.compile(
+    r"^\s+(?:(?:on|against|to|with|from|for|into|at|over|of|toward|towards)\s+)?"
+    r"(?:the\s+|both\s+|its\s+|their\s+)?$"
+)
 _TIGHT_SUBJECT = re.compile(r"^[^,;:()\"“”]{0,40}$")
 
 
@@ -1264,8 +1265,11 @@ def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | Non
         return False
     if target is None:
         return allows_no_target(trig.pattern.code)
+    phrase = trig.end > trig.head_end and not trig.pattern.weak
     if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
-        return bool(_TIGHT_OBJECT.match(norm, trig.head_end, target.start))
+        return phrase or bool(_TIGHT_OBJECT.match(norm, trig.head_end, target.start))
+    if phrase:  # "imposed sanctions on Iran": the phrase, then its prepositional object
+        return bool(_PHRASE_OBJECT.match(norm, trig.end, target.start))
     return bool(_TIGHT_OBJECT.match(norm, trig.end, target.start))
 
 
