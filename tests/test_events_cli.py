@@ -49,6 +49,7 @@ def test_file_with_date_prints_one_json_object_per_event(tmp_path: Path) -> None
     assert [(e["source_code"], e["cameo_code"], e["target_country"]) for e in events] == [
         ("BLRGOV", "042", "CHN"),
         ("BLRGOV", "036", "CHN"),
+        ("CHNGOV", "036", "BLR"),  # a meeting is symmetric: both directions
     ]
     assert all(e.keys() >= KEYS for e in events)
     first = events[0]
