@@ -579,8 +579,8 @@ def _verbal(
         return prev in _BE  # a progressive; participle clauses are too often asides
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
-        if no_aux and _REDUCED_PASSIVE.match(norm, end):
-            return False
+        if no_aux and _REDUCED_PASSIVE.match(norm, end) and not _named(text, prev_match):
+            return False  # "civilians threatened with ...", but "Germany met with ..."
         common_noun = prev.isalpha() and prev not in _ROLE_PLURALS and prev not in _AUX
         if no_aux and common_noun and _REDUCED_RELATIVE.match(norm, end) and prev_match is not None:
             return text[prev_match.start(1)].isupper()
@@ -592,6 +592,11 @@ def _verbal(
     if prev in _AUX or prev.endswith("ly"):
         return True
     return _subject_before(text, prev, prev_match)
+
+
+def _named(text: str, prev_match: re.Match[str] | None) -> bool:
+    """Whether the word before is capitalised: a name, so the subject of what follows."""
+    return prev_match is not None and text[prev_match.start(1)].isupper()
 
 
 def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> bool:
@@ -1250,12 +1255,12 @@ class _SentenceCoder:
         )
 
 
-_TIGHT_OBJECT = re.compile(r"^\s+(?:the\s+|both\s+|its\s+|their\s+)?$")
+_TIGHT_OBJECT = re.compile(r"\s+(?:the\s+|both\s+|its\s+|their\s+)?$")
 _PHRASE_OBJECT = re.compile(
-    r"^\s+(?:(?:on|against|to|with|from|for|into|at|over|of|toward|towards)\s+)?"
+    r"\s+(?:(?:on|against|to|with|from|for|into|at|over|of|toward|towards)\s+)?"
     r"(?:the\s+|both\s+|its\s+|their\s+)?$"
 )
-_TIGHT_SUBJECT = re.compile(r"^[^,;:()\"“”]{0,40}$")
+_TIGHT_SUBJECT = re.compile(r"[^,;:()\"“”]{0,40}$")
 
 
 def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
