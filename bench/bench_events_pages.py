@@ -87,7 +87,10 @@ def load_pages() -> list[Page]:
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     CACHE.write_text(
         json.dumps(
-            [{"stem": p.stem, "text": p.text, "day": p.day.isoformat() if p.day else None} for p in pages]
+            [
+                {"stem": p.stem, "text": p.text, "day": p.day.isoformat() if p.day else None}
+                for p in pages
+            ]
         ),
         encoding="utf-8",
     )
@@ -153,7 +156,9 @@ def main() -> int:
         events = code_text(page.text, page.day)
         cpu += time.process_time() - started
         by_half[half].extend((page, e) for e in events)
-    print(f"{len(pages)} English pages; coding CPU time {cpu:.2f}s ({len(pages) / cpu:.0f} pages/s)")
+    print(
+        f"{len(pages)} English pages; coding CPU time {cpu:.2f}s ({len(pages) / cpu:.0f} pages/s)"
+    )
     for half in ("report", "tune"):
         events = [e for _, e in by_half[half]]  # type: ignore[index]
         targetless = [e for e in events if e.target is None]

@@ -33,7 +33,8 @@ def one(text: str, pub: date | None = PUB) -> Event:
     if len(events) == 2 and events[0].cameo_code in SYMMETRIC:
         first, second = events
         assert second.cameo_code == first.cameo_code
-        assert second.source is not None and first.target is not None
+        assert second.source is not None
+        assert first.target is not None
         assert (second.source.code, second.target.code if second.target else None) == (
             first.target.code,
             first.source.code if first.source else None,

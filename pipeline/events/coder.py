@@ -146,14 +146,33 @@ _NO_TARGET_CODES = frozenset(("1724", "0871"))
 # symmetric actions (consultations, negotiations, agreements, cooperation and its intent):
 # one event per direction
 SYMMETRIC = frozenset(
-    ("030", "031", "0311", "0312", "0313", "0314", "036", "040", "044", "046", "050", "057")
-    + ("060", "061", "062", "063", "064")
+    [
+        "030",
+        "031",
+        "0311",
+        "0312",
+        "0313",
+        "0314",
+        "036",
+        "040",
+        "044",
+        "046",
+        "050",
+        "057",
+        "060",
+        "061",
+        "062",
+        "063",
+        "064",
+    ]
 )
 
 
 def allows_no_target(code: str) -> bool:
     """Whether a CAMEO code may be emitted without a target actor."""
     return code[:2] in _NO_TARGET_ROOTS or code in _NO_TARGET_CODES
+
+
 _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 # "Blinken, who was born in New York, criticised ...": the subject is before the clause
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
@@ -169,9 +188,12 @@ _SPEAKER_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
 )
 # "the company's owner, Iran": a short noun phrase, then the actor it names, ending the clause
-_APPOSITION = re.compile(r"^\s+(?:the\s+|its\s+|their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3},\s+(?:the\s+)?$")
+_APPOSITION = re.compile(
+    r"^\s+(?:the\s+|its\s+|their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3},\s+(?:the\s+)?$"
+)
 _CLAUSE_END = re.compile(r"\s*(?:[.;!?)]|$)")
 _PUNCT = ",;:!?()\"“”.'’‘[]"
+_AGAINST = re.compile(r"\bagainst\s+(?:any\s+|all\s+|the\s+)?$")
 _COMPLEMENT_AFTER = re.compile(r"\s+(?:to|that)\b")
 _CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
 _ATTRIBUTION = re.compile(
@@ -643,13 +665,11 @@ def _find_triggers(
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
-            if (
-                tier
-                and match.end() == end_idx + 1
-                and _COMPLEMENT_AFTER.match(norm, match.end())
-            ):
+            if tier and match.end() == end_idx + 1 and _COMPLEMENT_AFTER.match(norm, match.end()):
                 if notes is not None:
-                    notes.append(_note(text, start, match.end(), pattern, "frames an embedded verb"))
+                    notes.append(
+                        _note(text, start, match.end(), pattern, "frames an embedded verb")
+                    )
                 continue  # a bare verb before "to"/"that" frames the verb it embeds
             if pattern.verb_first:
                 # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
@@ -835,7 +855,9 @@ class _SentenceCoder:
                 events = self._code(sent, groups, verbs, complements)
         if self.trace is not None and coref:
             self.trace[-1]["actors"] += [
-                {"text": a.text, "code": a.code, "coreferent": True} for g in coref for a in g.actors
+                {"text": a.text, "code": a.code, "coreferent": True}
+                for g in coref
+                for a in g.actors
             ]
         _remember(self.memory, groups)
         return events
@@ -911,8 +933,10 @@ class _SentenceCoder:
             if group is source or group.start < trig.head_end or group.start >= limit:
                 continue
             between = self.norm[trig.end : group.start]
-            if "," in between and _APPOSITION.match(between) and _CLAUSE_END.match(
-                self.norm, group.end
+            if (
+                "," in between
+                and _APPOSITION.match(between)
+                and _CLAUSE_END.match(self.norm, group.end)
             ):
                 return group  # "sanction the company's owner, Iran."
             if self._clause_break(trig.end, group.start) or "," in between:
@@ -976,6 +1000,11 @@ class _SentenceCoder:
                 source, passive = addressee, False
             else:
                 source, passive = self._source(sent, groups, trig, inherited)
+            if _AGAINST.search(self.norm, max(sent.start, trig.start - 12), trig.start):
+                # "advised against travel to Syria", "warned against attacking": an advisory
+                # about the action, not the action
+                self._explain(trig, "dropped: advised or warned against")
+                continue
             addressee = None
             if source is None:
                 self._explain(trig, "dropped: no source actor in its clause")
@@ -989,13 +1018,16 @@ class _SentenceCoder:
                 passive=passive,
                 next_start=next_start,
             )
-            if trig.pattern.tier and not passive:
-                # a converted pattern ("joined", "give", "took over") is an event only in a
-                # tight frame: its subject right before it and an actor as its direct object
-                # (PETRARCH-2 had a parser to say so; positions are all we have)
-                if not _tight_frame(self.norm, source, trig, target):
-                    self._explain(trig, "dropped: a bare converted verb needs subject-verb-object")
-                    continue
+            # a converted pattern ("joined", "give", "took over") is an event only in a tight
+            # frame: its subject right before it and an actor as its direct object (PETRARCH-2
+            # had a parser to say so; positions are all we have)
+            if (
+                trig.pattern.tier
+                and not passive
+                and not _tight_frame(self.norm, source, trig, target)
+            ):
+                self._explain(trig, "dropped: a converted pattern needs subject-verb-object")
+                continue
             if target is not None and not passive:
                 inherited[id(target)] = source
             pairs: list[tuple[Actor, Actor | None]]
@@ -1057,9 +1089,7 @@ class _SentenceCoder:
             if code in SYMMETRIC:
                 # CAMEO codes talks, agreements and cooperation both ways: "A held talks with
                 # B" is A->B and B->A, like "A and B held talks"
-                pairs += [
-                    (t, s) for s, t in pairs if t is not None and (t, s) not in pairs
-                ]
+                pairs += [(t, s) for s, t in pairs if t is not None and (t, s) not in pairs]
             for src, tgt in pairs:
                 if tgt is not None and (
                     tgt.code == src.code or (_domestic(src, tgt) and allows_no_target(code))

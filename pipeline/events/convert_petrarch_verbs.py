@@ -2,8 +2,9 @@
 
 Run once by a maintainer (``python -m pipeline.events.convert_petrarch_verbs REFERENCE_DIR``,
 where REFERENCE_DIR holds ``phoenix-dictionaries/CAMEO.2.0.txt``); the output,
-``data/petrarch_verbs.json`` (JSON: it loads in milliseconds, YAML of this size in seconds), is committed with the attribution in ``data/ATTRIBUTION.md``,
-like the Phoenix actor conversion (``convert_phoenix.py``). The coder never reads the original.
+``data/petrarch_verbs.json`` (JSON: it loads in milliseconds, YAML of this size in seconds),
+is committed with the attribution in ``data/ATTRIBUTION.md``, like the Phoenix actor conversion
+(``convert_phoenix.py``). The coder never reads the original.
 
 How the PETRARCH-2 syntax is read (after ``PETRreader.read_verb_dictionary`` and the
 dictionary's own header notes):
@@ -39,19 +40,58 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OUTPUT = DATA_DIR / "petrarch_verbs.json"
 SOURCE_NAME = "CAMEO.2.0.txt"
 
+GAP = "..."
 # a bare "said", "told", "announced" coded 010 is the catch-all that floods event tables
 CATCH_ALL = frozenset({"010"})
 
 # words that add no evidence to a verb: a pattern made only of them is as weak as the verb
 FUNCTION_WORDS = frozenset(
-    "a an the to with at in on of for from by into onto over out up down off about against"
-    " back away through toward towards under upon as it its their this that these those"
-    " letter message report statement".split()
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "with",
+        "at",
+        "in",
+        "on",
+        "of",
+        "for",
+        "from",
+        "by",
+        "into",
+        "onto",
+        "over",
+        "out",
+        "up",
+        "down",
+        "off",
+        "about",
+        "against",
+        "back",
+        "away",
+        "through",
+        "toward",
+        "towards",
+        "under",
+        "upon",
+        "as",
+        "it",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "letter",
+        "message",
+        "report",
+        "statement",
+    ]
 )
 
 _CODE = re.compile(r"\[([^\]]*)\]")
@@ -248,9 +288,9 @@ def _phrase_tokens(text: str, synsets: dict[str, list[str]]) -> list[str] | None
     text = text.replace("_ ", " ")
     pieces = re.findall(r"\{[^}]*\}|\([^)]*\)|[^\s{}()]+", text)
     for piece in pieces:
+        sub: list[str] | None
         if piece.startswith("{"):
-            words = piece[1:-1].split()
-            sub = _words(words, synsets)
+            sub = _words(piece[1:-1].split(), synsets)
         elif piece.startswith("("):
             inner = piece[1:-1].strip()
             sub = _phrase_tokens(inner, synsets)
@@ -291,10 +331,10 @@ def _tidy(tokens: list[str]) -> list[str]:
     """Collapse gaps and drop trailing ones (a leading one follows the verb)."""
     out: list[str] = []
     for token in tokens:
-        if token == "..." and out and out[-1] == "...":
+        if token == GAP and out and out[-1] == GAP:
             continue
         out.append(token)
-    while out and out[-1] == "...":
+    while out and out[-1] == GAP:
         out.pop()
     return out
 
@@ -340,7 +380,7 @@ def convert(source: Path, codes: set[str]) -> Conversion:
     return conv
 
 
-def _pattern_entry(
+def _pattern_entry(  # noqa: PLR0917 - one call site, all needed
     body: str,
     code: str,
     head: str,

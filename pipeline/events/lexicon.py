@@ -370,6 +370,7 @@ class _Builder:
     def __init__(self) -> None:
         self.actor_layers: list[dict[str, list[ActorEntry]]] = []
         self.patterns: list[Pattern] = []
+        self.vetoed: set[str] = set()
         self.codes: dict[str, CameoCode] = {}
         self.future_codes: dict[str, str] = {}
         self.cues: dict[str, list[str]] = {}
@@ -544,6 +545,8 @@ class _Builder:
         self.future_codes.update(
             {str(k): str(v) for k, v in (data.get("future_codes") or {}).items()}
         )
+        # curated vetoes of converted entries ("<beat>": a game more often than an assault)
+        self.vetoed.update(str(v) for v in data.get("not_converted") or [])
         entries = [(e, False) for e in data.get("verbs") or []]
         entries += [(e, True) for e in data.get("complements") or []]
         for i, (entry, complement) in enumerate(entries):
@@ -552,6 +555,8 @@ class _Builder:
             if code not in self.codes:
                 raise DictionaryError(f"{where}: unknown CAMEO code {code!r}")
             for text in entry.get("patterns") or []:
+                if tier and str(text) in self.vetoed:
+                    continue
                 regex, anchors = compile_pattern(str(text), self.irregular, where, lazy=tier > 0)
                 self.patterns.append(
                     Pattern(
