@@ -647,6 +647,8 @@ def _find_triggers(
     size = len(norm)
     words: frozenset[str] | None = None
     for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
+        if tier not in anchored.tiers:
+            continue  # a word only the other layer knows
         start = end_idx - length + 1
         if (start > 0 and norm[start - 1].isalnum()) or (
             end_idx + 1 < size and norm[end_idx + 1].isalnum()

@@ -128,6 +128,7 @@ class AnchorPatterns:
 
     free: tuple[Pattern, ...]
     keyed: dict[str, tuple[Pattern, ...]]
+    tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
 
     def candidates(self, words: frozenset[str]) -> list[Pattern]:
         """The patterns that can match a sentence made of *words*, in dictionary order."""
@@ -604,7 +605,15 @@ class _Builder:
                 for word in p.keys:
                     keyed.setdefault(word, []).append(p)
             anchors.add_word(
-                key, (len(key), AnchorPatterns(free, {w: tuple(v) for w, v in keyed.items()}))
+                key,
+                (
+                    len(key),
+                    AnchorPatterns(
+                        free,
+                        {w: tuple(v) for w, v in keyed.items()},
+                        frozenset(p.tier for p in ordered),
+                    ),
+                ),
             )
         anchors.make_automaton()
         return Lexicon(
