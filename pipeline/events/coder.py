@@ -812,8 +812,11 @@ class _SentenceCoder:
         notes = self.notes = [] if self.trace is not None else None
         verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, notes=notes)
         converted = False
-        if not (verbs or complements):
+        if not (verbs or complements) and (
+            mentions or self.cues.coreference.search(self.norm, sent.start, sent.end)
+        ):
             # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
+            # (and only those with an actor: without one no event can come of it)
             verbs, complements = _find_triggers(
                 self.text, self.norm, sent, self.lx, tier=1, notes=notes
             )
