@@ -476,3 +476,53 @@ def test_any_text_codes_without_error_and_with_valid_offsets(
         assert event.modality in {"asserted", "future", "hypothetical", "negated", "reported"}
         assert event.source is not None
         assert text[event.source.start : event.source.end] == event.source.text
+
+
+# --- country-less agents ("police", "rebels") take the country of their context
+
+
+def test_bare_agent_takes_the_country_of_a_place_in_its_sentence() -> None:
+    event = one("Police arrested dozens of protesters in Nairobi on Monday.")
+    assert event.source is not None
+    assert event.target is not None
+    assert (event.source.text, event.source.code, event.source.country) == (
+        "Police",
+        "KENCOP",
+        "KEN",
+    )
+    assert event.target.code == "KENOPP"
+    assert event.cameo_code.startswith("17")
+
+
+def test_bare_agent_takes_the_country_the_article_named_before() -> None:
+    text = "Kenya's president flew home on Sunday. On Monday, police arrested dozens of protesters."
+    events = [e for e in code_text(text, PUB) if e.cameo_code.startswith("17")]
+    assert len(events) == 1
+    src = events[0].source
+    assert src is not None
+    assert (src.text, src.code) == ("police", "KENCOP")
+    assert text[src.start : src.end] == "police"  # the span the explain output shows
+
+
+def test_bare_agent_without_context_keeps_a_countryless_code() -> None:
+    event = one("Police arrested the rebel commander on Monday.")
+    assert event.source is not None
+    assert event.target is not None
+    assert (event.source.code, event.source.country) == ("---COP", None)
+    assert (event.target.code, event.target.country) == ("---REB", None)
+    row = event.as_dict()
+    assert row["source_code"] == "---COP"
+    assert row["source_country"] is None
+
+
+def test_named_country_beats_the_article_for_a_bare_agent() -> None:
+    text = (
+        "Kenya's president flew home on Sunday. "
+        "Ugandan soldiers clashed with rebels near the border on Monday."
+    )
+    coded = {
+        (e.source.code if e.source else None, e.target.code if e.target else None)
+        for e in code_text(text, PUB)
+        if e.root_code == "19"
+    }
+    assert ("UGAMIL", "UGAREB") in coded

@@ -16,6 +16,7 @@ actions, and a handful of positional rules for who did what to whom. Precision c
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -292,6 +293,7 @@ class _Group:
     place: bool = False
     person: bool = False
     coreferent: bool = False
+    bare: bool = False  # an agent with no country named ("police", "rebels"), maybe resolved
 
 
 @dataclass(slots=True)
@@ -419,6 +421,12 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         elif place.entry.kind == CAPITAL:
             role = place.term.role
     if not country:
+        if place is None and named is None and role_m is not None and role_m.term is not None:
+            # "police", "the rebels": PETRARCH's country-less agent ("---COP"), given the
+            # country of its sentence or article by _resolve_bare
+            role = role_m.term.role or ""
+            actor = Actor(text[start:end], "---" + role, None, role or None, start, end)
+            return _Group(start, end, [actor], person=end > members[-1].end, bare=True)
         return None
     code = country if country.startswith("IGO") or not role else country + role
     if country.startswith("IGO"):
@@ -461,9 +469,47 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             last.end = group.end
             last.place = False
             last.person = last.person and group.person
+            last.bare = last.bare and group.bare
         else:
             merged.append(group)
     return merged
+
+
+def _resolve_bare(groups: list[_Group], article: Counter[str]) -> list[_Group]:
+    """Country-less agents take the country of their context, as PETRARCH codes them.
+
+    The nearest actor or place with a country in the same sentence wins ("Kenyan officials
+    said police ..."); failing that, the country the article has named most often so far;
+    failing that the agent stays "---" + role, so a dyad can still be formed.
+    """
+    if not any(g.bare for g in groups):
+        return groups
+    known = [
+        g
+        for g in groups
+        if not g.bare and g.actors[0].country and not g.actors[0].country.startswith("IGO")
+    ]
+    fallback = next((c for c, _ in article.most_common() if not c.startswith("IGO")), None)
+    out: list[_Group] = []
+    for group in groups:
+        if not group.bare or group.actors[0].country:
+            out.append(group)
+            continue
+        near = min(
+            known,
+            key=lambda g: min(abs(g.start - group.end), abs(group.start - g.end)),
+            default=None,
+        )
+        country = near.actors[0].country if near is not None else fallback
+        if country is None:
+            out.append(group)
+            continue
+        actors = [
+            Actor(a.text, country + (a.role or ""), country, a.role, a.start, a.end)
+            for a in group.actors
+        ]
+        out.append(_Group(group.start, group.end, actors, person=group.person, bare=True))
+    return out
 
 
 def _cue_regex(words: Iterable[str]) -> re.Pattern[str]:
@@ -548,7 +594,7 @@ def _coref_groups(
 
 
 def _remember(memory: _Memory, groups: list[_Group]) -> None:
-    real = [g for g in groups if not g.coreferent]
+    real = [g for g in groups if not g.coreferent and not g.bare]
     person = next((g for g in real if g.person and len(g.actors) == 1), None)
     if person is not None:
         memory.person = person.actors[0]
@@ -782,6 +828,7 @@ class _SentenceCoder:
     ) -> None:
         self.trace = trace  # --explain: one record per sentence with its candidates
         self.notes: list[dict[str, Any]] | None = None
+        self.raw = text  # what events quote: masking tags must not change an actor's words
         self.text = _mask_html(text)
         self.norm = normalise(self.text)
         self.pub = pub
@@ -791,6 +838,7 @@ class _SentenceCoder:
         self.mentions: list[_Mention] = []
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
         self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
+        self.article: Counter[str] = Counter()  # countries named so far, for bare agents
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -804,6 +852,11 @@ class _SentenceCoder:
                     mine.append(mentions[i])
                 i += 1
             events.extend(self.sentence(sent, mine))
+            self.article.update(
+                m.term.country
+                for m in mine
+                if m.term is not None and m.entry.kind != ROLE and m.term.country
+            )
         return events
 
     # --- one sentence
@@ -829,7 +882,7 @@ class _SentenceCoder:
                 "text": sent.text,
                 "actors": [
                     {"text": a.text, "code": a.code}
-                    for g in _build_groups(self.text, mentions)
+                    for g in _resolve_bare(_build_groups(self.text, mentions), self.article)
                     for a in g.actors
                 ],
                 "candidates": notes,
@@ -851,6 +904,7 @@ class _SentenceCoder:
             taken = [(g.start, g.end) for g in groups]
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
+        groups = _resolve_bare(groups, self.article)
         events = self._code(sent, groups, verbs, complements) if groups else []
         if not events and not converted and groups:
             # curated triggers that made no event (no actor, no target): the converted
@@ -934,6 +988,9 @@ class _SentenceCoder:
                     return group
             return None
         limit = min(next_start, trig.end + 150, sent.end)
+        # a bare agent noun ("artillery", "police") yields to a named actor later in the
+        # clause: "fired two artillery shells at Seoul" is aimed at Seoul
+        bare: _Group | None = None
         for group in groups:
             if group is source or group.start < trig.head_end or group.start >= limit:
                 continue
@@ -945,12 +1002,12 @@ class _SentenceCoder:
             ):
                 return group  # "sanction the company's owner, Iran."
             if self._clause_break(trig.end, group.start) or "," in between:
-                return None
+                return bare
             if _NEW_PREDICATE.search(between):
-                return None  # "... opposes sanctions and would protect Chinese companies"
+                return bare  # "... opposes sanctions and would protect Chinese companies"
             gap = self.norm[trig.end : group.start] if group.start >= trig.end else ""
             if trig.pattern.target == "place":
-                return group if gap.strip() in ("", "the") else None
+                return group if gap.strip() in ("", "the") else bare
             if _SPEAKER_AFTER.match(self.norm, group.end):
                 continue  # ", a Jordanian official confirmed": who reports it, not the target
             locative = _AT_PLACE if trig.pattern.code[:2] in ("04", "05") else _IN_PLACE
@@ -958,8 +1015,11 @@ class _SentenceCoder:
                 self.norm, max(sent.start, group.start - 12), group.start
             ):
                 continue  # a place the action happened in, not its target ("fired at" is one)
+            if group.bare:
+                bare = bare or group
+                continue
             return group
-        return None
+        return bare
 
     def _location(
         self, sent: Sentence, groups: list[_Group], trig: _Trigger, target: _Group | None
@@ -1259,6 +1319,9 @@ class _SentenceCoder:
         confidence: float,
     ) -> Event:
         src, tgt = dyad
+        if self.raw is not self.text:
+            src = _quoted(src, self.raw)
+            tgt = _quoted(tgt, self.raw) if tgt is not None else None
         day, precision, date_source = when
         loc_name, loc_country = where
         info = self.lx.cameo(code)
@@ -1280,7 +1343,7 @@ class _SentenceCoder:
             date_source=date_source,
             location_name=loc_name,
             location_country=loc_country,
-            trigger=self.text[trig.start : trig.end],
+            trigger=self.raw[trig.start : trig.end],
             trigger_start=trig.start,
             trigger_end=trig.end,
             start=min(span),
@@ -1311,6 +1374,13 @@ def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | Non
     if phrase:  # "imposed sanctions on Iran": the phrase, then its prepositional object
         return bool(_PHRASE_OBJECT.match(norm, trig.end, target.start))
     return bool(_TIGHT_OBJECT.match(norm, trig.end, target.start))
+
+
+def _quoted(actor: Actor, raw: str) -> Actor:
+    """The actor with its words as the original text has them (tags included)."""
+    from dataclasses import replace
+
+    return replace(actor, text=raw[actor.start : actor.end])
 
 
 def _domestic(src: Actor, tgt: Actor) -> bool:
