@@ -526,3 +526,15 @@ def test_named_country_beats_the_article_for_a_bare_agent() -> None:
         if e.root_code == "19"
     }
     assert ("UGAMIL", "UGAREB") in coded
+
+
+def test_unknown_name_with_an_appositive_description_is_the_target() -> None:
+    text = "Norway's foreign minister met Jonas Berglund, a senior Egyptian official, on Monday."
+    assert ("NORGOV", "040", "EGYGOV") in triples(code_text(text, PUB))
+
+
+def test_apposition_does_not_reach_past_a_clause_break() -> None:
+    text = (
+        "Norway's foreign minister met reporters; Jonas Berglund, a senior Egyptian official, left."
+    )
+    assert not any(e.target and e.target.country == "EGY" for e in code_text(text, PUB))

@@ -193,6 +193,10 @@ _APPOSITION = re.compile(
     r"^\s+(?:the\s+|its\s+|their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3},\s+(?:the\s+)?$"
 )
 _CLAUSE_END = re.compile(r"\s*(?:[.;!?)]|$)")
+# "met Alice Wells, a senior US official": a name the dictionaries lack, then what it is
+_NAME_APPOSITION = re.compile(
+    r"\s+(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*,\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}$"
+)
 _PUNCT = ",;:!?()\"“”.'’‘[]"
 _AGAINST = re.compile(r"\bagainst\s+(?:any\s+|all\s+|the\s+)?$")
 _COMPLEMENT_AFTER = re.compile(r"\s+(?:to|that)\b")
@@ -1001,6 +1005,13 @@ class _SentenceCoder:
                 and _CLAUSE_END.match(self.norm, group.end)
             ):
                 return group  # "sanction the company's owner, Iran."
+            if (
+                bare is None
+                and group.start > trig.end
+                and _NAME_APPOSITION.fullmatch(self.text, trig.end, group.start)
+                and not self._clause_break(trig.end, group.start)
+            ):
+                return group
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
             if _NEW_PREDICATE.search(between):
