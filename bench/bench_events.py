@@ -17,7 +17,13 @@ event happened). Precision = matched predictions / predictions; recall = matched
 Throughput: documents of ~25 sentences built from the labelled text (plus the seed article),
 coded in this one process (one core), after the dictionaries are loaded (load time printed).
 
-Run: ``.venv/bin/python bench/bench_events.py [--show-errors N]``
+Every labelled set is split with ``bench/splits.py`` by "<dataset>:<record id>": the report
+half is the headline and was never looked at while tuning; ``--show-errors`` only shows records
+of the tuning half. ConfliBERT's root-group sentences (``conflibert_cameo_class_train.jsonl``)
+are scored as coverage (share of sentences with an event), group accuracy on the covered ones
+and macro-F1 over the five groups with "no event" counted as a miss.
+
+Run: ``.venv/bin/python bench/bench_events.py [--show-errors N] [--no-throughput]``
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.events import Event, code_text, load_lexicon
+
+try:  # run as a script (bench/ on sys.path) or as a module
+    from splits import HALVES, Half, half_of
+except ImportError:  # pragma: no cover
+    from bench.splits import HALVES, Half, half_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -168,22 +179,43 @@ def _match_dyad(p: object, g: object) -> bool:
     return same(ps, gs) and (gt is None or same(pt, gt))
 
 
-def _brief(e: Event) -> tuple[str | None, str, str | None, str]:
+def _brief(e: Event) -> tuple[str | None, str, str | None, str, str]:
     return (
         e.source.code if e.source else None,
         e.cameo_code,
         e.target.code if e.target else None,
         e.trigger,
+        e.pattern_id,
     )
 
 
-def evaluate(items: Iterable[Item], show_errors: int = 0) -> dict[str, Report]:
-    reports: dict[str, Report] = {}
+GROUPS = {
+    **dict.fromkeys(("01", "02"), 0),
+    **dict.fromkeys(("03", "04", "05"), 1),
+    **dict.fromkeys(("06", "07", "08"), 2),
+    **dict.fromkeys(("09", "10", "11", "12", "13", "16"), 3),
+    **dict.fromkeys(("14", "15", "17", "18", "19", "20"), 4),
+}
+
+
+def half_key(dataset: str, record_id: str) -> str:
+    """The stable id a record is split by: its data set and its own id."""
+    return f"{dataset}:{record_id}"
+
+
+def _counted(item_text: str, day: date | None) -> list[Event]:
+    return [e for e in code_text(item_text, day) if e.modality in COUNTED]
+
+
+def evaluate(items: Iterable[Item], show_errors: int = 0) -> dict[Half, dict[str, Report]]:
+    """Scores per half and data set; errors are only ever shown from the tuning half."""
+    reports: dict[Half, dict[str, Report]] = {h: {} for h in HALVES}
     shown = 0
     for item in items:
-        report = reports.setdefault(item.dataset, Report())
+        half = half_of(half_key(item.dataset, item.id))
+        report = reports[half].setdefault(item.dataset, Report())
         report.sentences += 1
-        events = [e for e in code_text(item.text, item.day) if e.modality in COUNTED]
+        events = _counted(item.text, item.day)
         pred_codes = {e.cameo_code for e in events}
         gold_codes = {g[2] for g in item.gold}
         report.root.add(
@@ -197,21 +229,23 @@ def evaluate(items: Iterable[Item], show_errors: int = 0) -> dict[str, Report]:
             }
             report.dyad.add(pred_dyads, {(g[0], g[1]) for g in item.gold}, _match_dyad)
         if (
-            show_errors
+            half == "tune"
+            and show_errors
             and shown < show_errors
             and {c[:2] for c in pred_codes} != {c[:2] for c in gold_codes}
         ):
             shown += 1
-            print(f"  [{item.dataset}] {item.text[:160]}")
+            print(f"  [{item.dataset} {item.id}] {item.text[:240]}")
             print(f"     gold {sorted(item.gold, key=str)}")
             shown_pred = [_brief(e) for e in events]
             print(f"     pred {shown_pred}")
     return reports
 
 
-def _print(reports: dict[str, Report]) -> None:
+def _print(reports: dict[str, Report], title: str) -> None:
     total = Report()
     ref_total = Report()
+    print(f"--- {title}")
     print(
         f"{'dataset':<15} {'sent':>5} | {'root P':>6} {'root R':>6} | {'full P':>6} {'full R':>6}"
         f" | {'dyad P':>6} {'dyad R':>6}"
@@ -225,7 +259,7 @@ def _print(reports: dict[str, Report]) -> None:
                 a.pred += b.pred
                 a.tp_r += b.tp_r
                 a.gold += b.gold
-    rows = [*reports.items(), ("reference (all)", ref_total), ("all", total)]
+    rows = [*sorted(reports.items()), ("reference (all)", ref_total), ("all", total)]
     for name, rep in rows:
         dyad = (
             f"{rep.dyad.p():6.3f} {rep.dyad.r():6.3f}"
@@ -237,6 +271,70 @@ def _print(reports: dict[str, Report]) -> None:
             f"{rep.full.p():6.3f} {rep.full.r():6.3f} | {dyad}"
         )
     print(f"(predictions/gold at root level, all: {total.root.pred}/{total.root.gold})")
+
+
+@dataclass
+class GroupScore:
+    """ConfliBERT root-group scoring: coverage, accuracy on covered, macro-F1 (none = miss)."""
+
+    n: int = 0
+    covered: int = 0
+    correct: int = 0
+    pairs: list[tuple[int, int | None]] = field(default_factory=list)
+
+    def macro_f1(self) -> float:
+        f1s = []
+        for label in range(5):
+            tp = sum(1 for g, p in self.pairs if g == label and p == label)
+            fp = sum(1 for g, p in self.pairs if g != label and p == label)
+            fn = sum(1 for g, p in self.pairs if g == label and p != label)
+            prec = tp / (tp + fp) if tp + fp else 0.0
+            rec = tp / (tp + fn) if tp + fn else 0.0
+            f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+        return sum(f1s) / len(f1s)
+
+
+def predicted_group(events: list[Event]) -> int | None:
+    """The sentence's group: the most frequent group among its events (first wins ties)."""
+    groups = [GROUPS[e.root_code] for e in events if e.root_code in GROUPS]
+    if not groups:
+        return None
+    return max(dict.fromkeys(groups), key=groups.count)
+
+
+def conflibert(show_errors: int = 0) -> None:
+    """The ConfliBERT CAMEO root-group sentences, scored per half."""
+    path = REFERENCE / "conflibert_cameo_class_train.jsonl"
+    if not path.is_file():
+        print(f"ConfliBERT sentences not found at {path}: skipped")
+        return
+    scores = {h: GroupScore() for h in HALVES}
+    shown = 0
+    for rec in _read_jsonl(path):
+        rid = str(rec["id"])
+        half = half_of(half_key("conflibert", rid))
+        gold = int(rec["label"])  # type: ignore[call-overload]
+        events = _counted(str(rec["text"]), None)
+        pred = predicted_group(events)
+        score = scores[half]
+        score.n += 1
+        score.pairs.append((gold, pred))
+        if pred is not None:
+            score.covered += 1
+            score.correct += pred == gold
+        if half == "tune" and shown < show_errors and pred != gold:
+            shown += 1
+            print(f"  [conflibert {rid}] gold group {gold}: {str(rec['text'])[:240]}")
+            print(f"     pred {[_brief(e) for e in events]}")
+    print("--- ConfliBERT CAMEO root groups (coverage, group accuracy on covered, macro-F1)")
+    for half in ("report", "tune"):
+        s = scores[half]  # type: ignore[index]
+        cov = s.covered / s.n if s.n else 0.0
+        acc = s.correct / s.covered if s.covered else 0.0
+        print(
+            f"{half:<7} {s.n:>5} sentences | coverage {cov:.3f} | group accuracy {acc:.3f} "
+            f"({s.correct}/{s.covered}) | macro-F1 {s.macro_f1():.3f}"
+        )
 
 
 def throughput(items: list[Item]) -> None:
@@ -283,15 +381,22 @@ def seed_throughput() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show-errors", type=int, default=0, help="print N mismatching sentences")
+    parser.add_argument(
+        "--show-errors", type=int, default=0, help="print N mismatching tune-half sentences"
+    )
+    parser.add_argument("--no-throughput", action="store_true", help="skip the throughput runs")
     args = parser.parse_args()
     started = time.perf_counter()
     load_lexicon()
     print(f"dictionaries loaded in {time.perf_counter() - started:.2f}s")
     items = reference_items() + own_items()
-    _print(evaluate(items, args.show_errors))
-    throughput(items)
-    seed_throughput()
+    reports = evaluate(items, args.show_errors)
+    _print(reports["report"], "REPORT half (headline: not tuned on)")
+    _print(reports["tune"], "TUNE half (errors are only ever shown from this half)")
+    conflibert(args.show_errors)
+    if not args.no_throughput:
+        throughput(items)
+        seed_throughput()
 
 
 if __name__ == "__main__":

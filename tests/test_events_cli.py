@@ -49,6 +49,7 @@ def test_file_with_date_prints_one_json_object_per_event(tmp_path: Path) -> None
     assert [(e["source_code"], e["cameo_code"], e["target_country"]) for e in events] == [
         ("BLRGOV", "042", "CHN"),
         ("BLRGOV", "036", "CHN"),
+        ("CHNGOV", "036", "BLR"),  # a meeting is symmetric: both directions
     ]
     assert all(e.keys() >= KEYS for e in events)
     first = events[0]
@@ -135,3 +136,21 @@ def test_pending_runs_the_stage_on_the_configured_database(
     assert result.returncode == 0, result.stderr
     (summary,) = lines(result.stdout)
     assert (summary["articles_coded"], summary["events_written"]) == (1, 1)
+
+
+def test_explain_prints_actors_patterns_and_decisions() -> None:
+    result = run(
+        "--date", "2024-03-05", "--explain", stdin="Zelensky urged Russia to agree. She urged."
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "actors: Zelensky (UKRGOV), Russia (RUS)" in out
+    assert "verbs.yaml#" in out
+    assert "kept: UKRGOV 020 RUS (asserted)" in out
+    assert "dropped: no target, and the code needs one" in out  # "She urged."
+
+
+def test_every_event_names_its_pattern() -> None:
+    result = run("--date", "2024-03-05", stdin="China condemned Japan on Monday.")
+    (event,) = lines(result.stdout)
+    assert str(event["pattern_id"]).startswith("verbs.yaml#")

@@ -16,7 +16,12 @@ from pipeline.events.lexicon import inflections
 
 def test_packaged_dictionaries_cover_the_diplomatic_event_types() -> None:
     lexicon = load_lexicon()
-    codes = {p.code for _, (_, patterns) in lexicon.anchors.items() for p in patterns}
+    codes = {
+        p.code
+        for _, (_, anchored) in lexicon.anchors.items()
+        for p in (*anchored.free, *(q for group in anchored.keyed.values() for q in group))
+        if p.tier == 0
+    }
     diplomatic = {
         "042", "043", "044", "040", "041", "036", "046", "045", "057", "054", "051", "018", "022",
         "026", "0256", "0871", "061", "071", "073", "072", "085", "111", "112", "114", "125",

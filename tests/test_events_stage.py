@@ -143,11 +143,11 @@ def test_extending_the_dictionaries_changes_the_version_and_recodes(
     clean_db: Engine, tmp_path: Path
 ) -> None:
     with Session(clean_db) as session, session.begin():
-        _article(session, 1, "Japan snubbed South Korea on Monday.")
+        _article(session, 1, "Japan bamboozled South Korea on Monday.")
     plain = code_pending(clean_db, get_settings())
-    assert plain.events_written == 0  # "snub" is not in the packaged dictionary
+    assert plain.events_written == 0  # "bamboozle" is in no packaged dictionary
     (tmp_path / "verbs.yaml").write_text(
-        'verbs:\n  - {code: "111", patterns: ["<snub>"]}\n', encoding="utf-8"
+        'verbs:\n  - {code: "111", patterns: ["<bamboozle>"]}\n', encoding="utf-8"
     )
     extended = code_pending(clean_db, get_settings(events_dictionary_dirs=[tmp_path]))
     assert extended.coder_version != plain.coder_version
@@ -159,3 +159,4 @@ def test_extending_the_dictionaries_changes_the_version_and_recodes(
             "111",
             "KOR",
         )
+        assert event.pattern_id == "verbs.yaml#1"  # the user's entry fired (0009_events_v2)

@@ -46,6 +46,14 @@ def events_command(
         bool,
         typer.Option("--pending", help="Code the pending articles in the database instead."),
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Per sentence: the actors found, the patterns tried, why each was kept or "
+            "dropped (a readable trace on stdout instead of JSON).",
+        ),
+    ] = False,
 ) -> None:
     """Code diplomatic events (CAMEO): prints one JSON object per event and line."""
     from pipeline.events import DictionaryError, code_pending, code_text, load_lexicon
@@ -99,5 +107,29 @@ def events_command(
             raise typer.Exit(2) from None
     else:
         text = sys.stdin.read()
+    if explain:
+        _explain(text, day, lexicon)
+        return
     for event in code_text(text, day, lexicon=lexicon):
         _emit(event.as_dict())
+
+
+def _explain(text: str, day: date | None, lexicon: Any) -> None:
+    """The ``--explain`` trace: why each sentence did or did not give events."""
+    from pipeline.events import code_text
+
+    trace: list[dict[str, Any]] = []
+    events = code_text(text, day, lexicon=lexicon, trace=trace)
+    out = sys.stdout
+    for record in trace:
+        out.write(f"[{record['sentence_index']}] {' '.join(str(record['text']).split())}\n")
+        actors = ", ".join(
+            f"{a['text']} ({a['code']}{', coreferent' if a.get('coreferent') else ''})"
+            for a in record["actors"]
+        )
+        out.write(f"  actors: {actors or 'none'}\n")
+        for note in record["candidates"] or []:
+            out.write(
+                f"  {note['pattern_id']} [{note['code']}] {note['trigger']!r}: {note['outcome']}\n"
+            )
+    out.write(f"{len(events)} events; sentences without any matching pattern are not listed\n")

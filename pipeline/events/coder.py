@@ -16,6 +16,7 @@ actions, and a handful of positional rules for who did what to whom. Precision c
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,7 +40,8 @@ from pipeline.events.lexicon import (
 )
 from pipeline.events.sentences import Sentence, split_sentences
 
-CODER_VERSION = "1.0.0"
+CODER_VERSION = "2.0.0"
+CONVERTED_PREFIX = "petrarch:"  # pattern ids of the converted PETRARCH-2 layer
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
 PENDING_SENTENCES = 6
@@ -136,6 +138,42 @@ _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
 # "athletes killed at the Games": a participle after a common noun, then a preposition
 _REDUCED_RELATIVE = re.compile(r"\s+(?:at|in|during|near|when|while|since|after)\b")
 _NEEDS_TARGET = frozenset(("04", "05", "06", "07"))
+# CAMEO codes whose definition needs no target: public statements (01), protests (14),
+# force posture (15), states of emergency / martial law (1724), declared ceasefires (0871)
+_NO_TARGET_ROOTS = frozenset(("01", "14", "15"))
+_NO_TARGET_CODES = frozenset(("1724", "0871"))
+
+
+# symmetric actions (consultations, negotiations, agreements, cooperation and its intent):
+# one event per direction
+SYMMETRIC = frozenset(
+    [
+        "030",
+        "031",
+        "0311",
+        "0312",
+        "0313",
+        "0314",
+        "036",
+        "040",
+        "044",
+        "046",
+        "050",
+        "057",
+        "060",
+        "061",
+        "062",
+        "063",
+        "064",
+    ]
+)
+
+
+def allows_no_target(code: str) -> bool:
+    """Whether a CAMEO code may be emitted without a target actor."""
+    return code[:2] in _NO_TARGET_ROOTS or code in _NO_TARGET_CODES
+
+
 _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 # "Blinken, who was born in New York, criticised ...": the subject is before the clause
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
@@ -150,6 +188,18 @@ _NEW_PREDICATE = re.compile(
 _SPEAKER_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
 )
+# "the company's owner, Iran": a short noun phrase, then the actor it names, ending the clause
+_APPOSITION = re.compile(
+    r"^\s+(?:the\s+|its\s+|their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3},\s+(?:the\s+)?$"
+)
+_CLAUSE_END = re.compile(r"\s*(?:[.;!?)]|$)")
+# "met Alice Wells, a senior US official": a name the dictionaries lack, then what it is
+_NAME_APPOSITION = re.compile(
+    r"\s+(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*,\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}$"
+)
+_PUNCT = ",;:!?()\"“”.'’‘[]"
+_AGAINST = re.compile(r"\bagainst\s+(?:any\s+|all\s+|the\s+)?$")
+_COMPLEMENT_AFTER = re.compile(r"\s+(?:to|that)\b")
 _CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
 _ATTRIBUTION = re.compile(
     r"[\s,]*(?P<who>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*)\s+(?:said|says|told|added)\b"
@@ -193,6 +243,7 @@ class Event:
     start: int
     end: int
     confidence: float
+    pattern_id: str = ""  # the dictionary entry that fired ("verbs.yaml#12", "petrarch:...")
 
     def as_dict(self) -> dict[str, Any]:
         """A flat JSON-ready mapping (the CLI's output and the stage's row)."""
@@ -224,6 +275,7 @@ class Event:
             "start": self.start,
             "end": self.end,
             "confidence": self.confidence,
+            "pattern_id": self.pattern_id,
         }
 
 
@@ -245,6 +297,7 @@ class _Group:
     place: bool = False
     person: bool = False
     coreferent: bool = False
+    bare: bool = False  # an agent with no country named ("police", "rebels"), maybe resolved
 
 
 @dataclass(slots=True)
@@ -372,6 +425,12 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         elif place.entry.kind == CAPITAL:
             role = place.term.role
     if not country:
+        if place is None and named is None and role_m is not None and role_m.term is not None:
+            # "police", "the rebels": PETRARCH's country-less agent ("---COP"), given the
+            # country of its sentence or article by _resolve_bare
+            role = role_m.term.role or ""
+            actor = Actor(text[start:end], "---" + role, None, role or None, start, end)
+            return _Group(start, end, [actor], person=end > members[-1].end, bare=True)
         return None
     code = country if country.startswith("IGO") or not role else country + role
     if country.startswith("IGO"):
@@ -414,9 +473,47 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             last.end = group.end
             last.place = False
             last.person = last.person and group.person
+            last.bare = last.bare and group.bare
         else:
             merged.append(group)
     return merged
+
+
+def _resolve_bare(groups: list[_Group], article: Counter[str]) -> list[_Group]:
+    """Country-less agents take the country of their context, as PETRARCH codes them.
+
+    The nearest actor or place with a country in the same sentence wins ("Kenyan officials
+    said police ..."); failing that, the country the article has named most often so far;
+    failing that the agent stays "---" + role, so a dyad can still be formed.
+    """
+    if not any(g.bare for g in groups):
+        return groups
+    known = [
+        g
+        for g in groups
+        if not g.bare and g.actors[0].country and not g.actors[0].country.startswith("IGO")
+    ]
+    fallback = next((c for c, _ in article.most_common() if not c.startswith("IGO")), None)
+    out: list[_Group] = []
+    for group in groups:
+        if not group.bare or group.actors[0].country:
+            out.append(group)
+            continue
+        near = min(
+            known,
+            key=lambda g: min(abs(g.start - group.end), abs(group.start - g.end)),
+            default=None,
+        )
+        country = near.actors[0].country if near is not None else fallback
+        if country is None:
+            out.append(group)
+            continue
+        actors = [
+            Actor(a.text, country + (a.role or ""), country, a.role, a.start, a.end)
+            for a in group.actors
+        ]
+        out.append(_Group(group.start, group.end, actors, person=group.person, bare=True))
+    return out
 
 
 def _cue_regex(words: Iterable[str]) -> re.Pattern[str]:
@@ -501,7 +598,7 @@ def _coref_groups(
 
 
 def _remember(memory: _Memory, groups: list[_Group]) -> None:
-    real = [g for g in groups if not g.coreferent]
+    real = [g for g in groups if not g.coreferent and not g.bare]
     person = next((g for g in real if g.person and len(g.actors) == 1), None)
     if person is not None:
         memory.person = person.actors[0]
@@ -554,8 +651,8 @@ def _verbal(
         return prev in _BE  # a progressive; participle clauses are too often asides
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
-        if no_aux and _REDUCED_PASSIVE.match(norm, end):
-            return False
+        if no_aux and _REDUCED_PASSIVE.match(norm, end) and not _named(text, prev_match):
+            return False  # "civilians threatened with ...", but "Germany met with ..."
         common_noun = prev.isalpha() and prev not in _ROLE_PLURALS and prev not in _AUX
         if no_aux and common_noun and _REDUCED_RELATIVE.match(norm, end) and prev_match is not None:
             return text[prev_match.start(1)].isupper()
@@ -569,6 +666,11 @@ def _verbal(
     return _subject_before(text, prev, prev_match)
 
 
+def _named(text: str, prev_match: re.Match[str] | None) -> bool:
+    """Whether the word before is capitalised: a name, so the subject of what follows."""
+    return prev_match is not None and text[prev_match.start(1)].isupper()
+
+
 def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> bool:
     """Whether the word before a base or -s form looks like its subject (a name, a role)."""
     if prev.endswith("'s") or prev_match is None:
@@ -578,23 +680,53 @@ def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> b
 
 
 def _find_triggers(
-    text: str, norm: str, sent: Sentence, lx: Lexicon
+    text: str,
+    norm: str,
+    sent: Sentence,
+    lx: Lexicon,
+    *,
+    tier: int = 0,
+    notes: list[dict[str, Any]] | None = None,
 ) -> tuple[list[_Trigger], list[_Trigger]]:
+    """The sentence's action and reported-speech triggers from patterns of one *tier*.
+
+    With *notes*, every pattern that matched is recorded with why it was dropped (the
+    ``--explain`` trace); kept ones are recorded by the caller once their event is decided.
+    """
     found: list[_Trigger] = []
     size = len(norm)
-    for end_idx, (length, patterns) in lx.anchors.iter(norm, sent.start, sent.end):
+    words: frozenset[str] | None = None
+    for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
+        if tier not in anchored.tiers:
+            continue  # a word only the other layer knows
         start = end_idx - length + 1
         if (start > 0 and norm[start - 1].isalnum()) or (
             end_idx + 1 < size and norm[end_idx + 1].isalnum()
         ):
             continue
+        if words is None:
+            raw = norm[sent.start : sent.end].split()
+            words = frozenset(raw).union(w.strip(_PUNCT) for w in raw)
+        if tier and text[start].isupper():
+            continue  # converted patterns: a capitalised word is a name ("States", "Sue")
+        patterns = anchored.candidates(words)
         verbal: dict[tuple[bool, bool], bool] = {}
         for pattern in patterns:
+            if pattern.tier != tier:
+                continue
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
+            if tier and match.end() == end_idx + 1 and _COMPLEMENT_AFTER.match(norm, match.end()):
+                if notes is not None:
+                    notes.append(
+                        _note(text, start, match.end(), pattern, "frames an embedded verb")
+                    )
+                continue  # a bare verb before "to"/"that" frames the verb it embeds
             if pattern.verb_first:
-                bare = match.end() == end_idx + 1
+                # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
+                # parser to know "plant", "control", "links" were verbs
+                bare = pattern.tier > 0 or match.end() == end_idx + 1
                 # "during a visit to Kazakhstan": the noun is what a place pattern means
                 noun_ok = not bare and pattern.target == "place"
                 key = (bare, noun_ok)
@@ -603,8 +735,20 @@ def _find_triggers(
                         text, norm, sent, (start, end_idx + 1), lx, bare=bare, noun_ok=noun_ok
                     )
                 if not verbal[key]:
+                    if notes is not None:
+                        notes.append(
+                            _note(text, start, match.end(), pattern, "not read as a verb here")
+                        )
                     continue
             found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
+    if notes is not None:
+        kept = {id(t) for t in _select([t for t in found if not t.pattern.complement])}
+        kept |= {id(t) for t in _select([t for t in found if t.pattern.complement])}
+        notes.extend(
+            _note(text, t.start, t.end, t.pattern, "overlaps a preferred match")
+            for t in found
+            if id(t) not in kept
+        )
     verbs = _select([t for t in found if not t.pattern.complement])
     # "agreed to lift sanctions": the action carries the intent (as its future code)
     verbs = [
@@ -616,9 +760,23 @@ def _find_triggers(
     return verbs, complements
 
 
+def _note(text: str, start: int, end: int, pattern: Pattern, outcome: str) -> dict[str, Any]:
+    return {
+        "pattern_id": pattern.id,
+        "code": pattern.code,
+        "trigger": text[start:end],
+        "start": start,
+        "outcome": outcome,
+    }
+
+
 def _select(triggers: list[_Trigger]) -> list[_Trigger]:
-    """Longest match first (then dictionary order), no overlaps, back in text order."""
-    triggers.sort(key=lambda t: (t.start - t.end, t.pattern.order, t.start))
+    """Curated before converted, then longest match first (then dictionary order), no overlaps.
+
+    A curated pattern wins any overlap with a converted PETRARCH-2 one: the curated list is
+    where the project corrects the big dictionary.
+    """
+    triggers.sort(key=lambda t: (t.pattern.tier, t.start - t.end, t.pattern.order, t.start))
     chosen: list[_Trigger] = []
     for trig in triggers:
         if all(trig.end <= c.start or trig.start >= c.end for c in chosen):
@@ -665,7 +823,16 @@ def _pick_date(
 class _SentenceCoder:
     """Codes the sentences of one document in order, carrying coreference memory."""
 
-    def __init__(self, text: str, pub: date | None, lx: Lexicon) -> None:
+    def __init__(
+        self,
+        text: str,
+        pub: date | None,
+        lx: Lexicon,
+        trace: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.trace = trace  # --explain: one record per sentence with its candidates
+        self.notes: list[dict[str, Any]] | None = None
+        self.raw = text  # what events quote: masking tags must not change an actor's words
         self.text = _mask_html(text)
         self.norm = normalise(self.text)
         self.pub = pub
@@ -675,6 +842,7 @@ class _SentenceCoder:
         self.mentions: list[_Mention] = []
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
         self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
+        self.article: Counter[str] = Counter()  # countries named so far, for bare agents
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -688,12 +856,42 @@ class _SentenceCoder:
                     mine.append(mentions[i])
                 i += 1
             events.extend(self.sentence(sent, mine))
+            self.article.update(
+                m.term.country
+                for m in mine
+                if m.term is not None and m.entry.kind != ROLE and m.term.country
+            )
         return events
 
     # --- one sentence
     def sentence(self, sent: Sentence, mentions: list[_Mention]) -> list[Event]:
         """Code one sentence; sentences without a trigger only feed coreference, lazily."""
-        verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx)
+        notes = self.notes = [] if self.trace is not None else None
+        verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, notes=notes)
+        converted = False
+        if not (verbs or complements) and (
+            mentions or self.cues.coreference.search(self.norm, sent.start, sent.end)
+        ):
+            # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
+            # (and only those with an actor: without one no event can come of it)
+            verbs, complements = _find_triggers(
+                self.text, self.norm, sent, self.lx, tier=1, notes=notes
+            )
+            converted = True
+        if self.trace is not None:
+            record: dict[str, Any] = {
+                "sentence_index": sent.index,
+                "start": sent.start,
+                "end": sent.end,
+                "text": sent.text,
+                "actors": [
+                    {"text": a.text, "code": a.code}
+                    for g in _resolve_bare(_build_groups(self.text, mentions), self.article)
+                    for a in g.actors
+                ],
+                "candidates": notes,
+            }
+            self.trace.append(record)
         if not (verbs or complements):
             if mentions:  # only coreference needs its actors, maybe never
                 self.pending.append(mentions)
@@ -710,9 +908,26 @@ class _SentenceCoder:
             taken = [(g.start, g.end) for g in groups]
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
+        groups = _resolve_bare(groups, self.article)
         events = self._code(sent, groups, verbs, complements) if groups else []
+        if not events and not converted and groups:
+            # curated triggers that made no event (no actor, no target): the converted
+            # layer may still understand the sentence
+            verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, tier=1)
+            if verbs or complements:
+                events = self._code(sent, groups, verbs, complements)
+        if self.trace is not None and coref:
+            self.trace[-1]["actors"] += [
+                {"text": a.text, "code": a.code, "coreferent": True}
+                for g in coref
+                for a in g.actors
+            ]
         _remember(self.memory, groups)
         return events
+
+    def _explain(self, trig: _Trigger, outcome: str) -> None:
+        if self.notes is not None:
+            self.notes.append(_note(self.text, trig.start, trig.end, trig.pattern, outcome))
 
     def _dates(self, sent: Sentence, *, future: bool) -> list[DateMention]:
         """The sentence's date expressions, resolved for a past or a future action (cached)."""
@@ -777,17 +992,33 @@ class _SentenceCoder:
                     return group
             return None
         limit = min(next_start, trig.end + 150, sent.end)
+        # a bare agent noun ("artillery", "police") yields to a named actor later in the
+        # clause: "fired two artillery shells at Seoul" is aimed at Seoul
+        bare: _Group | None = None
         for group in groups:
             if group is source or group.start < trig.head_end or group.start >= limit:
                 continue
             between = self.norm[trig.end : group.start]
+            if (
+                "," in between
+                and _APPOSITION.match(between)
+                and _CLAUSE_END.match(self.norm, group.end)
+            ):
+                return group  # "sanction the company's owner, Iran."
+            if (
+                bare is None
+                and group.start > trig.end
+                and _NAME_APPOSITION.fullmatch(self.text, trig.end, group.start)
+                and not self._clause_break(trig.end, group.start)
+            ):
+                return group
             if self._clause_break(trig.end, group.start) or "," in between:
-                return None
+                return bare
             if _NEW_PREDICATE.search(between):
-                return None  # "... opposes sanctions and would protect Chinese companies"
+                return bare  # "... opposes sanctions and would protect Chinese companies"
             gap = self.norm[trig.end : group.start] if group.start >= trig.end else ""
             if trig.pattern.target == "place":
-                return group if gap.strip() in ("", "the") else None
+                return group if gap.strip() in ("", "the") else bare
             if _SPEAKER_AFTER.match(self.norm, group.end):
                 continue  # ", a Jordanian official confirmed": who reports it, not the target
             locative = _AT_PLACE if trig.pattern.code[:2] in ("04", "05") else _IN_PLACE
@@ -795,8 +1026,11 @@ class _SentenceCoder:
                 self.norm, max(sent.start, group.start - 12), group.start
             ):
                 continue  # a place the action happened in, not its target ("fired at" is one)
+            if group.bare:
+                bare = bare or group
+                continue
             return group
-        return None
+        return bare
 
     def _location(
         self, sent: Sentence, groups: list[_Group], trig: _Trigger, target: _Group | None
@@ -842,8 +1076,14 @@ class _SentenceCoder:
                 source, passive = addressee, False
             else:
                 source, passive = self._source(sent, groups, trig, inherited)
+            if _AGAINST.search(self.norm, max(sent.start, trig.start - 12), trig.start):
+                # "advised against travel to Syria", "warned against attacking": an advisory
+                # about the action, not the action
+                self._explain(trig, "dropped: advised or warned against")
+                continue
             addressee = None
             if source is None:
+                self._explain(trig, "dropped: no source actor in its clause")
                 continue
             next_start = verbs[n + 1].start if n + 1 < len(verbs) else sent.end
             target = self._target(
@@ -854,6 +1094,16 @@ class _SentenceCoder:
                 passive=passive,
                 next_start=next_start,
             )
+            # a converted pattern ("joined", "give", "took over") is an event only in a tight
+            # frame: its subject right before it and an actor as its direct object (PETRARCH-2
+            # had a parser to say so; positions are all we have)
+            if (
+                trig.pattern.tier
+                and not passive
+                and not _tight_frame(self.norm, source, trig, target)
+            ):
+                self._explain(trig, "dropped: a converted pattern needs subject-verb-object")
+                continue
             if target is not None and not passive:
                 inherited[id(target)] = source
             pairs: list[tuple[Actor, Actor | None]]
@@ -861,8 +1111,12 @@ class _SentenceCoder:
                 pairs = [(s, t) for s in source.actors for t in target.actors]
             elif trig.pattern.reciprocal and len(source.actors) >= 2:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
-            elif trig.pattern.code[:2] in _NEEDS_TARGET and not trig.pattern.no_target:
-                continue  # a meeting, an agreement, aid: with whom is the event
+            elif not (trig.pattern.no_target or allows_no_target(trig.pattern.code)):
+                # PETRARCH's default: an event needs a dyad; only codes whose definition
+                # allows none (statements, protests, strikes, force posture, emergency
+                # rule) stand without a target
+                self._explain(trig, "dropped: no target, and the code needs one")
+                continue
             else:  # a one-sided event ("Jordan and Britain agreed to ...", "Iran protested")
                 pairs = [(s, None) for s in source.actors]
             if (
@@ -904,17 +1158,26 @@ class _SentenceCoder:
                 confidence *= 0.85
             if target is None and not trig.pattern.no_target:
                 confidence *= 0.75
-            if target is not None and code[:2] not in _NEEDS_TARGET:
-                # a target of one's own country ("promised to democratize Serbia") leaves a
-                # one-sided event rather than none
+            if target is not None and allows_no_target(code):
+                # a target of one's own country ("protested in Serbia") leaves a one-sided
+                # event when the code needs no target
                 pairs += [(s, None) for s, t in pairs if t is not None and _domestic(s, t)]
+            if code in SYMMETRIC:
+                # CAMEO codes talks, agreements and cooperation both ways: "A held talks with
+                # B" is A->B and B->A, like "A and B held talks"
+                pairs += [(t, s) for s, t in pairs if t is not None and (t, s) not in pairs]
             for src, tgt in pairs:
-                if tgt is not None and _domestic(src, tgt):
-                    continue
+                if tgt is not None and (
+                    tgt.code == src.code or (_domestic(src, tgt) and allows_no_target(code))
+                ):
+                    continue  # no self-dyads; "SRBGOV -> SRB" stays when a target is needed
                 key = (src.code, tgt.code if tgt else None, code)
                 if key in seen:
                     continue
                 seen.add(key)
+                self._explain(
+                    trig, f"kept: {src.code} {code} {tgt.code if tgt else '-'} ({modality})"
+                )
                 if code == "042" and loc_name:
                     visit_location[src.code] = (loc_name, loc_country)
                 out.append(
@@ -968,6 +1231,7 @@ class _SentenceCoder:
             None,
         )
         if subject is None:
+            self._explain(trig, "dropped: no subject of the reported clause")
             return []
         speaker = (
             self._speaker_before(sent, groups, subject)
@@ -975,6 +1239,7 @@ class _SentenceCoder:
             or self._quote_attribution(trig)
         )
         if speaker is None:
+            self._explain(trig, "dropped: no speaker")
             return []
         day, precision, date_source = _pick_date(dates, trig, self.pub)
         confidence = trig.pattern.confidence * (0.85 if speaker.coreferent else 1.0)
@@ -987,6 +1252,7 @@ class _SentenceCoder:
                 if key in seen:
                     continue
                 seen.add(key)
+                self._explain(trig, f"kept: {src.code} {trig.pattern.code} {tgt.code} (reported)")
                 out.append(
                     self._event(
                         sent,
@@ -1064,6 +1330,9 @@ class _SentenceCoder:
         confidence: float,
     ) -> Event:
         src, tgt = dyad
+        if self.raw is not self.text:
+            src = _quoted(src, self.raw)
+            tgt = _quoted(tgt, self.raw) if tgt is not None else None
         day, precision, date_source = when
         loc_name, loc_country = where
         info = self.lx.cameo(code)
@@ -1085,13 +1354,44 @@ class _SentenceCoder:
             date_source=date_source,
             location_name=loc_name,
             location_country=loc_country,
-            trigger=self.text[trig.start : trig.end],
+            trigger=self.raw[trig.start : trig.end],
             trigger_start=trig.start,
             trigger_end=trig.end,
             start=min(span),
             end=max(span),
             confidence=round(min(1.0, confidence), 2),
+            pattern_id=trig.pattern.id,
         )
+
+
+_TIGHT_OBJECT = re.compile(r"\s+(?:the\s+|both\s+|its\s+|their\s+)?$")
+_PHRASE_OBJECT = re.compile(
+    r"\s+(?:(?:on|against|to|with|from|for|into|at|over|of|toward|towards)\s+)?"
+    r"(?:the\s+|both\s+|its\s+|their\s+)?$"
+)
+_TIGHT_SUBJECT = re.compile(r"[^,;:()\"“”]{0,40}$")
+
+
+def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
+    """Subject within a few words before the verb, the target right after it (or none
+    needed), with no punctuation in between: what a parser would call subject and object."""
+    if source.end > trig.start or not _TIGHT_SUBJECT.match(norm, source.end, trig.start):
+        return False
+    if target is None:
+        return allows_no_target(trig.pattern.code)
+    phrase = trig.end > trig.head_end and not trig.pattern.weak
+    if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
+        return phrase or bool(_TIGHT_OBJECT.match(norm, trig.head_end, target.start))
+    if phrase:  # "imposed sanctions on Iran": the phrase, then its prepositional object
+        return bool(_PHRASE_OBJECT.match(norm, trig.end, target.start))
+    return bool(_TIGHT_OBJECT.match(norm, trig.end, target.start))
+
+
+def _quoted(actor: Actor, raw: str) -> Actor:
+    """The actor with its words as the original text has them (tags included)."""
+    from dataclasses import replace
+
+    return replace(actor, text=raw[actor.start : actor.end])
 
 
 def _domestic(src: Actor, tgt: Actor) -> bool:
@@ -1122,13 +1422,16 @@ def code_text(
     *,
     lexicon: Lexicon | None = None,
     dictionary_dirs: Iterable[Path] = (),
+    trace: list[dict[str, Any]] | None = None,
 ) -> list[Event]:
     """Code *text* (one document) into events; relative dates resolve against *pub_date*.
 
     Pure: no I/O beyond the first load of the dictionaries (cached). Empty or non-English text,
-    HTML remnants and text without punctuation give few or no events, never an error.
+    HTML remnants and text without punctuation give few or no events, never an error. With
+    *trace* (a list), one record per sentence is appended: its actors and every pattern that
+    matched, with why it was kept or dropped (``newswire events --explain``).
     """
     if not text or not text.strip():
         return []
     lx = lexicon if lexicon is not None else load_lexicon(dictionary_dirs)
-    return _SentenceCoder(text, pub_date, lx).run()
+    return _SentenceCoder(text, pub_date, lx, trace).run()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -35,6 +36,9 @@ YAML_FILES = (
     "cues.yaml",
 )
 TSV_FILES = ("phoenix_actors.tsv", "phoenix_agents.tsv", "cameo_codes.tsv")
+# generated from the PETRARCH-2 verb dictionary (convert_petrarch_verbs.py): below the curated
+# verbs.yaml of every directory
+CONVERTED_VERBS = "petrarch_verbs.json"
 
 # kinds of actor dictionary entries
 COUNTRY = "country"  # a country name or adjective: a country, and a place after a preposition
@@ -100,7 +104,7 @@ class Pattern:
     """A compiled action pattern."""
 
     code: str
-    regex: re.Pattern[str]
+    regex: LazyRegex
     anchors: tuple[str, ...]
     source: str
     target: str = "actor"
@@ -112,6 +116,34 @@ class Pattern:
     order: int = 0
     verb_first: bool = False  # starts with a <lemma>: guard against noun readings ("a visit")
     intent: bool = False  # a bare intent, dropped when an action pattern follows it
+    id: str = ""  # which dictionary entry: "verbs.yaml#12", "petrarch:ATTACK:L3012"
+    tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
+    weak: bool = False  # the words after the verb add no evidence ("came to")
+    keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorPatterns:
+    """The patterns of one anchor word: those needing no second word, and the others by it."""
+
+    free: tuple[Pattern, ...]
+    keyed: dict[str, tuple[Pattern, ...]]
+    tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
+
+    def candidates(self, words: frozenset[str]) -> list[Pattern]:
+        """The patterns that can match a sentence made of *words*, in dictionary order."""
+        out = list(self.free)
+        keyed = self.keyed
+        hits = [keyed[w] for w in words if w in keyed] if keyed else []
+        if hits:
+            seen = {id(p) for p in out}
+            for group in hits:
+                for p in group:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        out.append(p)
+            out.sort(key=lambda p: p.order)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +215,14 @@ def _read_yaml(path: Path) -> Any:
         raise DictionaryError(f"{path}: bad date or value: {exc}") from None
 
 
+def _read_json(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except ValueError as exc:
+        raise DictionaryError(f"{path}: not valid JSON: {exc}") from None
+
+
 def _read_tsv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
@@ -209,6 +249,8 @@ _DOUBLING = re.compile(r"[^aeiou][aeiou][^aeiouwxy]$")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
 _GAP = r"(?:[^\s;:!?]+\s+){0,5}?"  # sentences are split already: dots are abbreviations
+# the converted dictionary's gaps stay inside one phrase: no commas, no new clause
+_SHORT_GAP = r"(?:(?!(?:that|who|which|and|but|while|after|before|when)\s)[^\s;:!?,]+\s+){0,3}?"
 
 
 def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str]]:
@@ -223,34 +265,99 @@ def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str
     return r"\s+".join(parts), anchors
 
 
-def compile_pattern(
-    text: str, irregular: dict[str, list[str]], where: str
-) -> tuple[re.Pattern[str], list[str]]:
-    """A pattern string to a regex anchored at its first word, and that word's forms."""
-    tokens = text.split()
-    if not tokens or GAP_TOKEN in (tokens[0], tokens[-1]):
-        raise DictionaryError(f"{where}: pattern {text!r} must start and end with a word")
+class LazyRegex:
+    """A pattern's regular expression, built and compiled on its first use.
+
+    The converted PETRARCH-2 layer has thousands of patterns with long synonym alternations;
+    most never meet their anchor word in a given run, so building them all up front would
+    cost seconds per process for nothing. Curated patterns are built at load time, so a bad
+    curated file still fails loudly there.
+    """
+
+    __slots__ = ("_compiled", "_irregular", "_lazy", "source")
+
+    def __init__(self, source: str, irregular: dict[str, list[str]], *, lazy: bool) -> None:
+        self.source = source
+        self._irregular = irregular
+        self._lazy = lazy
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled expression (built now if it was not yet)."""
+        if self._compiled is None:
+            self._compiled = re.compile(_pattern_regex(self.source, self._irregular, self._lazy))
+        return self._compiled
+
+    def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        """``re.Pattern.match`` on the compiled expression."""
+        return self.compiled().match(text, pos, endpos)
+
+
+def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool) -> str:
+    """The regex of a pattern, anchored at its first word.
+
+    The first word is found by the anchor automaton, on word boundaries, so the regex only
+    has to consume it (one word), not repeat the alternation of every inflected form.
+    """
     regex = ""
-    anchors: list[str] = []
     pending_gap = False
-    for i, token in enumerate(tokens):
+    for i, token in enumerate(text.split()):
         if token == GAP_TOKEN:
             pending_gap = True
             continue
-        alts = [_alt_regex(a, irregular) for a in token.split("|") if a]
-        if not alts:
-            raise DictionaryError(f"{where}: empty token in pattern {text!r}")
-        piece = "(?:" + "|".join(r for r, _ in alts) + ")"
+        if i == 0 and "_" not in token:
+            regex = r"[^\s;:!?,.\"“”]+"
+            continue
+        piece = "(?:" + "|".join(_alt_regex(a, irregular)[0] for a in token.split("|") if a) + ")"
         if i == 0:
-            anchors = [f for _, forms in alts for f in forms]
             regex = piece
         else:
-            regex += r"\s+" + (_GAP if pending_gap else "") + piece
+            regex += r"\s+" + ((_SHORT_GAP if short_gaps else _GAP) if pending_gap else "") + piece
         pending_gap = False
-    try:
-        return re.compile(regex + r"(?![\w'])"), anchors
-    except re.error as exc:
-        raise DictionaryError(f"{where}: pattern {text!r} does not compile: {exc}") from None
+    return regex + r"(?![\w'])"
+
+
+def pattern_keys(text: str, irregular: dict[str, list[str]]) -> frozenset[str]:
+    """The words one of which must occur in a sentence for the pattern to match: the forms
+    of its second word (empty for a one-word pattern)."""
+    tokens = [t for t in text.split()[1:] if t != GAP_TOKEN]
+    if not tokens:
+        return frozenset()
+    keys: set[str] = set()
+    for alt in tokens[0].split("|"):
+        if not alt:
+            continue
+        if alt.startswith("<") and alt.endswith(">"):
+            keys.update(inflections(alt[1:-1], irregular))
+            continue
+        first = alt.split("_")[0]
+        if first.endswith("?"):
+            keys.update((first[:-1], first[:-2]))
+        else:
+            keys.add(first)
+    return frozenset(k for k in keys if k)
+
+
+def compile_pattern(
+    text: str, irregular: dict[str, list[str]], where: str, *, lazy: bool = False
+) -> tuple[LazyRegex, list[str]]:
+    """A pattern string to its (lazily built) regex and the forms of its first word.
+
+    ``lazy`` (the converted layer) also gives the pattern short gaps that stay in one phrase.
+    """
+    tokens = text.split()
+    if not tokens or GAP_TOKEN in (tokens[0], tokens[-1]):
+        raise DictionaryError(f"{where}: pattern {text!r} must start and end with a word")
+    if any(not [a for a in t.split("|") if a] for t in tokens):
+        raise DictionaryError(f"{where}: empty token in pattern {text!r}")
+    anchors = [f for a in tokens[0].split("|") if a for f in _alt_regex(a, irregular)[1]]
+    compiled = LazyRegex(text, irregular, lazy=lazy)
+    if not lazy:
+        try:
+            compiled.compiled()
+        except re.error as exc:
+            raise DictionaryError(f"{where}: pattern {text!r} does not compile: {exc}") from None
+    return compiled, anchors
 
 
 def _is_acronym(phrase: str) -> bool:
@@ -264,6 +371,7 @@ class _Builder:
     def __init__(self) -> None:
         self.actor_layers: list[dict[str, list[ActorEntry]]] = []
         self.patterns: list[Pattern] = []
+        self.vetoed: set[str] = set()
         self.codes: dict[str, CameoCode] = {}
         self.future_codes: dict[str, str] = {}
         self.cues: dict[str, list[str]] = {}
@@ -430,11 +538,16 @@ class _Builder:
             else:
                 self.cues[str(key)] = [str(w) for w in words]
 
-    def verbs(self, path: Path, order_base: int) -> None:
-        data = _read_yaml(path) or {}
+    def verbs(self, path: Path, order_base: int, tier: int = 0) -> None:
+        data = _read_json(path) if path.suffix == ".json" else (_read_yaml(path) or {})
+        for lemma, forms in (data.get("irregular_verbs") or {}).items():
+            # forms the converted dictionary spells out; the curated cues.yaml wins
+            self.irregular.setdefault(str(lemma), [str(f) for f in forms])
         self.future_codes.update(
             {str(k): str(v) for k, v in (data.get("future_codes") or {}).items()}
         )
+        # curated vetoes of converted entries ("<beat>": a game more often than an assault)
+        self.vetoed.update(str(v) for v in data.get("not_converted") or [])
         entries = [(e, False) for e in data.get("verbs") or []]
         entries += [(e, True) for e in data.get("complements") or []]
         for i, (entry, complement) in enumerate(entries):
@@ -443,7 +556,9 @@ class _Builder:
             if code not in self.codes:
                 raise DictionaryError(f"{where}: unknown CAMEO code {code!r}")
             for text in entry.get("patterns") or []:
-                regex, anchors = compile_pattern(str(text), self.irregular, where)
+                if tier and str(text) in self.vetoed:
+                    continue
+                regex, anchors = compile_pattern(str(text), self.irregular, where, lazy=tier > 0)
                 self.patterns.append(
                     Pattern(
                         code=code,
@@ -459,6 +574,10 @@ class _Builder:
                         order=order_base + i,
                         verb_first=str(text).startswith("<"),
                         intent=bool(entry.get("intent", False)),
+                        id=str(entry.get("id") or f"{path.name}#{i + 1}"),
+                        tier=tier,
+                        weak=bool(entry.get("weak", False)),
+                        keys=pattern_keys(str(text), self.irregular),
                     )
                 )
 
@@ -477,7 +596,25 @@ class _Builder:
             for anchor in pattern.anchors:
                 by_anchor.setdefault(anchor, []).append(pattern)
         for key, pats in by_anchor.items():
-            anchors.add_word(key, (len(key), tuple(sorted(pats, key=lambda p: p.order))))
+            ordered = sorted(pats, key=lambda p: p.order)
+            # patterns indexed by the word that must follow the verb, so a sentence only
+            # tries the patterns whose second word it contains (thousands share "said")
+            free = tuple(p for p in ordered if not p.keys)
+            keyed: dict[str, list[Pattern]] = {}
+            for p in ordered:
+                for word in p.keys:
+                    keyed.setdefault(word, []).append(p)
+            anchors.add_word(
+                key,
+                (
+                    len(key),
+                    AnchorPatterns(
+                        free,
+                        {w: tuple(v) for w, v in keyed.items()},
+                        frozenset(p.tier for p in ordered),
+                    ),
+                ),
+            )
         anchors.make_automaton()
         return Lexicon(
             actors=actors,
@@ -516,6 +653,11 @@ def _load(directories: Sequence[Path]) -> Lexicon:
         if path.is_file():
             builder.note(path)
             builder.verbs(path, order_base=rank * 100_000)
+    for rank, directory in enumerate(reversed(directories)):
+        path = directory / CONVERTED_VERBS
+        if path.is_file():
+            builder.note(path)
+            builder.verbs(path, order_base=(len(directories) + rank) * 100_000, tier=1)
     for directory in directories:
         for name, load in (
             ("countries.yaml", builder.countries),

@@ -83,3 +83,5 @@ class Event(Base):
     end_offset: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[float] = mapped_column(Float)
     coder_version: Mapped[str] = mapped_column(String(64))
+    # the dictionary entry that fired (migration 0009_events_v2)
+    pattern_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
