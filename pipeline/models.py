@@ -113,6 +113,7 @@ class FeedPoll(Base):
     """One row per poll: what was asked, what came back, and what it yielded."""
 
     __tablename__ = "feed_polls"
+    __table_args__ = (Index("ix_feed_polls_feed_started", "feed_id", "started_at"),)  # feed_health
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
@@ -164,6 +165,7 @@ class Article(Base):
         Index("ix_articles_status_next_attempt", "status", "next_attempt_at"),
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_text_hash", "text_hash"),
+        Index("ix_articles_feed_published", "feed_id", "published_at"),  # feed_health lag
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -8,6 +8,7 @@ feeds as (
 )
 select
     polls.id as poll_id,
+    polls.feed_id,
     feeds.name as feed_name,
     feeds.outlet,
     polls.started_at,

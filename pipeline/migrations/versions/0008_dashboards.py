@@ -1,0 +1,33 @@
+"""dashboards: views move to sql/views; indexes the dashboard queries need at scale
+
+The two views the dedup and events migrations created (story_counts, article_events) now live in
+sql/views like every other view, applied by the one mechanism after migrations; this revision
+drops the migration-made copies so nothing else owns them.
+
+Revision ID: 0008_dashboards
+Revises: 0004_merge_dedup_events
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0008_dashboards"
+down_revision: str | Sequence[str] | None = "0004_merge_dedup_events"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.execute("DROP VIEW IF EXISTS article_events CASCADE")
+    op.execute("DROP VIEW IF EXISTS story_counts CASCADE")
+    # feed_health reads each feed's latest poll and its last 24 hours of polls
+    op.create_index("ix_feed_polls_feed_started", "feed_polls", ["feed_id", "started_at"])
+    # feed_health's publication-to-storage lag per feed over the last 7 days
+    op.create_index("ix_articles_feed_published", "articles", ["feed_id", "published_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_articles_feed_published", table_name="articles")
+    op.drop_index("ix_feed_polls_feed_started", table_name="feed_polls")
