@@ -50,13 +50,13 @@ def socket_address(url: str) -> SocketAddress:
     return SocketAddress(Path(str(host)), parsed.port or 5432)
 
 
-def tcp_url(url: str, port: int, *, username: str | None = None, password: str | None = None) -> str:
+def tcp_url(
+    url: str, port: int, *, username: str | None = None, password: str | None = None
+) -> str:
     """*url* rewritten to reach the relay on 127.0.0.1:*port* (libpq form, for any client)."""
     parsed = make_url(url)
     query = {k: v for k, v in parsed.query.items() if k != "host"}
-    parsed = parsed.set(
-        drivername="postgresql", host=LOOPBACK, port=port, query=query
-    )
+    parsed = parsed.set(drivername="postgresql", host=LOOPBACK, port=port, query=query)
     if username is not None:
         parsed = parsed.set(username=username, password=password)
     return parsed.render_as_string(hide_password=False)

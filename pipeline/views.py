@@ -184,9 +184,7 @@ def ensure_readonly_role(engine: Engine, user: str, password: str) -> bool:
         role = _quote_ident(conn, user)
         secret = conn.execute(text("SELECT quote_literal(:p)"), {"p": password}).scalar_one()
         allowed = conn.execute(
-            text(
-                "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
-            )
+            text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
         ).scalar_one()
         exists = conn.execute(
             text("SELECT count(*) FROM pg_roles WHERE rolname = :u"), {"u": user}
