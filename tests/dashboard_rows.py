@@ -138,8 +138,9 @@ def load_known_rows(engine: Engine) -> None:
                     "date_precision, source_text, source_code, source_country, target_text, "
                     "target_code, target_country, cameo_code, base_code, root_code, quad_class, "
                     "goldstein, modality, trigger, trigger_start, trigger_end, start_offset, "
-                    "end_offset, confidence, coder_version) VALUES (:a, :i, :i2, :d, 'day', :s1, "
-                    ":s2, :s3, :t1, :t2, :t3, :c, :b, :r, :q, :g, :m, 'x', 0, 1, 0, 10, 0.9, 'test')"
+                    "end_offset, confidence, coder_version) VALUES (:a, :i, :i2, :d, 'day', "
+                    ":s1, :s2, :s3, :t1, :t2, :t3, :c, :b, :r, :q, :g, :m, "
+                    "'x', 0, 1, 0, 10, 0.9, 'test')"
                 ),
                 {
                     "a": aid,
