@@ -11,7 +11,7 @@ select
     actor1_country_code as source_country,
     actor2_country_code as target_country,
     count(*) as events,
-    sum(num_articles) as mentions,
+    sum(num_articles)::bigint as mentions,
     count(*) filter (where quad_class in (1, 2)) as cooperation_events,
     count(*) filter (where quad_class in (3, 4)) as conflict_events,
     round(sum(goldstein_scale)::numeric, 2) as goldstein_sum,

@@ -11,7 +11,7 @@ select
     event_root_code as root_code,
     quad_class,
     count(*) as events,
-    sum(num_articles) as mentions,
+    sum(num_articles)::bigint as mentions,
     round(sum(goldstein_scale)::numeric, 2) as goldstein_sum,
     round(avg(goldstein_scale)::numeric, 2) as goldstein_mean
 from events

@@ -12,7 +12,7 @@ select
     source_code,
     target_code,
     cameo_code,
-    min(source_country) as source_country,
+    min(source_country)::text as source_country,
     min(target_country) as target_country,
     min(root_code) as root_code,
     min(quad_class) as quad_class,

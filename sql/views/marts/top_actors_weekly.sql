@@ -20,7 +20,7 @@ select
     count(*) as events,
     count(*) filter (where is_source) as as_source,
     count(*) filter (where not is_source) as as_target,
-    sum(num_articles) as mentions,
+    sum(num_articles)::bigint as mentions,
     round(avg(goldstein_scale)::numeric, 2) as goldstein_mean
 from roles
 group by week, actor_code;
