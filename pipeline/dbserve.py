@@ -84,9 +84,14 @@ class TcpRelay:
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._stop: asyncio.Event | None = None
+        self._clients: set[asyncio.Task[None]] = set()
         self._thread = threading.Thread(target=self._run, name="db-serve-relay", daemon=True)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._clients.add(task)
+            task.add_done_callback(self._clients.discard)
         try:
             up_reader, up_writer = await asyncio.open_unix_connection(str(self.target))
         except OSError as exc:
@@ -109,6 +114,10 @@ class TcpRelay:
         self._ready.set()
         async with server:
             await self._stop.wait()
+        # close the connections still open (a dashboard's pool) instead of abandoning them
+        for task in list(self._clients):
+            task.cancel()
+        await asyncio.gather(*self._clients, return_exceptions=True)
 
     def _run(self) -> None:
         self._loop.run_until_complete(self._main())
