@@ -12,6 +12,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -34,6 +35,7 @@ def _superset_module(root: Path) -> ModuleType:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
