@@ -45,7 +45,7 @@ ADMIN = "admin"
 class Superset:
     """A running Superset: its process, address and admin login."""
 
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | None  # None: a Superset someone else runs
     url: str
     password: str
     log: Path
@@ -54,7 +54,7 @@ class Superset:
 
     def stop(self) -> None:
         """Stop Superset (SIGTERM, then SIGKILL after 20 s)."""
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(20)
@@ -302,8 +302,14 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("SUPERSET_PORT", "8088")))
     parser.add_argument("--home", type=Path, default=Path("var/superset"))
     parser.add_argument("--no-wait", action="store_true", help="import, print, stop Superset")
+    parser.add_argument(
+        "--external",
+        metavar="URL",
+        help="only import into an already running Superset (docker-compose's), as admin with "
+        "the password in SUPERSET_ADMIN_PASSWORD",
+    )
     args = parser.parse_args()
-    if not SUPERSET_BIN.exists():
+    if not args.external and not SUPERSET_BIN.exists():
         print("Superset is not installed: run `make dashboards`", file=sys.stderr)
         return 2
 
@@ -317,6 +323,13 @@ def main() -> int:
     engine = make_engine(owner)
     refresh_materialized(engine)
     engine.dispose()
+    if args.external:
+        password = os.environ.get("SUPERSET_ADMIN_PASSWORD", "admin")
+        external = Superset(None, args.external.rstrip("/"), password, Path("/dev/null"))
+        _wait_healthy(external.url, 600)
+        import_dashboard(external, owner)
+        print(f"dashboard: {external.dashboard_url}")
+        return 0
     password = prepare_home(args.home.resolve(), args.port)
     superset = start(args.home.resolve(), args.port, password)
     try:
@@ -332,6 +345,19 @@ def main() -> int:
     finally:
         superset.stop()
     return 0
+
+
+def _wait_healthy(url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Superset at {url} did not answer within {timeout:.0f} s")
+        time.sleep(2)
 
 
 if __name__ == "__main__":
