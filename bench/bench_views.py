@@ -354,6 +354,10 @@ def main() -> int:
     parser.add_argument("--reload", action="store_true", help="drop and reload the database")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--baseline-repeat", type=int, default=1, help="timed runs per baseline")
+    parser.add_argument(
+        "--skip-refresh", action="store_true", help="keep the materialized views as they are"
+    )
     args = parser.parse_args()
 
     admin = make_url(args.admin_url)
@@ -393,7 +397,8 @@ def main() -> int:
 
     engine = make_engine(url)
     t = time.perf_counter()
-    refresh_materialized(engine)
+    if not args.skip_refresh:
+        refresh_materialized(engine)
     refresh_s = time.perf_counter() - t
     engine.dispose()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -416,11 +421,11 @@ def main() -> int:
             (OUT / f"{_slug(name)}.plan.txt").write_text(f"{sql}\n\n{plan}\n")
             base = ""
             if baseline and not args.no_baseline:
-                b_median, _, b_plan = time_query(conn, baseline, max(1, args.repeat // 3))
+                b_median, _, b_plan = time_query(conn, baseline, args.baseline_repeat)
                 (OUT / f"{_slug(name)}.baseline.plan.txt").write_text(f"{baseline}\n\n{b_plan}\n")
                 base = f"{b_median:.1f} (live views)"
             elif name == "feed health" and not args.no_baseline:
-                base = _feed_health_without_indexes(conn, sql, args.repeat)
+                base = _feed_health_without_indexes(conn, sql, args.baseline_repeat)
             print(f"{name:38} {median:10.1f} {best:9.1f}   {base:>18}", flush=True)
         for name, sql in EXTRA.items():
             median, best, plan = time_query(conn, sql, args.repeat)
@@ -452,7 +457,7 @@ def _feed_health_without_indexes(conn: psycopg.Connection, sql: str, repeat: int
     with conn.transaction():  # DDL is transactional: the rollback brings the indexes back
         for name in names:
             conn.execute(f"DROP INDEX {name}")
-        median, _, plan = time_query(conn, sql, max(1, repeat // 3))
+        median, _, plan = time_query(conn, sql, repeat)
         (OUT / "feed_health.baseline.plan.txt").write_text(f"{sql}\n\n{plan}\n")
         result = f"{median:.1f} (no 0008 indexes)"
         raise psycopg.Rollback()
