@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -166,6 +167,13 @@ class Article(Base):
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_text_hash", "text_hash"),
         Index("ix_articles_feed_published", "feed_id", "published_at"),  # feed_health lag
+        Index(  # failures_by_reason, fetch_failures: failed articles from the index alone
+            "ix_articles_failed",
+            "failure_reason",
+            "outlet",
+            postgresql_include=["fetched_at", "discovered_at"],
+            postgresql_where=text("status = 'failed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

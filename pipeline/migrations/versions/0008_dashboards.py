@@ -11,6 +11,7 @@ Create Date: 2026-12-01
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_dashboards"
@@ -26,8 +27,17 @@ def upgrade() -> None:
     op.create_index("ix_feed_polls_feed_started", "feed_polls", ["feed_id", "started_at"])
     # feed_health's publication-to-storage lag per feed over the last 7 days
     op.create_index("ix_articles_feed_published", "articles", ["feed_id", "published_at"])
+    # failures_by_reason / fetch_failures: the failed articles only, read from the index alone
+    op.create_index(
+        "ix_articles_failed",
+        "articles",
+        ["failure_reason", "outlet"],
+        postgresql_include=["fetched_at", "discovered_at"],
+        postgresql_where=sa.text("status = 'failed'"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_articles_failed", table_name="articles")
     op.drop_index("ix_articles_feed_published", table_name="articles")
     op.drop_index("ix_feed_polls_feed_started", table_name="feed_polls")
