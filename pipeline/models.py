@@ -166,7 +166,12 @@ class Article(Base):
         Index("ix_articles_status_next_attempt", "status", "next_attempt_at"),
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_text_hash", "text_hash"),
-        Index("ix_articles_feed_published", "feed_id", "published_at"),  # feed_health lag
+        Index(  # feed_health's lag per feed, from the index alone
+            "ix_articles_feed_published",
+            "feed_id",
+            "published_at",
+            postgresql_include=["status", "extracted_at"],
+        ),
         Index(  # failures_by_reason, fetch_failures: failed articles from the index alone
             "ix_articles_failed",
             "failure_reason",

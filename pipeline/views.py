@@ -203,6 +203,8 @@ def ensure_readonly_role(engine: Engine, user: str, password: str) -> bool:
                     f"NOINHERIT NOREPLICATION PASSWORD {secret}"
                 )
             conn.exec_driver_sql(f"ALTER ROLE {role} SET default_transaction_read_only = on")
+            # dashboard queries are short: JIT compilation (~150 ms) would cost more than it saves
+            conn.exec_driver_sql(f"ALTER ROLE {role} SET jit = off")
             conn.commit()
         except DBAPIError as exc:  # another database's upgrade raced us to it: fine
             conn.rollback()
