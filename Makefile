@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run run-once demo airflow-sample test lint typecheck clean
+.PHONY: help install run run-once demo airflow-sample test lint typecheck clean dashboards superset-install
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -33,6 +33,22 @@ airflow-sample: $(STAMP)  ## like `run`, but the DAGs ingest the bundled sample 
 demo: $(STAMP)  ## offline demo: replay the bundled sample corpus through the whole pipeline
 	$(BIN)/newswire demo
 
+# Apache Superset lives in its own environment (its pins clash with Airflow's); the stamp makes
+# reruns instant until dashboards/requirements.txt changes.
+SUPERSET_VENV  := .venv-superset
+SUPERSET_STAMP := $(SUPERSET_VENV)/.installed
+
+$(SUPERSET_STAMP): dashboards/requirements.txt
+	test -x $(SUPERSET_VENV)/bin/python || $(PYTHON) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet --upgrade pip uv
+	$(SUPERSET_VENV)/bin/uv pip install --python $(SUPERSET_VENV)/bin/python --quiet -r dashboards/requirements.txt
+	touch $(SUPERSET_STAMP)
+
+superset-install: $(SUPERSET_STAMP)  ## install Apache Superset into .venv-superset (cached)
+
+dashboards: $(STAMP) $(SUPERSET_STAMP)  ## Superset on 127.0.0.1:8088 with the newswire dashboard; Ctrl-C stops
+	$(BIN)/python dashboards/superset.py
+
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -46,4 +62,4 @@ test: $(STAMP)  ## the whole suite: lint, types, then every test against a real 
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 clean:  ## remove the virtualenv and local data (the embedded database too)
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SUPERSET_VENV) var .pytest_cache .mypy_cache .ruff_cache

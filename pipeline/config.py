@@ -161,6 +161,16 @@ class Settings(BaseSettings):
         parse_allowed_hosts(value)  # raises ValueError naming the bad entry
         return value
 
+    readonly_user: str = Field(
+        default="newswire_reader",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="Read-only database role for dashboards: may read the sql/views views and "
+        "nothing else; created or updated by `newswire db upgrade`.",
+    )
+    readonly_password: str = Field(
+        default="newswire_reader",
+        description="Password of the read-only role (`newswire db url --read-only` prints it).",
+    )
     raw_retention_days: int = Field(
         default=90, ge=0, description="Raw HTML older than this is pruned by maintenance (0: keep)."
     )

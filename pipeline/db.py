@@ -156,21 +156,35 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-def upgrade(url: str, revision: str = "heads") -> None:
-    """Apply migrations up to *revision* (all heads by default), then the dashboard views.
+def upgrade(url: str, revision: str = "heads", settings: Settings | None = None) -> None:
+    """Apply migrations up to *revision* (all heads by default), then the dashboard views, and
+    create the read-only dashboard role (``NEWSWIRE_READONLY_USER``) with SELECT on the views.
 
-    Safe to call on every run: Alembic skips applied revisions and views are recreated.
+    Safe to call on every run: Alembic skips applied revisions and unchanged views are kept.
     """
     from alembic import command
 
-    from pipeline.views import apply_views
+    from pipeline.config import get_settings
+    from pipeline.views import apply_views, ensure_readonly_role
 
+    settings = settings or get_settings()
     command.upgrade(alembic_config(url), revision)
     engine = create_engine(normalise_url(url), poolclass=NullPool)
     try:
-        apply_views(engine)
+        reader = settings.readonly_user
+        has_role = ensure_readonly_role(engine, reader, settings.readonly_password)
+        apply_views(engine, readonly_user=reader if has_role else None)
     finally:
         engine.dispose()
+
+
+def readonly_url(url: str, settings: Settings) -> str:
+    """*url* with the read-only role's name and password in place of the owner's."""
+    return (
+        make_url(normalise_url(url))
+        .set(username=settings.readonly_user, password=settings.readonly_password)
+        .render_as_string(hide_password=False)
+    )
 
 
 def current_revisions(engine: Engine) -> set[str]:

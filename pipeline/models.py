@@ -116,6 +116,7 @@ class FeedPoll(Base):
     """One row per poll: what was asked, what came back, and what it yielded."""
 
     __tablename__ = "feed_polls"
+    __table_args__ = (Index("ix_feed_polls_feed_started", "feed_id", "started_at"),)  # feed_health
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
@@ -171,6 +172,19 @@ class Article(Base):
             "ix_articles_claimed_by",
             "claimed_by",
             postgresql_where=text("claimed_by IS NOT NULL"),
+        ),
+        Index(  # feed_health's lag per feed, from the index alone
+            "ix_articles_feed_published",
+            "feed_id",
+            "published_at",
+            postgresql_include=["status", "extracted_at"],
+        ),
+        Index(  # failures_by_reason, fetch_failures: failed articles from the index alone
+            "ix_articles_failed",
+            "failure_reason",
+            "outlet",
+            postgresql_include=["fetched_at", "discovered_at"],
+            postgresql_where=text("status = 'failed'"),
         ),
     )
 

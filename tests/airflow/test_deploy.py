@@ -45,7 +45,8 @@ def pinned_airflow() -> str:
 
 def test_services_follow_the_official_layout(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "airflow-init", *AIRFLOW_SERVICES}
+    dashboards = {"superset", "superset-import"}  # tests/test_dashboards_compose.py checks them
+    assert set(services) == {"postgres", "redis", "airflow-init", *AIRFLOW_SERVICES, *dashboards}
     for name, command in AIRFLOW_SERVICES.items():
         assert services[name]["command"] == command
         assert services[name]["healthcheck"]["test"], name

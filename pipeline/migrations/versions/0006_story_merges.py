@@ -6,7 +6,7 @@ recorded here. ``into_story_id`` always names a live story (it is updated when t
 itself merged later), so following an id is one lookup.
 
 Revision ID: 0006_story_merges
-Revises: 0004_merge_dedup_events
+Revises: 0005_extract_flags
 Create Date: 2026-12-01 07:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_story_merges"
-down_revision: str | Sequence[str] | None = "0004_merge_dedup_events"
+down_revision: str | Sequence[str] | None = "0005_extract_flags"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """hardening: who holds a fetch lease (host, pid, process start), so reruns can free dead ones
 
 Revision ID: 0007_hardening
-Revises: 0004_merge_dedup_events
+Revises: 0006_story_merges
 Create Date: 2026-12-01 07:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_hardening"
-down_revision: str | Sequence[str] | None = "0004_merge_dedup_events"
+down_revision: str | Sequence[str] | None = "0006_story_merges"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

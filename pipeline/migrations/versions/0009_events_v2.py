@@ -6,7 +6,7 @@ so an analyst can trace a doubtful row back to its rule. Nullable: rows coded be
 revision have none until the next re-code (the coder version changed, so that is the next run).
 
 Revision ID: 0009_events_v2
-Revises: 0004_merge_dedup_events
+Revises: 0008_dashboards
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_events_v2"
-down_revision: str | Sequence[str] | None = "0004_merge_dedup_events"
+down_revision: str | Sequence[str] | None = "0008_dashboards"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

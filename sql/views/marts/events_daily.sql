@@ -12,7 +12,7 @@ select
     event_root_code as root_code,
     quad_class,
     count(*) as events,
-    sum(num_articles) as mentions,
+    sum(num_articles)::bigint as mentions,
     round(avg(goldstein_scale)::numeric, 2) as avg_goldstein
 from events
 group by day, actor1_country_code, actor2_country_code, event_root_code, quad_class;
