@@ -11,9 +11,11 @@ prints:
 * with ``bench/data/events_pages_judged.jsonl``: precision over the judged sample. Each
   judgement names the page, the sentence's character offsets and a short hash of the sentence
   (so the bench re-shows the sentence from ../shared without committing page text), the event
-  and the label ``right`` / ``partly`` (dyad right, code or target wrong) / ``wrong``. A judged
-  event that the coder no longer emits is reported as such; a sampled event without a
-  judgement is printed as unjudged.
+  and the label ``right`` / ``partly`` (dyad right, code or target wrong) / ``wrong``.
+  Precision counts only the judged events of the current sample: judgements of events the
+  coder no longer emits (an earlier round's) and of emitted events outside the sample are
+  kept on file but only counted as such; a sampled event without a judgement is printed as
+  unjudged.
 
 Third-party pages are read in place and never copied; the bench exits with a message when
 ../shared is absent. Extraction results are cached in ``var/`` (not committed).
@@ -210,6 +212,17 @@ def main() -> int:
         )
     if labels["UNJUDGED"]:
         print(f"{labels['UNJUDGED']} sampled events have no judgement yet")
+    # Judgements are kept across coder rounds; only those of the current sample count above.
+    # Report the rest so that a stale label is never mistaken for a measurement.
+    emitted = {event_key(page.stem, e) for h in HALVES for page, e in by_half[h]}
+    sampled = {event_key(page.stem, e) for page, e in sample}
+    stale = [k for k in judgements if k not in emitted]
+    unsampled = [k for k in judgements if k in emitted and k not in sampled]
+    in_sample = len(judgements) - len(stale) - len(unsampled)
+    print(
+        f"judgements on file {len(judgements)}: in this sample {in_sample}, emitted but not "
+        f"sampled {len(unsampled)}, no longer emitted {len(stale)} (neither counted)"
+    )
     return 0
 
 
