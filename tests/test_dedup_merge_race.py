@@ -3,39 +3,22 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-import time
-from typing import Any
 
 from sqlalchemy import Engine, text
-from test_dedup_support import ELECTION, FOLLOWUP, HARBOUR, add_article, wrap
+from test_dedup_support import (
+    ELECTION,
+    FOLLOWUP,
+    HARBOUR,
+    add_article,
+    slowed_dedup_worker,
+    wrap,
+)
 
 from pipeline.config import get_settings
 from pipeline.dedup import dedup_pending
 
 STORIES = 8
 SETTINGS = get_settings(database_url="postgresql://unused")
-
-
-def _worker(url: str, ids: list[int], barrier: Any) -> None:
-    """A separate OS process, as an Airflow worker would be: own engine, own connections."""
-    import pipeline.dedup.store as store
-    from pipeline.config import get_settings
-    from pipeline.db import make_engine
-    from pipeline.dedup import dedup_pending
-
-    join = store._join
-
-    def slow_join(*args: object, **kwargs: object) -> object:
-        # widen the gap between locking the stories and commit, where a race would strike
-        story = join(*args, **kwargs)  # type: ignore[arg-type]
-        time.sleep(0.2)
-        return story
-
-    store._join = slow_join  # type: ignore[assignment]
-    engine = make_engine(url)
-    barrier.wait(timeout=60)
-    dedup_pending(engine, get_settings(database_url=url), article_ids=ids)
-    engine.dispose()
 
 
 def _paras(n: int) -> list[str]:
@@ -71,7 +54,11 @@ def test_two_processes_merging_the_same_stories(clean_db: Engine, database_url: 
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(2)
     procs = [
-        ctx.Process(target=_worker, args=(database_url, ids, barrier)) for ids in (left, right)
+        ctx.Process(
+            target=slowed_dedup_worker,
+            args=(database_url, ids, barrier, "_join", 0.2),
+        )
+        for ids in (left, right)
     ]
     for p in procs:
         p.start()

@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-import time
-from typing import Any
 
 from sqlalchemy import Engine, text
-from test_dedup_support import ELECTION, FOLLOWUP, HARBOUR, add_article, wrap
+from test_dedup_support import (
+    ELECTION,
+    FOLLOWUP,
+    HARBOUR,
+    add_article,
+    slowed_dedup_worker,
+    wrap,
+)
 
 STORIES = 12
-
-
-def _worker(url: str, ids: list[int], barrier: Any) -> None:
-    """A separate OS process, as an Airflow worker would be: own engine, own connections."""
-    import pipeline.dedup.store as store
-    from pipeline.config import get_settings
-    from pipeline.db import make_engine
-    from pipeline.dedup import dedup_pending
-
-    lookup = store._find_match
-
-    def slow_lookup(*args: object, **kwargs: object) -> object:
-        # widen the gap between "nothing similar stored" and commit, where a race would strike
-        found = lookup(*args, **kwargs)  # type: ignore[arg-type]
-        time.sleep(0.25)
-        return found
-
-    store._find_match = slow_lookup  # type: ignore[assignment]
-    engine = make_engine(url)
-    barrier.wait(timeout=60)  # start together, so each pair is in flight at the same time
-    dedup_pending(engine, get_settings(database_url=url), article_ids=ids)
-    engine.dispose()
 
 
 def _story(n: int) -> list[str]:
@@ -56,7 +39,11 @@ def test_two_processes_make_one_story_per_event(clean_db: Engine, database_url: 
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(2)
     procs = [
-        ctx.Process(target=_worker, args=(database_url, ids, barrier)) for ids in (left, right)
+        ctx.Process(
+            target=slowed_dedup_worker,
+            args=(database_url, ids, barrier, "_find_match", 0.25),
+        )
+        for ids in (left, right)
     ]
     for p in procs:
         p.start()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, text
 
@@ -166,3 +168,29 @@ COOKIE_FOOTER = (
     "to our use of cookies."
 )
 PROMO_FOOTER = "Subscribe now to the Valley Post for unlimited access to local news."
+
+
+def slowed_dedup_worker(url: str, ids: list[int], barrier: Any, slowed: str, delay: float) -> None:
+    """A separate OS process, as an Airflow worker would be: own engine, own connections.
+
+    ``pipeline.dedup.store.<slowed>`` sleeps *delay* seconds after it returns, widening the gap
+    between a decision and its commit, where a race between two workers would strike. The
+    processes start together at *barrier*, so each pair of copies is in flight at the same time.
+    """
+    import pipeline.dedup.store as store
+    from pipeline.config import get_settings
+    from pipeline.db import make_engine
+    from pipeline.dedup import dedup_pending
+
+    original = getattr(store, slowed)
+
+    def slow(*args: object, **kwargs: object) -> object:
+        result = original(*args, **kwargs)
+        time.sleep(delay)
+        return result
+
+    setattr(store, slowed, slow)
+    engine = make_engine(url)
+    barrier.wait(timeout=60)
+    dedup_pending(engine, get_settings(database_url=url), article_ids=ids)
+    engine.dispose()
