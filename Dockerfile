@@ -7,6 +7,7 @@ FROM apache/airflow:${AIRFLOW_VERSION}
 # apache-airflow keeps pip from up- or downgrading the Airflow the image ships.
 COPY --chown=airflow:0 pyproject.toml README.md /opt/newswire/
 COPY --chown=airflow:0 pipeline /opt/newswire/pipeline
+COPY --chown=airflow:0 devtools /opt/newswire/devtools
 COPY --chown=airflow:0 sql /opt/newswire/sql
 RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" /opt/newswire
 

@@ -1,7 +1,7 @@
 """Airflow's overhead: one ``newswire_ingest`` run next to ``newswire run`` over the same work.
 
-Both go over the project's sample corpus (``pipeline/sample``, four feeds, served on loopback by
-:class:`pipeline.replay.ReplayServer`) into a fresh article database each, on the same
+Both go over the project's sample corpus (``devtools/sample``, four feeds, served on loopback by
+:class:`devtools.replay.ReplayServer`) into a fresh article database each, on the same
 PostgreSQL server (``NEWSWIRE_BENCH_DATABASE_URL``, an admin URL; else an embedded pgserver in
 a temp dir), with the demo's loopback politeness settings.
 
@@ -40,16 +40,16 @@ from sqlalchemy.pool import NullPool
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.db import normalise_url, upgrade  # noqa: E402
-from pipeline.demo import DEMO_OVERRIDES, SAMPLE_DIR, served_feeds  # noqa: E402
-from pipeline.local_airflow import (  # noqa: E402
+from devtools.demo import DEMO_OVERRIDES, SAMPLE_DIR, served_feeds  # noqa: E402
+from devtools.local_airflow import (  # noqa: E402
     AirflowClient,
     AirflowLayout,
     LocalAirflow,
     ensure_database,
     prepare,
 )
-from pipeline.replay import ReplayServer  # noqa: E402
+from devtools.replay import ReplayServer  # noqa: E402
+from pipeline.db import normalise_url, upgrade  # noqa: E402
 
 RUNNER = ROOT / "tests" / "airflow" / "dag_runner.py"
 

@@ -6,7 +6,7 @@
 Uses ``../shared/bench/dedup`` (prepare_base.py, make_bench.py, score.py), run from there and never
 copied; base texts (``--min-words 40`` by default, so agency briefs are among them) and generated
 streams go to ``--data`` (default ``bench/out/``, git-ignored). Each run feeds the pipeline's own
-incremental dedup (:func:`pipeline.dedup.scratch.run_documents`) in a scratch database on
+incremental dedup (:func:`devtools.scratch.run_documents`) in a scratch database on
 ``NEWSWIRE_DATABASE_URL`` (or the embedded server) and prints: pairwise P/R/F1, recall per
 transform and per length bucket of the story, hard-negative false-merge rate per kind, stubs
 merged, stories per gold cluster (fragmentation; clusters of 20+ copies apart), docs/s, the
@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 
 from dedup_metrics import BIG_CLUSTER, BUCKETS, extra_metrics, run_score  # noqa: E402
 
+from devtools.scratch import Document, parse_documents, run_documents, scratch_database  # noqa: E402
 from pipeline.config import get_settings  # noqa: E402
 from pipeline.db import database_url  # noqa: E402
-from pipeline.dedup.scratch import Document, parse_documents, run_documents, scratch_database  # noqa: E402
-from pipeline.dedup.store import LookupStats  # noqa: E402
+from pipeline.stages.dedup.store import LookupStats  # noqa: E402
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -226,7 +226,7 @@ def summary(results: list[dict[str, Any]], tune_seeds: set[int]) -> None:
 def run_pairs(admin_url: str) -> None:
     """Which real same-story pairs of the shared corpus get linked (pages extracted as in the
     pipeline)."""
-    from pipeline.extract import extract_page
+    from pipeline.stages.extract.page import extract_page
 
     tsv = SHARED / "corpus" / "pairs" / "in_corpus_same_story_pairs.tsv"
     rows = [line.split("\t") for line in tsv.read_text(encoding="utf-8").splitlines()[1:] if line]

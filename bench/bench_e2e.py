@@ -2,11 +2,11 @@
 
 The pages of ``../shared/corpus/pages/`` are served on loopback by :class:`ReplayServer`; the
 bench *generates* RSS feeds listing their URLs (served by a second ReplayServer from a temp dir),
-then runs the real pipeline functions, :func:`pipeline.poll.poll_feeds` and
-:func:`pipeline.fetch.fetch_pending`, into a fresh PostgreSQL database (embedded pgserver in a
-temp dir, or a new database on ``NEWSWIRE_BENCH_DATABASE_URL``, an admin URL). Politeness is
-off for the bench (``per_host_delay=0``, high per-host concurrency): everything is one loopback
-host, and the figure is about our CPU, not a publisher's rate limits.
+then runs the real pipeline functions, :func:`pipeline.stages.feeds.poll.poll_feeds` and
+:func:`pipeline.stages.fetch.stage.fetch_pending`, into a fresh PostgreSQL database (embedded
+pgserver in a temp dir, or a new database on ``NEWSWIRE_BENCH_DATABASE_URL``, an admin URL).
+Politeness is off for the bench (``per_host_delay=0``, high per-host concurrency): everything is one
+loopback host, and the figure is about our CPU, not a publisher's rate limits.
 
 In the same run, plain single-process ``trafilatura.extract`` goes over the same page bytes
 (read from disk, no HTTP, no database). Printed: articles/second and peak RSS of both (ours
@@ -49,15 +49,15 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from devtools.replay import ReplayServer  # noqa: E402
 from pipeline.config import get_settings  # noqa: E402
 from pipeline.db import make_engine, normalise_url, scratch_database  # noqa: E402
-from pipeline.extract import extract_page  # noqa: E402
-from pipeline.feeds import FeedConfig  # noqa: E402
-from pipeline.fetch import fetch_pending  # noqa: E402
-from pipeline.http import HttpClient  # noqa: E402
+from pipeline.http.client import HttpClient  # noqa: E402
 from pipeline.models import Article  # noqa: E402
-from pipeline.poll import poll_feeds  # noqa: E402
-from pipeline.replay import ReplayServer  # noqa: E402
+from pipeline.stages.extract.page import extract_page  # noqa: E402
+from pipeline.stages.feeds.feedfile import FeedConfig  # noqa: E402
+from pipeline.stages.feeds.poll import poll_feeds  # noqa: E402
+from pipeline.stages.fetch.stage import fetch_pending  # noqa: E402
 
 PAGES = (ROOT / ".." / "shared" / "corpus" / "pages").resolve()
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipeline.events import Event, code_text, load_lexicon
+from pipeline.stages.events import Event, code_text, load_lexicon
 
 try:  # run as a script (bench/ on sys.path) or as a module
     from splits import HALVES, Half, half_of
@@ -342,7 +342,7 @@ def throughput(items: list[Item]) -> None:
     docs = [" ".join(texts[k : k + 25]) for k in range(0, len(texts), 25)]
     if SEED.is_file():
         docs.append(SEED.read_text(encoding="utf-8"))
-    from pipeline.events.sentences import split_sentences
+    from pipeline.stages.events.sentences import split_sentences
 
     n_sentences = sum(len(split_sentences(d)) for d in docs)
     day = date(2023, 2, 28)

@@ -1,9 +1,9 @@
 """Event-coder precision on whole real articles: the English pages of ../shared/corpus/pages/.
 
 Each page is split by its file stem (``bench/splits.py``, key ``pages:<stem>``); iterate on the
-tuning half, judge on the report half. The text comes from ``pipeline.extract.extract_page``
-(the pipeline's own extraction), is coded with the page's publication date, and the bench
-prints:
+tuning half, judge on the report half. The text comes from
+``pipeline.stages.extract.page.extract_page`` (the pipeline's own extraction), is coded with the
+page's publication date, and the bench prints:
 
 * per half: pages, events, events per page, the share of events without a target, and how
   many of those have a code that needs one (should be none);
@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pipeline.events import Event, code_text, load_lexicon
-from pipeline.events.coder import allows_no_target
-from pipeline.events.sentences import split_sentences
+from pipeline.stages.events import Event, code_text, load_lexicon
+from pipeline.stages.events.coder import allows_no_target
+from pipeline.stages.events.sentences import split_sentences
 
 try:  # run as a script (bench/ on sys.path) or as a module
     from splits import HALVES, Half, half_of
@@ -74,7 +74,7 @@ def load_pages() -> list[Page]:
             Page(c["stem"], c["text"], date.fromisoformat(c["day"]) if c["day"] else None)
             for c in cached
         ]
-    from pipeline.extract import extract_page
+    from pipeline.stages.extract.page import extract_page
 
     pages: list[Page] = []
     for html in sorted(PAGES.glob("*.html")):

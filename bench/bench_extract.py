@@ -50,8 +50,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from snippets import SnippetCounts, Snippets, derive  # noqa: E402
 from splits import HALVES, Half, half_of  # noqa: E402
 
-from pipeline.extract import TRAFILATURA_OPTIONS, Extraction, decode_html, extract_page  # noqa: E402
 from pipeline.models import FailureReason  # noqa: E402
+from pipeline.stages.extract.page import TRAFILATURA_OPTIONS, Extraction, decode_html, extract_page  # noqa: E402
 
 PAGES = (ROOT / ".." / "shared" / "corpus" / "pages").resolve()
 TOKEN = re.compile(r"\w+", re.UNICODE)

@@ -19,8 +19,8 @@ import statistics
 import time
 from urllib.parse import urlsplit
 
-from pipeline.demo import SAMPLE_DIR
-from pipeline.replay import ReplayServer
+from devtools.demo import SAMPLE_DIR
+from devtools.replay import ReplayServer
 
 
 async def _load(base_url: str, paths: list[str], total: int, conc: int, gzip: bool) -> dict:

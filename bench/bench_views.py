@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.db import normalise_url, upgrade  # noqa: E402
-from pipeline.views import load_views, refresh_materialized  # noqa: E402
+from pipeline.store.views import load_views, refresh_materialized  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "views"
 

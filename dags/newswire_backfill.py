@@ -31,7 +31,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, dag, task
 
-from pipeline import orchestration as orch
+from pipeline.services import orchestration as orch
 
 ARTICLES = Asset(name="newswire_articles", uri=orch.INGEST_ASSET_URI)
 

@@ -27,7 +27,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-from pipeline import orchestration as orch
+from pipeline.services import orchestration as orch
 
 ARTICLES = Asset(name="newswire_articles", uri=orch.INGEST_ASSET_URI)
 

@@ -18,7 +18,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, dag, task
 
-from pipeline import orchestration as orch
+from pipeline.services import orchestration as orch
 
 
 @dag(

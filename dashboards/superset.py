@@ -315,7 +315,7 @@ def main() -> int:
 
     from pipeline.config import get_settings
     from pipeline.db import database_url, make_engine, upgrade
-    from pipeline.views import refresh_materialized
+    from pipeline.store.views import refresh_materialized
 
     settings = get_settings()
     owner = database_url(settings)  # holds the embedded server up while this process runs

@@ -115,7 +115,8 @@ class Settings(BaseSettings):
     events_dictionary_dirs: Annotated[list[Path], NoDecode] = Field(
         default_factory=list,
         description="Extra event-coder dictionary directories (comma-separated), read after "
-        "the packaged ones; files named like pipeline/events/data/*.yaml extend or override them.",
+        "the packaged ones; files named like pipeline/stages/events/data/*.yaml extend or "
+        "override them.",
     )
 
     @field_validator("events_dictionary_dirs", mode="before")
@@ -156,7 +157,7 @@ class Settings(BaseSettings):
     @field_validator("allowed_hosts")
     @classmethod
     def _check_allowed_hosts(cls, value: str) -> str:
-        from pipeline.netguard import parse_allowed_hosts
+        from pipeline.http.netguard import parse_allowed_hosts
 
         parse_allowed_hosts(value)  # raises ValueError naming the bad entry
         return value

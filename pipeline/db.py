@@ -165,7 +165,7 @@ def upgrade(url: str, revision: str = "heads", settings: Settings | None = None)
     from alembic import command
 
     from pipeline.config import get_settings
-    from pipeline.views import apply_views, ensure_readonly_role
+    from pipeline.store.views import apply_views, ensure_readonly_role
 
     settings = settings or get_settings()
     command.upgrade(alembic_config(url), revision)

@@ -4,8 +4,8 @@ Unique keys are what make every stage idempotent: feeds by name, feed entries by
 key), articles by canonical URL, raw pages by (article, body hash). Stages write with
 ``INSERT … ON CONFLICT`` against these keys, so a retried task never duplicates a row.
 
-Dedup and event tables live in their own modules (``pipeline.dedup.models``,
-``pipeline.events.models``) on the same :class:`Base`.
+Dedup and event tables live in their own modules (``pipeline.stages.dedup.models``,
+``pipeline.stages.events.models``) on the same :class:`Base`.
 """
 
 from __future__ import annotations
@@ -218,7 +218,8 @@ class Article(Base):
     # the paywall / consent / bot-wall sign seen: on an extracted article, a flag (its text is
     # more than a stub and was kept); on a blocked_or_paywall failure, the reason. NULL: none
     wall_marker: Mapped[str | None] = mapped_column(Text)
-    # deduplication (filled by pipeline.dedup; the stories table and its FK come with 0002_dedup)
+    # deduplication (filled by pipeline.stages.dedup; the stories table and its FK come with
+    # 0002_dedup)
     story_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True

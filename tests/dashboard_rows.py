@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from pipeline.views import refresh_materialized
+from pipeline.store.views import refresh_materialized
 
 EVENT_DAY = date(2026, 11, 20)  # a Friday; its ISO week starts on Monday 2026-11-16
 EVENT_WEEK = date(2026, 11, 16)

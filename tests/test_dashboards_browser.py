@@ -19,10 +19,10 @@ from types import ModuleType
 import pytest
 from sqlalchemy import Engine
 
+from devtools.demo import SAMPLE_DIR, run_demo
+from devtools.replay import ReplayServer
 from pipeline.config import get_settings
-from pipeline.demo import SAMPLE_DIR, run_demo
-from pipeline.replay import ReplayServer
-from pipeline.views import refresh_materialized
+from pipeline.store.views import refresh_materialized
 
 pytestmark = [pytest.mark.dashboards, pytest.mark.slow]
 

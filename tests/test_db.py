@@ -36,7 +36,7 @@ def test_redact_hides_password() -> None:
 def test_dashboard_views_exist_and_query(engine: Engine) -> None:
     from sqlalchemy import text
 
-    from pipeline.views import load_views
+    from pipeline.store.views import load_views
 
     names = {v.name for v in load_views()}
     assert {"stg_articles", "articles_daily", "feed_health", "fetch_failures"} <= names
@@ -49,7 +49,7 @@ def test_dashboard_views_exist_and_query(engine: Engine) -> None:
 def test_example_queries_run(engine: Engine) -> None:
     from sqlalchemy import text
 
-    from pipeline.views import sql_dir
+    from pipeline.store.views import sql_dir
 
     queries = sorted((sql_dir() / "queries").glob("*.sql"))
     assert queries

@@ -16,9 +16,9 @@ from test_dedup_support import (
 )
 
 from pipeline.config import get_settings
-from pipeline.dedup import dedup_pending
-from pipeline.dedup.core import fingerprint
-from pipeline.dedup.text import prepare_text
+from pipeline.stages.dedup import dedup_pending
+from pipeline.stages.dedup.core import fingerprint
+from pipeline.stages.dedup.text import prepare_text
 
 SETTINGS = get_settings(database_url="postgresql://unused")
 

@@ -7,14 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_dedup_support import ELECTION, FOLLOWUP, HARBOUR, election_sibling, wrap
 
-from pipeline.dedup.core import (
+from pipeline.stages.dedup.core import (
     MIN_NEAR_TOKENS,
     compare,
     election_rank,
     fingerprint,
 )
-from pipeline.dedup.text import line_hash, prepare_text, wire_attribution
-from pipeline.dedup.urlkey import url_host, url_key
+from pipeline.stages.dedup.text import line_hash, prepare_text, wire_attribution
+from pipeline.stages.dedup.urlkey import url_host, url_key
 
 
 def _fp(body: str, learned: frozenset[int] = frozenset()):  # type: ignore[no-untyped-def]

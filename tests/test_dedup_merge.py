@@ -6,8 +6,8 @@ from sqlalchemy import Engine, text
 from test_dedup_support import HARBOUR, add_article, article, wrap
 
 from pipeline.config import get_settings
-from pipeline.dedup import dedup_pending
-from pipeline.dedup.stories import merge_stories
+from pipeline.stages.dedup import dedup_pending
+from pipeline.stages.dedup.stories import merge_stories
 
 SETTINGS = get_settings(database_url="postgresql://unused")
 

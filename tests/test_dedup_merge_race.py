@@ -15,7 +15,7 @@ from test_dedup_support import (
 )
 
 from pipeline.config import get_settings
-from pipeline.dedup import dedup_pending
+from pipeline.stages.dedup import dedup_pending
 
 STORIES = 8
 SETTINGS = get_settings(database_url="postgresql://unused")

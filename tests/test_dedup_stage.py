@@ -16,8 +16,8 @@ from test_dedup_support import (
 )
 
 from pipeline.config import get_settings
-from pipeline.dedup import dedup_pending, prune_index
-from pipeline.run import run_once
+from pipeline.services.run import run_once
+from pipeline.stages.dedup import dedup_pending, prune_index
 
 SETTINGS = get_settings(database_url="postgresql://unused")
 

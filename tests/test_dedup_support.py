@@ -173,14 +173,14 @@ PROMO_FOOTER = "Subscribe now to the Valley Post for unlimited access to local n
 def slowed_dedup_worker(url: str, ids: list[int], barrier: Any, slowed: str, delay: float) -> None:
     """A separate OS process, as an Airflow worker would be: own engine, own connections.
 
-    ``pipeline.dedup.store.<slowed>`` sleeps *delay* seconds after it returns, widening the gap
-    between a decision and its commit, where a race between two workers would strike. The
+    ``pipeline.stages.dedup.store.<slowed>`` sleeps *delay* seconds after it returns, widening the
+    gap between a decision and its commit, where a race between two workers would strike. The
     processes start together at *barrier*, so each pair of copies is in flight at the same time.
     """
-    import pipeline.dedup.store as store
+    import pipeline.stages.dedup.store as store
     from pipeline.config import get_settings
     from pipeline.db import make_engine
-    from pipeline.dedup import dedup_pending
+    from pipeline.stages.dedup import dedup_pending
 
     original = getattr(store, slowed)
 

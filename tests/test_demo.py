@@ -14,8 +14,7 @@ import pytest
 import yaml
 from sqlalchemy import Engine, text
 
-from pipeline.config import get_settings
-from pipeline.demo import (
+from devtools.demo import (
     DEMO_OVERRIDES,
     SAMPLE_DIR,
     demo_settings,
@@ -27,9 +26,10 @@ from pipeline.demo import (
     stored_articles,
     write_feeds_file,
 )
-from pipeline.feeds import load_feeds
-from pipeline.replay import ReplayServer
-from pipeline.run import RunSummary
+from devtools.replay import ReplayServer
+from pipeline.config import get_settings
+from pipeline.services.run import RunSummary
+from pipeline.stages.feeds.feedfile import load_feeds
 from pipeline.urls import canonicalize_url
 
 COUNTED_TABLES = ("articles", "raw_pages", "feed_entries", "stories", "events")
@@ -182,7 +182,7 @@ def test_demo_lands_articles_records_failures_and_adds_nothing_twice(
 
     if known_dedup_miss:
         # everything above holds; report (without failing the ingest demo) a dedup miss so it
-        # stays visible until pipeline.dedup links every syndicated copy of the corpus
+        # stays visible until pipeline.stages.dedup links every syndicated copy of the corpus
         pytest.xfail(f"dedup missed a syndicated copy of the sample corpus: {known_dedup_miss}")
 
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.events import CODER_VERSION, Event, code_text
-from pipeline.events.coder import SYMMETRIC
-from pipeline.events.sentences import split_sentences
+from pipeline.stages.events import CODER_VERSION, Event, code_text
+from pipeline.stages.events.coder import SYMMETRIC
+from pipeline.stages.events.sentences import split_sentences
 
 PUB = date(2023, 2, 28)  # a Tuesday
 

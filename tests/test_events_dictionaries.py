@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.events import DictionaryError, code_text, load_lexicon
-from pipeline.events.dates import WEEKDAYS, find_dates
-from pipeline.events.lexicon import inflections
+from pipeline.stages.events import DictionaryError, code_text, load_lexicon
+from pipeline.stages.events.dates import WEEKDAYS, find_dates
+from pipeline.stages.events.lexicon import inflections
 
 
 def test_packaged_dictionaries_cover_the_diplomatic_event_types() -> None:

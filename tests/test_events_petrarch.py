@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.events import code_text, load_lexicon
-from pipeline.events.coder import SYMMETRIC, allows_no_target
-from pipeline.events.convert_petrarch_verbs import (
+from devtools.convert_petrarch_verbs import (
     CATCH_ALL,
     OUTPUT,
     _code,
     _codes_table,
     generate,
 )
-from pipeline.events.lexicon import DATA_DIR
+from pipeline.stages.events import code_text, load_lexicon
+from pipeline.stages.events.coder import SYMMETRIC, allows_no_target
+from pipeline.stages.events.lexicon import DATA_DIR
 
 PUB = date(2024, 5, 6)
 

@@ -9,9 +9,9 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from pipeline.config import get_settings
-from pipeline.events import CODER_VERSION, code_pending
-from pipeline.events.models import Event, EventCoding
 from pipeline.models import Article, ArticleStatus
+from pipeline.stages.events import CODER_VERSION, code_pending
+from pipeline.stages.events.models import Event, EventCoding
 
 SEED_LIKE = (
     "Belarusian President Alexander Lukashenko arrived in Beijing on Tuesday.\n\n"

@@ -17,7 +17,8 @@ import trafilatura
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract import (
+from pipeline.models import FailureReason
+from pipeline.stages.extract.page import (
     EXTRACTOR_VERSION,
     MAX_INPUT_BYTES,
     Extraction,
@@ -27,7 +28,6 @@ from pipeline.extract import (
     resolve_date,
     text_hash,
 )
-from pipeline.models import FailureReason
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from pipeline.extract import (
+from pipeline.models import FailureReason
+from pipeline.stages.extract.page import (
     MIN_ARTICLE_WORDS,
     TRAFILATURA_OPTIONS,
     WALL_ONLY_MAX_WORDS,
     count_words,
     extract_page,
 )
-from pipeline.extraction.walls import words_beside_walls
-from pipeline.models import FailureReason
+from pipeline.stages.extract.walls import words_beside_walls
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 HTML_FIXTURES = sorted(PAGES.glob("*.html"))

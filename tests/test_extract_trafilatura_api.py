@@ -1,8 +1,8 @@
-"""Fails loudly when a trafilatura release changes what ``pipeline.extract`` relies on.
+"""Fails loudly when a trafilatura release changes what ``pipeline.stages.extract.page`` relies on.
 
-``pipeline.extract`` runs trafilatura's extractor cascade and metadata steps itself (one parse per
-page, no deep copies), so it imports private functions whose signatures trafilatura does not
-promise to keep. pyproject.toml pins the minor version; these tests say what to re-check when
+``pipeline.stages.extract.page`` runs trafilatura's extractor cascade and metadata steps itself (one
+parse per page, no deep copies), so it imports private functions whose signatures trafilatura does
+not promise to keep. pyproject.toml pins the minor version; these tests say what to re-check when
 the pin is moved: the names and signatures we import, and that our shortcuts still give exactly
 what the public API gives on our fixture pages.
 """
@@ -33,8 +33,8 @@ from trafilatura.settings import Extractor
 from trafilatura.utils import load_html, normalize_unicode, trim
 from trafilatura.xml import xmltotxt
 
-import pipeline.extract as ours
-from pipeline.extract import TRAFILATURA_OPTIONS, decode_html, page_metadata
+import pipeline.stages.extract.page as ours
+from pipeline.stages.extract.page import TRAFILATURA_OPTIONS, decode_html, page_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -48,7 +48,9 @@ def params(fn: object) -> list[str]:
 def test_installed_trafilatura_matches_the_pin() -> None:
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     (spec,) = [Requirement(d) for d in deps if Requirement(d).name == "trafilatura"]
-    assert spec.specifier, "trafilatura must be pinned: pipeline.extract imports its internals"
+    assert spec.specifier, (
+        "trafilatura must be pinned: pipeline.stages.extract.page imports its internals"
+    )
     assert Version(trafilatura.__version__) in spec.specifier, (
         f"trafilatura {trafilatura.__version__} is outside the pin {spec}: re-run this file and "
         "bench/bench_extract.py before moving the pin"

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pipeline.config import DEFAULT_FEEDS_FILE
-from pipeline.feeds import FeedConfig, FeedConfigError, load_feeds, sync_feeds
 from pipeline.models import Feed
+from pipeline.stages.feeds.feedfile import FeedConfig, FeedConfigError, load_feeds, sync_feeds
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from werkzeug import Request, Response
 
 from pipeline.config import Settings, get_settings
-from pipeline.extract import EXTRACTOR_VERSION
-from pipeline.fetch import extract_pending, fetch_pending
 from pipeline.models import Article, RawPage
+from pipeline.stages.extract.page import EXTRACTOR_VERSION
+from pipeline.stages.fetch.stage import extract_pending, fetch_pending
 
 PARAGRAPHS = [
     "The foreign ministers of Arvenia and Coldmark met in Geneva on Tuesday for the first "
@@ -329,8 +329,8 @@ def test_extract_pending_reprocesses_stored_pages_offline(
 
 
 def test_batches_interleave_hosts() -> None:
-    from pipeline.extract import FeedMeta
-    from pipeline.fetch import _Claimed, _interleave_hosts
+    from pipeline.stages.extract.page import FeedMeta
+    from pipeline.stages.fetch.stage import _Claimed, _interleave_hosts
 
     urls = [
         "https://a.example/1",

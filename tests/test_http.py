@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from pipeline.config import Settings, get_settings
-from pipeline.http import FetchError, FetchResponse, HttpClient
+from pipeline.http.client import FetchError, FetchResponse, HttpClient
 from pipeline.models import FailureReason
 
 PAGE = b"<!doctype html><html><head><title>t</title></head><body><p>Hello</p></body></html>"

@@ -9,9 +9,9 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, func, select
 
 from pipeline.config import Settings, get_settings
-from pipeline.feeds import FeedConfig
 from pipeline.models import Article, Feed, FeedEntry, FeedPoll
-from pipeline.poll import parse_feed, poll_feed, poll_feeds
+from pipeline.stages.feeds.feedfile import FeedConfig
+from pipeline.stages.feeds.poll import parse_feed, poll_feed, poll_feeds
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Wire World</title><link>https://wire.example/</link>
@@ -248,7 +248,7 @@ def test_deadlock_victim_is_retried(clean_db: Engine) -> None:
 
     from sqlalchemy import text as sql
 
-    from pipeline.poll import retry_on_deadlock
+    from pipeline.stages.feeds.poll import retry_on_deadlock
 
     with clean_db.begin() as conn:
         conn.execute(

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from protego import Protego
 
-from pipeline.feeds import load_feeds
-from pipeline.replay import ReplayConfigError, ReplayServer, sniff_xml_kind
+from devtools.replay import ReplayConfigError, ReplayServer, sniff_xml_kind
+from pipeline.stages.feeds.feedfile import load_feeds
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel>

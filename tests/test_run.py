@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.config import Settings, get_settings
-from pipeline.feeds import FeedConfig
 from pipeline.models import Article, FeedEntry, FeedPoll, RawPage
-from pipeline.run import run_once
+from pipeline.services.run import run_once
+from pipeline.stages.feeds.feedfile import FeedConfig
 
 STORY = (
     "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title></head>"

@@ -1,6 +1,6 @@
 """The project's own sample corpus is well-formed and holds what the demo and tests rely on.
 
-``pipeline/sample/_manifest.yaml`` states the expectations (syndicated copies, stories that
+``devtools/sample/_manifest.yaml`` states the expectations (syndicated copies, stories that
 must stay apart, declared failures); these tests check the files agree with it, through the
 replay server, the way the pipeline will see them.
 """
@@ -20,10 +20,10 @@ import pytest
 import yaml
 from protego import Protego
 
-from pipeline.demo import SAMPLE_DIR, sample_feeds
-from pipeline.extract import extract_page
-from pipeline.feeds import load_feeds
-from pipeline.replay import ReplayServer
+from devtools.demo import SAMPLE_DIR, sample_feeds
+from devtools.replay import ReplayServer
+from pipeline.stages.extract.page import extract_page
+from pipeline.stages.feeds.feedfile import load_feeds
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -301,10 +301,12 @@ def test_every_page_declares_the_metadata_extractors_read() -> None:
             assert 'name="author"' in html, path
 
 
-def test_sample_dir_is_inside_the_package() -> None:
+def test_sample_dir_ships_with_the_demo_not_the_runtime() -> None:
+    import devtools
     import pipeline
 
-    assert Path(pipeline.__file__).resolve().parent / "sample" == SAMPLE_DIR
+    assert Path(devtools.__file__).resolve().parent / "sample" == SAMPLE_DIR
+    assert not (Path(pipeline.__file__).resolve().parent / "sample").exists()
 
 
 def test_declared_encodings_are_served_and_really_used(

@@ -18,9 +18,9 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, select
 
 from pipeline.config import Settings, get_settings
-from pipeline.feeds import FeedConfig
 from pipeline.models import Article, FeedPoll
-from pipeline.poll import poll_feed
+from pipeline.stages.feeds.feedfile import FeedConfig
+from pipeline.stages.feeds.poll import poll_feed
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

@@ -11,10 +11,10 @@ import pytest
 from dashboard_rows import EVENT_DAY, EVENT_WEEK, load_known_rows, publication_day
 from sqlalchemy import Engine, text
 
+from devtools.demo import SAMPLE_DIR, run_demo
+from devtools.replay import ReplayServer
 from pipeline.config import get_settings
-from pipeline.demo import SAMPLE_DIR, run_demo
-from pipeline.replay import ReplayServer
-from pipeline.views import apply_views, load_views, refresh_materialized
+from pipeline.store.views import apply_views, load_views, refresh_materialized
 
 
 def _rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:

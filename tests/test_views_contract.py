@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from pipeline.views import load_views
+from pipeline.store.views import load_views
 
 _HEADING = re.compile(r"^### `([a-z_0-9]+)`\s*$", re.MULTILINE)
 _ROW = re.compile(r"^\| `([a-z_0-9]+)` \| ([a-z0-9 \[\]]+) \| .+ \|\s*$", re.MULTILINE)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from pipeline.config import get_settings
 from pipeline.db import make_engine, readonly_url
-from pipeline.views import load_views
+from pipeline.store.views import load_views
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ import typer
 import yaml
 from sqlalchemy import func, select, text
 
-from pipeline.cli._app import app, console, load_settings, open_database, out
-from pipeline.db import make_engine
-from pipeline.local_airflow import (
+from devtools.local_airflow import (
     COMPONENTS,
     AirflowClient,
     AirflowLayout,
@@ -25,6 +23,8 @@ from pipeline.local_airflow import (
     ensure_database,
     prepare,
 )
+from pipeline.cli._app import app, console, load_settings, open_database, out
+from pipeline.db import make_engine
 from pipeline.models import Article
 
 
@@ -94,8 +94,8 @@ def airflow_command(  # noqa: PLR0917 - Typer maps each option to a parameter
 
 def _serve_sample(stack: ExitStack, airflow_home: Path) -> dict[str, str]:
     """Start the replay server for the sample corpus; return the task settings pointing at it."""
-    from pipeline.demo import DEMO_OVERRIDES, DEMO_PORT, SAMPLE_DIR, served_feeds
-    from pipeline.replay import ReplayServer
+    from devtools.demo import DEMO_OVERRIDES, DEMO_PORT, SAMPLE_DIR, served_feeds
+    from devtools.replay import ReplayServer
 
     server = stack.enter_context(ReplayServer(SAMPLE_DIR, port=DEMO_PORT))
     airflow_home.mkdir(parents=True, exist_ok=True)

@@ -56,7 +56,7 @@ def db_url(
 @db_app.command("refresh")
 def db_refresh() -> None:
     """Refresh the materialized dashboard views now (without blocking readers)."""
-    from pipeline.views import refresh_materialized
+    from pipeline.store.views import refresh_materialized
 
     settings = load_settings()
     engine = open_database(settings, migrate=True)
@@ -72,7 +72,7 @@ def db_serve(
     ] = None,
 ) -> None:
     """Keep the embedded PostgreSQL up (until Ctrl-C or SIGTERM) and print its URLs."""
-    from pipeline.dbserve import relay, socket_address, tcp_url, wait_for_signal
+    from devtools.dbserve import relay, socket_address, tcp_url, wait_for_signal
 
     settings = load_settings()
     if settings.database_url:

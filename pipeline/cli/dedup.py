@@ -36,7 +36,7 @@ def dedup_command(
     NEWSWIRE_DATABASE_URL is unset) and dropped afterwards: your data are never touched. Prints
     one JSON line per document: id, pred_cluster, duplicate_of, method, score.
     """
-    from pipeline.dedup.scratch import (
+    from devtools.scratch import (
         DedupInputError,
         parse_documents,
         run_documents,

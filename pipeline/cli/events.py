@@ -56,7 +56,7 @@ def events_command(
     ] = False,
 ) -> None:
     """Code diplomatic events (CAMEO): prints one JSON object per event and line."""
-    from pipeline.events import DictionaryError, code_pending, code_text, load_lexicon
+    from pipeline.stages.events import DictionaryError, code_pending, code_text, load_lexicon
 
     settings = load_settings()
     try:
@@ -116,7 +116,7 @@ def events_command(
 
 def _explain(text: str, day: date | None, lexicon: Any) -> None:
     """The ``--explain`` trace: why each sentence did or did not give events."""
-    from pipeline.events import code_text
+    from pipeline.stages.events import code_text
 
     trace: list[dict[str, Any]] = []
     events = code_text(text, day, lexicon=lexicon, trace=trace)

@@ -1,8 +1,8 @@
 """`newswire extract FILE...`: run the pipeline's extraction on saved pages, no database needed.
 
-It calls the same :func:`pipeline.extract.extract_page` as the fetch stage, so what it prints is
-what the pipeline would store. Files are extracted in a process pool (extraction is CPU-bound)
-and printed in input order; a page that yields no article prints an error object and the
+It calls the same :func:`pipeline.stages.extract.page.extract_page` as the fetch stage, so what it
+prints is what the pipeline would store. Files are extracted in a process pool (extraction is
+CPU-bound) and printed in input order; a page that yields no article prints an error object and the
 command goes on.
 """
 
@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 
 from pipeline.cli._app import app, console, load_settings, out
-from pipeline.extract import extract_page
+from pipeline.stages.extract.page import extract_page
 
 
 def extract_file(

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from pipeline.cli._app import app, console, feeds_app, load_settings, open_database, out
 from pipeline.config import Settings
-from pipeline.feeds import FeedConfig, FeedConfigError, load_feeds
+from pipeline.stages.feeds.feedfile import FeedConfig, FeedConfigError, load_feeds
 
 FeedsOption = Annotated[
     Path | None,
@@ -116,7 +116,7 @@ def poll_command(
     ] = False,
 ) -> None:
     """Poll the enabled feeds once (conditional GET) and queue new articles for fetching."""
-    from pipeline.poll import poll_feeds
+    from pipeline.stages.feeds.poll import poll_feeds
 
     settings = load_settings()
     feeds = _load(feeds_file, settings)
@@ -145,7 +145,7 @@ def fetch_command(
     limit: Annotated[int | None, typer.Option(help="Fetch at most this many articles.")] = None,
 ) -> None:
     """Fetch pending articles politely and extract them on every core."""
-    from pipeline.fetch import fetch_pending
+    from pipeline.stages.fetch.stage import fetch_pending
 
     settings = load_settings()
     engine = open_database(settings)
@@ -177,7 +177,7 @@ def extract_pending_command(
     ] = False,
 ) -> None:
     """Re-extract stored raw pages with no network (after an extractor upgrade, for backfills)."""
-    from pipeline.fetch import extract_pending
+    from pipeline.stages.fetch.stage import extract_pending
 
     settings = load_settings()
     engine = open_database(settings)
@@ -195,7 +195,7 @@ def run_command(feeds_file: FeedsOption = None) -> None:
     Applies migrations first (starting the embedded database if NEWSWIRE_DATABASE_URL is unset)
     and ends with a summary table.
     """
-    from pipeline.run import run_once
+    from pipeline.services.run import run_once
 
     settings = load_settings()
     feeds = _load(feeds_file, settings)
@@ -271,7 +271,7 @@ def stats_command() -> None:
         )
     out.print(feeds)
     leases = Table("owner (host:pid:start)", "alive", "articles", "lease ends", title="leases")
-    from pipeline.leases import is_alive
+    from pipeline.store.leases import is_alive
 
     for row in _query(
         engine,

@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from devtools.demo import DEMO_PORT
+from devtools.replay import ReplayConfigError, ReplayServer
 from pipeline.cli._app import app, console, load_settings, open_database, out
-from pipeline.demo import DEMO_PORT
-from pipeline.replay import ReplayConfigError, ReplayServer
 
 
 @app.command("replay")
@@ -74,7 +74,7 @@ def replay(
         # the SSRF guard refuses loopback unless told: exactly this server's ports
         out.print(f"pipeline env NEWSWIRE_ALLOWED_HOSTS={server.allowed_hosts}")
         if write_feeds is not None:
-            from pipeline.demo import served_feeds, write_feeds_file
+            from devtools.demo import served_feeds, write_feeds_file
 
             write_feeds_file(served_feeds(server), write_feeds)
             out.print(f"feeds file written: {write_feeds}")
@@ -104,13 +104,13 @@ def demo(
 ) -> None:
     """Run the whole pipeline offline over the bundled sample corpus (fictional wire stories).
 
-    Serves pipeline/sample on 127.0.0.1 through the replay server, polls its feeds, fetches and
+    Serves devtools/sample on 127.0.0.1 through the replay server, polls its feeds, fetches and
     extracts the pages, deduplicates and codes events into the configured database (the
     embedded one unless NEWSWIRE_DATABASE_URL is set), then lists what landed. Run it twice:
     the second run finds the feeds unchanged and adds nothing. See docs/demo.md.
     """
+    from devtools.demo import run_demo, stored_articles
     from pipeline.cli.ingest import _progress, _stage_callback
-    from pipeline.demo import run_demo, stored_articles
 
     settings = load_settings()
     engine = open_database(settings)
@@ -156,5 +156,5 @@ def demo(
         "  psql \"$(newswire db url | sed 's/+psycopg//')\" -c "
         "'select outlet, published_at, title, status, failure_reason from articles'\n"
         "`newswire stats` summarises them. Everything in the sample corpus is fictional "
-        "(pipeline/sample/README.md)."
+        "(devtools/sample/README.md)."
     )

@@ -6,13 +6,13 @@ from alembic import context
 from sqlalchemy import create_engine, pool, text
 
 from pipeline.models import Base
-from pipeline.views import MIGRATION_LOCK_KEY
+from pipeline.store.views import MIGRATION_LOCK_KEY
 
 config = context.config
 target_metadata = Base.metadata
 
 # One migration at a time across processes (Airflow workers and the CLI may start together);
-# the dashboard views are recreated under the same lock (pipeline.views.apply_views).
+# the dashboard views are recreated under the same lock (pipeline.store.views.apply_views).
 
 
 def run_migrations_online() -> None:

@@ -3,7 +3,7 @@
 Airflow reads its configuration when first imported, so the in-process tests (DAG parsing) get a
 throw-away ``AIRFLOW_HOME`` set here, at collection time, before anything imports airflow.
 Everything that runs DAGs does so in subprocesses with an environment built by
-:class:`pipeline.local_airflow.AirflowLayout`, the same one ``newswire airflow`` uses.
+:class:`devtools.local_airflow.AirflowLayout`, the same one ``newswire airflow`` uses.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from devtools.demo import DEMO_OVERRIDES, SAMPLE_DIR, sample_feeds
+from devtools.local_airflow import AirflowLayout, ensure_database, prepare
+from devtools.replay import ReplayServer
 from pipeline.config import PACKAGE_DIR
-from pipeline.demo import DEMO_OVERRIDES, SAMPLE_DIR, sample_feeds
-from pipeline.local_airflow import AirflowLayout, ensure_database, prepare
-from pipeline.replay import ReplayServer
 
 if "AIRFLOW_HOME" not in os.environ:
     _HOME = tempfile.mkdtemp(prefix="newswire-airflow-parse-")

@@ -10,7 +10,9 @@ import pytest
 import yaml
 from sqlalchemy import Engine, func, select
 
-from pipeline.backfill import (
+from pipeline.config import get_settings
+from pipeline.models import Article
+from pipeline.stages.feeds.backfill import (
     SitemapEntry,
     child_may_cover,
     discover_interval,
@@ -20,9 +22,7 @@ from pipeline.backfill import (
     url_day,
     url_month,
 )
-from pipeline.config import get_settings
-from pipeline.feeds import load_feeds, sync_feeds
-from pipeline.models import Article
+from pipeline.stages.feeds.feedfile import load_feeds, sync_feeds
 from tests.airflow.conftest import SAMPLE_DIR
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -60,7 +60,7 @@ def parse_watch(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[str]
     from airflow.sdk.execution_time import context as task_context
 
     import pipeline.db
-    import pipeline.orchestration
+    import pipeline.services.orchestration
 
     seen: dict[str, list[str]] = {"queries": []}
 
@@ -82,7 +82,9 @@ def parse_watch(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[str]
     monkeypatch.setattr(BaseHook, "get_connection", spies["BaseHook.get_connection"])
     monkeypatch.setattr(task_context, "_get_connection", spies["_get_connection"])
     monkeypatch.setattr(pipeline.db, "embedded_url", spies["embedded_url"])
-    monkeypatch.setattr(pipeline.orchestration, "task_database_url", spies["task_database_url"])
+    monkeypatch.setattr(
+        pipeline.services.orchestration, "task_database_url", spies["task_database_url"]
+    )
     for name, spy in spies.items():
         seen[name] = spy.calls
     event.listen(Engine, "before_cursor_execute", on_query)
@@ -117,7 +119,7 @@ def test_dag_is_documented_tagged_and_retried(dagbag: Any, dag_id: str) -> None:
 
 @pytest.mark.parametrize("dag_id", sorted(HTTP_TASKS))
 def test_network_tasks_run_in_the_http_pool(dagbag: Any, dag_id: str) -> None:
-    from pipeline.orchestration import HTTP_POOL
+    from pipeline.services.orchestration import HTTP_POOL
 
     dag = dagbag.dags[dag_id]
     in_pool = {t.task_id for t in dag.tasks if t.pool == HTTP_POOL}

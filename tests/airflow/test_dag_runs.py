@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, insert, select, text
 
-from pipeline.local_airflow import AirflowLayout
+from devtools.local_airflow import AirflowLayout
 from pipeline.models import Article, ArticleStatus, Feed, RawPage
 
 RUNNER = Path(__file__).with_name("dag_runner.py")

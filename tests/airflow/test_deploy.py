@@ -149,7 +149,7 @@ def test_install_step_is_a_plain_install_of_the_project(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import pipeline, pipeline.orchestration, pipeline.views as v; "
+            "import pipeline, pipeline.services.orchestration, pipeline.store.views as v; "
             "print(pipeline.__file__); print(v.sql_dir())",
         ],
         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from pipeline.local_airflow import AirflowClient, AirflowLayout, LocalAirflow, run_airflow
+from devtools.local_airflow import AirflowClient, AirflowLayout, LocalAirflow, run_airflow
 from pipeline.models import Article, ArticleStatus, Feed
 from tests.airflow.conftest import DAG_IDS, fresh_layout
 
@@ -112,7 +112,7 @@ def test_a_component_that_dies_is_reported_and_the_group_cleaned_up(
     import dataclasses
     import socket
 
-    from pipeline.local_airflow import AirflowStartError
+    from devtools.local_airflow import AirflowStartError
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, insert, select
 
 from pipeline.config import get_settings
-from pipeline.maintenance import feed_health, prune_raw_pages
 from pipeline.models import Article, Feed, FeedPoll, RawPage
+from pipeline.stages.maintenance import feed_health, prune_raw_pages
 
 AS_OF = datetime(2026, 11, 6, 3, 30, tzinfo=UTC)
 

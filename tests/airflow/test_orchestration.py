@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy.engine import make_url
 
-from pipeline.local_airflow import connection_json
-from pipeline.orchestration import _connection_url, chunks, flatten, totals, xcom_summary
+from devtools.local_airflow import connection_json
+from pipeline.services.orchestration import _connection_url, chunks, flatten, totals, xcom_summary
 
 
 def test_chunks_sorts_dedupes_and_bounds() -> None:
@@ -85,7 +85,7 @@ def test_concurrent_task_migrations_are_serialised(database_url: str) -> None:
     from sqlalchemy import text
 
     from pipeline.config import get_settings
-    from pipeline.orchestration import task_engine
+    from pipeline.services.orchestration import task_engine
 
     settings = get_settings(database_url=database_url)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 from reliability_harness import ROOT, Server, cli_env, run_cli, serving, static
 
-from pipeline.local_airflow import stop_tree
+from devtools.local_airflow import stop_tree
 
 
 def _clean(done: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:

@@ -28,7 +28,7 @@ N_ARTICLES = 8
 _RECODE = """
 from pipeline.config import get_settings
 from pipeline.db import make_engine
-from pipeline.events.stage import code_pending
+from pipeline.stages.events.stage import code_pending
 settings = get_settings()
 print(code_pending(make_engine(settings.database_url), settings).articles_coded)
 """

@@ -27,9 +27,9 @@ from reliability_harness import (
 )
 
 from pipeline.config import get_settings
-from pipeline.http import FetchError, HttpClient
+from pipeline.http.client import FetchError, HttpClient
+from pipeline.http.netguard import parse_allowed_hosts
 from pipeline.models import FailureReason
-from pipeline.netguard import parse_allowed_hosts
 
 # every way of writing a loopback, unspecified or mapped address that the resolver accepts
 LOOPBACK_SPELLINGS = [

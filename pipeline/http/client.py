@@ -35,8 +35,13 @@ import httpx
 from protego import Protego
 
 from pipeline.config import Settings
+from pipeline.http.netguard import (
+    BlockedAddressError,
+    GuardedTransport,
+    Resolver,
+    parse_allowed_hosts,
+)
 from pipeline.models import FailureReason
-from pipeline.netguard import BlockedAddressError, GuardedTransport, Resolver, parse_allowed_hosts
 
 LOGGER = logging.getLogger(__name__)
 

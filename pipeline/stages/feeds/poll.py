@@ -31,8 +31,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
 from pipeline.db import is_connection_loss
-from pipeline.feeds import FeedConfig, load_feeds, sync_feeds
-from pipeline.http import FetchError, FetchResponse, HttpClient, is_html_body
+from pipeline.http.client import FetchError, FetchResponse, HttpClient, is_html_body
 from pipeline.models import (
     Article,
     ArticleStatus,
@@ -43,6 +42,7 @@ from pipeline.models import (
     PollOutcome,
 )
 from pipeline.sanitize import MAX_KEY_BYTES, clean_text, clean_value, fits_key
+from pipeline.stages.feeds.feedfile import FeedConfig, load_feeds, sync_feeds
 from pipeline.urls import InvalidURLError, canonicalize_url
 
 LOGGER = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from sqlalchemy import Engine, text
 from pipeline.config import Settings
 from pipeline.db import make_engine
 from pipeline.db import scratch_database as db_scratch_database
-from pipeline.dedup.store import LookupStats, dedup_article
-from pipeline.dedup.urlkey import url_host
+from pipeline.stages.dedup.store import LookupStats, dedup_article
+from pipeline.stages.dedup.urlkey import url_host
 
 __all__ = ["DedupInputError", "Document", "parse_documents", "run_documents", "scratch_database"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash
 
-from pipeline.dedup.text import PreparedText
+from pipeline.stages.dedup.text import PreparedText
 
 __all__ = [
     "BANDS",

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from pipeline.dedup.core import Match, election_rank
+from pipeline.stages.dedup.core import Match, election_rank
 
 __all__ = ["lock_stories", "merge_stories", "reelect"]
 

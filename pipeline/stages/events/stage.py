@@ -22,12 +22,12 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert
 
 from pipeline.config import Settings
-from pipeline.events.coder import CODER_VERSION, code_text
-from pipeline.events.lexicon import Lexicon, load_lexicon
-from pipeline.events.models import Event as EventRow
-from pipeline.events.models import EventCoding
-from pipeline.events.sentences import split_sentences
 from pipeline.models import Article, ArticleStatus
+from pipeline.stages.events.coder import CODER_VERSION, code_text
+from pipeline.stages.events.lexicon import Lexicon, load_lexicon
+from pipeline.stages.events.models import Event as EventRow
+from pipeline.stages.events.models import EventCoding
+from pipeline.stages.events.sentences import split_sentences
 
 LOGGER = logging.getLogger(__name__)
 

@@ -37,7 +37,7 @@ from sqlalchemy.pool import NullPool
 
 from pipeline.config import PACKAGE_DIR
 from pipeline.db import normalise_url
-from pipeline.orchestration import CONN_ID, HTTP_POOL
+from pipeline.services.orchestration import CONN_ID, HTTP_POOL
 
 LOGGER = logging.getLogger(__name__)
 

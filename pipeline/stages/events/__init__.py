@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from pipeline.events.coder import CODER_VERSION, Actor, Event, code_text
-from pipeline.events.lexicon import DictionaryError, Lexicon, load_lexicon
-from pipeline.events.stage import EventsSummary, code_pending, coder_version
+from pipeline.stages.events.coder import CODER_VERSION, Actor, Event, code_text
+from pipeline.stages.events.lexicon import DictionaryError, Lexicon, load_lexicon
+from pipeline.stages.events.stage import EventsSummary, code_pending, coder_version
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

@@ -2,7 +2,7 @@
 
 Why it exists: a newcomer without internet access (or a CI runner) should see articles land in
 PostgreSQL from one command, with failures recorded and syndicated copies deduplicated, using
-exactly the code paths a real run uses. The corpus (``pipeline/sample``) is fictional and
+exactly the code paths a real run uses. The corpus (``devtools/sample``) is fictional and
 described in its README; the Airflow tests reuse :data:`SAMPLE_DIR` and :func:`sample_feeds`.
 
 The replay server listens on fixed ports by default (:data:`DEMO_PORT` and the next three, one
@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 import yaml
 from sqlalchemy import Engine, select
 
+from devtools.replay import ReplayServer
 from pipeline.config import Settings
-from pipeline.feeds import FeedConfig, load_feeds
 from pipeline.models import Article, ArticleStatus
-from pipeline.replay import ReplayServer
+from pipeline.stages.feeds.feedfile import FeedConfig, load_feeds
 
 if TYPE_CHECKING:
-    from pipeline.run import RunSummary, StageProgress
+    from pipeline.services.run import RunSummary, StageProgress
 
 LOGGER = logging.getLogger(__name__)
 
@@ -85,7 +85,8 @@ def served_feeds(server: ReplayServer) -> list[FeedConfig]:
 
 
 def write_feeds_file(feeds: list[FeedConfig], path: Path) -> None:
-    """Write *feeds* as a feeds YAML file that :func:`pipeline.feeds.load_feeds` reads back."""
+    """Write *feeds* as a feeds YAML file that
+    :func:`pipeline.stages.feeds.feedfile.load_feeds` reads back."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = [feed.model_dump(exclude_defaults=True) for feed in feeds]
     path.write_text(
@@ -139,7 +140,9 @@ def run_demo(
     run's. Raises ``OSError`` when a port is taken (pass another, or 0 for random ones). A
     running *server* over :data:`SAMPLE_DIR` may be passed instead (tests reuse one).
     """
-    from pipeline.run import run_once  # the run module pulls in every stage; load it on use
+    from pipeline.services.run import (
+        run_once,  # the run module pulls in every stage; load it on use
+    )
 
     if server is None:
         with ReplayServer(SAMPLE_DIR, port=port, per_host_ports=True) as own:

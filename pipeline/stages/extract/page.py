@@ -51,13 +51,14 @@ from trafilatura.utils import load_html, normalize_unicode, trim
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
-from pipeline.extraction.decoding import (
+from pipeline.models import FailureReason
+from pipeline.stages.extract.decoding import (
     HTML_SNIFF,
     MAX_INPUT_BYTES,
     decode_html,
     sniff_bytes,
 )
-from pipeline.extraction.walls import (
+from pipeline.stages.extract.walls import (
     BLOCK_MAX_WORDS,
     CHARS_PER_UNSPACED_WORD,
     WALL_ONLY_MAX_WORDS,
@@ -65,7 +66,6 @@ from pipeline.extraction.walls import (
     count_words,
     words_beside_walls,
 )
-from pipeline.models import FailureReason
 
 LOGGER = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from pipeline.dedup.store import (
+from pipeline.stages.dedup.store import (
     DedupOutcome,
     DedupSummary,
     LookupStats,

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from pipeline.config import Settings
-from pipeline.http import FetchError, HttpClient
+from pipeline.http.client import FetchError, HttpClient
 from pipeline.models import Article, ArticleStatus, FeedEntry
 from pipeline.urls import InvalidURLError, canonicalize_url
 

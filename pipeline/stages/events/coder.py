@@ -23,8 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.events.dates import DateMention, find_dates
-from pipeline.events.lexicon import (
+from pipeline.stages.events.dates import DateMention, find_dates
+from pipeline.stages.events.lexicon import (
     CAPITAL,
     COUNTRY,
     IGNORE,
@@ -38,7 +38,7 @@ from pipeline.events.lexicon import (
     load_lexicon,
     normalise,
 )
-from pipeline.events.sentences import Sentence, split_sentences
+from pipeline.stages.events.sentences import Sentence, split_sentences
 
 CODER_VERSION = "2.0.0"
 CONVERTED_PREFIX = "petrarch:"  # pattern ids of the converted PETRARCH-2 layer

@@ -1,9 +1,9 @@
 """Fetch pending articles politely, extract them in a process pool, store pages and results.
 
-Throughput comes from overlap: downloads run concurrently on one event loop (politeness enforced
-by :mod:`pipeline.http`), each body goes to a :class:`~concurrent.futures.ProcessPoolExecutor`
-running :func:`pipeline.extract.extract_page` as soon as it arrives (extraction is CPU-bound, so
-it uses every core), and results are written in batches by a background thread. No stage waits
+Throughput comes from overlap: downloads run concurrently on one event loop (politeness enforced by
+:mod:`pipeline.http`), each body goes to a :class:`~concurrent.futures.ProcessPoolExecutor` running
+:func:`~pipeline.stages.extract.page.extract_page` as soon as it arrives (extraction is CPU-bound,
+so it uses every core), and results are written in batches by a background thread. No stage waits
 for another to finish a whole batch.
 
 Work is *claimed* before it is fetched: a short transaction marks a batch with a lease
@@ -44,12 +44,12 @@ from sqlalchemy.dialects.postgresql import insert
 
 from pipeline.config import Settings
 from pipeline.db import is_connection_loss
-from pipeline.extract import EXTRACTOR_VERSION, Extraction, FeedMeta, extract_page
-from pipeline.http import FetchError, FetchResponse, HttpClient, gzip_body
-from pipeline.leases import lease_owner, lease_seconds, reclaim_dead, release
+from pipeline.http.client import FetchError, FetchResponse, HttpClient, gzip_body
 from pipeline.models import Article, ArticleStatus, FailureReason, RawPage
-from pipeline.poll import retry_on_deadlock
 from pipeline.sanitize import clean_value
+from pipeline.stages.extract.page import EXTRACTOR_VERSION, Extraction, FeedMeta, extract_page
+from pipeline.stages.feeds.poll import retry_on_deadlock
+from pipeline.store.leases import lease_owner, lease_seconds, reclaim_dead, release
 
 LOGGER = logging.getLogger(__name__)
 

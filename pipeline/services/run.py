@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from pipeline.config import Settings
-from pipeline.feeds import FeedConfig, load_feeds, sync_feeds
-from pipeline.fetch import FetchSummary, fetch_pending
-from pipeline.poll import PollSummary, poll_feeds
+from pipeline.stages.feeds.feedfile import FeedConfig, load_feeds, sync_feeds
+from pipeline.stages.feeds.poll import PollSummary, poll_feeds
+from pipeline.stages.fetch.stage import FetchSummary, fetch_pending
 
 LOGGER = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ StageProgress = Callable[[str, int, int], None]
 
 # (stage name, module, function): the later stages are optional so the spine runs without them
 _LATER_STAGES = (
-    ("dedup", "pipeline.dedup", "dedup_pending"),
-    ("events", "pipeline.events", "code_pending"),
+    ("dedup", "pipeline.stages.dedup", "dedup_pending"),
+    ("events", "pipeline.stages.events", "code_pending"),
 )
 
 

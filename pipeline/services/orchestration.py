@@ -145,7 +145,7 @@ def due_article_ids(engine: Engine, *, limit: int | None = None) -> list[int]:
     """Articles the fetch stage would take now besides this run's new ones.
 
     Pending articles left by earlier runs, and failed ones whose scheduled retry is due — the
-    same eligibility as :func:`pipeline.fetch.fetch_pending` applies.
+    same eligibility as :func:`pipeline.stages.fetch.stage.fetch_pending` applies.
     """
     now = datetime.now(UTC)
     due_retry = (Article.status == ArticleStatus.FAILED) & (Article.next_attempt_at <= now)
@@ -204,7 +204,7 @@ def xcom_summary(summary: Any) -> dict[str, XComValue]:
 
 
 def _feeds_by_name(settings: Settings) -> dict[str, Any]:
-    from pipeline.feeds import load_feeds
+    from pipeline.stages.feeds.feedfile import load_feeds
 
     return {feed.name: feed for feed in load_feeds(settings.feeds_file)}
 
@@ -214,7 +214,7 @@ def sync_feed_list() -> list[str]:
 
     The names are what the poll task is mapped over: one task instance per feed.
     """
-    from pipeline.feeds import sync_feeds
+    from pipeline.stages.feeds.feedfile import sync_feeds
 
     settings = resolve_settings()
     feeds = list(_feeds_by_name(settings).values())
@@ -227,7 +227,7 @@ def sync_feed_list() -> list[str]:
 
 def poll_one(name: str) -> dict[str, XComValue]:
     """Poll one feed by name; the result's ``new_article_ids`` feed the fetch batches."""
-    from pipeline.poll import poll_feed
+    from pipeline.stages.feeds.poll import poll_feed
 
     settings = resolve_settings()
     feeds = _feeds_by_name(settings)
@@ -256,7 +256,7 @@ def plan_fetch(polls: Iterable[Mapping[str, Any] | None]) -> list[list[int]]:
 
 def fetch_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
     """Fetch (and store the raw pages of) one batch; extraction happens in the fetch stage."""
-    from pipeline.fetch import fetch_pending
+    from pipeline.stages.fetch.stage import fetch_pending
 
     settings = resolve_settings()
     with task_engine(settings) as engine:
@@ -270,7 +270,7 @@ def extract_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
     It catches pages whose extraction failed or was interrupted in the fetch task, from the
     stored raw HTML, without touching the network.
     """
-    from pipeline.fetch import extract_pending
+    from pipeline.stages.fetch.stage import extract_pending
 
     settings = resolve_settings()
     with task_engine(settings) as engine:
@@ -289,7 +289,7 @@ def dedup_ids(article_ids: Sequence[int]) -> dict[str, Any]:
     One task, not one per batch: assigning stories is order-dependent, and two concurrent
     tasks could each open a story for the same syndicated copy.
     """
-    from pipeline.dedup import dedup_pending
+    from pipeline.stages.dedup import dedup_pending
 
     settings = resolve_settings()
     ids = sorted(set(article_ids))
@@ -302,7 +302,7 @@ def dedup_ids(article_ids: Sequence[int]) -> dict[str, Any]:
 
 def code_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
     """Code the CAMEO events of one batch of articles."""
-    from pipeline.events import code_pending
+    from pipeline.stages.events import code_pending
 
     settings = resolve_settings()
     with task_engine(settings) as engine:
@@ -341,8 +341,8 @@ def _interval(start: Any, end: Any) -> tuple[datetime, datetime]:
 
 def backfill_discover(start: Any, end: Any) -> dict[str, Any]:
     """Find the interval's articles (sitemaps + stored feed entries); plan fetch batches."""
-    from pipeline.backfill import discover_interval
-    from pipeline.feeds import sync_feeds
+    from pipeline.stages.feeds.backfill import discover_interval
+    from pipeline.stages.feeds.feedfile import sync_feeds
 
     begin, finish = _interval(start, end)
     settings = resolve_settings()
@@ -364,7 +364,7 @@ def backfill_discover(start: Any, end: Any) -> dict[str, Any]:
 
 def interval_ids(start: Any, end: Any) -> list[int]:
     """Stored articles published in the data interval."""
-    from pipeline.backfill import interval_article_ids
+    from pipeline.stages.feeds.backfill import interval_article_ids
 
     begin, finish = _interval(start, end)
     settings = resolve_settings()
@@ -385,7 +385,7 @@ def reextract_interval(start: Any, end: Any) -> dict[str, XComValue]:
 
 def prune(as_of: Any) -> dict[str, XComValue]:
     """Drop raw HTML older than the retention, counted from the data interval's end."""
-    from pipeline.maintenance import prune_raw_pages
+    from pipeline.stages.maintenance import prune_raw_pages
 
     when = _interval(as_of, as_of)[0]
     settings = resolve_settings()
@@ -395,7 +395,7 @@ def prune(as_of: Any) -> dict[str, XComValue]:
 
 def refresh_views() -> list[str]:
     """Refresh the materialised dashboard views, if any (their names go to XCom)."""
-    from pipeline.views import refresh_materialized
+    from pipeline.store.views import refresh_materialized
 
     settings = resolve_settings()
     with task_engine(settings) as engine:
@@ -404,7 +404,7 @@ def refresh_views() -> list[str]:
 
 def record_feed_health(as_of: Any) -> dict[str, Any]:
     """Feed health over the day before *as_of*: counts, plus the names needing attention."""
-    from pipeline.maintenance import feed_health
+    from pipeline.stages.maintenance import feed_health
 
     when = _interval(as_of, as_of)[0]
     settings = resolve_settings()

@@ -36,7 +36,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import BigInteger, Text
 
 from pipeline.config import Settings
-from pipeline.dedup.core import (
+from pipeline.stages.dedup.core import (
     Fingerprint,
     Match,
     compare,
@@ -44,9 +44,9 @@ from pipeline.dedup.core import (
     stable_hash,
     veto_reason,
 )
-from pipeline.dedup.stories import lock_stories, merge_stories, reelect
-from pipeline.dedup.text import line_hashes, prepare_text, wire_attribution
-from pipeline.dedup.urlkey import url_host, url_keys
+from pipeline.stages.dedup.stories import lock_stories, merge_stories, reelect
+from pipeline.stages.dedup.text import line_hashes, prepare_text, wire_attribution
+from pipeline.stages.dedup.urlkey import url_host, url_keys
 
 __all__ = ["DedupOutcome", "DedupSummary", "LookupStats", "dedup_article", "dedup_pending"]
 
