@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run run-once demo airflow-sample test lint typecheck clean dashboards superset-install
+.PHONY: help install run run-once demo airflow-sample test test-unit lint typecheck clean dashboards superset-install
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ test: $(STAMP)  ## the whole suite: lint, types, then every test against a real 
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+
+test-unit: $(STAMP)  ## the fast layer only: pure cores, no database, no network (under a minute)
+	$(BIN)/python -m pytest tests/unit -q
 
 clean:  ## remove the virtualenv and local data (the embedded database too)
 	rm -rf $(VENV) $(SUPERSET_VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -40,7 +40,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from pipeline.stages.events.lexicon import DATA_DIR
+
 OUTPUT = DATA_DIR / "petrarch_verbs.json"
 SOURCE_NAME = "CAMEO.2.0.txt"
 

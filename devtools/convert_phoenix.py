@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.stages.events.lexicon import DATA_DIR
+
 LOGGER = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _CODE_RE = re.compile(r"\[([A-Z~][A-Z]*)\s*([<>]?\d{6,8})?(?:-(\d{6,8}))?\s*\]")
 _SUBST_RE = re.compile(r"^!(\w+)!\s*=\s*(.+)$")

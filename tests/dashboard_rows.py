@@ -1,6 +1,6 @@
 """Known rows for the dashboard-view tests: three outlets, one syndicated story, one real-world
 event reported by three independent outlets, failures, polls; every expected number follows
-from these rows by hand (see tests/test_views.py)."""
+from these rows by hand (see tests/integration/test_views.py)."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def pinned_airflow() -> str:
 
 def test_services_follow_the_official_layout(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    dashboards = {"superset", "superset-import"}  # tests/test_dashboards_compose.py checks them
+    dashboards = {"superset", "superset-import"}  # tests/e2e/test_dashboards_compose.py checks them
     assert set(services) == {"postgres", "redis", "airflow-init", *AIRFLOW_SERVICES, *dashboards}
     for name, command in AIRFLOW_SERVICES.items():
         assert services[name]["command"] == command

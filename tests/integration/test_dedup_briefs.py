@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-from test_dedup_support import (
+from dedup_support import (
     BRIEF,
     BRIEF_COPY,
     BRIEF_FOLLOWUP,
@@ -14,6 +13,7 @@ from test_dedup_support import (
     article,
     wrap,
 )
+from sqlalchemy import Engine
 
 from pipeline.config import get_settings
 from pipeline.stages.dedup import dedup_pending

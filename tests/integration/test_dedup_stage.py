@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, text
-from test_dedup_support import (
+from dedup_support import (
     ELECTION,
     FOLLOWUP,
     HARBOUR,
@@ -14,6 +13,7 @@ from test_dedup_support import (
     election_sibling,
     wrap,
 )
+from sqlalchemy import Engine, text
 
 from pipeline.config import get_settings
 from pipeline.services.run import run_once

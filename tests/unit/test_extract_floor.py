@@ -24,7 +24,7 @@ from pipeline.stages.extract.page import (
 )
 from pipeline.stages.extract.walls import words_beside_walls
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 HTML_FIXTURES = sorted(PAGES.glob("*.html"))
 
 

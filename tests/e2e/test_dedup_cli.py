@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dedup_support import ELECTION, HARBOUR, election_sibling, wrap
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
-from test_dedup_support import ELECTION, HARBOUR, election_sibling, wrap
 
 
 def _scratch_databases(admin_url: str) -> list[str]:

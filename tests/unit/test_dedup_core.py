@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from dedup_support import ELECTION, FOLLOWUP, HARBOUR, election_sibling, wrap
 from hypothesis import given
 from hypothesis import strategies as st
-from test_dedup_support import ELECTION, FOLLOWUP, HARBOUR, election_sibling, wrap
 
 from pipeline.stages.dedup.core import (
     MIN_NEAR_TOKENS,

@@ -22,7 +22,7 @@ from pipeline.models import Article, FeedPoll
 from pipeline.stages.feeds.feedfile import FeedConfig
 from pipeline.stages.feeds.poll import poll_feed
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dedup_support import HARBOUR, add_article, article, wrap
 from sqlalchemy import Engine, text
-from test_dedup_support import HARBOUR, add_article, article, wrap
 
 from pipeline.config import get_settings
 from pipeline.stages.dedup import dedup_pending

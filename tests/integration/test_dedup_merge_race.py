@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 
-from sqlalchemy import Engine, text
-from test_dedup_support import (
+from dedup_support import (
     ELECTION,
     FOLLOWUP,
     HARBOUR,
@@ -13,6 +12,7 @@ from test_dedup_support import (
     slowed_dedup_worker,
     wrap,
 )
+from sqlalchemy import Engine, text
 
 from pipeline.config import get_settings
 from pipeline.stages.dedup import dedup_pending

@@ -36,8 +36,8 @@ from trafilatura.xml import xmltotxt
 import pipeline.stages.extract.page as ours
 from pipeline.stages.extract.page import TRAFILATURA_OPTIONS, decode_html, page_metadata
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 HTML_FIXTURES = sorted(p for p in PAGES.glob("*.html") if p.name != "empty.html")
 
 

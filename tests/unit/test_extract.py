@@ -29,7 +29,7 @@ from pipeline.stages.extract.page import (
     text_hash,
 )
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 FEED_DATE = datetime(2026, 2, 26, 8, 15, tzinfo=UTC)
 FEED = FeedMeta(

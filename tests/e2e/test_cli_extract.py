@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 
 
 def newswire(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
