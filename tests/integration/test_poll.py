@@ -248,7 +248,7 @@ def test_deadlock_victim_is_retried(clean_db: Engine) -> None:
 
     from sqlalchemy import text as sql
 
-    from pipeline.stages.feeds.poll import retry_on_deadlock
+    from pipeline.store.retry import retry_on_deadlock
 
     with clean_db.begin() as conn:
         conn.execute(

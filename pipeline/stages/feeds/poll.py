@@ -16,17 +16,14 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import feedparser
-from psycopg.errors import DeadlockDetected, SerializationFailure
 from sqlalchemy import Connection, Engine, func, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
@@ -43,6 +40,7 @@ from pipeline.models import (
 )
 from pipeline.sanitize import MAX_KEY_BYTES, clean_text, clean_value, fits_key
 from pipeline.stages.feeds.feedfile import FeedConfig, load_feeds, sync_feeds
+from pipeline.store.retry import retry_on_deadlock
 from pipeline.urls import InvalidURLError, canonicalize_url
 
 LOGGER = logging.getLogger(__name__)
@@ -53,7 +51,6 @@ __all__ = [
     "parse_feed",
     "poll_feed",
     "poll_feeds",
-    "retry_on_deadlock",
     "sync_feeds",
 ]
 
@@ -441,28 +438,6 @@ class _Outcome:
     error: str | None = None
     warning: str | None = None
     body_hash: str | None = None
-
-
-_T = TypeVar("_T")
-_DEADLOCK_RETRIES = 3
-
-
-def retry_on_deadlock(work: Callable[[], _T], what: str) -> _T:
-    """Run a transaction, retrying it when PostgreSQL picks it as a deadlock victim.
-
-    Pollers and fetchers touch the same article rows in different orders (by URL, by id);
-    rare cycles are resolved by PostgreSQL aborting one side, which then simply runs again.
-    """
-    for attempt in range(1, _DEADLOCK_RETRIES + 1):
-        try:
-            return work()
-        except OperationalError as exc:
-            retryable = isinstance(exc.orig, DeadlockDetected | SerializationFailure)
-            if not retryable or attempt == _DEADLOCK_RETRIES:
-                raise
-            LOGGER.warning("%s: %s, retrying (attempt %s)", what, type(exc.orig).__name__, attempt)
-            time.sleep(0.05 * attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _record(

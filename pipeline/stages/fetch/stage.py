@@ -48,8 +48,8 @@ from pipeline.http.client import FetchError, FetchResponse, HttpClient, gzip_bod
 from pipeline.models import Article, ArticleStatus, FailureReason, RawPage
 from pipeline.sanitize import clean_value
 from pipeline.stages.extract.page import EXTRACTOR_VERSION, Extraction, FeedMeta, extract_page
-from pipeline.stages.feeds.poll import retry_on_deadlock
 from pipeline.store.leases import lease_owner, lease_seconds, reclaim_dead, release
+from pipeline.store.retry import retry_on_deadlock
 
 LOGGER = logging.getLogger(__name__)
 
