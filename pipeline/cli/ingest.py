@@ -116,12 +116,13 @@ def poll_command(
     ] = False,
 ) -> None:
     """Poll the enabled feeds once (conditional GET) and queue new articles for fetching."""
-    from pipeline.stages.feeds.poll import poll_feeds
+    from pipeline.services import ingest
 
     settings = load_settings()
     feeds = _load(feeds_file, settings)
     engine = open_database(settings)
-    summary = poll_feeds(engine, settings, feeds, due_only=due_only)
+    synced = ingest.sync_feeds(engine, settings, feeds)
+    summary = ingest.poll(engine, settings, synced.enabled, due_only=due_only)
     table = Table("feed", "outcome", "HTTP", "entries", "new", "error / warning")
     for r in summary.results:
         table.add_row(
@@ -145,13 +146,13 @@ def fetch_command(
     limit: Annotated[int | None, typer.Option(help="Fetch at most this many articles.")] = None,
 ) -> None:
     """Fetch pending articles politely and extract them on every core."""
-    from pipeline.stages.fetch.stage import fetch_pending
+    from pipeline.services import ingest
 
     settings = load_settings()
     engine = open_database(settings)
     with _progress() as bar:
         update = _stage_callback(bar)
-        summary = fetch_pending(
+        summary = ingest.fetch(
             engine, settings, limit=limit, progress=lambda d, t: update("fetch", d, t)
         )
     table = Table("articles", "count", title="fetch")
@@ -177,11 +178,11 @@ def extract_pending_command(
     ] = False,
 ) -> None:
     """Re-extract stored raw pages with no network (after an extractor upgrade, for backfills)."""
-    from pipeline.stages.fetch.stage import extract_pending
+    from pipeline.services import ingest
 
     settings = load_settings()
     engine = open_database(settings)
-    summary = extract_pending(engine, settings, since=since, until=until, force=force)
+    summary = ingest.extract(engine, settings, since=since, until=until, force=force)
     out.print(
         f"{summary.selected} stored pages: {summary.extracted} extracted, {summary.failed} "
         f"failed {summary.failed_by_reason or ''}".rstrip()
@@ -217,11 +218,8 @@ def run_command(feeds_file: FeedsOption = None) -> None:
         table.add_row("leases freed (dead owner)", str(fetch.reclaimed))
     for name in ("dedup", "events"):
         result = getattr(summary, name)
-        if result is None:
-            table.add_row(name, "not available")
-        else:
-            shown = ", ".join(f"{k}={v}" for k, v in result.items() if isinstance(v, int | float))
-            table.add_row(name, shown)
+        shown = ", ".join(f"{k}={v}" for k, v in result.items() if isinstance(v, int | float))
+        table.add_row(name, shown)
     out.print(table)
     failing = [r for r in poll.results if r.outcome == "failed"]
     for r in failing:

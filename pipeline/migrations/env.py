@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine, pool, text
+from sqlalchemy import create_engine, pool
 
 from pipeline.models import Base
-from pipeline.store.views import MIGRATION_LOCK_KEY
+from pipeline.store import locks
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,23 +20,19 @@ def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url
     engine = create_engine(url, poolclass=pool.NullPool)
-    with engine.connect() as connection:
-        connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
-        # The lock belongs to the session. End the transaction the SELECT opened, so the
-        # migrations get (and commit) a transaction of their own *before* the lock is released:
-        # unlocking first let a second process migrate while the first had not yet committed,
-        # and it failed on the first process's half-created tables.
-        connection.commit()
-        try:
-            context.configure(connection=connection, target_metadata=target_metadata)
-            with context.begin_transaction():
-                context.run_migrations()
-            if connection.in_transaction():
-                connection.commit()
-        finally:
-            if connection.in_transaction():
-                connection.rollback()  # a failed migration: clear it so the unlock can run
-            connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+    # The lock belongs to the session; session_lock ends the transaction the SELECT opened, so
+    # the migrations get (and commit) a transaction of their own *before* the lock is released:
+    # unlocking first let a second process migrate while the first had not yet committed, and it
+    # failed on the first process's half-created tables. A failed migration is rolled back so
+    # the unlock can run.
+    with (
+        engine.connect() as connection,
+        locks.session_lock(connection, locks.SCHEMA, locks.MIGRATE),
+    ):
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+        if connection.in_transaction():
             connection.commit()
     engine.dispose()
 

@@ -1,7 +1,9 @@
-"""What the Airflow DAGs need besides the stages: where the database is, batching, XCom shapes.
+"""The DAG adapter: where the database is inside a task, batching, XCom shapes — and one task
+function per DAG task, each resolving settings and an engine and making one call to one use case
+of :mod:`pipeline.services.ingest` (the same calls the CLI and ``run_once`` make).
 
-The DAG files in ``dags/`` stay thin: every task body is one call into this module or a stage,
-so the logic is testable without Airflow and the same code runs from the CLI. Nothing here runs
+The DAG files in ``dags/`` stay thin: every task body is one call into this module, so the logic
+is testable without Airflow. Nothing here runs
 at import time — Airflow parses DAG files constantly, and a parse must never open a connection,
 read a secret or query a database (Airflow's own best practice, tested in
 ``tests/airflow/test_dag_integrity.py``).
@@ -17,11 +19,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import URL, Engine, select, text
+from sqlalchemy import URL, Engine
 
 from pipeline.config import Settings, get_settings
 from pipeline.db import database_url, make_engine, redact, upgrade
-from pipeline.models import Article, ArticleStatus
+from pipeline.store import locks
 
 LOGGER = logging.getLogger(__name__)
 
@@ -31,7 +33,6 @@ HTTP_POOL = "newswire_http"
 """The Airflow pool every task doing network I/O runs in, bounding concurrent HTTP."""
 INGEST_ASSET_URI = "newswire://articles"
 """The Asset the ingest and backfill DAGs update; downstream DAGs can schedule on it."""
-MIGRATION_LOCK = 0x6E657773  # "news": the advisory lock key serialising migrations from tasks
 DEFAULT_SCHEDULE = "*/15 * * * *"
 SCHEDULE_ENV = "NEWSWIRE_INGEST_SCHEDULE"
 
@@ -118,46 +119,22 @@ def task_engine(settings: Settings, *, migrate: bool = False) -> Iterator[Engine
     try:
         if migrate:
             # autocommit: the lock holder must not sit in an open transaction while DDL runs
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
-                try:
-                    upgrade(url)
-                finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            with (
+                engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+                locks.session_lock(conn, locks.SCHEMA, locks.UPGRADE),
+            ):
+                upgrade(url)
         yield engine
     finally:
         engine.dispose()
 
 
 def chunks(ids: Iterable[int], size: int) -> list[list[int]]:
-    """Split *ids* (deduplicated, sorted) into batches of at most *size*.
+    """Split *ids* (deduplicated, sorted) into batches of at most *size* (see
+    :func:`pipeline.services.ingest.chunks`, re-exported here for the DAG tests)."""
+    from pipeline.services.ingest import chunks as split
 
-    Tasks are mapped over batches, never over single articles: one task per article would
-    swamp the scheduler with thousands of task instances per run.
-    """
-    if size < 1:
-        raise ValueError(f"batch size must be at least 1, got {size}")
-    ordered = sorted(set(ids))
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
-
-
-def due_article_ids(engine: Engine, *, limit: int | None = None) -> list[int]:
-    """Articles the fetch stage would take now besides this run's new ones.
-
-    Pending articles left by earlier runs, and failed ones whose scheduled retry is due — the
-    same eligibility as :func:`pipeline.stages.fetch.stage.fetch_pending` applies.
-    """
-    now = datetime.now(UTC)
-    due_retry = (Article.status == ArticleStatus.FAILED) & (Article.next_attempt_at <= now)
-    stmt = (
-        select(Article.id)
-        .where((Article.status == ArticleStatus.PENDING) | due_retry)
-        .order_by(Article.id)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    with engine.connect() as conn:
-        return list(conn.execute(stmt).scalars())
+    return split(ids, size)
 
 
 def flatten(groups: Iterable[Sequence[int] | None]) -> list[int]:
@@ -203,65 +180,49 @@ def xcom_summary(summary: Any) -> dict[str, XComValue]:
 # returns only counts and ids.
 
 
-def _feeds_by_name(settings: Settings) -> dict[str, Any]:
-    from pipeline.stages.feeds.feedfile import load_feeds
-
-    return {feed.name: feed for feed in load_feeds(settings.feeds_file)}
-
-
 def sync_feed_list() -> list[str]:
     """Migrate, sync the feeds file into the feeds table, return the enabled feeds' names.
 
-    The names are what the poll task is mapped over: one task instance per feed.
+    The names are what the poll task is mapped over: one task instance per feed. This is the
+    run's one read of the YAML; the poll tasks read the feeds from the table.
     """
-    from pipeline.stages.feeds.feedfile import sync_feeds
+    from pipeline.services import ingest
 
     settings = resolve_settings()
-    feeds = list(_feeds_by_name(settings).values())
     with task_engine(settings, migrate=True) as engine:
-        sync_feeds(engine, feeds)
-    names = [feed.name for feed in feeds if feed.enabled]
-    LOGGER.info("%s enabled feeds of %s in %s", len(names), len(feeds), settings.feeds_file)
-    return names
+        synced = ingest.sync_feeds(engine, settings)
+    return synced.enabled
 
 
 def poll_one(name: str) -> dict[str, XComValue]:
     """Poll one feed by name; the result's ``new_article_ids`` feed the fetch batches."""
-    from pipeline.stages.feeds.poll import poll_feed
+    from pipeline.services import ingest
 
     settings = resolve_settings()
-    feeds = _feeds_by_name(settings)
-    if name not in feeds:
-        raise KeyError(f"feed {name!r} is no longer in {settings.feeds_file}")
     with task_engine(settings) as engine:
-        result = poll_feed(engine, settings, feeds[name])
-    return xcom_summary(result)
+        summary = ingest.poll(engine, settings, [name])
+    if not summary.results:  # the feed was disabled after the feeds task listed it
+        return {"new_article_ids": []}
+    return xcom_summary(summary.results[0])
 
 
 def plan_fetch(polls: Iterable[Mapping[str, Any] | None]) -> list[list[int]]:
     """Batches to fetch: this run's new articles plus pending ones whose retry is due."""
+    from pipeline.services import ingest
+
     settings = resolve_settings()
     new_ids = flatten(p.get("new_article_ids") if p else None for p in polls)
     with task_engine(settings) as engine:
-        due = due_article_ids(engine)
-    batches = chunks([*new_ids, *due], settings.fetch_batch_size)
-    LOGGER.info(
-        "fetch plan: %s new and %s due articles in %s batches",
-        len(new_ids),
-        len(due),
-        len(batches),
-    )
-    return batches
+        return ingest.plan_fetch(engine, settings, new_ids)
 
 
 def fetch_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
     """Fetch (and store the raw pages of) one batch; extraction happens in the fetch stage."""
-    from pipeline.stages.fetch.stage import fetch_pending
+    from pipeline.services import ingest
 
     settings = resolve_settings()
     with task_engine(settings) as engine:
-        summary = fetch_pending(engine, settings, article_ids=list(article_ids))
-    return xcom_summary(summary)
+        return xcom_summary(ingest.fetch(engine, settings, list(article_ids)))
 
 
 def extract_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
@@ -270,12 +231,11 @@ def extract_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
     It catches pages whose extraction failed or was interrupted in the fetch task, from the
     stored raw HTML, without touching the network.
     """
-    from pipeline.stages.fetch.stage import extract_pending
+    from pipeline.services import ingest
 
     settings = resolve_settings()
     with task_engine(settings) as engine:
-        summary = extract_pending(engine, settings, article_ids=list(article_ids))
-    return xcom_summary(summary)
+        return xcom_summary(ingest.extract(engine, settings, list(article_ids)))
 
 
 def extracted_ids(*results: Iterable[Mapping[str, Any] | None]) -> list[int]:
@@ -289,25 +249,24 @@ def dedup_ids(article_ids: Sequence[int]) -> dict[str, Any]:
     One task, not one per batch: assigning stories is order-dependent, and two concurrent
     tasks could each open a story for the same syndicated copy.
     """
-    from pipeline.stages.dedup import dedup_pending
+    from pipeline.services import ingest
 
     settings = resolve_settings()
     ids = sorted(set(article_ids))
     summary: dict[str, XComValue] = {"articles": 0}
     if ids:
         with task_engine(settings) as engine:
-            summary = xcom_summary(dedup_pending(engine, settings, article_ids=ids))
+            summary = xcom_summary(ingest.dedup(engine, settings, ids))
     return {"summary": summary, "batches": chunks(ids, settings.fetch_batch_size)}
 
 
 def code_batch(article_ids: Sequence[int]) -> dict[str, XComValue]:
     """Code the CAMEO events of one batch of articles."""
-    from pipeline.stages.events import code_pending
+    from pipeline.services import ingest
 
     settings = resolve_settings()
     with task_engine(settings) as engine:
-        summary = code_pending(engine, settings, article_ids=list(article_ids))
-    return xcom_summary(summary)
+        return xcom_summary(ingest.code_events(engine, settings, list(article_ids)))
 
 
 def totals(**groups: Iterable[Mapping[str, Any] | None]) -> dict[str, int]:
@@ -341,17 +300,12 @@ def _interval(start: Any, end: Any) -> tuple[datetime, datetime]:
 
 def backfill_discover(start: Any, end: Any) -> dict[str, Any]:
     """Find the interval's articles (sitemaps + stored feed entries); plan fetch batches."""
-    from pipeline.stages.feeds.backfill import discover_interval
-    from pipeline.stages.feeds.feedfile import sync_feeds
+    from pipeline.services import ingest
 
     begin, finish = _interval(start, end)
     settings = resolve_settings()
-    feeds = [f for f in _feeds_by_name(settings).values() if f.enabled]
     with task_engine(settings, migrate=True) as engine:
-        ids = sync_feeds(engine, feeds)
-        summary = discover_interval(
-            engine, settings, [(f.url, f.outlet, ids.get(f.name)) for f in feeds], begin, finish
-        )
+        summary = ingest.discover(engine, settings, begin, finish)
     counts = xcom_summary(summary)
     to_fetch = counts.pop("to_fetch", [])
     return {
@@ -385,31 +339,31 @@ def reextract_interval(start: Any, end: Any) -> dict[str, XComValue]:
 
 def prune(as_of: Any) -> dict[str, XComValue]:
     """Drop raw HTML older than the retention, counted from the data interval's end."""
-    from pipeline.stages.maintenance import prune_raw_pages
+    from pipeline.services import ingest
 
     when = _interval(as_of, as_of)[0]
     settings = resolve_settings()
     with task_engine(settings, migrate=True) as engine:
-        return xcom_summary(prune_raw_pages(engine, settings, as_of=when))
+        return xcom_summary(ingest.prune_raw_html(engine, settings, when))
 
 
 def refresh_views() -> list[str]:
     """Refresh the materialised dashboard views, if any (their names go to XCom)."""
-    from pipeline.store.views import refresh_materialized
+    from pipeline.services import ingest
 
     settings = resolve_settings()
     with task_engine(settings) as engine:
-        return refresh_materialized(engine)
+        return ingest.refresh_views(engine)
 
 
 def record_feed_health(as_of: Any) -> dict[str, Any]:
     """Feed health over the day before *as_of*: counts, plus the names needing attention."""
-    from pipeline.stages.maintenance import feed_health
+    from pipeline.services import ingest
 
     when = _interval(as_of, as_of)[0]
     settings = resolve_settings()
     with task_engine(settings) as engine:
-        health = feed_health(engine, as_of=when)
+        health = ingest.check_feed_health(engine, when)
     counts: dict[str, Any] = xcom_summary(health)
     counts["attention"] = [f"{h.name}:{h.status}" for h in health.attention]
     return counts

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from pipeline.config import PACKAGE_DIR
+from pipeline.store import locks
 
 LOGGER = logging.getLogger(__name__)
 
@@ -31,8 +32,6 @@ _CREATE_VIEW = re.compile(
 )
 _STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
 LAYERS = ("staging", "marts")
-# shared with pipeline/migrations/env.py: migrations and view creation serialise on one lock
-MIGRATION_LOCK_KEY = 7_351_220_014
 COMMENT_PREFIX = "newswire sql/views "
 
 
@@ -120,7 +119,7 @@ def apply_views(
     with engine.begin() as conn:
         # the migrations' lock, held to commit: two processes starting at once on a fresh
         # database would otherwise drop and create the same views concurrently and one fail
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+        locks.xact_lock(conn, locks.SCHEMA, locks.MIGRATE)
         installed = _installed_comments(conn)
         if not force and all(installed.get(v.name) == stamp for v in views):
             created = [v.name for v in views]

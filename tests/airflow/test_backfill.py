@@ -22,7 +22,8 @@ from pipeline.stages.feeds.backfill import (
     url_day,
     url_month,
 )
-from pipeline.stages.feeds.feedfile import load_feeds, sync_feeds
+from pipeline.stages.feeds.feedfile import load_feeds
+from pipeline.store.feeds import sync_feeds
 from tests.airflow.conftest import SAMPLE_DIR
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -9,7 +9,8 @@ from sqlalchemy import Engine, func, select
 
 from pipeline.config import DEFAULT_FEEDS_FILE
 from pipeline.models import Feed
-from pipeline.stages.feeds.feedfile import FeedConfig, FeedConfigError, load_feeds, sync_feeds
+from pipeline.stages.feeds.feedfile import FeedConfig, FeedConfigError, load_feeds
+from pipeline.store.feeds import sync_feeds
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -19,7 +19,8 @@ from werkzeug import Request, Response
 from pipeline.config import Settings, get_settings
 from pipeline.models import Article, RawPage
 from pipeline.stages.extract.page import EXTRACTOR_VERSION
-from pipeline.stages.fetch.stage import extract_pending, fetch_pending
+from pipeline.stages.extract.stored import extract_pending
+from pipeline.stages.fetch.stage import fetch_pending
 
 PARAGRAPHS = [
     "The foreign ministers of Arvenia and Coldmark met in Geneva on Tuesday for the first "
@@ -330,7 +331,8 @@ def test_extract_pending_reprocesses_stored_pages_offline(
 
 def test_batches_interleave_hosts() -> None:
     from pipeline.stages.extract.page import FeedMeta
-    from pipeline.stages.fetch.stage import _Claimed, _interleave_hosts
+    from pipeline.stages.fetch.stage import _interleave_hosts
+    from pipeline.store.articles import Claimed as _Claimed
 
     urls = [
         "https://a.example/1",

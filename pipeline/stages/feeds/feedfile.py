@@ -13,14 +13,10 @@ from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import Engine, func, select
-from sqlalchemy.dialects.postgresql import insert
-
-from pipeline.models import Feed
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["FeedConfig", "FeedConfigError", "load_feeds", "sync_feeds"]
+__all__ = ["FeedConfig", "FeedConfigError", "load_feeds"]
 
 
 class FeedConfigError(ValueError):
@@ -118,52 +114,3 @@ def load_feeds(path: Path | str) -> list[FeedConfig]:
         # every mistake at once: fixing a hand-edited file one error per run is tedious
         raise FeedConfigError("\n".join(problems))
     return feeds
-
-
-def sync_feeds(engine: Engine, feeds: list[FeedConfig]) -> dict[str, int]:
-    """Upsert the configured feeds by name and return their ids.
-
-    Configuration columns follow the file; HTTP validators and health columns are left alone,
-    so re-syncing never forgets what the last poll learned. Feeds absent from the file are kept
-    (their history matters) but nothing polls them unless they are listed.
-    """
-    if not feeds:
-        return {}
-    rows = [
-        {
-            "name": f.name,
-            "url": f.url,
-            "outlet": f.outlet,
-            "language": f.language,
-            "enabled": f.enabled,
-            "poll_interval_minutes": f.poll_interval_minutes,
-        }
-        for f in sorted(feeds, key=lambda f: f.name)
-    ]
-    stmt = insert(Feed).values(rows)
-    changed = (
-        (Feed.url.is_distinct_from(stmt.excluded.url))
-        | (Feed.outlet.is_distinct_from(stmt.excluded.outlet))
-        | (Feed.language.is_distinct_from(stmt.excluded.language))
-        | (Feed.enabled.is_distinct_from(stmt.excluded.enabled))
-        | (Feed.poll_interval_minutes.is_distinct_from(stmt.excluded.poll_interval_minutes))
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Feed.name],
-        set_={
-            "url": stmt.excluded.url,
-            "outlet": stmt.excluded.outlet,
-            "language": stmt.excluded.language,
-            "enabled": stmt.excluded.enabled,
-            "poll_interval_minutes": stmt.excluded.poll_interval_minutes,
-            "updated_at": func.now(),
-        },
-        where=changed,
-    )
-    with engine.begin() as conn:
-        conn.execute(stmt)
-        ids = conn.execute(
-            select(Feed.name, Feed.id).where(Feed.name.in_([f.name for f in feeds]))
-        ).all()
-    LOGGER.info("synced %s feeds", len(rows))
-    return {row.name: row.id for row in ids}

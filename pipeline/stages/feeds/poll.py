@@ -39,7 +39,8 @@ from pipeline.models import (
     PollOutcome,
 )
 from pipeline.sanitize import MAX_KEY_BYTES, clean_text, clean_value, fits_key
-from pipeline.stages.feeds.feedfile import FeedConfig, load_feeds, sync_feeds
+from pipeline.stages.feeds.feedfile import FeedConfig, load_feeds
+from pipeline.store.feeds import sync_feeds
 from pipeline.store.retry import retry_on_deadlock
 from pipeline.urls import InvalidURLError, canonicalize_url
 
