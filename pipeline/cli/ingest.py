@@ -247,25 +247,23 @@ def stats_command() -> None:
     ):
         by_status.add_row(row.status, row.reason, str(row.n))
     out.print(by_status)
+    from datetime import UTC
+
+    from pipeline.store.health import feed_states
+
     feeds = Table(
-        "feed", "enabled", "last poll", "last outcome", "failures in a row", "articles",
+        "feed", "enabled", "last poll", "last outcome", "failures in a row", "articles", "health",
         title="feeds",
     )  # fmt: skip
-    for row in _query(
-        engine,
-        "SELECT f.name, f.enabled, f.last_polled_at, f.consecutive_failures,"
-        " (SELECT outcome FROM feed_polls p WHERE p.feed_id = f.id ORDER BY p.id DESC LIMIT 1)"
-        "   AS outcome,"
-        " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles"
-        " FROM feeds f ORDER BY f.name",
-    ):
+    for state in feed_states(engine, as_of=datetime.now(UTC)):
         feeds.add_row(
-            row.name,
-            "yes" if row.enabled else "no",
-            row.last_polled_at.strftime("%Y-%m-%d %H:%M") if row.last_polled_at else "never",
-            row.outcome or "",
-            str(row.consecutive_failures),
-            str(row.articles),
+            state.name,
+            "yes" if state.enabled else "no",
+            state.last_polled_at.strftime("%Y-%m-%d %H:%M") if state.last_polled_at else "never",
+            state.last_outcome or "",
+            str(state.consecutive_failures),
+            str(state.articles),
+            state.status,
         )
     out.print(feeds)
     leases = Table("owner (host:pid:start)", "alive", "articles", "lease ends", title="leases")

@@ -12,17 +12,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy import Engine, func, select, update
 
 from pipeline.config import Settings
-from pipeline.models import Feed, FeedPoll, PollOutcome, RawPage
+from pipeline.models import RawPage
+from pipeline.store.health import ATTENTION, feed_states
 
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["FeedHealth", "HealthSummary", "PruneSummary", "feed_health", "prune_raw_pages"]
-
-FAILING_AFTER = 3
-"""Consecutive failed polls after which a feed is reported failing, not just degraded."""
 
 
 @dataclass(frozen=True)
@@ -83,69 +81,34 @@ def prune_raw_pages(engine: Engine, settings: Settings, *, as_of: datetime) -> P
 def feed_health(
     engine: Engine, *, as_of: datetime, window: timedelta = timedelta(days=1)
 ) -> HealthSummary:
-    """Classify each feed from its polls in the *window* before *as_of*.
-
-    healthy: polled and its last poll worked; degraded: some polls failed; failing: the last
-    ``FAILING_AFTER`` polls or more failed; stale: not polled in the window at all.
-    """
+    """Classify each feed from its polls in the *window* before *as_of*
+    (:class:`pipeline.store.health.FeedState` holds the rule)."""
     as_of = as_of.astimezone(UTC)
-    since = as_of - window
-    failed = case((FeedPoll.outcome == PollOutcome.FAILED.value, 1), else_=0)
-    polls = (
-        select(
-            FeedPoll.feed_id,
-            func.count().label("polls"),
-            func.coalesce(func.sum(failed), 0).label("failed"),
-        )
-        .where(FeedPoll.started_at >= since, FeedPoll.started_at < as_of)
-        .group_by(FeedPoll.feed_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            Feed.name,
-            Feed.enabled,
-            Feed.consecutive_failures,
-            Feed.last_success_at,
-            func.coalesce(polls.c.polls, 0),
-            func.coalesce(polls.c.failed, 0),
-        )
-        .outerjoin(polls, polls.c.feed_id == Feed.id)
-        .order_by(Feed.name)
-    )
     counts = {"healthy": 0, "degraded": 0, "failing": 0, "stale": 0, "disabled": 0}
     attention: list[FeedHealth] = []
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    for name, enabled, consecutive, last_success, n_polls, n_failed in rows:
-        if not enabled:
-            status = "disabled"
-        elif n_polls == 0:
-            status = "stale"
-        elif consecutive >= FAILING_AFTER:
-            status = "failing"
-        elif n_failed or consecutive:
-            status = "degraded"
-        else:
-            status = "healthy"
+    rows = feed_states(engine, as_of=as_of, window=window)
+    for state in rows:
+        status = state.status
         counts[status] += 1
-        if status in {"degraded", "failing", "stale"}:
+        if status in ATTENTION:
             health = FeedHealth(
-                name=name,
+                name=state.name,
                 status=status,
-                polls=int(n_polls),
-                failed=int(n_failed),
-                consecutive_failures=int(consecutive),
-                last_success_at=last_success.isoformat() if last_success else None,
+                polls=state.polls,
+                failed=state.failed,
+                consecutive_failures=state.consecutive_failures,
+                last_success_at=state.last_success_at.isoformat()
+                if state.last_success_at
+                else None,
             )
             attention.append(health)
             LOGGER.warning(
                 "feed %s is %s: polls=%s failed=%s consecutive_failures=%s last_success=%s",
-                name,
+                state.name,
                 status,
-                n_polls,
-                n_failed,
-                consecutive,
+                state.polls,
+                state.failed,
+                state.consecutive_failures,
                 health.last_success_at,
             )
     summary = HealthSummary(feeds=len(rows), attention=attention, **counts)

@@ -1,4 +1,4 @@
-"""dedup: stories, fingerprint index, learned boilerplate, revisions, story counts
+"""dedup: stories, fingerprint index, learned boilerplate, revisions (story_counts: sql/views)
 
 Revision ID: 0002_dedup
 Revises: 0001_core
@@ -16,22 +16,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TS = sa.DateTime(timezone=True)
-
-# Per-story counts for SQL (GDELT-style mentions): articles, distinct outlets (the outlet name,
-# else the host the dedup index recorded), first and last time seen.
-STORY_COUNTS = """
-CREATE VIEW story_counts AS
-SELECT s.id AS story_id,
-       s.canonical_article_id,
-       count(a.id) AS article_count,
-       count(DISTINCT coalesce(a.outlet, d.host)) AS outlet_count,
-       min(coalesce(a.published_at, a.discovered_at)) AS first_seen_at,
-       max(coalesce(a.published_at, a.discovered_at)) AS last_seen_at
-FROM stories AS s
-JOIN articles AS a ON a.story_id = s.id
-LEFT JOIN dedup_docs AS d ON d.article_id = a.id
-GROUP BY s.id, s.canonical_article_id
-"""
 
 
 def upgrade() -> None:
@@ -137,11 +121,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("article_id", "text_key", name=op.f("uq_article_revisions_article_id")),
     )
     op.create_index("ix_article_revisions_seen_at", "article_revisions", ["seen_at"], unique=False)
-    op.execute(STORY_COUNTS)
 
 
 def downgrade() -> None:
-    op.execute("DROP VIEW IF EXISTS story_counts")
+    op.execute("DROP VIEW IF EXISTS story_counts")  # made by migrations before 0008
     op.drop_table("article_revisions")
     op.drop_table("dedup_host_lines")
     op.drop_table("dedup_bands")

@@ -1,4 +1,4 @@
-"""events: coded events, per-article coding state, and the article_events view
+"""events: coded events and per-article coding state (the article_events view is in sql/views)
 
 Revision ID: 0003_events
 Revises: 0001_core
@@ -16,37 +16,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TS = sa.DateTime(timezone=True)
-
-# Every article (canonical or duplicate) with the events of its canonical article: a duplicate
-# is coded once, through the article it duplicates.
-ARTICLE_EVENTS = """
-CREATE VIEW article_events AS
-SELECT a.id AS article_id,
-       a.story_id,
-       coalesce(a.duplicate_of_id, a.id) AS canonical_article_id,
-       a.duplicate_of_id IS NOT NULL AS is_duplicate,
-       a.outlet,
-       a.published_at,
-       e.id AS event_id,
-       e.sentence_index,
-       e.event_date,
-       e.date_precision,
-       e.source_code,
-       e.source_country,
-       e.target_code,
-       e.target_country,
-       e.cameo_code,
-       e.base_code,
-       e.root_code,
-       e.quad_class,
-       e.goldstein,
-       e.modality,
-       e.location_name,
-       e.location_country,
-       e.confidence
-FROM articles AS a
-JOIN events AS e ON e.article_id = coalesce(a.duplicate_of_id, a.id)
-"""
 
 
 def upgrade() -> None:
@@ -109,11 +78,10 @@ def upgrade() -> None:
     op.create_index("ix_events_event_date", "events", ["event_date"])
     op.create_index("ix_events_root_code", "events", ["root_code"])
     op.create_index("ix_events_dyad", "events", ["source_country", "target_country"])
-    op.execute(ARTICLE_EVENTS)
 
 
 def downgrade() -> None:
-    op.execute("DROP VIEW IF EXISTS article_events")
+    op.execute("DROP VIEW IF EXISTS article_events")  # made by migrations before 0008
     op.drop_index("ix_events_dyad", table_name="events")
     op.drop_index("ix_events_root_code", table_name="events")
     op.drop_index("ix_events_event_date", table_name="events")
