@@ -16,19 +16,14 @@ rules, allow all"; 5xx or an unreachable server means "assume complete disallow"
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import functools
-import gzip
 import logging
 import random
 import ssl
 import time
 import zlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from types import TracebackType
-from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -41,6 +36,17 @@ from pipeline.http.netguard import (
     Resolver,
     parse_allowed_hosts,
 )
+from pipeline.http.responses import (
+    Expect,
+    FetchError,
+    FetchResponse,
+    check_body_type,
+    check_declared_type,
+    gzip_body,
+    is_html_body,
+    maybe_gunzip,
+    raise_for_status,
+)
 from pipeline.models import FailureReason
 
 LOGGER = logging.getLogger(__name__)
@@ -49,144 +55,7 @@ __all__ = ["FetchError", "FetchResponse", "HttpClient", "gzip_body", "is_html_bo
 
 ROBOTS_AGENT = "newswire"  # the product token robots.txt rules are matched against
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-_FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/html", "text/plain")
 _ROBOTS_MAX_BYTES = 500_000  # RFC 9309 §2.5: parse at least 500 KiB
-_BLOCKED_STATUSES = frozenset({401, 402, 403, 451})
-_GZIP_MAGIC = b"\x1f\x8b"
-
-Expect = Literal["any", "html", "feed"]
-
-
-class FetchError(Exception):
-    """A request that produced no usable body; ``reason`` is what the article table stores."""
-
-    def __init__(
-        self,
-        reason: FailureReason,
-        detail: str,
-        http_status: int | None = None,
-        *,
-        retryable: bool | None = None,
-        retry_after: float | None = None,
-        deadline: bool = False,
-    ) -> None:
-        super().__init__(f"{reason.value}: {detail}")
-        self.reason = reason
-        self.deadline = deadline  # the total request deadline ran out (not retried this run)
-        self.detail = detail
-        self.http_status = http_status
-        self.retry_after = retry_after
-        self.retryable = (
-            retryable
-            if retryable is not None
-            else reason in {FailureReason.TIMEOUT, FailureReason.CONNECTION, FailureReason.HTTP_5XX}
-            or http_status == 429
-        )
-
-
-@dataclass(frozen=True)
-class FetchResponse:
-    """A successful (2xx) or not-modified (304) response with its whole, decoded body."""
-
-    requested_url: str
-    final_url: str
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-    redirects: list[str] = field(default_factory=list)
-    attempts: int = 1
-    # the body exactly as a gzip Content-Encoding sent it: stored as is, saving a recompression
-    raw_gzip: bytes | None = None
-
-    @property
-    def not_modified(self) -> bool:
-        """True for a 304 answer to a conditional GET."""
-        return self.status == 304
-
-    @property
-    def content_type(self) -> str | None:
-        """The media type without parameters, lower-cased, or None when absent."""
-        value = self.headers.get("content-type")
-        return value.split(";")[0].strip().lower() or None if value else None
-
-    @property
-    def encoding(self) -> str | None:
-        """The charset named by Content-Type, if any."""
-        value = self.headers.get("content-type") or ""
-        for param in value.split(";")[1:]:
-            key, _, val = param.partition("=")
-            if key.strip().lower() == "charset" and val.strip():
-                return val.strip().strip("\"'").lower()
-        return None
-
-    @property
-    def etag(self) -> str | None:
-        """The ETag validator, for the next conditional GET."""
-        return self.headers.get("etag")
-
-    @property
-    def last_modified(self) -> str | None:
-        """The Last-Modified validator, for the next conditional GET."""
-        return self.headers.get("last-modified")
-
-
-def is_html_body(body: bytes) -> bool:
-    """Sniff whether *body* looks like an HTML document (for a missing or vague Content-Type)."""
-    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html")) or (
-        b"<html" in head or b"<head" in head or b"<body" in head
-    )
-
-
-def _sniff_not_html(body: bytes) -> str | None:
-    """Name the kind of a body that is clearly not a web page, else None."""
-    head = body[:16].lstrip()
-    signatures = {
-        b"%PDF": "a PDF document",
-        b"\x89PNG": "a PNG image",
-        b"\xff\xd8\xff": "a JPEG image",
-        b"GIF8": "a GIF image",
-        b"PK\x03\x04": "a ZIP archive",
-        b"RIFF": "a RIFF media file",
-    }
-    for magic, label in signatures.items():
-        if head.startswith(magic):
-            return label
-    if head[:1] in (b"{", b"[") and not is_html_body(body):
-        return "JSON"
-    return None
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _maybe_gunzip(body: bytes, limit: int) -> bytes:
-    """Decompress a body that is itself gzip (served without Content-Encoding), within *limit*."""
-    if not body.startswith(_GZIP_MAGIC):
-        return body
-    decompressor = zlib.decompressobj(wbits=31)
-    try:
-        out = decompressor.decompress(body, limit + 1)
-    except zlib.error:
-        return body  # not really gzip: let the parser see the bytes and complain
-    if len(out) > limit:
-        raise FetchError(
-            FailureReason.TOO_LARGE, f"gzip body expands beyond the {limit} byte limit"
-        )
-    return out
 
 
 @functools.cache
@@ -483,7 +352,7 @@ class HttpClient:
             resp_headers = {k.lower(): v for k, v in response.headers.items()}
             if status in _REDIRECT_CODES or status == 304:
                 return FetchResponse(url, url, status, resp_headers, b"")
-            self._raise_for_status(url, status, resp_headers)
+            raise_for_status(url, status, resp_headers)
             declared = resp_headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise FetchError(
@@ -491,17 +360,17 @@ class HttpClient:
                     f"Content-Length {declared} exceeds the {limit} byte limit ({url})",
                     status,
                 )
-            self._check_declared_type(url, status, resp_headers, expect)
+            check_declared_type(url, status, resp_headers, expect)
             raw_gzip: bytes | None = None
             if resp_headers.get("content-encoding", "").strip().lower() == "gzip":
                 raw_gzip, body = await self._read_gzip(url, status, response, limit)
             else:
                 body = await self._read(url, status, response, limit)
-        unwrapped = _maybe_gunzip(body, limit)
+        unwrapped = maybe_gunzip(body, limit)
         if unwrapped is not body:
             raw_gzip = None  # the stored copy must decompress to what was extracted
         result = FetchResponse(url, url, status, resp_headers, unwrapped, raw_gzip=raw_gzip)
-        self._check_body_type(url, result, expect)
+        check_body_type(url, result, expect)
         return result
 
     @staticmethod
@@ -552,68 +421,6 @@ class HttpClient:
         # trailing bytes or a second member: like httpx, the first member is the body, and the
         # wire bytes are not a faithful copy of it
         return (b"".join(raw) if not decoder.unused_data else None), body
-
-    @staticmethod
-    def _raise_for_status(url: str, status: int, headers: Mapping[str, str]) -> None:
-        if status < 400:
-            return
-        retry_after = _parse_retry_after(headers.get("retry-after"))
-        if status == 429:
-            raise FetchError(
-                FailureReason.HTTP_4XX,
-                f"HTTP 429 Too Many Requests from {url}",
-                status,
-                retryable=True,
-                retry_after=retry_after,
-            )
-        if status >= 500:
-            raise FetchError(
-                FailureReason.HTTP_5XX, f"HTTP {status} from {url}", status, retry_after=retry_after
-            )
-        if status in _BLOCKED_STATUSES:
-            raise FetchError(
-                FailureReason.BLOCKED_OR_PAYWALL,
-                f"HTTP {status}: access refused by {urlsplit(url).netloc}",
-                status,
-            )
-        raise FetchError(FailureReason.HTTP_4XX, f"HTTP {status} from {url}", status)
-
-    @staticmethod
-    def _check_declared_type(
-        url: str, status: int, headers: Mapping[str, str], expect: Expect
-    ) -> None:
-        declared = (headers.get("content-type") or "").split(";")[0].strip().lower()
-        if not declared or declared in {"application/octet-stream", "binary/octet-stream"}:
-            return  # sniffed from the body instead
-        if expect == "html" and not declared.startswith(_HTML_TYPES):
-            raise FetchError(
-                FailureReason.NOT_HTML, f"Content-Type {declared} is not a web page ({url})", status
-            )
-        if expect == "feed" and not any(token in declared for token in _FEED_TYPES):
-            raise FetchError(
-                FailureReason.NOT_HTML, f"Content-Type {declared} is not a feed ({url})", status
-            )
-
-    @staticmethod
-    def _check_body_type(url: str, response: FetchResponse, expect: Expect) -> None:
-        if expect == "any":
-            return
-        kind = _sniff_not_html(response.body)
-        if kind is not None:
-            raise FetchError(
-                FailureReason.NOT_HTML, f"body is {kind}, not a web page ({url})", response.status
-            )
-        if (
-            expect == "html"
-            and response.content_type in (None, "application/octet-stream", "binary/octet-stream")
-            and response.body.strip()
-            and not is_html_body(response.body)
-        ):
-            raise FetchError(
-                FailureReason.NOT_HTML,
-                f"no Content-Type and the body does not look like HTML ({url})",
-                response.status,
-            )
 
     async def _check_robots(self, url: str, budget: _Budget) -> None:
         parts = urlsplit(url)
@@ -668,9 +475,3 @@ class HttpClient:
         if crawl_delay:
             host.delay = max(host.delay, min(float(crawl_delay), self.settings.max_retry_after))
         LOGGER.debug("robots.txt %s loaded", robots_url)
-
-
-def gzip_body(body: bytes) -> bytes:
-    """Compress a body for storage (raw pages are kept gzip-compressed)."""
-    # level 3: 90 % of level 6's ratio on HTML at about half the CPU
-    return gzip.compress(body, compresslevel=3, mtime=0)
