@@ -79,8 +79,10 @@ def test_the_dag_path_through_the_services(clean_db: Engine, settings: Settings)
 
     deduped = ingest.dedup(clean_db, settings, fetched.extracted_ids)
     assert deduped.processed == 2
+    with clean_db.connect() as conn:  # the two pages carry the same text: one story
+        assert conn.scalar(text("SELECT count(DISTINCT story_id) FROM articles")) == 1
     coded = ingest.code_events(clean_db, settings, fetched.extracted_ids)
-    assert coded.articles_coded == 2
+    assert coded.articles_coded == 1  # the story's canonical article; its copy is not coded
 
 
 def test_poll_refuses_a_feed_that_was_never_synced(clean_db: Engine, settings: Settings) -> None:
@@ -98,16 +100,18 @@ def test_one_predicate_for_claiming_and_planning(clean_db: Engine, settings: Set
         ids = list(
             conn.scalars(
                 text(
-                    "INSERT INTO articles (canonical_url, url, feed_id, status, next_attempt_at,"
-                    " claimed_until) VALUES"
-                    " ('https://x.example/1', 'https://x.example/1', :f, 'pending', NULL, NULL),"
-                    " ('https://x.example/2', 'https://x.example/2', :f, 'pending', NULL,"
+                    "INSERT INTO articles (canonical_url, url, original_urls, feed_id, status,"
+                    " next_attempt_at, claimed_until) VALUES"
+                    " ('https://x.example/1', 'https://x.example/1', '{}', :f, 'pending', NULL,"
+                    "  NULL),"
+                    " ('https://x.example/2', 'https://x.example/2', '{}', :f, 'pending', NULL,"
                     "  now() + interval '1 hour'),"
-                    " ('https://x.example/3', 'https://x.example/3', :f, 'failed',"
+                    " ('https://x.example/3', 'https://x.example/3', '{}', :f, 'failed',"
                     "  now() - interval '1 minute', NULL),"
-                    " ('https://x.example/4', 'https://x.example/4', :f, 'failed',"
+                    " ('https://x.example/4', 'https://x.example/4', '{}', :f, 'failed',"
                     "  now() + interval '1 hour', NULL),"
-                    " ('https://x.example/5', 'https://x.example/5', :f, 'extracted', NULL, NULL)"
+                    " ('https://x.example/5', 'https://x.example/5', '{}', :f, 'extracted', NULL,"
+                    "  NULL)"
                     " RETURNING id"
                 ),
                 {"f": synced.ids["x"]},
