@@ -42,6 +42,14 @@ from pipeline.models import (
     FeedPoll,
     PollOutcome,
 )
+from pipeline.polling import (
+    PollBounds,
+    Schedule,
+    budget_left,
+    cache_max_age,
+    feed_hint_seconds,
+    next_schedule,
+)
 from pipeline.sanitize import MAX_KEY_BYTES, clean_text, clean_value, fits_key
 from pipeline.urls import InvalidURLError, canonicalize_url
 
@@ -50,6 +58,7 @@ LOGGER = logging.getLogger(__name__)
 __all__ = [
     "PollResult",
     "PollSummary",
+    "claim_due_feeds",
     "parse_feed",
     "poll_feed",
     "poll_feeds",
@@ -113,6 +122,8 @@ class ParsedFeed:
     feed_format: str | None
     error: str | None = None
     warning: str | None = None
+    hint_seconds: float | None = None
+    """The shortest poll interval the body asks for (``<ttl>``, ``sy:updatePeriod``)."""
 
 
 # -- pure parsing ----------------------------------------------------------------------------
@@ -231,6 +242,10 @@ def parse_feed(
     if isinstance(bozo, feedparser.NonXMLContentType):
         bozo = None  # a feed served as text/plain or without a type parses fine: note it only
     raw_entries = list(parsed.get("entries") or [])
+    channel = parsed.get("feed") or {}
+    hint = feed_hint_seconds(
+        channel.get("ttl"), channel.get("sy_updateperiod"), channel.get("sy_updatefrequency")
+    )
     if not raw_entries:
         if not body.strip():
             return ParsedFeed(PollOutcome.FAILED, [], version, error="empty response body")
@@ -254,7 +269,7 @@ def parse_feed(
             return ParsedFeed(
                 PollOutcome.FAILED, [], version, error=f"malformed feed, no entries: {warning}"
             )
-        return ParsedFeed(PollOutcome.OK, [], version)
+        return ParsedFeed(PollOutcome.OK, [], version, hint_seconds=hint)
 
     candidates: list[tuple[str | None, str, str, Any]] = []
     skipped = too_long = 0
@@ -307,7 +322,7 @@ def parse_feed(
         return ParsedFeed(PollOutcome.FAILED, [], version, error=note or "no usable entries")
     # entries without links are the feed's business (noted); malformed XML makes it partial
     outcome = PollOutcome.PARTIAL if bozo is not None else PollOutcome.OK
-    return ParsedFeed(outcome, list(entries.values()), version, warning=note)
+    return ParsedFeed(outcome, list(entries.values()), version, warning=note, hint_seconds=hint)
 
 
 # -- storage ---------------------------------------------------------------------------------
@@ -441,6 +456,38 @@ class _Outcome:
     error: str | None = None
     warning: str | None = None
     body_hash: str | None = None
+    retry_after: float | None = None
+
+
+def poll_bounds(settings: Settings) -> PollBounds:
+    """The adaptive-polling bounds from the settings."""
+    return PollBounds(
+        min_seconds=settings.min_poll_seconds,
+        max_seconds=settings.max_poll_seconds,
+        entries_per_poll=settings.poll_entries_per_poll,
+    )
+
+
+def _schedule(
+    settings: Settings, feed: Feed, result: _Outcome, entries_new: int, now: datetime
+) -> tuple[Schedule, float | None]:
+    """The feed's next poll after *result*, and the body hint to keep for later polls."""
+    parsed, response = result.parsed, result.response
+    failed = result.outcome is PollOutcome.FAILED
+    hint = parsed.hint_seconds if parsed is not None and not failed else feed.hint_seconds
+    schedule = next_schedule(
+        now=now,
+        bounds=poll_bounds(settings),
+        rate=feed.entry_rate,
+        last_poll_at=feed.last_polled_at,
+        succeeded=not failed,
+        new_entries=entries_new,
+        consecutive_failures=feed.consecutive_failures + 1 if failed else 0,
+        max_age=cache_max_age(response.headers) if response is not None else None,
+        retry_after=result.retry_after,
+        feed_hint=hint,
+    )
+    return schedule, hint
 
 
 _T = TypeVar("_T")
@@ -467,18 +514,22 @@ def retry_on_deadlock(work: Callable[[], _T], what: str) -> _T:
 
 def _record(
     engine: Engine,
+    settings: Settings,
     feed: Feed,
     started: datetime,
     result: _Outcome,
 ) -> PollResult:
-    """Write the poll row, the feed's validators and health, and any entries, atomically."""
+    """Write the poll row, the feed's validators, health and schedule, and any entries,
+    atomically."""
     return retry_on_deadlock(
-        lambda: _record_once(engine, feed, started, result), f"recording poll of {feed.name}"
+        lambda: _record_once(engine, settings, feed, started, result),
+        f"recording poll of {feed.name}",
     )
 
 
 def _record_once(
     engine: Engine,
+    settings: Settings,
     feed: Feed,
     started: datetime,
     result: _Outcome,
@@ -489,6 +540,7 @@ def _record_once(
         if parsed is not None and parsed.entries and outcome is not PollOutcome.FAILED:
             entries_new, new_ids = _store_entries(conn, feed.id, feed.outlet, parsed.entries)
         now = datetime.now(UTC)
+        schedule, hint = _schedule(settings, feed, result, entries_new, now)
         conn.execute(
             insert(FeedPoll).values(
                 **clean_value(
@@ -512,9 +564,17 @@ def _record_once(
                 entries_seen=len(parsed.entries) if parsed else 0,
                 entries_new=entries_new,
                 outcome=outcome.value,
+                next_poll_at=schedule.next_poll_at,
+                schedule_reason=schedule.reason,
             )
         )
-        values: dict[str, Any] = {"last_polled_at": now, "updated_at": now}
+        values: dict[str, Any] = {
+            "last_polled_at": now,
+            "updated_at": now,
+            "next_poll_at": schedule.next_poll_at,
+            "entry_rate": schedule.rate,
+            "hint_seconds": hint,
+        }
         if outcome is PollOutcome.FAILED:
             values["consecutive_failures"] = Feed.consecutive_failures + 1
         else:
@@ -556,7 +616,10 @@ async def _fetch_and_parse(client: HttpClient, settings: Settings, feed: Feed) -
         )
     except FetchError as exc:
         return _Outcome(
-            PollOutcome.FAILED, http_status=exc.http_status, error=f"{exc.reason}: {exc.detail}"
+            PollOutcome.FAILED,
+            http_status=exc.http_status,
+            error=f"{exc.reason}: {exc.detail}",
+            retry_after=exc.retry_after,
         )
     if response.not_modified:
         return _Outcome(PollOutcome.UNCHANGED, response, http_status=304, body_hash=feed.body_hash)
@@ -596,12 +659,16 @@ async def _poll_many(engine: Engine, settings: Settings, feeds: list[Feed]) -> l
                 outcome = _Outcome(
                     PollOutcome.FAILED, error=f"internal_error: {type(exc).__name__}: {exc}"
                 )
-            return await asyncio.to_thread(_record_isolated, engine, feed, started, outcome)
+            return await asyncio.to_thread(
+                _record_isolated, engine, settings, feed, started, outcome
+            )
 
         return list(await asyncio.gather(*(one(feed) for feed in feeds)))
 
 
-def _record_isolated(engine: Engine, feed: Feed, started: datetime, result: _Outcome) -> PollResult:
+def _record_isolated(
+    engine: Engine, settings: Settings, feed: Feed, started: datetime, result: _Outcome
+) -> PollResult:
     """Record a poll; if the database refuses what this feed produced, record that instead.
 
     One feed's bad data (whatever slipped past sanitising) must not abort the other feeds'
@@ -609,7 +676,7 @@ def _record_isolated(engine: Engine, feed: Feed, started: datetime, result: _Out
     feed's fault: it propagates and ends the run cleanly.
     """
     try:
-        return _record(engine, feed, started, result)
+        return _record(engine, settings, feed, started, result)
     except Exception as exc:
         if is_connection_loss(exc):
             raise
@@ -622,7 +689,7 @@ def _record_isolated(engine: Engine, feed: Feed, started: datetime, result: _Out
             error=f"{FailureReason.STORAGE_ERROR.value}: {type(orig).__name__}: {detail}",
             warning=result.error or result.warning,
         )
-        return _record(engine, feed, started, failed)
+        return _record(engine, settings, feed, started, failed)
 
 
 def poll_feed(engine: Engine, settings: Settings, feed: FeedConfig) -> PollResult:
@@ -640,25 +707,81 @@ def poll_feeds(
 ) -> PollSummary:
     """Poll every enabled feed (from *feeds*, else the configured feeds file) concurrently.
 
-    ``due_only`` skips feeds polled less than their ``poll_interval_minutes`` ago, for
-    schedulers that call this more often than every feed wants to be polled.
+    ``due_only`` polls only the feeds whose adaptive ``next_poll_at`` has come (see
+    :func:`claim_due_feeds`: claimed, so concurrent dispatchers never poll one feed twice,
+    and within ``NEWSWIRE_POLL_BUDGET_PER_MINUTE``), for schedulers that call this far more
+    often than any feed wants to be polled.
     """
     configs = feeds if feeds is not None else load_feeds(settings.feeds_file)
     sync_feeds(engine, configs)
     names = [f.name for f in configs if f.enabled]
     if not names:
         return PollSummary()
-    with Session(engine, expire_on_commit=False) as session:
-        rows = list(session.scalars(select(Feed).where(Feed.name.in_(names)).order_by(Feed.name)))
-        session.expunge_all()
     if due_only:
-        now = datetime.now(UTC)
-        rows = [
-            f
-            for f in rows
-            if f.last_polled_at is None
-            or f.last_polled_at + timedelta(minutes=f.poll_interval_minutes) <= now
-        ]
+        rows = claim_due_feeds(engine, settings, names)
+    else:
+        with Session(engine, expire_on_commit=False) as session:
+            rows = list(
+                session.scalars(select(Feed).where(Feed.name.in_(names)).order_by(Feed.name))
+            )
+            session.expunge_all()
+    return _poll_rows(engine, settings, rows)
+
+
+BUDGET_LOCK = 0x6E657770  # "newp": serialises claims so the per-minute budget holds across workers
+
+
+def claim_due_feeds(
+    engine: Engine, settings: Settings, names: list[str], *, now: datetime | None = None
+) -> list[Feed]:
+    """Claim the feeds among *names* that are due now, most overdue first, within the budget.
+
+    Due: ``next_poll_at`` has passed, or was never set (a new feed; a feed last polled before
+    adaptive polling falls back to ``poll_interval_minutes``). Claiming moves ``next_poll_at``
+    a request deadline ahead (a lease: the poll's own record then sets the real next time; a
+    crashed poller's feeds come due again by themselves), under an advisory lock so that two
+    dispatchers neither claim the same feed nor together exceed the budget, which counts the
+    polls started in the last minute.
+    """
+    now = now or datetime.now(UTC)
+    lease = timedelta(seconds=max(settings.request_deadline * (settings.retries + 1), 60.0))
+    fallback = Feed.last_polled_at + func.make_interval(0, 0, 0, 0, 0, Feed.poll_interval_minutes)
+    due_at = func.coalesce(Feed.next_poll_at, fallback, literal_column("'-infinity'::timestamptz"))
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BUDGET_LOCK})
+        limit = None
+        if settings.poll_budget_per_minute > 0:
+            recent = session.scalar(
+                select(func.count())
+                .select_from(FeedPoll)
+                .where(FeedPoll.started_at > now - timedelta(minutes=1))
+            )
+            limit = budget_left(settings.poll_budget_per_minute, int(recent or 0))
+            if limit == 0:
+                LOGGER.info("poll budget of %s/min used up", settings.poll_budget_per_minute)
+                return []
+        stmt = (
+            select(Feed)
+            .where(Feed.name.in_(names), due_at <= now)
+            .order_by(due_at, Feed.name)
+            .with_for_update(skip_locked=True)
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        rows = list(session.scalars(stmt))
+        if rows:
+            session.execute(
+                update(Feed)
+                .where(Feed.id.in_([f.id for f in rows]))
+                .values(next_poll_at=now + lease)
+            )
+        session.expunge_all()
+    return sorted(rows, key=lambda f: f.name)
+
+
+def _poll_rows(engine: Engine, settings: Settings, rows: list[Feed]) -> PollSummary:
+    if not rows:
+        return PollSummary()
     started = time.monotonic()
     results = asyncio.run(_poll_many(engine, settings, rows))
     counts = Counter(r.outcome for r in results)
