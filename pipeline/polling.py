@@ -122,9 +122,11 @@ def updated_rate(
     The weight of the new observation grows with the time it covers (``1 - e^(-dt/τ)``), so ten
     polls a minute apart move the estimate as much as one poll ten minutes later.
     """
-    if rate is None or elapsed is None or elapsed <= 0:
+    if rate is None or elapsed is None:
         # first look: the entries listed now stand for roughly the last day
         return max(new_entries, 0) / first_window
+    if elapsed <= 0:  # two polls in the same instant: nothing to average over
+        return rate
     observed = max(new_entries, 0) / elapsed
     weight = 1.0 - math.exp(-elapsed / RATE_TIME_CONSTANT)
     return weight * observed + (1.0 - weight) * rate
