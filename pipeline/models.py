@@ -165,7 +165,7 @@ class FeedEntry(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str] | None]
     published_at: Mapped[datetime | None] = mapped_column(index=True)
-    first_seen_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    first_seen_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
     last_seen_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
@@ -248,7 +248,7 @@ class Article(Base):
     # who holds the lease: "host:pid:start", so a rerun on the same host frees a dead owner's
     claimed_by: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime | None]
-    discovered_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    discovered_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
 

@@ -66,7 +66,8 @@ def last_poll(engine: Engine) -> FeedPoll:
 
 
 def interval(row: Feed) -> float:
-    assert row.next_poll_at is not None and row.last_polled_at is not None
+    assert row.next_poll_at is not None
+    assert row.last_polled_at is not None
     return (row.next_poll_at - row.last_polled_at).total_seconds()
 
 

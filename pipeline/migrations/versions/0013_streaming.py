@@ -5,7 +5,9 @@ asks "which feeds are due" every few seconds); ``entry_rate`` is the learned pub
 (new entries per second, an EWMA, see ``pipeline/polling.py``); ``hint_seconds`` is the
 shortest interval the feed body last asked for (RSS ``<ttl>``, ``sy:updatePeriod``), kept
 because a 304 carries no body. ``feed_polls`` records the decision (``next_poll_at`` and why:
-``schedule_reason``) so an operator can see why a feed waits.
+``schedule_reason``) so an operator can see why a feed waits. Two indexes serve the
+``freshness`` view's 24-hour window (articles by ``discovered_at``, entries by
+``first_seen_at``).
 
 Revision ID: 0013_streaming
 Revises: 0009_events_v2
@@ -34,10 +36,15 @@ def upgrade() -> None:
     )
     op.add_column("feed_polls", sa.Column("schedule_reason", sa.String(length=16), nullable=True))
     op.create_index("ix_feed_polls_started_at", "feed_polls", ["started_at"])
+    # the freshness view reads the last 24 hours of discoveries
+    op.create_index("ix_articles_discovered_at", "articles", ["discovered_at"])
+    op.create_index("ix_feed_entries_first_seen_at", "feed_entries", ["first_seen_at"])
 
 
 def downgrade() -> None:
     """Drop them."""
+    op.drop_index("ix_feed_entries_first_seen_at", table_name="feed_entries")
+    op.drop_index("ix_articles_discovered_at", table_name="articles")
     op.drop_index("ix_feed_polls_started_at", table_name="feed_polls")
     op.drop_column("feed_polls", "schedule_reason")
     op.drop_column("feed_polls", "next_poll_at")
