@@ -97,8 +97,9 @@ def drop_db(admin_url: str, name: str) -> None:
     admin.dispose()
 
 
-def cycle(engine: Any, settings: Settings, feeds: list[FeedConfig], servers: list[ReplayServer],
-          **kw: Any) -> dict[str, float]:  # fmt: skip
+def cycle(
+    engine: Any, settings: Settings, feeds: list[FeedConfig], servers: list[ReplayServer], **kw: Any
+) -> dict[str, float]:
     hits0 = sum(sum(s._state.hits.values()) for s in servers)
     cpu0, t0 = cpu_seconds(), time.perf_counter()
     summary = poll_feeds(engine, settings, feeds, **kw)
@@ -107,8 +108,11 @@ def cycle(engine: Any, settings: Settings, feeds: list[FeedConfig], servers: lis
 
     with engine.connect() as conn:
         body = conn.execute(
-            text("SELECT coalesce(sum(body_bytes), 0) FROM feed_polls WHERE started_at > now() - "
-                 "make_interval(secs => :s)"), {"s": wall + 1}  # fmt: skip
+            text(
+                "SELECT coalesce(sum(body_bytes), 0) FROM feed_polls WHERE started_at > now() - "
+                "make_interval(secs => :s)"
+            ),
+            {"s": wall + 1},
         ).scalar_one()
     return {
         "wall_s": wall,
@@ -162,12 +166,16 @@ def main() -> None:
         for body, url in bodies:
             parse_feed(body, url, settings)
         parse_cpu = time.process_time() - t0
-        print(f"{len(feeds)} feeds on {len(servers)} hosts, {sum(len(b) for b, _ in bodies)/1e6:.1f} MB")
-        print(f"where the time goes: HTTP alone {wall_http:.1f} s wall; "
-              f"parsing alone {parse_cpu:.1f} s CPU on one core")  # fmt: skip
+        print(
+            f"{len(feeds)} feeds on {len(servers)} hosts, "
+            f"{sum(len(b) for b, _ in bodies) / 1e6:.1f} MB of feed bodies"
+        )
+        print(
+            f"where the time goes: HTTP alone {wall_http:.1f} s wall; "
+            f"parsing alone {parse_cpu:.1f} s CPU on one core"
+        )
         results: dict[str, dict[str, dict[str, float]]] = {}
-        for label, kw in (("baseline", {"parse_pool": False, "batch": False}),
-                          ("pool+batch", {})):  # fmt: skip
+        for label, kw in (("baseline", {"parse_pool": False, "batch": False}), ("pool+batch", {})):
             name = f"newswire_d_bench500_{os.getpid()}_{label.replace('+', '_')}"
             url = scratch_db(admin, name)
             engine = make_engine(url)
@@ -178,13 +186,23 @@ def main() -> None:
             finally:
                 engine.dispose()
                 drop_db(admin, name)
-        keys = ["wall_s", "cpu_s", "requests", "body_MB", "ok", "unchanged", "failed",
-                "new_articles"]  # fmt: skip
+        keys = [
+            "wall_s",
+            "cpu_s",
+            "requests",
+            "body_MB",
+            "ok",
+            "unchanged",
+            "failed",
+            "new_articles",
+        ]
         print(f"{'':22}" + "".join(f"{k:>13}" for k in keys))
         for label, phases in results.items():
             for phase, figures in phases.items():
-                row = "".join(f"{figures[k]:>13.2f}" if isinstance(figures[k], float)
-                              else f"{figures[k]:>13}" for k in keys)  # fmt: skip
+                row = "".join(
+                    f"{figures[k]:>13.2f}" if isinstance(figures[k], float) else f"{figures[k]:>13}"
+                    for k in keys
+                )
                 print(f"{label + ' ' + phase:22}{row}")
         print(f"load after: {os.getloadavg()}")
 

@@ -146,3 +146,7 @@ class AirflowClient:
             out.extend(data["task_instances"])
             if not data["task_instances"] or len(out) >= data["total_entries"]:
                 return out
+
+    def set_paused(self, dag_id: str, paused: bool) -> None:
+        """Pause or unpause a DAG (``PATCH /dags/{dag_id}``)."""
+        self._json(self.http.patch(f"/dags/{dag_id}", json={"is_paused": paused}))
