@@ -124,6 +124,12 @@ class Settings(BaseSettings):
         description="Adaptive polling: new entries expected between two polls of a feed "
         "(interval = this / learned rate). Smaller is fresher and costs more requests.",
     )
+    poll_rate_window_seconds: float = Field(
+        default=21600.0,
+        gt=0,
+        description="Adaptive polling: seconds over which a feed's learned publication rate "
+        "forgets (EWMA time constant).",
+    )
     poll_budget_per_minute: int = Field(
         default=0,
         ge=0,

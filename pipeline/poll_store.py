@@ -198,6 +198,7 @@ def poll_bounds(settings: Settings) -> PollBounds:
         min_seconds=settings.min_poll_seconds,
         max_seconds=settings.max_poll_seconds,
         entries_per_poll=settings.poll_entries_per_poll,
+        rate_window=settings.poll_rate_window_seconds,
     )
 
 
@@ -219,8 +220,15 @@ def _schedule(
         max_age=cache_max_age(response.headers) if response is not None else None,
         retry_after=result.retry_after,
         feed_hint=hint,
+        listed_span=_listed_span(parsed, now) if not failed else None,
     )
     return schedule, hint
+
+
+def _listed_span(parsed: ParsedFeed | None, now: datetime) -> float | None:
+    """Seconds from the oldest dated entry of a body to *now*, if at least two have dates."""
+    dates = [e.published_at for e in parsed.entries if e.published_at] if parsed else []
+    return (now - min(dates)).total_seconds() if len(dates) >= 2 else None
 
 
 _T = TypeVar("_T")

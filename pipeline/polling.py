@@ -59,6 +59,8 @@ class PollBounds:
     entries_per_poll: float = 0.1
     """Expected new entries between two polls: smaller is fresher and costs more requests."""
     max_backoff_seconds: float = 6 * 3600.0
+    rate_window: float = RATE_TIME_CONSTANT
+    """Seconds over which the rate estimate forgets (``NEWSWIRE_POLL_RATE_WINDOW_SECONDS``)."""
 
 
 @dataclass(frozen=True)
@@ -115,20 +117,29 @@ def feed_hint_seconds(ttl: object, update_period: object, update_frequency: obje
 
 
 def updated_rate(
-    rate: float | None, new_entries: int, elapsed: float | None, *, first_window: float
+    rate: float | None,
+    new_entries: int,
+    elapsed: float | None,
+    *,
+    first_window: float,
+    time_constant: float = RATE_TIME_CONSTANT,
+    listed_span: float | None = None,
 ) -> float:
     """The EWMA rate after a poll that found *new_entries* in *elapsed* seconds.
 
     The weight of the new observation grows with the time it covers (``1 - e^(-dt/τ)``), so ten
-    polls a minute apart move the estimate as much as one poll ten minutes later.
+    polls a minute apart move the estimate as much as one poll ten minutes later. On the first
+    look the listed entries' publication dates tell the rate (n entries since the oldest one,
+    *listed_span* seconds ago); without dates they stand for *first_window* seconds.
     """
     if rate is None or elapsed is None:
-        # first look: the entries listed now stand for roughly the last day
+        if listed_span is not None and listed_span > 0 and new_entries >= 2:
+            return new_entries / listed_span
         return max(new_entries, 0) / first_window
     if elapsed <= 0:  # two polls in the same instant: nothing to average over
         return rate
     observed = max(new_entries, 0) / elapsed
-    weight = 1.0 - math.exp(-elapsed / RATE_TIME_CONSTANT)
+    weight = 1.0 - math.exp(-elapsed / time_constant)
     return weight * observed + (1.0 - weight) * rate
 
 
@@ -144,17 +155,26 @@ def next_schedule(
     max_age: float | None = None,
     retry_after: float | None = None,
     feed_hint: float | None = None,
+    listed_span: float | None = None,
 ) -> Schedule:
     """The schedule after a poll at *now*.
 
     *rate* and *last_poll_at* are the feed's state before this poll; *consecutive_failures*
     counts this poll when it failed. *max_age*, *retry_after* and *feed_hint* are what the
-    publisher said this time (headers) or last said in the body (``feed_hint``).
+    publisher said this time (headers) or last said in the body (``feed_hint``);
+    *listed_span* is the seconds from the oldest dated entry of the body to now.
     """
     low, high = bounds.min_seconds, max(bounds.min_seconds, bounds.max_seconds)
     if succeeded:
         elapsed = (now - last_poll_at).total_seconds() if last_poll_at else None
-        rate = updated_rate(rate, new_entries, elapsed, first_window=FIRST_RATE_WINDOW)
+        rate = updated_rate(
+            rate,
+            new_entries,
+            elapsed,
+            first_window=FIRST_RATE_WINDOW,
+            time_constant=bounds.rate_window,
+            listed_span=listed_span,
+        )
     base = bounds.entries_per_poll / rate if rate else math.inf
     interval, reason = base, "rate"
     if interval <= low:

@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -135,6 +136,8 @@ def celery_layout(
                 NEWSWIRE_WORKERS="1",
                 NEWSWIRE_LOG_FORMAT="json",
                 NEWSWIRE_ALLOWED_HOSTS="127.0.0.1",
+                # only newswire_ingest is unpaused (below): the other DAGs would compete
+                AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
             )
             name = f"airflow_celery_{os.getpid()}_{free_port()}"
             layout = AirflowLayout(
@@ -172,6 +175,33 @@ def list_sample_articles(sample: ReplayServer) -> list[str]:
     return sorted(set(urls))
 
 
+def first_run(client: AirflowClient, wait: float = 90) -> str:
+    """The run the scheduler creates on unpause (the latest interval); triggered if none comes.
+
+    One run only: a second would queue behind it (max_active_runs=1) and poll every feed again.
+    """
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        runs = client.runs("newswire_ingest")
+        if runs:
+            return str(runs[0]["dag_run_id"])
+        time.sleep(3)
+    return client.trigger("newswire_ingest")
+
+
+def failed_task_logs(home: Path, tis: list[dict[str, Any]], lines: int = 40) -> str:
+    """The last log lines of every failed task instance, for the assertion message."""
+    out = []
+    for ti in tis:
+        if ti["state"] not in {"failed", "up_for_retry"}:
+            continue
+        for path in (home / "logs").glob(f"dag_id={ti['dag_id']}/*/task_id={ti['task_id']}/**/*"):
+            if path.is_file():
+                tail = path.read_text(errors="replace").splitlines()[-lines:]
+                out.append(f"== {path}\n" + "\n".join(tail))
+    return "\n".join(out)[-20000:] or "no failed task logs found"
+
+
 @pytest.mark.timeout(1800)
 def test_ingest_on_two_celery_workers(
     clean_db: Engine, celery_layout: tuple[AirflowLayout, ReplayServer]
@@ -183,15 +213,14 @@ def test_ingest_on_two_celery_workers(
         client = AirflowClient(layout.base_url, *layout.login())
         try:
             client.wait_for_dag("newswire_ingest")
-            # the DAG is unpaused at creation: its scheduler-made run is the one under test
-            # (a triggered one would queue behind it, max_active_runs=1, and find nothing new)
-            (run,) = client.wait_for_runs("newswire_ingest", "scheduled", 1, timeout=1500)
-            run_id, state = run["dag_run_id"], run["state"]
+            client.set_paused("newswire_ingest", False)
+            run_id = first_run(client)
+            state = client.wait_for_run("newswire_ingest", run_id, timeout=1500)
             tis = client.task_instances("newswire_ingest", run_id)
         finally:
             client.close()
         states = Counter(f"{ti['task_id']}:{ti['state']}" for ti in tis)
-        assert state == "success", (states, airflow.log_tail("scheduler"))
+        assert state == "success", (states, failed_task_logs(layout.home, tis))
     per_worker = Counter(str(ti["hostname"]).split("@", 1)[0] for ti in tis)
     print(f"task instances per worker: {dict(per_worker)} of {len(tis)}")
     assert set(per_worker) == set(WORKERS), per_worker

@@ -34,6 +34,27 @@ def test_first_poll_spreads_the_listed_entries_over_a_day() -> None:
     assert s.next_poll_at == NOW + timedelta(seconds=360)
 
 
+def test_first_poll_reads_the_rate_from_the_listed_dates() -> None:
+    # 10 entries, the oldest published 5 hours ago: 2 an hour -> 0.1 entries in 180 s
+    s = next_schedule(
+        now=NOW,
+        bounds=BOUNDS,
+        rate=None,
+        last_poll_at=None,
+        succeeded=True,
+        new_entries=10,
+        listed_span=5 * 3600,
+    )
+    assert s.rate == pytest.approx(2 / 3600)
+    assert s.interval == pytest.approx(180.0)
+    # the time constant is a setting
+    slow = PollBounds(min_seconds=60, max_seconds=3600, rate_window=60.0)
+    rate = updated_rate(
+        2 / 3600, 0, 60, first_window=FIRST_RATE_WINDOW, time_constant=slow.rate_window
+    )
+    assert rate == pytest.approx(math.exp(-1) * 2 / 3600)
+
+
 def test_busy_feed_is_polled_at_the_minimum_and_a_quiet_one_at_the_maximum() -> None:
     busy = next_schedule(
         now=NOW,
