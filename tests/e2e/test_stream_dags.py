@@ -95,6 +95,7 @@ def dag_test(layout: AirflowLayout, dag_id: str, conf: dict[str, Any] | None = N
     return json.loads(lines[-1])
 
 
+@pytest.mark.timeout(1800)
 def test_dispatcher_polls_due_feeds_and_processing_takes_the_ids(
     clean_db: Engine, stream_layout: AirflowLayout
 ) -> None:
