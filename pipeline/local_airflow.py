@@ -157,7 +157,11 @@ class AirflowLayout:
     queue: str = "default"
     """The Celery queue tasks go to and the local workers consume: a queue of its own keeps
     two Airflows sharing one Redis from running each other's tasks."""
-    worker_concurrency: int = 2
+    celery_pool: str = "solo"
+    """Celery's pool in each worker. ``solo`` runs one task at a time in the worker's main
+    process: the default ``prefork`` pool runs tasks in daemonic processes, and a daemonic
+    process may not start the process pools newswire parses and extracts on ("daemonic
+    processes are not allowed to have children"). Scale out with more workers instead."""
 
     @property
     def base_url(self) -> str:
@@ -214,7 +218,7 @@ class AirflowLayout:
                     "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
                     "AIRFLOW__CELERY__BROKER_URL": self.broker_url,
                     "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata_url(self.metadata_url),
-                    "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.worker_concurrency),
+                    "AIRFLOW__CELERY__POOL": self.celery_pool,
                     "AIRFLOW__OPERATORS__DEFAULT_QUEUE": self.queue,
                     "AIRFLOW__CORE__HOSTNAME_CALLABLE": "pipeline.local_airflow.worker_hostname",
                 }
@@ -422,7 +426,6 @@ class LocalAirflow:
             # logs are files under AIRFLOW_HOME on this machine: no log server (port clashes)
             args = [airflow_bin(), "celery", "worker", "--celery-hostname", f"{name}@%h"]
             args += ["--queues", self.layout.queue, "--skip-serve-logs"]
-            args += ["--concurrency", str(self.layout.worker_concurrency)]
             env[WORKER_NAME_ENV] = name
         with (self.log_dir / f"{name}.log").open("ab") as log:
             proc = subprocess.Popen(  # noqa: S603 - fixed executable

@@ -302,7 +302,12 @@ def _poll_rows(
         return PollSummary()
     started = time.monotonic()
     if parse_pool is None:
-        parse_pool = len(rows) >= POOL_MIN_FEEDS and (settings.workers or os.cpu_count() or 1) > 1
+        parse_pool = (
+            len(rows) >= POOL_MIN_FEEDS
+            and (settings.workers or os.cpu_count() or 1) > 1
+            # a daemonic process (a Celery prefork child) may not start one: threads then
+            and not multiprocessing.current_process().daemon
+        )
     with ExitStack() as stack:
         pool = None
         if parse_pool:

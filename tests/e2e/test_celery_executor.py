@@ -149,7 +149,6 @@ def celery_layout(
                 executor="CeleryExecutor",
                 broker_url=redis_url,
                 queue=f"newswire_e2e_{os.getpid()}",
-                worker_concurrency=2,
                 pool_slots=8,
             )
             try:

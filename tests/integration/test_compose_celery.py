@@ -3,7 +3,7 @@
 tests/e2e/test_celery_executor.py starts Airflow from :class:`AirflowLayout` with
 ``executor="CeleryExecutor"``; the compose file must set the same keys to the same kinds of
 values (executor, Redis broker, PostgreSQL result backend through psycopg2, a default queue the
-workers consume, worker concurrency). ``docker-compose config -q`` validates the file where the
+workers consume, the solo pool). ``docker-compose config -q`` validates the file where the
 tool is installed.
 """
 
@@ -25,7 +25,7 @@ CELERY_KEYS = (
     "AIRFLOW__CORE__EXECUTOR",
     "AIRFLOW__CELERY__BROKER_URL",
     "AIRFLOW__CELERY__RESULT_BACKEND",
-    "AIRFLOW__CELERY__WORKER_CONCURRENCY",
+    "AIRFLOW__CELERY__POOL",
     "AIRFLOW__OPERATORS__DEFAULT_QUEUE",
 )
 
@@ -49,6 +49,7 @@ def test_compose_sets_what_the_celery_test_runs(tmp_path: Path) -> None:
     for key in ("AIRFLOW__CELERY__BROKER_URL", "AIRFLOW__CELERY__RESULT_BACKEND"):
         assert urlsplit(deployed[key]).scheme == urlsplit(tested[key]).scheme, key
     assert deployed["AIRFLOW__OPERATORS__DEFAULT_QUEUE"] == "default"
+    assert deployed["AIRFLOW__CELERY__POOL"] == tested["AIRFLOW__CELERY__POOL"] == "solo"
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
