@@ -175,7 +175,7 @@ def main() -> None:
             f"parsing alone {parse_cpu:.1f} s CPU on one core"
         )
         results: dict[str, dict[str, dict[str, float]]] = {}
-        for label, kw in (("baseline", {"parse_pool": False, "batch": False}), ("pool+batch", {})):
+        for label, kw in (("baseline", {"parse_pool": False, "batch_writes": False}), ("pool+batch", {})):
             name = f"newswire_d_bench500_{os.getpid()}_{label.replace('+', '_')}"
             url = scratch_db(admin, name)
             engine = make_engine(url)

@@ -169,7 +169,12 @@ def parse_feed(
     headers = {"content-location": feed_url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    # sanitising and resolving URIs inside HTML content are most of feedparser's time, and
+    # we keep no HTML from feeds (titles and summaries are cleaned to text; links are
+    # resolved below against the feed URL)
+    parsed = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     version = parsed.get("version") or None
     bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
     warning = f"{type(bozo).__name__}: {bozo}" if bozo is not None else None
