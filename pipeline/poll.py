@@ -86,8 +86,11 @@ class PollSummary:
 
 POOL_MIN_FEEDS = 16
 """Polls of fewer feeds parse on threads: starting worker processes costs more than it saves."""
-WRITE_BATCH = 50
-"""Polls written per transaction by the batching writer."""
+WRITE_BATCH = 25
+"""Polls written per transaction by a batching writer."""
+WRITERS = 3
+"""Batching writers at once: storing is round trips, so a few in parallel keep up with parsing
+on every core; more would mostly add lock waits between batches sharing articles."""
 
 
 async def _fetch_and_parse(
@@ -145,9 +148,10 @@ async def _poll_many(
 ) -> list[PollResult]:
     """Fetch and parse every feed concurrently; write as results come in.
 
-    With *batch_writes* one writer takes whatever polls are ready (up to :data:`WRITE_BATCH`)
-    and writes them in one transaction (:func:`~pipeline.poll_store.record_batch`), so storing
-    never competes with itself for the GIL and the database sees a few commits, not hundreds.
+    With *batch_writes* a few writers (:data:`WRITERS`) each take whatever polls are ready (up
+    to :data:`WRITE_BATCH`) and write them in one transaction
+    (:func:`~pipeline.poll_store.record_batch`): the database sees a few dozen commits, not
+    hundreds, and storing competes less with itself for the GIL.
     Without, each poll is written on its own thread and transaction as it completes.
     """
     queue: asyncio.Queue[PendingPoll | None] = asyncio.Queue()
@@ -189,12 +193,13 @@ async def _poll_many(
                     _record_isolated, engine, settings, feed, started, outcome
                 )
 
-        writing = asyncio.create_task(writer())
+        writing = [asyncio.create_task(writer()) for _ in range(WRITERS)]
         try:
             await asyncio.gather(*(one(feed) for feed in feeds))
         finally:
-            await queue.put(None)
-            await writing
+            for _ in writing:
+                await queue.put(None)
+            await asyncio.gather(*writing)
     return [written[feed.id] for feed in feeds]
 
 

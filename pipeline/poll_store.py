@@ -417,4 +417,13 @@ def record_batch(engine: Engine, settings: Settings, polls: list[PendingPoll]) -
                         out.append(_write(conn, settings, feed, started, failed))
         return out
 
-    return retry_on_deadlock(once, f"recording {len(polls)} polls")
+    try:
+        return retry_on_deadlock(once, f"recording {len(polls)} polls")
+    except OperationalError as exc:
+        if not isinstance(exc.orig, DeadlockDetected | SerializationFailure):
+            raise
+        # batches sharing articles kept deadlocking each other: write this one feed by feed
+        LOGGER.warning(
+            "batch of %s polls deadlocked repeatedly; writing them one by one", len(polls)
+        )
+        return [_record_isolated(engine, settings, f, t, r) for f, t, r in polls]
