@@ -201,7 +201,7 @@ def failed_task_logs(home: Path, tis: list[dict[str, Any]], lines: int = 40) -> 
     return "\n".join(out)[-20000:] or "no failed task logs found"
 
 
-@pytest.mark.timeout(1800)
+@pytest.mark.timeout(3600)
 def test_ingest_on_two_celery_workers(
     clean_db: Engine, celery_layout: tuple[AirflowLayout, ReplayServer]
 ) -> None:
@@ -214,7 +214,7 @@ def test_ingest_on_two_celery_workers(
             client.wait_for_dag("newswire_ingest")
             client.set_paused("newswire_ingest", False)
             run_id = first_run(client)
-            state = client.wait_for_run("newswire_ingest", run_id, timeout=1500)
+            state = client.wait_for_run("newswire_ingest", run_id, timeout=3000)
             tis = client.task_instances("newswire_ingest", run_id)
         finally:
             client.close()
