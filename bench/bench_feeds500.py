@@ -88,13 +88,9 @@ def scratch_db(admin_url: str, name: str) -> str:
 
 
 def drop_db(admin_url: str, name: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
+    from pipeline.local_airflow import drop_database
 
-    admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    drop_database(admin_url, name)
 
 
 def cycle(
@@ -175,7 +171,10 @@ def main() -> None:
             f"parsing alone {parse_cpu:.1f} s CPU on one core"
         )
         results: dict[str, dict[str, dict[str, float]]] = {}
-        for label, kw in (("baseline", {"parse_pool": False, "batch_writes": False}), ("pool+batch", {})):
+        for label, kw in (
+            ("baseline", {"parse_pool": False, "batch_writes": False}),
+            ("pool+batch", {}),
+        ):
             name = f"newswire_d_bench500_{os.getpid()}_{label.replace('+', '_')}"
             url = scratch_db(admin, name)
             engine = make_engine(url)

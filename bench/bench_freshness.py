@@ -231,13 +231,9 @@ def run_policy(
     finally:
         server.shutdown()
         engine.dispose()
-        from sqlalchemy import create_engine
-        from sqlalchemy.pool import NullPool
+        from pipeline.local_airflow import drop_database
 
-        adm = create_engine(admin, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-        with adm.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        adm.dispose()
+        drop_database(admin, name)
     seen = {r[0]: r[1:] for r in rows}
     lags: dict[str, dict[str, list[float]]] = {"all": {}, "hourly+": {}}
     missed = 0

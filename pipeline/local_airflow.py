@@ -47,6 +47,7 @@ __all__ = [
     "AirflowLayout",
     "AirflowStartError",
     "LocalAirflow",
+    "drop_database",
     "ensure_database",
     "prepare",
     "run_airflow",
@@ -109,6 +110,18 @@ def ensure_database(admin_url: str, name: str) -> str:
     finally:
         admin.dispose()
     return make_url(normalise_url(admin_url)).set(database=name).render_as_string(False)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop database *name* on the server of *admin_url* (sessions on it are ended first)."""
+    admin = create_engine(
+        normalise_url(admin_url), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def metadata_url(url: str) -> str:

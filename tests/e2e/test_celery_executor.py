@@ -26,8 +26,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine, func, select, text
 
 from pipeline.demo import DEMO_OVERRIDES, SAMPLE_DIR, sample_feeds
 from pipeline.feeds import FeedConfig
@@ -155,12 +154,7 @@ def celery_layout(
                 prepare(layout)
                 yield layout, sample
             finally:
-                admin = create_engine(
-                    pg_admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
-                )
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+                drop_database(pg_admin_url, name)
 
 
 def list_sample_articles(sample: ReplayServer) -> list[str]:

@@ -22,7 +22,13 @@ from sqlalchemy.pool import NullPool
 
 from pipeline.demo import DEMO_OVERRIDES, SAMPLE_DIR, sample_feeds
 from pipeline.events.models import EventCoding
-from pipeline.local_airflow import AirflowLayout, ensure_database, metadata_url, prepare
+from pipeline.local_airflow import (
+    AirflowLayout,
+    drop_database,
+    ensure_database,
+    metadata_url,
+    prepare,
+)
 from pipeline.models import Article, ArticleStatus, Feed
 from pipeline.replay import ReplayServer
 
@@ -75,10 +81,7 @@ def stream_layout(
             prepare(layout)
             yield layout
         finally:
-            admin = create_engine(pg_admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            drop_database(pg_admin_url, name)
 
 
 def dag_test(layout: AirflowLayout, dag_id: str, conf: dict[str, Any] | None = None) -> Any:
