@@ -34,6 +34,7 @@ from pipeline.local_airflow import (
     AirflowClient,
     AirflowLayout,
     LocalAirflow,
+    drop_database,
     ensure_database,
     prepare,
 )
