@@ -1,6 +1,6 @@
 """Convert the MIT-licensed PETRARCH-2 verb dictionary (``CAMEO.2.0.txt``) into coder patterns.
 
-Run once by a maintainer (``python -m pipeline.events.convert_petrarch_verbs REFERENCE_DIR``,
+Run once by a maintainer (``python -m devtools.convert_petrarch_verbs REFERENCE_DIR``,
 where REFERENCE_DIR holds ``phoenix-dictionaries/CAMEO.2.0.txt``); the output,
 ``data/petrarch_verbs.json`` (JSON: it loads in milliseconds, YAML of this size in seconds),
 is committed with the attribution in ``data/ATTRIBUTION.md``, like the Phoenix actor conversion
@@ -468,7 +468,7 @@ def generate(reference: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m pipeline.events.convert_petrarch_verbs REFERENCE_DIR [OUTPUT]``."""
+    """``python -m devtools.convert_petrarch_verbs REFERENCE_DIR [OUTPUT]``."""
     args = sys.argv[1:] if argv is None else argv
     if not args:
         print(__doc__)

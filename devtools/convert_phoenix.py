@@ -1,6 +1,6 @@
 """Convert the MIT-licensed Phoenix/PETRARCH dictionaries into the project's own TSV files.
 
-Run once by a maintainer (``python -m pipeline.events.convert_phoenix REFERENCE_DIR``) where
+Run once by a maintainer (``python -m devtools.convert_phoenix REFERENCE_DIR``) where
 REFERENCE_DIR holds ``phoenix-dictionaries/`` and ``cameo_codes.tsv``; the output is committed
 under ``pipeline/events/data/`` with the attribution kept in ``data/ATTRIBUTION.md``. The coder
 never reads the originals: the TABARI bracket syntax is parsed here, once, so the runtime loads
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry: convert from the reference directory given as the one argument."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or not Path(args[0]).is_dir():
-        sys.stderr.write("usage: python -m pipeline.events.convert_phoenix REFERENCE_DIR\n")
+        sys.stderr.write("usage: python -m devtools.convert_phoenix REFERENCE_DIR\n")
         return 2
     for name, count in convert(Path(args[0])).items():
         sys.stdout.write(f"{name}: {count} rows\n")

@@ -35,19 +35,42 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from devtools.airflow_client import AirflowClient, AirflowStartError
 from pipeline.config import PACKAGE_DIR
 from pipeline.db import normalise_url
 from pipeline.services.orchestration import CONN_ID, HTTP_POOL
 
 LOGGER = logging.getLogger(__name__)
 
+__all__ = [
+    "AirflowClient",
+    "AirflowLayout",
+    "AirflowStartError",
+    "LocalAirflow",
+    "drop_database",
+    "ensure_database",
+    "prepare",
+    "run_airflow",
+]
+
 DAGS_FOLDER = PACKAGE_DIR.parent / "dags"
 ADMIN_USER = "admin"
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+CELERY_WORKER_PREFIX = "celery-worker-"
+"""Components ``celery-worker-1``, ``celery-worker-2``, …: Celery workers (CeleryExecutor)."""
+WORKER_NAME_ENV = "NEWSWIRE_WORKER_NAME"
 
 
-class AirflowStartError(RuntimeError):
-    """Airflow did not come up; the message names the component and the log to read."""
+def worker_hostname() -> str:
+    """The host name a task reports (``[core] hostname_callable`` of the local Celery workers).
+
+    Several workers on one machine would all report the machine's name; each local worker gets
+    its own (``celery-worker-1@host``) so task instances show which worker ran them.
+    """
+    import socket
+
+    name = os.environ.get(WORKER_NAME_ENV)
+    return f"{name}@{socket.getfqdn()}" if name else socket.getfqdn()
 
 
 def dags_folder() -> Path:
@@ -89,6 +112,18 @@ def ensure_database(admin_url: str, name: str) -> str:
     return make_url(normalise_url(admin_url)).set(database=name).render_as_string(False)
 
 
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop database *name* on the server of *admin_url* (sessions on it are ended first)."""
+    admin = create_engine(
+        normalise_url(admin_url), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 def metadata_url(url: str) -> str:
     """*url* with the psycopg2 driver, the one Airflow's metadata layer is tested with."""
     return (
@@ -128,6 +163,18 @@ class AirflowLayout:
     parallelism: int = 8
     extra_env: dict[str, str] = field(default_factory=dict)
     """Set last in every process's environment (e.g. ``NEWSWIRE_*`` settings for the tasks)."""
+    executor: str = "LocalExecutor"
+    """``LocalExecutor``, or ``CeleryExecutor`` (then start ``celery-worker-N`` components)."""
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    """The Celery broker (CeleryExecutor only); the result backend is the metadata database."""
+    queue: str = "default"
+    """The Celery queue tasks go to and the local workers consume: a queue of its own keeps
+    two Airflows sharing one Redis from running each other's tasks."""
+    celery_pool: str = "solo"
+    """Celery's pool in each worker. ``solo`` runs one task at a time in the worker's main
+    process: the default ``prefork`` pool runs tasks in daemonic processes, and a daemonic
+    process may not start the process pools newswire parses and extracts on ("daemonic
+    processes are not allowed to have children"). Scale out with more workers instead."""
 
     @property
     def base_url(self) -> str:
@@ -178,6 +225,17 @@ class AirflowLayout:
                 "NEWSWIRE_DATABASE_URL": normalise_url(self.article_url),
             }
         )
+        if self.executor == "CeleryExecutor":
+            env.update(
+                {
+                    "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+                    "AIRFLOW__CELERY__BROKER_URL": self.broker_url,
+                    "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata_url(self.metadata_url),
+                    "AIRFLOW__CELERY__POOL": self.celery_pool,
+                    "AIRFLOW__OPERATORS__DEFAULT_QUEUE": self.queue,
+                    "AIRFLOW__CORE__HOSTNAME_CALLABLE": "devtools.local_airflow.worker_hostname",
+                }
+            )
         env.update(self.extra_env)
         return env
 
@@ -326,6 +384,10 @@ def stop_tree(roots: Sequence[int], *, grace: float = 20, pgid: int | None = Non
     return len(survivors)
 
 
+def _is_worker(name: str) -> bool:
+    return name.startswith(CELERY_WORKER_PREFIX) and name[len(CELERY_WORKER_PREFIX) :].isdigit()
+
+
 def _running(proc: Any) -> bool:
     import psutil
 
@@ -343,7 +405,9 @@ class LocalAirflow:
     """
 
     def __init__(self, layout: AirflowLayout, components: Sequence[str] = COMPONENTS) -> None:
-        unknown = set(components) - set(COMPONENTS)
+        unknown = {c for c in components if c not in COMPONENTS and not _is_worker(c)}
+        if any(_is_worker(c) for c in components) and layout.executor != "CeleryExecutor":
+            raise ValueError("Celery workers need a layout with executor='CeleryExecutor'")
         if unknown:
             raise ValueError(f"unknown Airflow components: {sorted(unknown)}")
         self.layout = layout
@@ -368,12 +432,18 @@ class LocalAirflow:
 
     def _spawn(self, name: str) -> None:
         args = [airflow_bin(), name]
+        env = self.layout.env()
         if name == "api-server":
             args += ["--port", str(self.layout.port), "--host", self.layout.host]
+        if _is_worker(name):
+            # logs are files under AIRFLOW_HOME on this machine: no log server (port clashes)
+            args = [airflow_bin(), "celery", "worker", "--celery-hostname", f"{name}@%h"]
+            args += ["--queues", self.layout.queue, "--skip-serve-logs"]
+            env[WORKER_NAME_ENV] = name
         with (self.log_dir / f"{name}.log").open("ab") as log:
             proc = subprocess.Popen(  # noqa: S603 - fixed executable
                 args,
-                env=self.layout.env(),
+                env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -475,117 +545,3 @@ class LocalAirflow:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-class AirflowClient:
-    """The few REST API v2 calls we need, authenticated with a JWT from ``POST /auth/token``."""
-
-    def __init__(self, base_url: str, username: str, password: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        resp = httpx.post(
-            f"{self.base_url}/auth/token",
-            json={"username": username, "password": password},
-            timeout=30,
-        )
-        if resp.status_code not in (200, 201):
-            raise AirflowStartError(f"login failed ({resp.status_code}): {resp.text[:200]}")
-        token = resp.json()["access_token"]
-        self.http = httpx.Client(
-            base_url=f"{self.base_url}/api/v2",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        )
-
-    def close(self) -> None:
-        self.http.close()
-
-    def _json(self, resp: httpx.Response) -> Any:
-        if resp.status_code >= 400:
-            raise AirflowStartError(
-                f"{resp.request.method} {resp.request.url.path}: {resp.status_code} {resp.text}"
-            )
-        return resp.json()
-
-    def _poll(self, path: str, **params: Any) -> httpx.Response | None:
-        """A GET made by a wait loop: a slow or busy API server (a loaded machine) is not an
-        error there, the loop just asks again until its own deadline."""
-        try:
-            return self.http.get(path, params=params or None)
-        except httpx.TransportError as exc:
-            LOGGER.info("GET %s: %s; asking again", path, type(exc).__name__)
-            return None
-
-    def dag(self, dag_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._json(self.http.get(f"/dags/{dag_id}"))
-        return result
-
-    def wait_for_dag(self, dag_id: str, timeout: float = 180) -> dict[str, Any]:
-        """Wait until the dag-processor has parsed *dag_id* and the API knows it."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            resp = self._poll(f"/dags/{dag_id}")
-            if resp is not None and resp.status_code == 200:
-                result: dict[str, Any] = resp.json()
-                return result
-            time.sleep(2)
-        raise AirflowStartError(f"DAG {dag_id} did not appear within {timeout:.0f}s")
-
-    def trigger(self, dag_id: str, conf: dict[str, Any] | None = None) -> str:
-        """Start a manual run now; returns its run id."""
-        body = {"logical_date": None, "conf": conf or {}}
-        run = self._json(self.http.post(f"/dags/{dag_id}/dagRuns", json=body))
-        return str(run["dag_run_id"])
-
-    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 600) -> str:
-        """Poll the run until it finishes; returns its final state."""
-        deadline = time.monotonic() + timeout
-        state = "unknown"
-        while time.monotonic() < deadline:
-            resp = self._poll(f"/dags/{dag_id}/dagRuns/{run_id}")
-            if resp is None:
-                time.sleep(2)
-                continue
-            state = str(self._json(resp)["state"])
-            if state in {"success", "failed"}:
-                return state
-            time.sleep(2)
-        raise AirflowStartError(f"run {run_id} of {dag_id} still {state} after {timeout:.0f}s")
-
-    def runs(self, dag_id: str, run_type: str | None = None) -> list[dict[str, Any]]:
-        """The runs of *dag_id* (of one type: scheduled, manual, backfill, asset_triggered)."""
-        data = self._json(self.http.get(f"/dags/{dag_id}/dagRuns", params={"limit": 100}))
-        return [r for r in data["dag_runs"] if run_type is None or r["run_type"] == run_type]
-
-    def wait_for_runs(
-        self, dag_id: str, run_type: str, count: int, timeout: float = 900
-    ) -> list[dict[str, Any]]:
-        """Wait until *count* runs of that type exist and all have finished."""
-        deadline = time.monotonic() + timeout
-        runs: list[dict[str, Any]] = []
-        while time.monotonic() < deadline:
-            resp = self._poll(f"/dags/{dag_id}/dagRuns", limit=100)
-            if resp is None:
-                time.sleep(3)
-                continue
-            runs = [
-                r
-                for r in self._json(resp)["dag_runs"]
-                if run_type is None or r["run_type"] == run_type
-            ]
-            if len(runs) >= count and all(r["state"] in {"success", "failed"} for r in runs):
-                return runs
-            time.sleep(3)
-        states = [r["state"] for r in runs]
-        raise AirflowStartError(
-            f"{dag_id} {run_type} runs not finished in {timeout:.0f}s: {states}"
-        )
-
-    def task_states(self, dag_id: str, run_id: str) -> dict[str, list[str]]:
-        """Task id → the states of its (mapped) instances, for assertions and error messages."""
-        data = self._json(
-            self.http.get(f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances", params={"limit": 1000})
-        )
-        out: dict[str, list[str]] = {}
-        for ti in data["task_instances"]:
-            out.setdefault(ti["task_id"], []).append(str(ti["state"]))
-        return out

@@ -2,7 +2,7 @@
 
 This is what ``newswire dedup --jsonl FILE`` and the benchmark use to tune thresholds on a
 user's data: every document becomes an ``articles`` row in a scratch database created for the
-run and dropped after it, and goes through exactly :func:`pipeline.dedup.dedup_article`, the
+run and dropped after it, and goes through exactly :func:`pipeline.stages.dedup.dedup_article`, the
 function the pipeline stage calls. The user's own database is never written to.
 """
 

@@ -109,6 +109,33 @@ class Settings(BaseSettings):
         default=24.0, ge=0, description="Publication dates this far in the future are refused."
     )
     min_year: int = Field(default=1995, description="Publication dates before this are refused.")
+    min_poll_seconds: float = Field(
+        default=60.0, gt=0, description="Shortest interval between two polls of one feed."
+    )
+    max_poll_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="Longest interval between two polls of a healthy feed (failing feeds back "
+        "off up to 6 h); publisher hints (max-age, ttl, sy:updatePeriod) are capped at it.",
+    )
+    poll_entries_per_poll: float = Field(
+        default=0.1,
+        gt=0,
+        description="Adaptive polling: new entries expected between two polls of a feed "
+        "(interval = this / learned rate). Smaller is fresher and costs more requests.",
+    )
+    poll_rate_window_seconds: float = Field(
+        default=21600.0,
+        gt=0,
+        description="Adaptive polling: seconds over which a feed's learned publication rate "
+        "forgets (EWMA time constant).",
+    )
+    poll_budget_per_minute: int = Field(
+        default=0,
+        ge=0,
+        description="Feed requests allowed per minute over all feeds and workers (0: no limit); "
+        "the most overdue feeds go first.",
+    )
     dedup_window_days: int = Field(
         default=30, ge=1, description="Near-duplicate search window in days."
     )

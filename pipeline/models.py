@@ -108,6 +108,11 @@ class Feed(Base):
     last_polled_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # adaptive polling (pipeline.stages.feeds.schedule): when it is due, its learned rate,
+    # its body's hint
+    next_poll_at: Mapped[datetime | None] = mapped_column(index=True)
+    entry_rate: Mapped[float | None]
+    hint_seconds: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
@@ -116,7 +121,10 @@ class FeedPoll(Base):
     """One row per poll: what was asked, what came back, and what it yielded."""
 
     __tablename__ = "feed_polls"
-    __table_args__ = (Index("ix_feed_polls_feed_started", "feed_id", "started_at"),)  # feed_health
+    __table_args__ = (
+        Index("ix_feed_polls_feed_started", "feed_id", "started_at"),  # feed_health
+        Index("ix_feed_polls_started_at", "started_at"),  # the global request budget
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
@@ -136,6 +144,8 @@ class FeedPoll(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
     warning: Mapped[str | None] = mapped_column(Text)
+    next_poll_at: Mapped[datetime | None]
+    schedule_reason: Mapped[str | None] = mapped_column(String(16))
 
 
 class FeedEntry(Base):
@@ -156,7 +166,7 @@ class FeedEntry(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str] | None]
     published_at: Mapped[datetime | None] = mapped_column(index=True)
-    first_seen_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    first_seen_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
     last_seen_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
@@ -247,7 +257,7 @@ class Article(Base):
     # who holds the lease: "host:pid:start", so a rerun on the same host frees a dead owner's
     claimed_by: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime | None]
-    discovered_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    discovered_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pipeline.models import FailureReason
+from pipeline.sniff import is_html_body
 
 __all__ = [
     "Expect",
@@ -109,14 +110,6 @@ class FetchResponse:
     def last_modified(self) -> str | None:
         """The Last-Modified validator, for the next conditional GET."""
         return self.headers.get("last-modified")
-
-
-def is_html_body(body: bytes) -> bool:
-    """Sniff whether *body* looks like an HTML document (for a missing or vague Content-Type)."""
-    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html")) or (
-        b"<html" in head or b"<head" in head or b"<body" in head
-    )
 
 
 def _sniff_not_html(body: bytes) -> str | None:

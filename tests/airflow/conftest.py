@@ -34,7 +34,13 @@ if "AIRFLOW_HOME" not in os.environ:
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(PACKAGE_DIR.parent / "dags"))
 
-DAG_IDS = ("newswire_ingest", "newswire_backfill", "newswire_maintenance")
+DAG_IDS = (
+    "newswire_ingest",
+    "newswire_backfill",
+    "newswire_maintenance",
+    "newswire_stream",
+    "newswire_stream_process",
+)
 
 
 def free_port() -> int:

@@ -29,6 +29,7 @@ def main() -> int:
         "(dag.test infers a manual run's interval as the last complete one)",
     )
     parser.add_argument("--runs", type=int, default=1, help="runs at the current time")
+    parser.add_argument("--conf", default=None, help="run conf as JSON, for every run")
     args = parser.parse_args()
 
     from airflow.dag_processing.dagbag import DagBag
@@ -43,7 +44,8 @@ def main() -> int:
     failed = 0
     for date in dates:
         started = time.perf_counter()
-        run = dag.test(logical_date=date or timezone.utcnow())
+        conf = json.loads(args.conf) if args.conf else None
+        run = dag.test(logical_date=date or timezone.utcnow(), run_conf=conf)
         seconds = time.perf_counter() - started
         tasks: dict[str, list[str]] = {}
         for ti in run.get_task_instances():

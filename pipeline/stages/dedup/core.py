@@ -179,7 +179,7 @@ def _slots(cased: tuple[str, ...]) -> bytes:
 
 
 def fingerprint(prepared: PreparedText) -> Fingerprint:
-    """Fingerprint prepared text (see :func:`pipeline.dedup.text.prepare_text`)."""
+    """Fingerprint prepared text (see :func:`pipeline.stages.dedup.text.prepare_text`)."""
     tokens = prepared.tokens
     joined = " ".join(tokens)
     # an access wall or a page of packaging says nothing about the story: no exact keys

@@ -12,8 +12,8 @@ Each article is deduplicated in its own transaction:
    grow with the number of stored articles), verify candidates against their stored signatures;
 5. join the best match's story, merging into it (the oldest id survives) every other story one
    of whose members it also matched and that no canonical article vetoes
-   (:mod:`pipeline.dedup.stories`), or open a new one; re-elect the story's canonical article,
-   and store the article's own keys and bands.
+   (:mod:`pipeline.stages.dedup.stories`), or open a new one; re-elect the story's canonical
+   article, and store the article's own keys and bands.
 
 An article whose text changes after it was deduplicated (the same URL re-fetched with a new
 body) is a *revision*: it keeps its story and links, the version is added to

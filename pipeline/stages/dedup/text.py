@@ -5,7 +5,7 @@ a dateline, an "Updated …" line, a photo caption, "Related:" links, a correcti
 dash styles. Everything here removes that packaging so the remaining tokens compare the story
 itself. All functions are pure (no I/O) so they can be tested and tuned on their own; the
 per-host learned boilerplate (lines an outlet repeats under every article) is looked up by
-:mod:`pipeline.dedup.store` and passed in as a set of line hashes.
+:mod:`pipeline.stages.dedup.store` and passed in as a set of line hashes.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""Parts of :mod:`pipeline.extract` split by concern: page decoding and wall detection."""
+"""Parts of :mod:`pipeline.stages.extract.page` split by concern: decoding, wall detection."""

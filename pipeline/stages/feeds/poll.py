@@ -5,71 +5,66 @@ duplicates anything when something did: entries are keyed by (feed, GUID — or 
 when the GUID is missing or not unique in the body) and articles by canonical URL, both written
 with ``INSERT … ON CONFLICT``. Every poll leaves one ``feed_polls`` row saying what happened, so
 a broken feed is visible rather than silently empty.
+
+Each feed has its own next poll time (:mod:`pipeline.stages.feeds.schedule`);
+``poll_feeds(due_only=True)`` polls just the feeds that are due. Parsing lives in
+:mod:`pipeline.stages.feeds.parsing`, writing in :mod:`pipeline.store.polls`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import calendar
 import hashlib
 import logging
-import re
+import multiprocessing
+import os
 import time
 from collections import Counter
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
-from urllib.parse import urljoin
+from functools import partial
 
-import feedparser
-from sqlalchemy import Connection, Engine, func, literal_column, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Engine, func, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
-from pipeline.db import is_connection_loss
-from pipeline.http.client import FetchError, FetchResponse, HttpClient, is_html_body
+from pipeline.http.client import FetchError, HttpClient
 from pipeline.models import (
-    Article,
-    ArticleStatus,
-    FailureReason,
     Feed,
-    FeedEntry,
     FeedPoll,
     PollOutcome,
 )
-from pipeline.sanitize import MAX_KEY_BYTES, clean_text, clean_value, fits_key
 from pipeline.stages.feeds.feedfile import FeedConfig, load_feeds
+from pipeline.stages.feeds.parsing import ParsedEntry, ParsedFeed, parse_feed
+from pipeline.stages.feeds.schedule import (
+    budget_left,
+)
 from pipeline.store.feeds import sync_feeds
-from pipeline.store.retry import retry_on_deadlock
-from pipeline.urls import InvalidURLError, canonicalize_url
+from pipeline.store.polls import (
+    PendingPoll,
+    PollResult,
+    _Outcome,
+    _record_isolated,
+    poll_bounds,
+    record_batch,
+)
 
 LOGGER = logging.getLogger(__name__)
 
 __all__ = [
+    "ParsedEntry",
+    "ParsedFeed",
     "PollResult",
     "PollSummary",
+    "claim_due_feeds",
     "parse_feed",
+    "poll_bounds",
     "poll_feed",
     "poll_feeds",
     "sync_feeds",
 ]
-
-_MAX_TEXT = 20_000  # feed titles/summaries longer than this are junk, not metadata
-
-
-@dataclass(frozen=True)
-class PollResult:
-    """What one poll of one feed did."""
-
-    feed: str
-    outcome: str
-    http_status: int | None = None
-    entries_seen: int = 0
-    entries_new: int = 0
-    new_article_ids: list[int] = field(default_factory=list)
-    error: str | None = None
-    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,451 +83,28 @@ class PollSummary:
     results: list[PollResult] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ParsedEntry:
-    """One usable feed entry, with its link resolved and canonicalised."""
-
-    key: str
-    guid: str | None
-    link: str
-    canonical_url: str
-    title: str | None
-    summary: str | None
-    authors: list[str]
-    published_at: datetime | None
+POOL_MIN_FEEDS = 16
+"""Polls of fewer feeds parse on threads: starting worker processes costs more than it saves."""
+WRITE_BATCH = 25
+"""Polls written per transaction by a batching writer."""
+WRITERS = 3
+"""Batching writers at once: storing is round trips, so a few in parallel keep up with parsing
+on every core; more would mostly add lock waits between batches sharing articles."""
 
 
-@dataclass(frozen=True)
-class ParsedFeed:
-    """What feedparser made of a body: entries, or why there are none."""
-
-    outcome: PollOutcome
-    entries: list[ParsedEntry]
-    feed_format: str | None
-    error: str | None = None
-    warning: str | None = None
-
-
-# -- pure parsing ----------------------------------------------------------------------------
-
-
-def _clip(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = clean_text(value).strip()
-    return value[:_MAX_TEXT] or None
-
-
-def _entry_key(guid: str | None) -> str | None:
-    """A GUID usable as an indexed key: long ones are keyed by their hash."""
-    if guid is None or fits_key(guid):
-        return guid
-    return "sha256:" + hashlib.sha256(guid.encode("utf-8", "replace")).hexdigest()
-
-
-_NEGATIVE_YEAR = re.compile(r"^\s*[-\u2212]\d")
-_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
-
-
-def _year_matches(raw: Any, year: int) -> bool:
-    """Whether the parsed *year* is the one the feed wrote.
-
-    feedparser turns what it cannot read into a date anyway: the ISO year ``-0001`` (a common
-    "no date" placeholder) becomes 1 January 2000. A negative year, or a text whose four-digit
-    numbers do not include the parsed year, is not a date.
-    """
-    if not isinstance(raw, str):
-        return True
-    if _NEGATIVE_YEAR.match(raw):
-        return False
-    years = _FOUR_DIGITS.findall(raw)
-    return not years or str(year) in years
-
-
-def _entry_date(entry: Any, now: datetime, settings: Settings) -> datetime | None:
-    """The entry's date if it is plausible; placeholders, garbage and absurd dates give None."""
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        # plain dict access: FeedParserDict aliases updated→published with a DeprecationWarning
-        parsed = dict.get(entry, key)
-        if not parsed:
-            continue
-        if not _year_matches(dict.get(entry, key.removesuffix("_parsed")), parsed.tm_year):
-            continue
-        try:
-            value = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
-        except (OverflowError, ValueError, TypeError, OSError):
-            continue
-        if value.year < settings.min_year:
-            continue
-        if value > now + timedelta(hours=settings.max_date_skew_hours):
-            continue
-        return value
-    return None
-
-
-_EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^)]+)\)$")
-
-
-def _entry_authors(entry: Any) -> list[str]:
-    """Author names; RSS's ``email (Name)`` form becomes the name (feedparser mangles it)."""
-    raw = entry.get("authors") or []
-    names = [_clip(a.get("name")) for a in raw if isinstance(a, dict)]
-    single = _clip(entry.get("author"))
-    if len(raw) <= 1 and single:
-        match = _EMAIL_NAME.match(single)
-        names = [match.group("name").strip() if match else single]
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def _entry_link(entry: Any) -> str | None:
-    link = _clip(entry.get("link"))
-    if link:
-        return link
-    for item in entry.get("links") or []:
-        if (
-            isinstance(item, dict)
-            and item.get("href")
-            and item.get("rel", "alternate")
-            in (
-                "alternate",
-                None,
-            )
-        ):
-            return str(item["href"]).strip()
-    guid = _clip(entry.get("id"))
-    if guid and guid.lower().startswith(("http://", "https://")):
-        return guid
-    return None
-
-
-def parse_feed(
-    body: bytes,
-    feed_url: str,
-    settings: Settings,
-    *,
-    content_type: str | None = None,
-    now: datetime | None = None,
-) -> ParsedFeed:
-    """Parse feed *body* (bytes, so feedparser sees the real encoding) into usable entries.
-
-    Relative links are resolved against *feed_url*; an HTML page or a non-feed XML document is a
-    failure with a clear error; a malformed ("bozo") feed keeps what could be recovered.
-    """
-    now = now or datetime.now(UTC)
-    headers = {"content-location": feed_url}
-    if content_type:
-        headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
-    version = parsed.get("version") or None
-    bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    warning = f"{type(bozo).__name__}: {bozo}" if bozo is not None else None
-    if isinstance(bozo, feedparser.NonXMLContentType):
-        bozo = None  # a feed served as text/plain or without a type parses fine: note it only
-    raw_entries = list(parsed.get("entries") or [])
-    if not raw_entries:
-        if not body.strip():
-            return ParsedFeed(PollOutcome.FAILED, [], version, error="empty response body")
-        if is_html_body(body) or (content_type or "").startswith("text/html"):
-            return ParsedFeed(
-                PollOutcome.FAILED,
-                [],
-                version,
-                error="HTML page served where a feed was expected",
-                warning=warning,
-            )
-        if not version:
-            return ParsedFeed(
-                PollOutcome.FAILED,
-                [],
-                None,
-                error="not an RSS/Atom feed" + (f" ({warning})" if warning else ""),
-                warning=warning,
-            )
-        if bozo is not None:
-            return ParsedFeed(
-                PollOutcome.FAILED, [], version, error=f"malformed feed, no entries: {warning}"
-            )
-        return ParsedFeed(PollOutcome.OK, [], version)
-
-    candidates: list[tuple[str | None, str, str, Any]] = []
-    skipped = too_long = 0
-    for entry in raw_entries:
-        link = _entry_link(entry)
-        if not link:
-            skipped += 1
-            continue
-        link = clean_text(link)
-        try:
-            canonical = canonicalize_url(link, base=feed_url)
-        except InvalidURLError:
-            skipped += 1
-            continue
-        absolute = urljoin(feed_url, link)
-        if not (fits_key(canonical) and fits_key(absolute)):
-            too_long += 1  # an index entry this long is refused by PostgreSQL: note, not crash
-            continue
-        candidates.append((_clip(entry.get("id")), absolute, canonical, entry))
-
-    # A GUID shared by several different links in one body is not an identifier (some feeds
-    # repeat the channel link as every item's guid): key those entries by their link instead.
-    guid_links: dict[str, set[str]] = {}
-    for guid, _, canonical, _ in candidates:
-        if guid:
-            guid_links.setdefault(guid, set()).add(canonical)
-    entries: dict[str, ParsedEntry] = {}
-    for guid, link, canonical, entry in candidates:
-        usable_guid = guid if guid and len(guid_links[guid]) == 1 else None
-        key = _entry_key(usable_guid) or canonical
-        if key in entries:
-            continue  # a repeated item: the first one wins
-        entries[key] = ParsedEntry(
-            key=key,
-            guid=guid,
-            link=link,
-            canonical_url=canonical,
-            title=_clip(entry.get("title")),
-            summary=_clip(entry.get("summary")),
-            authors=_entry_authors(entry),
-            published_at=_entry_date(entry, now, settings),
-        )
-    notes = (
-        warning,
-        f"{skipped} entries without a usable link" if skipped else None,
-        f"{too_long} entries with a link over {MAX_KEY_BYTES} bytes refused" if too_long else None,
-    )
-    note = "; ".join(n for n in notes if n) or None
-    if not entries:
-        return ParsedFeed(PollOutcome.FAILED, [], version, error=note or "no usable entries")
-    # entries without links are the feed's business (noted); malformed XML makes it partial
-    outcome = PollOutcome.PARTIAL if bozo is not None else PollOutcome.OK
-    return ParsedFeed(outcome, list(entries.values()), version, warning=note)
-
-
-# -- storage ---------------------------------------------------------------------------------
-
-
-def _store_entries(
-    conn: Connection, feed_id: int, outlet: str, entries: list[ParsedEntry]
-) -> tuple[int, list[int]]:
-    """Upsert articles and feed entries; return (entries new, ids of articles new)."""
-    by_url: dict[str, ParsedEntry] = {}
-    for entry in entries:
-        by_url.setdefault(entry.canonical_url, entry)
-    rows = [
-        {
-            "canonical_url": e.canonical_url,
-            "url": e.link,
-            "original_urls": [e.link],
-            "guid": e.guid,
-            "feed_id": feed_id,
-            "outlet": outlet,
-            "source": "feed",
-            "feed_title": e.title,
-            "feed_summary": e.summary,
-            "feed_authors": e.authors or None,
-            "feed_published_at": e.published_at,
-            "status": ArticleStatus.PENDING.value,
-        }
-        for e in sorted(by_url.values(), key=lambda e: e.canonical_url)
-    ]
-    # executemany of one cached statement: SQLAlchemy sends it as multi-row VALUES pages of
-    # 1,000 rows ("insertmanyvalues"), so no statement nears PostgreSQL's 65,535 parameters
-    # and nothing is recompiled per row count (compiling a 10,000-row VALUES took a minute)
-    inserted: dict[str, int] = (
-        dict(
-            conn.execute(
-                insert(Article)
-                .on_conflict_do_nothing(index_elements=[Article.canonical_url])
-                .returning(Article.canonical_url, Article.id),
-                rows,
-            ).all()
-        )
-        if rows
-        else {}
-    )
-    new_ids = list(inserted.values())
-    # Known articles: remember any new original URL, fill feed metadata they lack. The WHERE
-    # makes a re-poll of the same entries a no-op.
-    known = [r for r in rows if r["canonical_url"] not in inserted]
-    if known:
-        conn.execute(
-            text(
-                "UPDATE articles SET "
-                " original_urls = CASE WHEN CAST(:url AS text) = ANY(original_urls)"
-                "   THEN original_urls ELSE array_append(original_urls, CAST(:url AS text)) END,"
-                " feed_title = COALESCE(feed_title, CAST(:title AS text)),"
-                " feed_summary = COALESCE(feed_summary, CAST(:summary AS text)),"
-                " feed_published_at = COALESCE(feed_published_at, CAST(:published AS timestamptz)),"
-                " updated_at = now() "
-                "WHERE canonical_url = :canonical AND ("
-                " NOT (CAST(:url AS text) = ANY(original_urls))"
-                " OR (feed_title IS NULL AND CAST(:title AS text) IS NOT NULL)"
-                " OR (feed_summary IS NULL AND CAST(:summary AS text) IS NOT NULL)"
-                " OR (feed_published_at IS NULL"
-                "     AND CAST(:published AS timestamptz) IS NOT NULL))"
-            ),
-            [
-                {
-                    "url": r["url"],
-                    "title": r["feed_title"],
-                    "summary": r["feed_summary"],
-                    "published": r["feed_published_at"],
-                    "canonical": r["canonical_url"],
-                }
-                for r in known
-            ],
-        )
-    ids: dict[str, int] = {}
-    for urls in _chunks(list(by_url)):
-        ids.update(
-            conn.execute(
-                select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(urls))
-            ).all()
-        )
-    entry_rows = [
-        {
-            "feed_id": feed_id,
-            "entry_key": e.key,
-            "guid": e.guid,
-            "link": e.link,
-            "article_id": ids[e.canonical_url],
-            "title": e.title,
-            "summary": e.summary,
-            "authors": e.authors or None,
-            "published_at": e.published_at,
-        }
-        for e in sorted(entries, key=lambda e: e.key)
-    ]
-    base = insert(FeedEntry)
-    upsert: Any = base.on_conflict_do_update(
-        index_elements=[FeedEntry.feed_id, FeedEntry.entry_key],
-        set_={
-            "link": base.excluded.link,
-            "article_id": base.excluded.article_id,
-            "title": base.excluded.title,
-            "summary": base.excluded.summary,
-            "authors": base.excluded.authors,
-            "published_at": base.excluded.published_at,
-            "last_seen_at": func.now(),
-        },
-    ).returning(FeedEntry.id, literal_column("(xmax = 0)").label("inserted"))
-    entries_new = sum(1 for row in conn.execute(upsert, entry_rows) if row.inserted)
-    return entries_new, sorted(new_ids)
-
-
-_CHUNK = 1000  # URLs per IN list: bind parameters stay far below PostgreSQL's 65,535
-_C = TypeVar("_C")
-
-
-def _chunks(items: list[_C]) -> list[list[_C]]:
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)] if items else []
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """Everything one poll learned, ready to be written."""
-
-    outcome: PollOutcome
-    response: FetchResponse | None = None
-    parsed: ParsedFeed | None = None
-    http_status: int | None = None
-    error: str | None = None
-    warning: str | None = None
-    body_hash: str | None = None
-
-
-def _record(
-    engine: Engine,
-    feed: Feed,
-    started: datetime,
-    result: _Outcome,
-) -> PollResult:
-    """Write the poll row, the feed's validators and health, and any entries, atomically."""
-    return retry_on_deadlock(
-        lambda: _record_once(engine, feed, started, result), f"recording poll of {feed.name}"
-    )
-
-
-def _record_once(
-    engine: Engine,
-    feed: Feed,
-    started: datetime,
-    result: _Outcome,
-) -> PollResult:
-    entries_new, new_ids = 0, list[int]()
-    response, parsed, outcome = result.response, result.parsed, result.outcome
-    with engine.begin() as conn:
-        if parsed is not None and parsed.entries and outcome is not PollOutcome.FAILED:
-            entries_new, new_ids = _store_entries(conn, feed.id, feed.outlet, parsed.entries)
-        now = datetime.now(UTC)
-        conn.execute(
-            insert(FeedPoll).values(
-                **clean_value(
-                    {
-                        "error": result.error,
-                        "warning": result.warning,
-                        "etag": response.etag if response else None,
-                        "last_modified": response.last_modified if response else None,
-                        "final_url": response.final_url if response else None,
-                    }
-                ),
-                feed_id=feed.id,
-                started_at=started,
-                finished_at=now,
-                http_status=result.http_status,
-                sent_etag=feed.etag,
-                sent_last_modified=feed.last_modified,
-                body_hash=result.body_hash,
-                body_bytes=len(response.body) if response and not response.not_modified else None,
-                feed_format=parsed.feed_format if parsed else None,
-                entries_seen=len(parsed.entries) if parsed else 0,
-                entries_new=entries_new,
-                outcome=outcome.value,
-            )
-        )
-        values: dict[str, Any] = {"last_polled_at": now, "updated_at": now}
-        if outcome is PollOutcome.FAILED:
-            values["consecutive_failures"] = Feed.consecutive_failures + 1
-        else:
-            values.update(last_success_at=now, consecutive_failures=0)
-            if response is not None and not response.not_modified:
-                values.update(
-                    etag=clean_value(response.etag),
-                    last_modified=clean_value(response.last_modified),
-                    body_hash=result.body_hash,
-                )
-        conn.execute(update(Feed).where(Feed.id == feed.id).values(**values))
-    summary = PollResult(
-        feed=feed.name,
-        outcome=outcome.value,
-        http_status=result.http_status,
-        entries_seen=len(parsed.entries) if parsed else 0,
-        entries_new=entries_new,
-        new_article_ids=new_ids,
-        error=result.error,
-        warning=result.warning,
-    )
-    LOGGER.info(
-        "polled %s: %s status=%s seen=%s new_entries=%s new_articles=%s error=%s",
-        feed.name,
-        outcome.value,
-        result.http_status,
-        summary.entries_seen,
-        entries_new,
-        len(new_ids),
-        result.error,
-    )
-    return summary
-
-
-async def _fetch_and_parse(client: HttpClient, settings: Settings, feed: Feed) -> _Outcome:
+async def _fetch_and_parse(
+    client: HttpClient, settings: Settings, feed: Feed, pool: Executor | None = None
+) -> _Outcome:
     try:
         response = await client.get(
             feed.url, etag=feed.etag, last_modified=feed.last_modified, expect="feed"
         )
     except FetchError as exc:
         return _Outcome(
-            PollOutcome.FAILED, http_status=exc.http_status, error=f"{exc.reason}: {exc.detail}"
+            PollOutcome.FAILED,
+            http_status=exc.http_status,
+            error=f"{exc.reason}: {exc.detail}",
+            retry_after=exc.retry_after,
         )
     if response.not_modified:
         return _Outcome(PollOutcome.UNCHANGED, response, http_status=304, body_hash=feed.body_hash)
@@ -541,14 +113,19 @@ async def _fetch_and_parse(client: HttpClient, settings: Settings, feed: Feed) -
         return _Outcome(
             PollOutcome.UNCHANGED, response, http_status=response.status, body_hash=body_hash
         )
-    # feedparser is CPU work; keep the event loop free for the other feeds' downloads
-    parsed = await asyncio.to_thread(
+    # feedparser is CPU work: on a process pool it uses every core, on a thread it at least
+    # keeps the event loop free for the other feeds' downloads
+    work = partial(
         parse_feed,
         response.body,
         response.final_url,
         settings,
         content_type=response.headers.get("content-type"),
     )
+    if pool is not None:
+        parsed = await asyncio.get_running_loop().run_in_executor(pool, work)
+    else:
+        parsed = await asyncio.to_thread(work)
     return _Outcome(
         parsed.outcome,
         response,
@@ -560,45 +137,69 @@ async def _fetch_and_parse(client: HttpClient, settings: Settings, feed: Feed) -
     )
 
 
-async def _poll_many(engine: Engine, settings: Settings, feeds: list[Feed]) -> list[PollResult]:
+async def _poll_many(
+    engine: Engine,
+    settings: Settings,
+    feeds: list[Feed],
+    *,
+    pool: Executor | None = None,
+    batch_writes: bool = True,
+) -> list[PollResult]:
+    """Fetch and parse every feed concurrently; write as results come in.
+
+    With *batch_writes* a few writers (:data:`WRITERS`) each take whatever polls are ready (up
+    to :data:`WRITE_BATCH`) and write them in one transaction
+    (:func:`~pipeline.store.polls.record_batch`): the database sees a few dozen commits, not
+    hundreds, and storing competes less with itself for the GIL.
+    Without, each poll is written on its own thread and transaction as it completes.
+    """
+    queue: asyncio.Queue[PendingPoll | None] = asyncio.Queue()
+    written: dict[int, PollResult] = {}
+
+    async def writer() -> None:
+        done = False
+        while not done:
+            item = await queue.get()
+            if item is None:
+                return
+            batch = [item]
+            while len(batch) < WRITE_BATCH and not queue.empty():
+                nxt = queue.get_nowait()
+                if nxt is None:
+                    done = True
+                    break
+                batch.append(nxt)
+            for result, (feed, _, _) in zip(
+                await asyncio.to_thread(record_batch, engine, settings, batch), batch, strict=True
+            ):
+                written[feed.id] = result
+
     async with HttpClient(settings) as client:
 
-        async def one(feed: Feed) -> PollResult:
+        async def one(feed: Feed) -> None:
             started = datetime.now(UTC)
             try:
-                outcome = await _fetch_and_parse(client, settings, feed)
+                outcome = await _fetch_and_parse(client, settings, feed, pool)
             except Exception as exc:  # one broken feed must not stop the others; it is recorded
                 LOGGER.exception("polling %s crashed", feed.name)
                 outcome = _Outcome(
                     PollOutcome.FAILED, error=f"internal_error: {type(exc).__name__}: {exc}"
                 )
-            return await asyncio.to_thread(_record_isolated, engine, feed, started, outcome)
+            if batch_writes:
+                await queue.put((feed, started, outcome))
+            else:
+                written[feed.id] = await asyncio.to_thread(
+                    _record_isolated, engine, settings, feed, started, outcome
+                )
 
-        return list(await asyncio.gather(*(one(feed) for feed in feeds)))
-
-
-def _record_isolated(engine: Engine, feed: Feed, started: datetime, result: _Outcome) -> PollResult:
-    """Record a poll; if the database refuses what this feed produced, record that instead.
-
-    One feed's bad data (whatever slipped past sanitising) must not abort the other feeds'
-    polls, nor leave this one without a ``feed_polls`` row. A lost connection is not this
-    feed's fault: it propagates and ends the run cleanly.
-    """
-    try:
-        return _record(engine, feed, started, result)
-    except Exception as exc:
-        if is_connection_loss(exc):
-            raise
-        LOGGER.exception("storing the poll of %s failed; recording the failure", feed.name)
-        orig = getattr(exc, "orig", None) or exc
-        detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0][:500]
-        failed = _Outcome(
-            PollOutcome.FAILED,
-            http_status=result.http_status,
-            error=f"{FailureReason.STORAGE_ERROR.value}: {type(orig).__name__}: {detail}",
-            warning=result.error or result.warning,
-        )
-        return _record(engine, feed, started, failed)
+        writing = [asyncio.create_task(writer()) for _ in range(WRITERS)]
+        try:
+            await asyncio.gather(*(one(feed) for feed in feeds))
+        finally:
+            for _ in writing:
+                await queue.put(None)
+            await asyncio.gather(*writing)
+    return [written[feed.id] for feed in feeds]
 
 
 def poll_feed(engine: Engine, settings: Settings, feed: FeedConfig) -> PollResult:
@@ -613,30 +214,116 @@ def poll_feeds(
     feeds: list[FeedConfig] | None = None,
     *,
     due_only: bool = False,
+    parse_pool: bool | None = None,
+    batch_writes: bool = True,
 ) -> PollSummary:
     """Poll every enabled feed (from *feeds*, else the configured feeds file) concurrently.
 
-    ``due_only`` skips feeds polled less than their ``poll_interval_minutes`` ago, for
-    schedulers that call this more often than every feed wants to be polled.
+    ``due_only`` polls only the feeds whose adaptive ``next_poll_at`` has come (see
+    :func:`claim_due_feeds`: claimed, so concurrent dispatchers never poll one feed twice,
+    and within ``NEWSWIRE_POLL_BUDGET_PER_MINUTE``), for schedulers that call this far more
+    often than any feed wants to be polled.
+
+    Bodies are parsed on a process pool (every core) when there are at least
+    :data:`POOL_MIN_FEEDS` feeds (*parse_pool* forces it on or off), and polls are written in
+    batches (*batch_writes*; off: one transaction per feed, as they complete).
     """
     configs = feeds if feeds is not None else load_feeds(settings.feeds_file)
     sync_feeds(engine, configs)
     names = [f.name for f in configs if f.enabled]
     if not names:
         return PollSummary()
-    with Session(engine, expire_on_commit=False) as session:
-        rows = list(session.scalars(select(Feed).where(Feed.name.in_(names)).order_by(Feed.name)))
-        session.expunge_all()
     if due_only:
-        now = datetime.now(UTC)
-        rows = [
-            f
-            for f in rows
-            if f.last_polled_at is None
-            or f.last_polled_at + timedelta(minutes=f.poll_interval_minutes) <= now
-        ]
+        rows = claim_due_feeds(engine, settings, names)
+    else:
+        with Session(engine, expire_on_commit=False) as session:
+            rows = list(
+                session.scalars(select(Feed).where(Feed.name.in_(names)).order_by(Feed.name))
+            )
+            session.expunge_all()
+    return _poll_rows(engine, settings, rows, parse_pool=parse_pool, batch_writes=batch_writes)
+
+
+BUDGET_LOCK = 0x6E657770  # "newp": serialises claims so the per-minute budget holds across workers
+
+
+def claim_due_feeds(
+    engine: Engine, settings: Settings, names: list[str], *, now: datetime | None = None
+) -> list[Feed]:
+    """Claim the feeds among *names* that are due now, most overdue first, within the budget.
+
+    Due: ``next_poll_at`` has passed, or was never set (a new feed; a feed last polled before
+    adaptive polling falls back to ``poll_interval_minutes``). Claiming moves ``next_poll_at``
+    a request deadline ahead (a lease: the poll's own record then sets the real next time; a
+    crashed poller's feeds come due again by themselves), under an advisory lock so that two
+    dispatchers neither claim the same feed nor together exceed the budget, which counts the
+    polls started in the last minute.
+    """
+    now = now or datetime.now(UTC)
+    lease = timedelta(seconds=max(settings.request_deadline * (settings.retries + 1), 60.0))
+    fallback = Feed.last_polled_at + func.make_interval(0, 0, 0, 0, 0, Feed.poll_interval_minutes)
+    due_at = func.coalesce(Feed.next_poll_at, fallback, literal_column("'-infinity'::timestamptz"))
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BUDGET_LOCK})
+        limit = None
+        if settings.poll_budget_per_minute > 0:
+            recent = session.scalar(
+                select(func.count())
+                .select_from(FeedPoll)
+                .where(FeedPoll.started_at > now - timedelta(minutes=1))
+            )
+            limit = budget_left(settings.poll_budget_per_minute, int(recent or 0))
+            if limit == 0:
+                LOGGER.info("poll budget of %s/min used up", settings.poll_budget_per_minute)
+                return []
+        stmt = (
+            select(Feed)
+            .where(Feed.name.in_(names), due_at <= now)
+            .order_by(due_at, Feed.name)
+            .with_for_update(skip_locked=True)
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        rows = list(session.scalars(stmt))
+        if rows:
+            session.execute(
+                update(Feed)
+                .where(Feed.id.in_([f.id for f in rows]))
+                .values(next_poll_at=now + lease)
+            )
+        session.expunge_all()
+    return sorted(rows, key=lambda f: f.name)
+
+
+def _poll_rows(
+    engine: Engine,
+    settings: Settings,
+    rows: list[Feed],
+    *,
+    parse_pool: bool | None = None,
+    batch_writes: bool = True,
+) -> PollSummary:
+    if not rows:
+        return PollSummary()
     started = time.monotonic()
-    results = asyncio.run(_poll_many(engine, settings, rows))
+    if parse_pool is None:
+        parse_pool = (
+            len(rows) >= POOL_MIN_FEEDS
+            and (settings.workers or os.cpu_count() or 1) > 1
+            # a daemonic process (a Celery prefork child) may not start one: threads then
+            and not multiprocessing.current_process().daemon
+        )
+    with ExitStack() as stack:
+        pool = None
+        if parse_pool:
+            from pipeline.stages.fetch.pool import (
+                make_pool,  # the extraction pool: forked, dies with us
+            )
+
+            pool = stack.enter_context(make_pool(settings))
+        results = asyncio.run(
+            _poll_many(engine, settings, rows, pool=pool, batch_writes=batch_writes)
+        )
     counts = Counter(r.outcome for r in results)
     new_ids = sorted({i for r in results for i in r.new_article_ids})
     summary = PollSummary(
