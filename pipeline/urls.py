@@ -97,7 +97,9 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host or any(ch.isspace() for ch in host):
         raise InvalidURLError(f"URL has no host: {url!r}")
-    if host.startswith("www."):
+    # every leading "www." goes, but never the last label before the TLD ("www.com" stays a
+    # domain): stripping one at a time would make the key change again when re-canonicalised
+    while host.startswith("www.") and "." in host[4:]:
         host = host[4:]
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"

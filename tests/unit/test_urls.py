@@ -108,3 +108,17 @@ def test_tracking_decoration_never_changes_the_key(url: str, tracker: str) -> No
         base + ("&" if "?" in base else "?") + tracker + ("#" + fragment if fragment else "")
     )
     assert canonicalize_url(decorated) == plain
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://www.www.com/", "https://www.com"),
+        ("http://www.www.example.com/a", "https://example.com/a"),
+        ("http://www.com/x", "https://www.com/x"),
+    ],
+)
+def test_www_prefixes_go_but_never_the_domain_itself(url: str, key: str) -> None:
+    """Found by Hypothesis: stripping one "www." per call made the key change on a second call."""
+    assert canonicalize_url(url) == key
+    assert canonicalize_url(key) == key
