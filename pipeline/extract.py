@@ -44,6 +44,7 @@ from pipeline.extraction.decoding import (
     sniff_bytes,
 )
 from pipeline.extraction.metadata import page_language, page_metadata
+from pipeline.extraction.unwrap import unwrap_soft_wall
 from pipeline.extraction.walls import (
     BLOCK_MAX_WORDS,
     CHARS_PER_UNSPACED_WORD,
@@ -254,6 +255,20 @@ def _extract(
     }
 
     marker = block_marker(tree, text, words) if words < BLOCK_MAX_WORDS else None
+    if words < BLOCK_MAX_WORDS:
+        # a short text may be a soft paywall's teaser, the rest of the article hidden in the
+        # markup: stored only when it is demonstrably the same article, longer (unwrap.py)
+        fuller = unwrap_soft_wall(tree, url or None, bounds.options, text, walled=bool(marker))
+        if fuller is not None:
+            LOGGER.debug("soft paywall on %s: %d words instead of %d", url, fuller.words, words)
+            common["wall_marker"] = marker or f"soft paywall ({fuller.source})"
+            return Extraction(
+                ok=True,
+                text=fuller.text,
+                text_hash=text_hash(fuller.text),
+                word_count=fuller.words,
+                **common,
+            )
     if marker is not None:
         substance = words_beside_walls(text)
         if substance < WALL_ONLY_MAX_WORDS:
