@@ -10,10 +10,12 @@ matches members of two stories is how a split story is made whole again, but at 
 documents a single wrong bridge (a short text contained in two unrelated stories that share a
 background sentence) joined two whole clusters and cost thousands of pairs. So two stories
 merge only when, besides no figures-and-names veto between their canonicals, either the two
-canonical articles themselves pass the pair test, or the bridging article passes it against
-*both* canonicals (the fullest copies, the stories' "centroids"). A truncated copy and a
-write-through that split a story both sit inside the full copy that bridges them, so real
-merges still happen; a bridge that only touches an outlying member of the other story does not.
+canonical articles themselves pass the pair test, or the bridging article *covers* both
+canonicals (the fullest copies, the stories' "centroids"): Jaccard, or the canonical contained
+in the bridge, never the other way round. A truncated copy and a write-through that split a
+story both sit inside the full copy that bridges them, so real merges still happen; a bridge
+that only touches an outlying member of the other story, or is itself a short text contained in
+both, does not.
 """
 
 from __future__ import annotations
@@ -22,15 +24,24 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
 from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import BigInteger, Text
 
 from pipeline.config import Settings
-from pipeline.dedup.core import Fingerprint, Match, Verdict, compare, veto_reason
+from pipeline.dedup.core import (
+    CONTAINMENT_ACCEPT,
+    JACCARD_ACCEPT,
+    Fingerprint,
+    Match,
+    Verdict,
+    compare,
+    veto_reason,
+)
 from pipeline.dedup.stories import lock_stories, merge_stories
 
-__all__ = ["Canonical", "LookupStats", "find_match", "join_story", "merge_allowed"]
+__all__ = ["Canonical", "LookupStats", "covers", "find_match", "join_story", "merge_allowed"]
 
 MAX_CANDIDATES = 50
 CANDIDATE_POOL = 400  # articles sharing buckets considered before picking candidates per story
@@ -75,7 +86,9 @@ def merge_allowed(bridge: Fingerprint, bridge_id: int, a: Canonical, b: Canonica
 
     Not when the canonicals veto each other (figures or names that differ in the same places);
     otherwise when the canonicals pass the pair test between themselves, or when the bridging
-    article passes it against each of them (a canonical that *is* the bridge passes trivially).
+    article *covers* each of them (:func:`covers`; a canonical that *is* the bridge is covered).
+    A bridge that is merely contained in both (a short text made of a sentence two unrelated
+    stories share) vouches for neither.
     """
     if veto_reason(a.slots, b.slots) is not None:
         return "canonicals veto each other"
@@ -92,9 +105,31 @@ def merge_allowed(bridge: Fingerprint, bridge_id: int, a: Canonical, b: Canonica
     if pair.accepted:
         return None
     for canon in (a, b):
-        if canon.article_id != bridge_id and not _verdict_fp(bridge, canon).accepted:
-            return "bridge does not match both canonicals"
+        if canon.article_id != bridge_id and not covers(bridge, canon):
+            return "bridge does not cover both canonicals"
     return None
+
+
+def covers(bridge: Fingerprint, canon: Canonical) -> bool:
+    """Does *bridge* hold the canonical article: the pair test, with containment counted only
+    in one direction (the canonical's shingles inside the bridge), and no veto?
+
+    A full copy covers the truncated copy that leads one piece of a split story and the
+    write-through that leads the other; a short text inside both canonicals covers neither.
+    """
+    verdict = _verdict_fp(bridge, canon)
+    if not verdict.accepted:
+        return False
+    if verdict.jaccard >= JACCARD_ACCEPT:
+        return True
+    if canon.shingles is None or not bridge.shingle_set:
+        return bridge.n_shingles >= canon.n_shingles  # estimates only: the larger holds the other
+    theirs = np.frombuffer(canon.shingles, dtype="<u4")
+    mine = np.frombuffer(bridge.shingle_set, dtype="<u4")
+    if not len(theirs):
+        return False
+    inside = np.intersect1d(theirs, mine, assume_unique=True).size / len(theirs)
+    return bool(inside >= CONTAINMENT_ACCEPT)
 
 
 def _canonicals(conn: Connection, story_ids: list[int]) -> dict[int, Canonical]:
