@@ -49,15 +49,6 @@ def _page(hidden_block: str, json_ld: dict[str, object] | None = None) -> bytes:
     ).encode()
 
 
-def _hidden(paragraphs: list[str]) -> str:
-    inner = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (
-        '<div class="paywall"><div class="paywall-prompt"><h2>Subscribe to continue reading</h2>'
-        '<p>Already a subscriber? <a href="/login">Log in</a>.</p></div>'
-        f'<div class="article-rest premium-content" style="display:none" aria-hidden="true">{inner}</div></div>'
-    )
-
-
 def test_soft_paywall_fixture_is_stored_whole_and_flagged() -> None:
     body = (PAGES / "soft_paywall.html").read_bytes()
     url = "https://courier.example/kessel"
@@ -109,7 +100,8 @@ def test_hard_paywall_still_fails_with_its_teaser() -> None:
     result = extract_page(body, "https://meridian.example/paywall")
     assert not result.ok
     assert result.failure == FailureReason.BLOCKED_OR_PAYWALL
-    assert result.text is not None and "Bosphorus" in result.text
+    assert result.text is not None
+    assert "Bosphorus" in result.text
 
 
 def test_article_body_in_json_ld_behind_a_wall_is_used() -> None:
