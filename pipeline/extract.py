@@ -44,7 +44,7 @@ from pipeline.extraction.decoding import (
     sniff_bytes,
 )
 from pipeline.extraction.metadata import page_language, page_metadata
-from pipeline.extraction.unwrap import unwrap_soft_wall
+from pipeline.extraction.unwrap import article_behind_wall, unwrap_soft_wall
 from pipeline.extraction.walls import (
     BLOCK_MAX_WORDS,
     CHARS_PER_UNSPACED_WORD,
@@ -271,7 +271,15 @@ def _extract(
             )
     if marker is not None:
         substance = words_beside_walls(text)
-        if substance < WALL_ONLY_MAX_WORDS:
+        if (
+            substance < WALL_ONLY_MAX_WORDS
+            and words >= MIN_ARTICLE_WORDS
+            and article_behind_wall(tree, common["title"])
+        ):
+            # a soft paywall we could not unwrap: the page holds the article, so it is not a
+            # stub; trafilatura's teaser (the floor) is stored, flagged
+            marker = f"soft paywall (teaser only): {marker}"
+        elif substance < WALL_ONLY_MAX_WORDS:
             # a stub: the teaser, if any, is kept on the failure (what the page shows; helps
             # dedup), but it is not an article
             return Extraction(

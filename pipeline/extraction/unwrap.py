@@ -30,11 +30,22 @@ from trafilatura.utils import normalize_unicode
 from pipeline.extraction.content import content_text
 from pipeline.extraction.walls import BLOCK_TEXT, count_words
 
-__all__ = ["GAIN_FACTOR", "MIN_UNWRAPPED_WORDS", "TEASER_KEPT", "Unwrapped", "unwrap_soft_wall"]
+__all__ = [
+    "GAIN_FACTOR",
+    "MIN_UNWRAPPED_WORDS",
+    "TEASER_KEPT",
+    "TITLE_KEPT",
+    "Unwrapped",
+    "article_behind_wall",
+    "unwrap_soft_wall",
+]
 
 GAIN_FACTOR: Final[float] = 2.0
 MIN_UNWRAPPED_WORDS: Final[int] = 80
 TEASER_KEPT: Final[float] = 0.8
+# share of the title's content words (4+ letters) a wall container's text must hold to count as
+# the rest of that article (and not a subscription offer)
+TITLE_KEPT: Final[float] = 0.5
 # a wall line is dropped from the unwrapped text only when it is short (a prompt, not a
 # paragraph that happens to mention subscribers)
 _WALL_LINE_MAX_WORDS: Final[int] = 30
@@ -175,3 +186,26 @@ def _article_bodies(data: Any) -> list[str]:
         elif isinstance(item, list):
             stack.extend(item)
     return found
+
+
+def article_behind_wall(tree: Any, title: str | None) -> bool:
+    """Does a wall container on *tree* hold the rest of the article, even though it could not be
+    unwrapped cleanly? Then the page is a soft paywall, not a stub, and the teaser trafilatura
+    found is what we store (flagged) rather than a refusal.
+
+    Its text (hidden or not, ``<noscript>``/``<template>`` included, scripts and styles not),
+    wall prompt lines dropped, must have :data:`MIN_UNWRAPPED_WORDS` words and hold
+    :data:`TITLE_KEPT` of the title's content words: a subscription offer does not.
+    """
+    wanted = {t.lower() for t in _TOKEN.findall(title or "") if len(t) >= 4}
+    if not wanted:
+        return False
+    for node in tree.xpath(_WALL_CONTAINERS, namespaces=_REGEXP_NS)[:20]:
+        parts = node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+        text = _drop_wall_lines("\n".join(str(p).strip() for p in parts if str(p).strip()))
+        if count_words(text) < MIN_UNWRAPPED_WORDS:
+            continue
+        have = {t.lower() for t in _TOKEN.findall(text)}
+        if len(wanted & have) >= TITLE_KEPT * len(wanted):
+            return True
+    return False

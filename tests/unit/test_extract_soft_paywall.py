@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 
 import trafilatura
+from trafilatura.utils import load_html
 
 from pipeline.extract import TRAFILATURA_OPTIONS, extract_page
-from pipeline.extraction.unwrap import GAIN_FACTOR, MIN_UNWRAPPED_WORDS
+from pipeline.extraction.unwrap import GAIN_FACTOR, MIN_UNWRAPPED_WORDS, article_behind_wall
 from pipeline.models import FailureReason
 
 PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
@@ -136,3 +137,17 @@ def test_article_body_in_json_ld_without_any_wall_is_ignored() -> None:
     assert result.ok, result.detail
     assert result.text == plain
     assert result.wall_marker is None
+
+
+def test_wall_container_holding_the_article_is_recognised() -> None:
+    # when the article cannot be unwrapped cleanly, a wall container that holds it still shows
+    # that the page is not a stub (its teaser is stored, flagged); an offer does not
+    title = "Kessel reservoir to be drained after cracks found in dam"
+    article = load_html((PAGES / "soft_paywall.html").read_bytes())
+    assert article_behind_wall(article, title)
+    offer = [
+        "Our winter sale gives new readers twelve months of unlimited digital access, the "
+        "crossword, the archive since 1890 and the weekend magazine delivered to the door.",
+    ] * 6
+    assert not article_behind_wall(load_html(_fixture_variant(hidden=offer)), title)
+    assert not article_behind_wall(load_html((PAGES / "paywall.html").read_bytes()), title)
