@@ -67,18 +67,23 @@ class Canonical:
     slots: bytes
     shingles: bytes | None
 
+    @classmethod
+    def of(cls, article_id: int, fp: Fingerprint) -> Canonical:
+        """The same fields, from a fingerprint just computed (the bridging article's)."""
+        return cls(article_id, fp.signature, fp.n_shingles, fp.slots, fp.shingle_set)
 
-def _verdict_fp(fp: Fingerprint, other: Canonical) -> Verdict:
-    return compare(
-        fp.signature,
-        fp.n_shingles,
-        fp.slots,
-        sig_b=other.signature,
-        n_b=other.n_shingles,
-        slots_b=other.slots,
-        set_a=fp.shingle_set,
-        set_b=other.shingles,
-    )
+    def judge(self, other: Canonical) -> Verdict:
+        """The pair test (:func:`pipeline.dedup.core.compare`) between two stored texts."""
+        return compare(
+            self.signature,
+            self.n_shingles,
+            self.slots,
+            sig_b=other.signature,
+            n_b=other.n_shingles,
+            slots_b=other.slots,
+            set_a=self.shingles,
+            set_b=other.shingles,
+        )
 
 
 def merge_allowed(bridge: Fingerprint, bridge_id: int, a: Canonical, b: Canonical) -> str | None:
@@ -92,17 +97,7 @@ def merge_allowed(bridge: Fingerprint, bridge_id: int, a: Canonical, b: Canonica
     """
     if veto_reason(a.slots, b.slots) is not None:
         return "canonicals veto each other"
-    pair = compare(
-        a.signature,
-        a.n_shingles,
-        a.slots,
-        sig_b=b.signature,
-        n_b=b.n_shingles,
-        slots_b=b.slots,
-        set_a=a.shingles,
-        set_b=b.shingles,
-    )
-    if pair.accepted:
+    if a.judge(b).accepted:
         return None
     for canon in (a, b):
         if canon.article_id != bridge_id and not covers(bridge, canon):
@@ -117,7 +112,7 @@ def covers(bridge: Fingerprint, canon: Canonical) -> bool:
     A full copy covers the truncated copy that leads one piece of a split story and the
     write-through that leads the other; a short text inside both canonicals covers neither.
     """
-    verdict = _verdict_fp(bridge, canon)
+    verdict = Canonical.of(-1, bridge).judge(canon)
     if not verdict.accepted:
         return False
     if verdict.jaccard >= JACCARD_ACCEPT:
@@ -301,14 +296,5 @@ def _vetoed_by_canonical(conn: Connection, fp: Fingerprint, story_id: int, via: 
     ).first()
     if row is None or int(row[0]) == via:
         return False
-    verdict = compare(
-        fp.signature,
-        fp.n_shingles,
-        fp.slots,
-        sig_b=row[1],
-        n_b=row[2],
-        slots_b=row[3],
-        set_a=fp.shingle_set,
-        set_b=row[4],
-    )
-    return verdict.vetoed
+    canonical = Canonical(int(row[0]), row[1], int(row[2]), row[3], row[4])
+    return Canonical.of(-1, fp).judge(canonical).vetoed

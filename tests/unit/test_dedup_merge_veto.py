@@ -9,7 +9,7 @@ in both and passes the pair test with each, yet vouches for neither.
 
 from __future__ import annotations
 
-from pipeline.dedup.core import Fingerprint, compare, fingerprint
+from pipeline.dedup.core import Fingerprint, fingerprint
 from pipeline.dedup.matching import Canonical, covers, merge_allowed
 from pipeline.dedup.text import prepare_text
 
@@ -50,21 +50,11 @@ def _fp(paragraphs: list[str]) -> Fingerprint:
 
 
 def _canon(article_id: int, fp: Fingerprint) -> Canonical:
-    return Canonical(article_id, fp.signature, fp.n_shingles, fp.slots, fp.shingle_set)
+    return Canonical.of(article_id, fp)
 
 
 def _accepted(a: Fingerprint, b: Fingerprint) -> bool:
-    verdict = compare(
-        a.signature,
-        a.n_shingles,
-        a.slots,
-        sig_b=b.signature,
-        n_b=b.n_shingles,
-        slots_b=b.slots,
-        set_a=a.shingle_set,
-        set_b=b.shingle_set,
-    )
-    return verdict.accepted
+    return Canonical.of(1, a).judge(Canonical.of(2, b)).accepted
 
 
 def test_full_copy_merges_the_pieces_of_a_split_story() -> None:
