@@ -60,7 +60,7 @@ LOGGER = logging.getLogger(__name__)
 # Bump the first part whenever a change here would change what extract_page returns for the same
 # input; the trafilatura version is part of it because its heuristics change between releases.
 # A changed version makes ``extract_pending`` re-extract stored raw pages.
-EXTRACTOR_VERSION: Final[str] = f"2+trafilatura-{trafilatura.__version__}"
+EXTRACTOR_VERSION: Final[str] = f"3+trafilatura-{trafilatura.__version__}"
 
 # How far past "now" htmldate may look; our own bound (now + max_skew_hours) is applied after.
 HTMLDATE_HORIZON_DAYS: Final[int] = 3660
