@@ -2,9 +2,9 @@
 
 Run once by a maintainer (``python -m devtools.convert_phoenix REFERENCE_DIR``) where
 REFERENCE_DIR holds ``phoenix-dictionaries/`` and ``cameo_codes.tsv``; the output is committed
-under ``pipeline/events/data/`` with the attribution kept in ``data/ATTRIBUTION.md``. The coder
-never reads the originals: the TABARI bracket syntax is parsed here, once, so the runtime loads
-plain tab-separated rows.
+under ``pipeline/stages/events/data/`` with the attribution kept in ``data/ATTRIBUTION.md``.
+The coder never reads the originals: the TABARI bracket syntax is parsed here, once, so the
+runtime loads plain tab-separated rows.
 
 The Phoenix lists date from 2014; the curated YAML files next to the output (office holders,
 capitals, IGOs) override them at load time, which is how the data is brought up to date.

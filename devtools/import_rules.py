@@ -35,6 +35,7 @@ EDGES = frozenset(
         "pipeline/stages/extract/stored.py",
         "pipeline/stages/dedup/__init__.py",
         "pipeline/stages/dedup/models.py",
+        "pipeline/stages/dedup/matching.py",
         "pipeline/stages/dedup/store.py",
         "pipeline/stages/dedup/stories.py",
         "pipeline/stages/events/__init__.py",

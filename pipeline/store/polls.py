@@ -2,7 +2,7 @@
 health and next poll time (adaptive, :mod:`pipeline.stages.feeds.schedule`) — one transaction
 per feed, or per batch of feeds with a savepoint each (:func:`record_batch`).
 
-Split from ``pipeline/poll.py``, which re-exports :class:`PollResult` and
+Split from ``pipeline/stages/feeds/poll.py``, which re-exports :class:`PollResult` and
 :func:`retry_on_deadlock`.
 """
 

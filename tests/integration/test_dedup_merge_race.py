@@ -56,7 +56,7 @@ def test_two_processes_merging_the_same_stories(clean_db: Engine, database_url: 
     procs = [
         ctx.Process(
             target=slowed_dedup_worker,
-            args=(database_url, ids, barrier, "_join", 0.2),
+            args=(database_url, ids, barrier, "join_story", 0.2),
         )
         for ids in (left, right)
     ]

@@ -41,7 +41,7 @@ def test_two_processes_make_one_story_per_event(clean_db: Engine, database_url: 
     procs = [
         ctx.Process(
             target=slowed_dedup_worker,
-            args=(database_url, ids, barrier, "_find_match", 0.25),
+            args=(database_url, ids, barrier, "find_match", 0.25),
         )
         for ids in (left, right)
     ]

@@ -80,6 +80,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "language": "de",
         "in_text": "fewer than half of the city's target",
     },
+    "soft_paywall.html": {  # the article hidden behind a soft paywall: stored whole, flagged
+        "ok": True,
+        "language": "en",
+        "in_text": "postponed the inspection twice since 2019",
+    },
     "paywall.html": {"ok": False, "failure": FailureReason.BLOCKED_OR_PAYWALL},
     "consent_wall.html": {"ok": False, "failure": FailureReason.BLOCKED_OR_PAYWALL},
     "access_denied.html": {"ok": False, "failure": FailureReason.BLOCKED_OR_PAYWALL},

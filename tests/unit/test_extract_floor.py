@@ -35,7 +35,7 @@ def extract(name: str) -> tuple[bytes, str]:
 @pytest.mark.parametrize("page", HTML_FIXTURES, ids=lambda p: p.name)
 def test_floor_plain_trafilatura(page: Path) -> None:
     """Never shorter than plain trafilatura by > 20 %, never empty where it found text, except
-    a wall whose text is a stub."""
+    a wall whose text is a stub; the same text, except a soft paywall's hidden article."""
     body, url = extract(page.name)
     plain = trafilatura.extract(body, url=url, **TRAFILATURA_OPTIONS) or ""
     result = extract_page(body, url)
@@ -44,7 +44,10 @@ def test_floor_plain_trafilatura(page: Path) -> None:
     if result.ok:
         assert result.text is not None
         assert len(result.text) >= 0.8 * len(plain)
-        if b"utf-8" in body[:300].lower():  # same decoding as trafilatura's: same text
+        if result.wall_marker and result.wall_marker.startswith("soft paywall"):
+            # the article hidden behind a soft paywall: trafilatura's text, and more
+            assert all(line in result.text for line in plain.splitlines())
+        elif b"utf-8" in body[:300].lower():  # same decoding as trafilatura's: same text
             assert result.text == plain
     elif result.failure == FailureReason.BLOCKED_OR_PAYWALL:  # only a stub may fail
         assert words_beside_walls(plain) < WALL_ONLY_MAX_WORDS

@@ -33,7 +33,8 @@ from trafilatura.settings import Extractor
 from trafilatura.utils import load_html, normalize_unicode, trim
 from trafilatura.xml import xmltotxt
 
-import pipeline.stages.extract.page as ours
+import pipeline.stages.extract.content as content
+import pipeline.stages.extract.metadata as metadata
 from pipeline.stages.extract.page import TRAFILATURA_OPTIONS, decode_html, page_metadata
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ def test_installed_trafilatura_matches_the_pin() -> None:
 
 
 def test_private_signatures_are_the_ones_we_call() -> None:
-    assert ours._SEQUENCE is trafilatura.core.trafilatura_sequence
+    assert content._SEQUENCE is trafilatura.core.trafilatura_sequence
     assert params(trafilatura.core.trafilatura_sequence) == ["tree", "options", "url"]
     assert len(params(xmltotxt)) == 2  # called positionally: (body, formatting)
     assert params(normalize_authors) == ["current_authors", "author_string"]
@@ -72,7 +73,7 @@ def test_private_signatures_are_the_ones_we_call() -> None:
     assert params(extract_url)[:2] == ["tree", "default_url"]
     assert isinstance(META_URL, re.Pattern)
     extractor_args = set(params(Extractor.__init__))
-    wanted = {"output_format", "url", *ours._EXTRACTOR_ARGS.values()}
+    wanted = {"output_format", "url", *content._EXTRACTOR_ARGS.values()}
     assert wanted <= extractor_args, wanted - extractor_args
     extractor = Extractor(output_format="python", precision=True)
     for attr in ("max_tree_size", "min_output_size", "min_output_comm_size", "formatting"):
@@ -83,7 +84,7 @@ def test_private_signatures_are_the_ones_we_call() -> None:
 def test_author_shortcut_is_still_enabled() -> None:
     # the discard XPaths keep the two-expression shape _page_author reads; otherwise the
     # shortcut silently turns itself off (correct, but a third slower)
-    assert ours._FAST_AUTHOR
+    assert metadata._FAST_AUTHOR
 
 
 @pytest.mark.parametrize("page", HTML_FIXTURES, ids=lambda p: p.name)
@@ -91,7 +92,7 @@ def test_our_cascade_gives_trafilatura_extract_text(page: Path) -> None:
     _, decoded = decode_html(page.read_bytes())
     url = f"https://meridian.example/{page.stem}"
     expected = trafilatura.extract(decoded, url=url, **TRAFILATURA_OPTIONS) or ""
-    text, _ = ours._content_text(load_html(decoded), url, TRAFILATURA_OPTIONS)
+    text, _ = content.content_text(load_html(decoded), url, TRAFILATURA_OPTIONS)
     assert text == expected
 
 

@@ -1,4 +1,7 @@
-"""The adaptive polling core (pipeline/polling.py): pure, exact numbers, no clock, no database."""
+"""The adaptive polling core (pipeline/stages/feeds/schedule.py).
+
+Pure, exact numbers, no clock, no database.
+"""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 ``feeds.next_poll_at`` is what ``poll_feeds(due_only=True)`` selects on (indexed: a dispatcher
 asks "which feeds are due" every few seconds); ``entry_rate`` is the learned publication rate
-(new entries per second, an EWMA, see ``pipeline/polling.py``); ``hint_seconds`` is the
-shortest interval the feed body last asked for (RSS ``<ttl>``, ``sy:updatePeriod``), kept
+(new entries per second, an EWMA, see ``pipeline/stages/feeds/schedule.py``); ``hint_seconds``
+is the shortest interval the feed body last asked for (RSS ``<ttl>``, ``sy:updatePeriod``), kept
 because a 304 carries no body. ``feed_polls`` records the decision (``next_poll_at`` and why:
 ``schedule_reason``) so an operator can see why a feed waits. Two indexes serve the
 ``freshness`` view's 24-hour window (articles by ``discovered_at``, entries by

@@ -23,28 +23,26 @@ body) is a *revision*: it keeps its story and links, the version is added to
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import psycopg.errors
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.types import BigInteger, Text
+from sqlalchemy.types import Text
 
 from pipeline.config import Settings
 from pipeline.stages.dedup.core import (
     Fingerprint,
-    Match,
     compare,
     fingerprint,
     stable_hash,
-    veto_reason,
 )
-from pipeline.stages.dedup.stories import lock_stories, merge_stories, reelect
+from pipeline.stages.dedup.matching import LookupStats, find_match, join_story
+from pipeline.stages.dedup.stories import reelect
 from pipeline.stages.dedup.text import line_hashes, prepare_text, wire_attribution
 from pipeline.stages.dedup.urlkey import url_host, url_keys
 
@@ -56,10 +54,6 @@ LOGGER = logging.getLogger(__name__)
 WIRE_HOSTS = frozenset(
     {"apnews.com", "reuters.com", "afp.com", "upi.com", "dpa.com", "xinhuanet.com", "aa.com.tr"}
 )
-MAX_CANDIDATES = 50
-CANDIDATE_POOL = 400  # articles sharing buckets considered before picking candidates per story
-PER_STORY = 6  # candidates verified per story hit
-MAX_MERGES = 8  # other stories one article may fold into its own
 LEARNED_LINE_MIN_DOCS = 2
 _RETRIES = 3
 
@@ -92,14 +86,6 @@ class DedupSummary:
     unchanged: int = 0
     skipped: int = 0
     pruned_bands: int = 0
-
-
-@dataclass
-class LookupStats:
-    """Latencies of the candidate lookups and documents (milliseconds), for the benchmark."""
-
-    lookup_ms: list[float] = field(default_factory=list)
-    doc_ms: list[float] = field(default_factory=list)  # whole documents (scratch runs only)
 
 
 def _is_retryable(exc: OperationalError) -> bool:
@@ -267,7 +253,7 @@ def _dedup_one(
             conn, row, fp=fp, previous=previous, host=host, exact=url_exact + text_exact
         )
 
-    match, bridged = _find_match(
+    match, bridged = find_match(
         conn,
         settings,
         article_id,
@@ -279,7 +265,7 @@ def _dedup_one(
     )
     story_id = None
     if match is not None:
-        story_id = _join(conn, article_id, match, bridged)
+        story_id = join_story(conn, article_id, fp, match, bridged)
     new_story = story_id is None
     if story_id is None:
         match = None
@@ -321,180 +307,6 @@ def _dedup_one(
         new_story=new_story,
         matched_article_id=match.article_id if match else None,
     )
-
-
-def _find_match(
-    conn: Connection,
-    settings: Settings,
-    article_id: int,
-    *,
-    ts: datetime,
-    fp: Fingerprint,
-    url_exact: list[str],
-    text_exact: list[str],
-    stats: LookupStats | None,
-) -> tuple[Match | None, list[Match]]:
-    """The best match, and the best accepted match in each *other* story (to merge with)."""
-    exact = url_exact + text_exact
-    if exact:
-        found = conn.execute(
-            text(
-                "SELECT k.key, k.article_id, "
-                "(SELECT a.story_id FROM articles AS a WHERE a.id = k.article_id) "
-                "FROM dedup_keys AS k WHERE k.key = ANY(:keys) AND k.article_id <> :id"
-            ).bindparams(bindparam("keys", type_=ARRAY(Text))),
-            {"keys": exact, "id": article_id},
-        ).all()
-        if found:
-            # a URL match beats a text match; among equals the oldest article wins
-            key, owner, story = min(found, key=lambda r: (not r[0].startswith("u:"), r[1]))
-            method = "url" if key.startswith("u:") else "text"
-            return Match(int(owner), method, 1.0, story), []
-    if not fp.near_eligible:
-        return None, []
-    window = timedelta(days=settings.dedup_window_days)
-    started = time.perf_counter()
-    candidates = conn.execute(
-        text(
-            # the band probes first (primary-key lookups), the window filter on their few rows:
-            # the cost stays bounded by the buckets' sizes, never by the table's
-            "WITH hits AS MATERIALIZED ("
-            " SELECT b.article_id, count(*) AS hits FROM dedup_bands AS b"
-            " WHERE b.band_key = ANY(:keys) AND b.article_id <> :id"
-            " AND b.seen_at BETWEEN :lo AND :hi"
-            " GROUP BY b.article_id ORDER BY hits DESC, b.article_id LIMIT :pool), "
-            # a few of the best-placed members of EVERY story hit, not the 50 best articles:
-            # a big story would crowd out the one a new copy should merge it with
-            "ranked AS MATERIALIZED (SELECT h.article_id, h.hits, s.story_id, row_number() "
-            " OVER (PARTITION BY s.story_id ORDER BY h.hits DESC, h.article_id) AS rk"
-            " FROM hits AS h CROSS JOIN LATERAL ("
-            "  SELECT a.story_id FROM articles AS a WHERE a.id = h.article_id) AS s), "
-            "top AS MATERIALIZED (SELECT * FROM ranked WHERE rk <= :per_story"
-            " ORDER BY rk, hits DESC, article_id LIMIT :limit) "
-            # LATERAL: one primary-key probe per candidate, whatever the planner's statistics
-            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.shingles, t.story_id, "
-            "t.hits FROM top AS t CROSS JOIN LATERAL ("
-            " SELECT dd.article_id, dd.signature, dd.n_shingles, dd.slots, dd.shingles"
-            " FROM dedup_docs AS dd WHERE dd.article_id = t.article_id LIMIT 1) AS d"
-        ).bindparams(bindparam("keys", type_=ARRAY(BigInteger))),
-        {
-            "keys": list(fp.band_keys),
-            "lo": ts - window,
-            "hi": ts + window,
-            "id": article_id,
-            "limit": MAX_CANDIDATES,
-            "pool": CANDIDATE_POOL,
-            "per_story": PER_STORY,
-        },
-    ).all()
-    if stats is not None:
-        stats.lookup_ms.append((time.perf_counter() - started) * 1000.0)
-    accepted: list[tuple[float, int, int, int]] = []
-    for cand_id, signature, n_shingles, slots, shingles, story, hits in candidates:
-        verdict = compare(
-            fp.signature,
-            fp.n_shingles,
-            fp.slots,
-            sig_b=signature,
-            n_b=n_shingles,
-            slots_b=slots,
-            set_a=fp.shingle_set,
-            set_b=shingles,
-        )
-        if verdict.accepted:
-            accepted.append((verdict.score, int(hits), -int(cand_id), int(story)))
-    best: Match | None = None
-    others: list[Match] = []
-    judged: set[int] = set()
-    for score, _hits, neg_id, story in sorted(accepted, reverse=True):
-        if story in judged:
-            continue
-        if _vetoed_by_canonical(conn, fp, story, -neg_id):
-            continue  # another member of this story may still be judged: the veto is per story
-        judged.add(story)
-        hit = Match(-neg_id, "near", score, story)
-        if best is None:
-            best = hit
-        elif len(others) < MAX_MERGES:
-            others.append(hit)
-    return best, others
-
-
-def _join(conn: Connection, article_id: int, match: Match, bridged: list[Match]) -> int | None:
-    """Lock the matched story (and those *bridged* to it), merge them; the story to join.
-
-    The stories are re-read under their locks: one merged away meanwhile by another worker is
-    replaced by the story it went into. Two stories whose canonical articles veto each other
-    (another company's figures, another race) stay apart even when one article matched both.
-    """
-    story_of = lock_stories(conn, {m.article_id: m.story_id for m in (match, *bridged)})
-    story_id = story_of.get(match.article_id)
-    if story_id is None:
-        return None
-    others = {story_of[m.article_id] for m in bridged if m.article_id in story_of} - {story_id}
-    if not others:
-        return story_id
-    canon: dict[int, bytes] = dict(
-        conn.execute(
-            text(
-                "SELECT s.id, d.slots FROM stories AS s "
-                "JOIN dedup_docs AS d ON d.article_id = s.canonical_article_id "
-                "WHERE s.id = ANY(:ids)"
-            ),
-            {"ids": sorted(others | {story_id})},
-        ).all()
-    )
-    mine = canon.get(story_id)
-    compatible = {
-        s
-        for s in others
-        if mine is None or canon.get(s) is None or veto_reason(mine, canon[s]) is None
-    }
-    if not compatible:
-        return story_id
-    survivor = min(compatible | {story_id})
-    score = min(
-        [match.score, *(m.score for m in bridged if story_of.get(m.article_id) in compatible)]
-    )
-    merge_stories(
-        conn,
-        survivor,
-        (compatible | {story_id}) - {survivor},
-        via=article_id,
-        score=score,
-        reason="one article matched both",
-    )
-    return survivor
-
-
-def _vetoed_by_canonical(conn: Connection, fp: Fingerprint, story_id: int, via: int) -> bool:
-    """Does the story's canonical article veto what one of its members accepted?
-
-    A truncated copy holds only the opening of its story; a templated sibling with the same
-    opening contains it and passes. The canonical (the fullest copy) still has the figures and
-    names the sibling changed, so it gets the last word.
-    """
-    row = conn.execute(
-        text(
-            "SELECT d.article_id, d.signature, d.n_shingles, d.slots, d.shingles "
-            "FROM stories AS s JOIN dedup_docs AS d ON d.article_id = s.canonical_article_id "
-            "WHERE s.id = :story"
-        ),
-        {"story": story_id},
-    ).first()
-    if row is None or int(row[0]) == via:
-        return False
-    verdict = compare(
-        fp.signature,
-        fp.n_shingles,
-        fp.slots,
-        sig_b=row[1],
-        n_b=row[2],
-        slots_b=row[3],
-        set_a=fp.shingle_set,
-        set_b=row[4],
-    )
-    return verdict.vetoed
 
 
 _INDEX_SQL = (

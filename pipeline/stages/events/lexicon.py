@@ -1,6 +1,6 @@
 """The coder's dictionaries: loaded from data files, merged with user directories, compiled once.
 
-Everything the coder knows about actors and actions is data (``pipeline/events/data/``):
+Everything the coder knows about actors and actions is data (``pipeline/stages/events/data/``):
 users extend it by pointing ``NEWSWIRE_EVENTS_DICTIONARY_DIRS`` at directories holding files
 with the same names and schema; their entries win over the packaged ones. The compiled lexicon
 is cached per set of directories, and its fingerprint (a hash of every file read) is part of

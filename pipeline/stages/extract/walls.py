@@ -31,7 +31,7 @@ _UNSPACED = re.compile(
 # little longer): rounding to 2 keeps short-article thresholds comparable with English ones
 CHARS_PER_UNSPACED_WORD: Final[int] = 2
 
-_BLOCK_TEXT = re.compile(
+BLOCK_TEXT = re.compile(
     r"|".join(
         [
             # paywalls
@@ -69,7 +69,7 @@ _BLOCK_TEXT = re.compile(
 )
 
 # Markup that only walls carry (class/id tokens of common paywall, consent and challenge kits).
-_BLOCK_MARKUP = (
+BLOCK_MARKUP = (
     "//*[contains(@class, 'paywall') or contains(@id, 'paywall')"
     " or @id = 'challenge-form' or contains(@class, 'cf-challenge')"
     " or contains(@id, 'cf-wrapper') or contains(@class, 'consent-wall')"
@@ -79,7 +79,7 @@ _BLOCK_MARKUP = (
 
 def words_beside_walls(text: str) -> int:
     """Words of the text outside the lines that carry a wall phrase (the teaser's own size)."""
-    return sum(count_words(line) for line in text.splitlines() if not _BLOCK_TEXT.search(line))
+    return sum(count_words(line) for line in text.splitlines() if not BLOCK_TEXT.search(line))
 
 
 def block_marker(tree: Any, text: str, words: int) -> str | None:
@@ -93,7 +93,7 @@ def block_marker(tree: Any, text: str, words: int) -> str | None:
     """
     title = " ".join(str(t) for t in tree.xpath("//title/text() | //h1//text()"))
     for haystack in (title, text):
-        match = _BLOCK_TEXT.search(haystack)
+        match = BLOCK_TEXT.search(haystack)
         if match:
             return match[0]
     if words >= WALL_ONLY_MAX_WORDS:
@@ -105,10 +105,10 @@ def block_marker(tree: Any, text: str, words: int) -> str | None:
             " and not(ancestor::noscript) and not(ancestor::template)]"
         )
     )[:50_000]
-    match = _BLOCK_TEXT.search(visible)
+    match = BLOCK_TEXT.search(visible)
     if match:
         return match[0]
-    found = tree.xpath(_BLOCK_MARKUP)
+    found = tree.xpath(BLOCK_MARKUP)
     if found:
         node = found[0]
         return f"<{node.tag} class={node.get('class')!r} id={node.get('id')!r}>"

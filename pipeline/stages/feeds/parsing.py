@@ -2,7 +2,7 @@
 
 Pure (no I/O): ``parse_feed`` runs in a process-pool worker when many feeds are polled at once
 (see :mod:`pipeline.stages.feeds.poll`), so everything it takes and returns is picklable. Split from
-``pipeline/poll.py`` (which re-exports ``parse_feed``).
+``pipeline/stages/feeds/poll.py`` (which re-exports ``parse_feed``).
 """
 
 from __future__ import annotations
