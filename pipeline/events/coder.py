@@ -16,13 +16,13 @@ actions, and a handful of positional rules for who did what to whom. Precision c
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pipeline.events import gate
 from pipeline.events.dates import DateMention, find_dates
 from pipeline.events.lexicon import (
     CAPITAL,
@@ -58,9 +58,36 @@ _TAG = re.compile(r"<[^<>]{0,300}>")
 _NAME_WORDS = re.compile(r"[ \t]+((?:[A-Z][\w'’.-]*[ \t]?){1,3})")
 _NAME_GAP = re.compile(r"^(?:[ \t]+[A-Z][\w'’.-]*){1,3}[ \t]+$")
 _COMPOUND_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?$", re.IGNORECASE)
+_OWN_QUALIFIER_BEFORE = re.compile(
+    r"(?:\s+(?![\w'’-]*ed\b)[\w'’-]+){0,2}\s+"
+)  # "Nigerian junior foreign ..."
 _OF_GAP = re.compile(r"^\s+(?:of|in|from)\s+(?:the\s+)?$", re.IGNORECASE)
+# "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
+_TRANSITIVE_OBJECT = re.compile(
+    r"\s+(?:that|considerable|great|its|his|her|their|the|a|an|how|what|some|no|remarkable)\b"
+)
+_COMPLEMENTIZER = re.compile(r"\bthat\b")
+# a target past one of these is in another clause: a subordinate or wh- clause, a quotation
+_OTHER_CLAUSE = re.compile(
+    r"\b(?:after|before|because|while|when|since|although|though|unless|until|whereas|if)\b"
+    r"|\b(?:what|how|whether|why)\b|[“\"]"
+)
+# "denounced a drone strike on": a nominal trigger governed by another verb is that verb's
+# object, not an action of the subject
+_GOVERNING_VERB = re.compile(r"\b[a-z]{3,}ed\b")
 _PASSIVE = re.compile(
-    r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$",
+    r"\b(?:was|were|is|are|been|being|be)\s+"
+    r"(?:(?:\w+ly|also|not|never|then|later|since|already|just|all|both)\s+){0,2}$",
+)
+# "moved to punish", "allowed Ukraine to strike", "wants X to attack": an infinitive under a
+# verb of wanting, trying, asking or permitting is not an action that happened (a purpose
+# clause, "used tear gas to disperse", and an aspect, "continued to send", are)
+_INFINITIVE_BEFORE = re.compile(
+    r"\b(?:want|hop|tr(?:y|ie)|seek|sought|attempt|mov|allow|permit|enabl|help|ask|urg|call|"
+    r"tell|told|order|forc|encourag|invit|persuad|need|wish|prefer|aim|intend|prepar|decid|"
+    r"choos|chose|offer|propos|vot|push|press|authori[sz]|able|likely|unlikely|eager|hesitant|"
+    r"reluctant|struggl|fight|fought|campaign|lobb|get|got|effort|bid)\w*\b(?:\s+[^\s,;.]+){0,8}?"
+    r"\s+to\s+(?:\w+ly\s+)?$"
 )
 _BY_AGENT = re.compile(r"^\s*(?:[^\s.;]+\s+){0,4}?by\s+(?:the\s+)?$")
 _NOUN_GUARD = re.compile(
@@ -68,6 +95,12 @@ _NOUN_GUARD = re.compile(
     r"first|recent|upcoming|surprise|rare|historic|brief|his|whose)\s+$"
 )
 _PREV_WORD = re.compile(r"([\w']+)\W*$")
+# an -s form after a nationality adjective or a preposition (a word or two back) is a noun
+_NOUN_PLURAL_BEFORE = re.compile(
+    r"(?:\b[\w-]*(?:ian|ean|ese|ish|ani|aqi|eli|udi)\s+"
+    r"|\b(?:of|by|for|amid|over|after|against|from|about|on|in|with)\s+(?:[\w'’-]+\s+){0,2}"
+    r"|\bwhat\s+\w+\s+(?:calls?|called|describe[sd]?\s+as|terms?|termed)\s+(?:[\w'’-]+\s+){0,4})$"
+)
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"])
 _HAVE = frozenset(["has", "have", "had", "having", "'ve"])
 _AUX = frozenset(
@@ -217,6 +250,7 @@ class Actor:
     start: int
     end: int
     coreferent: bool = False
+    inferred: bool = False  # an agent ("police") whose country came from another actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,12 +513,14 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
     return merged
 
 
-def _resolve_bare(groups: list[_Group], article: Counter[str]) -> list[_Group]:
+def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
     """Country-less agents take the country of their context, as PETRARCH codes them.
 
     The nearest actor or place with a country in the same sentence wins ("Kenyan officials
-    said police ..."); failing that, the country the article has named most often so far;
-    failing that the agent stays "---" + role, so a dyad can still be formed.
+    said police ..."); failing that the agent stays "---" + role. The article's most named
+    country is no longer a fallback: on real pages it made "officials" of whichever country the
+    page had named most (a story about China made Chinese officials of American ones). Such
+    actors are marked ``inferred``: the gate lets them be targets, never sources.
     """
     if not any(g.bare for g in groups):
         return groups
@@ -493,7 +529,6 @@ def _resolve_bare(groups: list[_Group], article: Counter[str]) -> list[_Group]:
         for g in groups
         if not g.bare and g.actors[0].country and not g.actors[0].country.startswith("IGO")
     ]
-    fallback = next((c for c, _ in article.most_common() if not c.startswith("IGO")), None)
     out: list[_Group] = []
     for group in groups:
         if not group.bare or group.actors[0].country:
@@ -504,12 +539,25 @@ def _resolve_bare(groups: list[_Group], article: Counter[str]) -> list[_Group]:
             key=lambda g: min(abs(g.start - group.end), abs(group.start - g.end)),
             default=None,
         )
-        country = near.actors[0].country if near is not None else fallback
-        if country is None:
+        country = near.actors[0].country if near is not None else None
+        if country is None or near is None:
             out.append(group)
             continue
+        # "Nigerian junior foreign minister", "Opposition groups in Zimbabwe": the country
+        # qualifies the agent itself; farther away it is only a guess
+        own = (
+            near.end <= group.start and _OWN_QUALIFIER_BEFORE.fullmatch(text, near.end, group.start)
+        ) or (group.end <= near.start and _OF_GAP.fullmatch(text, group.end, near.start))
         actors = [
-            Actor(a.text, country + (a.role or ""), country, a.role, a.start, a.end)
+            Actor(
+                a.text,
+                country + (a.role or ""),
+                country,
+                a.role,
+                a.start,
+                a.end,
+                inferred=not own,
+            )
             for a in group.actors
         ]
         out.append(_Group(group.start, group.end, actors, person=group.person, bare=True))
@@ -657,6 +705,12 @@ def _verbal(
         if no_aux and common_noun and _REDUCED_RELATIVE.match(norm, end) and prev_match is not None:
             return text[prev_match.start(1)].isupper()
         return True
+    if (
+        word.endswith("s")
+        and not word.endswith("ss")
+        and _NOUN_PLURAL_BEFORE.search(norm, max(sent.start, start - 40), start)
+    ):
+        return False  # "Indian strikes", "months of anti-government protests": a plural noun
     if not bare:
         return not (word.endswith("s") and not word.endswith("ss")) or _subject_before(
             text, prev, prev_match
@@ -723,6 +777,16 @@ def _find_triggers(
                         _note(text, start, match.end(), pattern, "frames an embedded verb")
                     )
                 continue  # a bare verb before "to"/"that" frames the verb it embeds
+            if (
+                pattern.code[:2] == "14"
+                and match.end() == end_idx + 1
+                and _TRANSITIVE_OBJECT.match(norm, match.end())
+            ):
+                if notes is not None:
+                    notes.append(
+                        _note(text, start, match.end(), pattern, "another sense: it has an object")
+                    )
+                continue  # "demonstrated restraint", "demonstrated that": showed, no protest
             if pattern.verb_first:
                 # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
                 # parser to know "plant", "control", "links" were verbs
@@ -788,7 +852,8 @@ def _select(triggers: list[_Trigger]) -> list[_Trigger]:
 def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _Cues) -> str:
     # cues count between the subject and the trigger, and just before the subject ("denied
     # that it ...", "if it does send ...")
-    lo = max(sent.start, min(source.start, trig.start) - 25)
+    # "has not yet formally announced Xi's visit to": the cue may govern the subject's noun
+    lo = max(sent.start, min(source.start, trig.start) - 40)
     window = (
         norm[lo : trig.start]
         if source.start < trig.start
@@ -801,6 +866,8 @@ def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _
         return HYPOTHETICAL
     if cues.future.search(window):
         return FUTURE
+    if _INFINITIVE_BEFORE.search(norm, max(sent.start, trig.start - 60), trig.start):
+        return HYPOTHETICAL  # "moved to punish", "allowed X to strike": not (yet) done
     if cues.speech.search(before_source):
         return REPORTED
     return ASSERTED
@@ -842,7 +909,6 @@ class _SentenceCoder:
         self.mentions: list[_Mention] = []
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
         self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
-        self.article: Counter[str] = Counter()  # countries named so far, for bare agents
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -856,17 +922,27 @@ class _SentenceCoder:
                     mine.append(mentions[i])
                 i += 1
             events.extend(self.sentence(sent, mine))
-            self.article.update(
-                m.term.country
-                for m in mine
-                if m.term is not None and m.entry.kind != ROLE and m.term.country
-            )
         return events
 
     # --- one sentence
     def sentence(self, sent: Sentence, mentions: list[_Mention]) -> list[Event]:
         """Code one sentence; sentences without a trigger only feed coreference, lazily."""
         notes = self.notes = [] if self.trace is not None else None
+        if gate.clutter(sent.text):
+            # link lists and menus: no clause structure to read, and no coreference either
+            if self.trace is not None:
+                self.trace.append(
+                    {
+                        "sentence_index": sent.index,
+                        "start": sent.start,
+                        "end": sent.end,
+                        "text": sent.text,
+                        "actors": [],
+                        "candidates": [],
+                        "skipped": "page furniture (link list, menu or unpunctuated run)",
+                    }
+                )
+            return []
         verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, notes=notes)
         converted = False
         if not (verbs or complements) and (
@@ -886,7 +962,7 @@ class _SentenceCoder:
                 "text": sent.text,
                 "actors": [
                     {"text": a.text, "code": a.code}
-                    for g in _resolve_bare(_build_groups(self.text, mentions), self.article)
+                    for g in _resolve_bare(self.text, _build_groups(self.text, mentions))
                     for a in g.actors
                 ],
                 "candidates": notes,
@@ -908,7 +984,7 @@ class _SentenceCoder:
             taken = [(g.start, g.end) for g in groups]
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
-        groups = _resolve_bare(groups, self.article)
+        groups = _resolve_bare(self.text, groups)
         events = self._code(sent, groups, verbs, complements) if groups else []
         if not events and not converted and groups:
             # curated triggers that made no event (no actor, no target): the converted
@@ -969,6 +1045,10 @@ class _SentenceCoder:
                 self.norm, group.end, trig.start
             ):
                 return None, False
+            if _COMPLEMENTIZER.search(self.norm, group.end, trig.start):
+                # "a finding that a tank had fired at": the subject of the embedded clause
+                # is after "that"; an actor before it is the one who claims or finds
+                return None, False
             if id(group) in inherited:
                 return inherited[id(group)], False
             if self._preceded_by_preposition(sent, group):
@@ -1014,8 +1094,12 @@ class _SentenceCoder:
                 return group
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
-            if _NEW_PREDICATE.search(between):
-                return bare  # "... opposes sanctions and would protect Chinese companies"
+            if _NEW_PREDICATE.search(between) or _OTHER_CLAUSE.search(
+                self.text, trig.end, group.start
+            ):
+                # "... opposes sanctions and would protect Chinese companies", "criticised
+                # allies after the US attacked Iran", "will meet to “discuss pressure on Russia"
+                return bare
             gap = self.norm[trig.end : group.start] if group.start >= trig.end else ""
             if trig.pattern.target == "place":
                 return group if gap.strip() in ("", "the") else bare
@@ -1085,6 +1169,14 @@ class _SentenceCoder:
             if source is None:
                 self._explain(trig, "dropped: no source actor in its clause")
                 continue
+            if (
+                not trig.pattern.verb_first
+                and not passive
+                and source.end <= trig.start
+                and _GOVERNING_VERB.search(self.norm, source.end, trig.start)
+            ):
+                self._explain(trig, "dropped: a noun governed by another verb")
+                continue
             next_start = verbs[n + 1].start if n + 1 < len(verbs) else sent.end
             target = self._target(
                 sent,
@@ -1130,6 +1222,10 @@ class _SentenceCoder:
             modality = _modality(self.norm, sent, source, trig, self.cues)
             if requested:
                 modality = HYPOTHETICAL
+            unreal = gate.modality_veto(modality)
+            if unreal is not None:
+                self._explain(trig, unreal)
+                continue
             code = trig.pattern.code
             if modality == FUTURE:
                 code = self.lx.future_code(code)
@@ -1171,6 +1267,15 @@ class _SentenceCoder:
                     tgt.code == src.code or (_domestic(src, tgt) and allows_no_target(code))
                 ):
                     continue  # no self-dyads; "SRBGOV -> SRB" stays when a target is needed
+                veto = gate.dyad_veto(src, tgt, code=code, converted=bool(trig.pattern.tier))
+                if veto is None and trig.pattern.tier:
+                    veto = gate.converted_veto(
+                        phrase=trig.end > trig.head_end and not trig.pattern.weak,
+                        targeted=tgt is not None,
+                    )
+                if veto is not None:
+                    self._explain(trig, f"{veto} ({src.code} {code} {tgt.code if tgt else '-'})")
+                    continue
                 key = (src.code, tgt.code if tgt else None, code)
                 if key in seen:
                     continue
@@ -1247,6 +1352,12 @@ class _SentenceCoder:
         for src in speaker.actors:
             for tgt in subject.actors:
                 if src.country == tgt.country:
+                    continue
+                veto = gate.dyad_veto(
+                    src, tgt, code=trig.pattern.code, converted=bool(trig.pattern.tier)
+                )
+                if veto is not None:
+                    self._explain(trig, f"{veto} ({src.code} {trig.pattern.code} {tgt.code})")
                     continue
                 key = (src.code, tgt.code, trig.pattern.code)
                 if key in seen:

@@ -1,0 +1,148 @@
+"""The precision gate: which candidate events the coder emits, and why the others are dropped.
+
+The coder finds candidates with positional rules; on whole articles most of what those rules
+get wrong is a pairing no analyst would code: two private parties ("the doctor prescribed the
+man"), an actor the dictionaries could not place in any country ("---MIL"), an action that did
+not happen ("could hear", "refused to condemn"), or a PETRARCH-2 verb whose reading the
+original coder took from a parser we do not have ("thought", "found out", "involved"). The
+gate drops those instead of guessing; each rule returns the reason ``--explain`` prints.
+
+The rules are about the *kind* of candidate, never about particular sentences:
+
+* unreal modality: negated and hypothetical actions are not events (CAMEO codes what
+  happened, or an explicit intent / threat / appeal, which have codes of their own);
+* a dyad needs a political actor on at least one side (a state, its government, military,
+  legislature, courts, police, intelligence, an IGO, a rebel or opposition group or a named
+  political person), and a one-sided event needs one as its source;
+* an actor without a country ("---COP") is no actor for a dyad, and an agent whose country is
+  only inferred from another actor of the sentence ("police" near "Nairobi") is no source;
+* a dyad inside one country needs its source to be such a political actor, named in the
+  sentence (not a pronoun), and a curated pattern;
+* the converted PETRARCH-2 layer, which has no parser behind it here, only codes state-level
+  actors on both sides, named in the sentence, from two different countries.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+UNREAL = frozenset(("negated", "hypothetical"))
+# roles (first three letters of the actor's role) that make an actor political
+POLITICAL_ROLES = frozenset(
+    ("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "REB", "OPP", "UAF", "INS", "SEP", "ELI", "IGO")
+)
+STATE_ROLES = frozenset(("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "ELI", "IGO"))
+# headline, navigation and link-list text run together into one "sentence"
+_CLUTTER = re.compile(r"\s\|\s|\s•\s|\s»\s")
+_TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$")
+LONG_UNPUNCTUATED = 30  # words: a "sentence" this long without a full stop is page furniture
+
+
+class ActorLike(Protocol):
+    """What the gate reads of an actor (``coder.Actor``)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def country(self) -> str | None: ...
+
+    @property
+    def role(self) -> str | None: ...
+
+    @property
+    def coreferent(self) -> bool: ...
+
+    @property
+    def inferred(self) -> bool: ...
+
+
+def political(actor: ActorLike) -> bool:
+    """A state, an IGO, or an actor with a political role (government, military, rebels ...)."""
+    if actor.code.startswith("---") or actor.country is None:
+        return False
+    if actor.code.startswith("IGO"):
+        return True
+    return actor.role is None or actor.role[:3] in POLITICAL_ROLES
+
+
+def state_level(actor: ActorLike) -> bool:
+    """A state, an IGO or an organ of a state (no rebels, no opposition, no private actors)."""
+    if actor.code.startswith("---") or actor.country is None:
+        return False
+    if actor.code.startswith("IGO"):
+        return True
+    return actor.role is None or actor.role[:3] in STATE_ROLES
+
+
+def domestic(src: ActorLike, tgt: ActorLike) -> bool:
+    """Both sides of the same country (an IGO is no country)."""
+    return (
+        src.country is not None
+        and src.country == tgt.country
+        and not src.code.startswith("IGO")
+        and not tgt.code.startswith("IGO")
+    )
+
+
+def modality_veto(modality: str) -> str | None:
+    """Why an action of this modality is no event (None: it is one)."""
+    if modality in UNREAL:
+        return f"dropped: {modality}, not an event"
+    return None
+
+
+def dyad_veto(src: ActorLike, tgt: ActorLike | None, *, code: str, converted: bool) -> str | None:
+    """Why this source and target make no event (None: they do)."""
+    if src.code.startswith("---") or (tgt is not None and tgt.code.startswith("---")):
+        return "dropped: an actor without a country"
+    if src.inferred:
+        return "dropped: the source's country is only inferred from another actor"
+    if tgt is None:
+        if not political(src) or (converted and not state_level(src)):
+            return "dropped: a one-sided event needs a political source"
+        if converted and src.coreferent:
+            return "dropped: a converted pattern needs its actors named"
+        return None
+    if not (political(src) or political(tgt)):
+        return "dropped: no political actor on either side"
+    if converted:
+        if not (state_level(src) and state_level(tgt)):
+            return "dropped: a converted pattern needs state-level actors"
+        if src.coreferent or tgt.coreferent or tgt.inferred:
+            return "dropped: a converted pattern needs its actors named"
+        if domestic(src, tgt):
+            return "dropped: a converted pattern needs two countries"
+        return None
+    if domestic(src, tgt) and (not political(src) or src.coreferent):
+        return "dropped: a domestic dyad needs a named political source"
+    if domestic(src, tgt) and tgt.inferred and not code.startswith("17"):
+        # "Pakistan fired artillery" made PAKMIL of the weapon: an agent noun whose only
+        # country is the source's is the source's own means, except for the people its
+        # police arrest or detain (17x)
+        return "dropped: the target's country is only the source's"
+    return None
+
+
+def converted_veto(*, phrase: bool, targeted: bool) -> str | None:
+    """Why a converted PETRARCH-2 match is no event: a bare verb or no target.
+
+    PETRARCH-2 knew from its parser that "thought", "found out", "involved" or "allowed" had a
+    subject and an object of the right kind; without one, a bare verb of that dictionary is
+    mostly another sense of the word. A phrase pattern ("imposed sanctions on") carries its
+    own evidence; a one-sided statement code from it ("expressed outrage") still needs a
+    target to say about whom.
+    """
+    if not phrase:
+        return "dropped: a converted bare verb (no parser to say it is this sense)"
+    if not targeted:
+        return "dropped: a converted pattern without a target"
+    return None
+
+
+def clutter(sentence: str) -> bool:
+    """Whether a "sentence" is page furniture: link lists, menus, headline runs."""
+    if _CLUTTER.search(sentence):
+        return True
+    return not _TERMINAL.search(sentence) and len(sentence.split()) > LONG_UNPUNCTUATED
