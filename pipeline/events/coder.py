@@ -711,9 +711,11 @@ def _verbal(
         and _NOUN_PLURAL_BEFORE.search(norm, max(sent.start, start - 40), start)
     ):
         return False  # "Indian strikes", "months of anti-government protests": a plural noun
-    if not bare:
-        return not (word.endswith("s") and not word.endswith("ss")) or _subject_before(
-            text, prev, prev_match
+    if not bare:  # "opposes terrorism and calls on both sides": a coordinated verb
+        return (
+            not (word.endswith("s") and not word.endswith("ss"))
+            or prev == "and"
+            or _subject_before(text, prev, prev_match)
         )
     if prev in _AUX or prev.endswith("ly"):
         return True

@@ -16,8 +16,8 @@ The rules are about the *kind* of candidate, never about particular sentences:
   political person), and a one-sided event needs one as its source;
 * an actor without a country ("---COP") is no actor for a dyad, and an agent whose country is
   only inferred from another actor of the sentence ("police" near "Nairobi") is no source;
-* a dyad inside one country needs its source to be such a political actor, named in the
-  sentence (not a pronoun), and a curated pattern;
+* a dyad inside one country needs both actors named in the sentence (no pronouns), a
+  political source, and a political target too unless the action is coercion or force;
 * the converted PETRARCH-2 layer, which has no parser behind it here, only codes state-level
   actors on both sides, named in the sentence, from two different countries.
 """
@@ -32,6 +32,7 @@ UNREAL = frozenset(("negated", "hypothetical"))
 POLITICAL_ROLES = frozenset(
     ("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "REB", "OPP", "UAF", "INS", "SEP", "ELI", "IGO")
 )
+FORCEFUL_ROOTS = frozenset(("17", "18", "19", "20"))  # coerce, assault, fight, mass violence
 STATE_ROLES = frozenset(("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "ELI", "IGO"))
 # headline, navigation and link-list text run together into one "sentence"
 _CLUTTER = re.compile(r"\s\|\s|\s•\s|\s»\s")
@@ -115,8 +116,13 @@ def dyad_veto(src: ActorLike, tgt: ActorLike | None, *, code: str, converted: bo
         if domestic(src, tgt):
             return "dropped: a converted pattern needs two countries"
         return None
-    if domestic(src, tgt) and (not political(src) or src.coreferent):
-        return "dropped: a domestic dyad needs a named political source"
+    if domestic(src, tgt) and (not political(src) or src.coreferent or tgt.coreferent):
+        return "dropped: a domestic dyad needs named actors and a political source"
+    if domestic(src, tgt) and not political(tgt) and code[:2] not in FORCEFUL_ROOTS:
+        # "South Korea hosts manufacturers", "Trump shared his expertise with Boeing": inside
+        # one country, a state and a private party make an event when the state coerces or
+        # uses force (arrests, attacks), not when it "cooperates"
+        return "dropped: a domestic dyad with a private party needs a coercive code"
     if domestic(src, tgt) and tgt.inferred and not code.startswith("17"):
         # "Pakistan fired artillery" made PAKMIL of the weapon: an agent noun whose only
         # country is the source's is the source's own means, except for the people its
