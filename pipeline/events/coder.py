@@ -1224,11 +1224,18 @@ class _SentenceCoder:
             modality = _modality(self.norm, sent, source, trig, self.cues)
             if requested:
                 modality = HYPOTHETICAL
+            code = trig.pattern.code
+            refused = (
+                gate.rejection(code, self.norm[max(sent.start, trig.start - 40) : trig.start])
+                if modality == NEGATED
+                else None
+            )
+            if refused is not None:
+                code, modality = refused, ASSERTED  # "refused to lift the curfew": 1241
             unreal = gate.modality_veto(modality)
             if unreal is not None:
                 self._explain(trig, unreal)
                 continue
-            code = trig.pattern.code
             if modality == FUTURE:
                 code = self.lx.future_code(code)
             location = self._location(sent, groups, trig, target)

@@ -94,6 +94,37 @@ def modality_veto(modality: str) -> str | None:
     return None
 
 
+_REFUSAL = re.compile(
+    r"\b(?:refus\w*|declin\w*|reject\w*|would\s+not|will\s+not|won[’']t|wouldn[’']t|"
+    r"not\s+(?:be\s+)?(?:willing|ready|prepared)\s+to|unwilling\s+to)\b"
+)
+# a refused cooperative action is a rejection (CAMEO 12x), by what was refused
+_REJECTION = {"04": "125", "06": "121", "07": "122", "03": "120", "05": "120", "08": "124"}
+_REJECTION_BASE = {
+    "031": "121",
+    "033": "122",
+    "035": "124",
+    "036": "125",
+    "081": "1241",
+    "084": "1243",
+    "085": "1244",
+    "086": "1245",
+    "087": "1246",
+}
+
+
+def rejection(code: str, window: str) -> str | None:
+    """The rejection code of a refused cooperative action, or None.
+
+    "would not provide support", "refused to lift the curfew", "declined to meet": CAMEO codes
+    the refusal (12x) rather than nothing; a negated conflictual action ("did not attack") or a
+    plain negation ("has not met") is no event at all.
+    """
+    if code[:2] not in _REJECTION or not _REFUSAL.search(window):
+        return None
+    return _REJECTION_BASE.get(code[:3]) or _REJECTION[code[:2]]
+
+
 def dyad_veto(src: ActorLike, tgt: ActorLike | None, *, code: str, converted: bool) -> str | None:
     """Why this source and target make no event (None: they do)."""
     if src.code.startswith("---") or (tgt is not None and tgt.code.startswith("---")):
