@@ -350,6 +350,7 @@ class _SentenceCoder(_Slots):
                 veto = gate.dyad_veto(src, tgt, code=code, converted=bool(trig.pattern.tier))
                 if veto is None and trig.pattern.tier:
                     veto = gate.converted_veto(
+                        code,
                         phrase=trig.end > trig.head_end and not trig.pattern.weak,
                         targeted=tgt is not None,
                     )

@@ -19,7 +19,8 @@ The rules are about the *kind* of candidate, never about particular sentences:
 * a dyad inside one country needs both actors named in the sentence (no pronouns), a
   political source, and a political target too unless the action is coercion or force;
 * the converted PETRARCH-2 layer, which has no parser behind it here, only codes state-level
-  actors on both sides, named in the sentence, from two different countries.
+  actors on both sides, named in the sentence, from two different countries, and never
+  without a target.
 """
 
 from __future__ import annotations
@@ -154,27 +155,36 @@ def dyad_veto(src: ActorLike, tgt: ActorLike | None, *, code: str, converted: bo
         # one country, a state and a private party make an event when the state coerces or
         # uses force (arrests, attacks), not when it "cooperates"
         return "dropped: a domestic dyad with a private party needs a coercive code"
-    if domestic(src, tgt) and tgt.inferred and not code.startswith("17"):
+    if (
+        domestic(src, tgt)
+        and tgt.inferred
+        and (code[:2] not in FORCEFUL_ROOTS or (tgt.role or "")[:3] in ("MIL", "GOV"))
+    ):
         # "Pakistan fired artillery" made PAKMIL of the weapon: an agent noun whose only
-        # country is the source's is the source's own means, except for the people its
-        # police arrest or detain (17x)
+        # country is the source's is the source's own means, unless it is the people or
+        # rebels the source coerces or fights ("Ugandan soldiers clashed with rebels")
         return "dropped: the target's country is only the source's"
     return None
 
 
-def converted_veto(*, phrase: bool, targeted: bool) -> str | None:
-    """Why a converted PETRARCH-2 match is no event: a bare verb or no target.
+# roots whose converted bare verbs ("bombarded", "recognized", "condemned") take the target as
+# their direct object in nearly every sense; for the others ("wants", "joined", "allowed",
+# "thought") the direct object is another kind of thing, or the event is in an embedded clause
+BARE_VERB_ROOTS = frozenset(("05", "11", "12", "16", "17", "18", "19", "20"))
 
-    PETRARCH-2 knew from its parser that "thought", "found out", "involved" or "allowed" had a
-    subject and an object of the right kind; without one, a bare verb of that dictionary is
-    mostly another sense of the word. A phrase pattern ("imposed sanctions on") carries its
-    own evidence; a one-sided statement code from it ("expressed outrage") still needs a
-    target to say about whom.
+
+def converted_veto(code: str, *, phrase: bool, targeted: bool) -> str | None:
+    """Why a converted PETRARCH-2 match is no event: one-sided, or a bare verb of a weak root.
+
+    PETRARCH-2 took each verb's subject, object and sense from its parser. Without one, the
+    converted one-sided codes are mostly statements ("worried", "acknowledged", "involved")
+    in another sense, and bare cooperation verbs ("wants", "joined", "allowed") mostly frame
+    another clause; a phrase pattern ("imposed sanctions on") carries its own evidence.
     """
-    if not phrase:
-        return "dropped: a converted bare verb (no parser to say it is this sense)"
     if not targeted:
         return "dropped: a converted pattern without a target"
+    if not phrase and code[:2] not in BARE_VERB_ROOTS:
+        return "dropped: a converted bare verb of a code whose object is rarely its target"
     return None
 
 

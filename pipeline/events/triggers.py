@@ -180,7 +180,12 @@ def _verbal(
         return prev in _BE  # a progressive; participle clauses are too often asides
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
-        if no_aux and _REDUCED_PASSIVE.match(norm, end) and not _named(text, prev_match):
+        if (
+            no_aux
+            and _REDUCED_PASSIVE.match(norm, end)
+            and not _named(text, prev_match)
+            and prev not in _ROLE_PLURALS  # "soldiers clashed with": an agent is a subject
+        ):
             return False  # "civilians threatened with ...", but "Germany met with ..."
         common_noun = prev.isalpha() and prev not in _ROLE_PLURALS and prev not in _AUX
         if no_aux and common_noun and _REDUCED_RELATIVE.match(norm, end) and prev_match is not None:
