@@ -347,7 +347,9 @@ class _SentenceCoder(_Slots):
                     tgt.code == src.code or (_domestic(src, tgt) and allows_no_target(code))
                 ):
                     continue  # no self-dyads; "SRBGOV -> SRB" stays when a target is needed
-                veto = gate.dyad_veto(src, tgt, code=code, converted=bool(trig.pattern.tier))
+                veto = gate.dyad_veto(
+                    src, tgt, code=code, converted=bool(trig.pattern.tier), passive=passive
+                )
                 if veto is None and trig.pattern.tier:
                     veto = gate.converted_veto(
                         code,

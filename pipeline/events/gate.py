@@ -126,7 +126,9 @@ def rejection(code: str, window: str) -> str | None:
     return _REJECTION_BASE.get(code[:3]) or _REJECTION[code[:2]]
 
 
-def dyad_veto(src: ActorLike, tgt: ActorLike | None, *, code: str, converted: bool) -> str | None:
+def dyad_veto(
+    src: ActorLike, tgt: ActorLike | None, *, code: str, converted: bool, passive: bool = False
+) -> str | None:
     """Why this source and target make no event (None: they do)."""
     if src.code.startswith("---") or (tgt is not None and tgt.code.startswith("---")):
         return "dropped: an actor without a country"
@@ -158,11 +160,12 @@ def dyad_veto(src: ActorLike, tgt: ActorLike | None, *, code: str, converted: bo
     if (
         domestic(src, tgt)
         and tgt.inferred
-        and (code[:2] not in FORCEFUL_ROOTS or (tgt.role or "")[:3] in ("MIL", "GOV"))
+        and (passive or code[:2] not in FORCEFUL_ROOTS or (tgt.role or "")[:3] in ("MIL", "GOV"))
     ):
         # "Pakistan fired artillery" made PAKMIL of the weapon: an agent noun whose only
         # country is the source's is the source's own means, unless it is the people or
-        # rebels the source coerces or fights ("Ugandan soldiers clashed with rebels")
+        # rebels the source coerces or fights ("Ugandan soldiers clashed with rebels"); the
+        # victims of a passive ("civilians were killed by Pakistani shelling") are not
         return "dropped: the target's country is only the source's"
     return None
 
