@@ -60,9 +60,15 @@ class ActorLike(Protocol):
     def inferred(self) -> bool: ...
 
 
+# organisations that are no state: companies, NGOs, media (their "country" is their own code)
+PRIVATE_PREFIXES = ("MNC", "NGO", "MED", "BUS", "CVL", "EDU", "HLH", "REL")
+
+
 def political(actor: ActorLike) -> bool:
     """A state, an IGO, or an actor with a political role (government, military, rebels ...)."""
     if actor.code.startswith("---") or actor.country is None:
+        return False
+    if actor.code.startswith(PRIVATE_PREFIXES):
         return False
     if actor.code.startswith("IGO"):
         return True
@@ -73,19 +79,25 @@ def state_level(actor: ActorLike) -> bool:
     """A state, an IGO or an organ of a state (no rebels, no opposition, no private actors)."""
     if actor.code.startswith("---") or actor.country is None:
         return False
+    if actor.code.startswith(PRIVATE_PREFIXES):
+        return False
     if actor.code.startswith("IGO"):
         return True
     return actor.role is None or actor.role[:3] in STATE_ROLES
 
 
+def home(actor: ActorLike) -> str | None:
+    """The country an actor belongs to: "MNCUSA" (a US company) belongs to the USA."""
+    if actor.code.startswith("IGO"):
+        return None
+    if actor.code.startswith(PRIVATE_PREFIXES) and len(actor.code) >= 6:
+        return actor.code[3:6]
+    return actor.country
+
+
 def domestic(src: ActorLike, tgt: ActorLike) -> bool:
     """Both sides of the same country (an IGO is no country)."""
-    return (
-        src.country is not None
-        and src.country == tgt.country
-        and not src.code.startswith("IGO")
-        and not tgt.code.startswith("IGO")
-    )
+    return home(src) is not None and home(src) == home(tgt)
 
 
 def modality_veto(modality: str) -> str | None:

@@ -41,7 +41,7 @@ _INFINITIVE_BEFORE = re.compile(
 
 _NOUN_GUARD = re.compile(
     r"\b(?:a|an|the|his|her|its|their|this|that|these|those|scheduled|official|state|planned|"
-    r"first|recent|upcoming|surprise|rare|historic|brief|his|whose)\s+$"
+    r"first|recent|upcoming|surprise|rare|historic|brief|his|whose|most|least)\s+$"
 )
 
 
