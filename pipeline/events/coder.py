@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "2.0.0"
+CODER_VERSION = "3.0.0"  # round 3: the precision gate and clause rules
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)

@@ -64,26 +64,23 @@ class ActorLike(Protocol):
 PRIVATE_PREFIXES = ("MNC", "NGO", "MED", "BUS", "CVL", "EDU", "HLH", "REL")
 
 
-def political(actor: ActorLike) -> bool:
-    """A state, an IGO, or an actor with a political role (government, military, rebels ...)."""
-    if actor.code.startswith("---") or actor.country is None:
-        return False
-    if actor.code.startswith(PRIVATE_PREFIXES):
+def _holds(actor: ActorLike, roles: frozenset[str]) -> bool:
+    """A state or an IGO, or an actor of that country whose role is one of *roles*."""
+    if actor.code.startswith(("---", *PRIVATE_PREFIXES)) or actor.country is None:
         return False
     if actor.code.startswith("IGO"):
         return True
-    return actor.role is None or actor.role[:3] in POLITICAL_ROLES
+    return actor.role is None or actor.role[:3] in roles
+
+
+def political(actor: ActorLike) -> bool:
+    """A state, an IGO, or an actor with a political role (government, military, rebels ...)."""
+    return _holds(actor, POLITICAL_ROLES)
 
 
 def state_level(actor: ActorLike) -> bool:
     """A state, an IGO or an organ of a state (no rebels, no opposition, no private actors)."""
-    if actor.code.startswith("---") or actor.country is None:
-        return False
-    if actor.code.startswith(PRIVATE_PREFIXES):
-        return False
-    if actor.code.startswith("IGO"):
-        return True
-    return actor.role is None or actor.role[:3] in STATE_ROLES
+    return _holds(actor, STATE_ROLES)
 
 
 def home(actor: ActorLike) -> str | None:
