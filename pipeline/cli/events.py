@@ -127,6 +127,9 @@ def _explain(text: str, day: date | None, lexicon: Any) -> None:
             f"{a['text']} ({a['code']}{', coreferent' if a.get('coreferent') else ''})"
             for a in record["actors"]
         )
+        if record.get("skipped"):
+            out.write(f"  skipped: {record['skipped']}\n")
+            continue
         out.write(f"  actors: {actors or 'none'}\n")
         for note in record["candidates"] or []:
             out.write(

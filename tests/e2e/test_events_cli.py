@@ -150,6 +150,19 @@ def test_explain_prints_actors_patterns_and_decisions() -> None:
     assert "dropped: no target, and the code needs one" in out  # "She urged."
 
 
+def test_explain_names_the_gates_reasons_and_skipped_furniture() -> None:
+    text = (
+        "Senators call for sanctions | Iran attacks Israel | Markets fall\n"
+        "Russia did not attack Ukraine. The doctor prescribed the man steroids."
+    )
+    result = run("--date", "2024-03-05", "--explain", stdin=text)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "skipped: page furniture" in out
+    assert "dropped: negated, not an event" in out
+    assert "0 events" in out
+
+
 def test_every_event_names_its_pattern() -> None:
     result = run("--date", "2024-03-05", stdin="China condemned Japan on Monday.")
     (event,) = lines(result.stdout)

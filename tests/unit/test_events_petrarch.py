@@ -210,9 +210,11 @@ def test_object_control_is_an_appeal_to_the_object() -> None:
 
 
 def test_negation_scope() -> None:
+    # a refused cooperative action is a rejection (12x), asserted; a negated attack is nothing
     events = code_text("Germany would not provide weapons to Ukraine.", PUB)
     assert events
-    assert all(e.modality == "negated" for e in events)
+    assert all(e.root_code == "12" and e.modality == "asserted" for e in events)
+    assert code_text("Germany did not attack Ukraine.", PUB) == []
 
 
 def test_claims_about_others_are_the_speakers_statement() -> None:

@@ -15,7 +15,6 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,51 @@ from typing import Any
 
 import ahocorasick
 import yaml
+
+from pipeline.stages.events.entries import (
+    CAPITAL,
+    COUNTRY,
+    IGNORE,
+    IGO,
+    NAMED,
+    ROLE,
+    ActorEntry,
+    AnchorPatterns,
+    CameoCode,
+    Lexicon,
+    Pattern,
+    Term,
+    normalise,
+)
+from pipeline.stages.events.patterns import (
+    GAP_TOKEN,
+    DictionaryError,
+    LazyRegex,
+    compile_pattern,
+    inflections,
+    pattern_keys,
+)
+
+__all__ = [
+    "CAPITAL",
+    "COUNTRY",
+    "GAP_TOKEN",
+    "IGNORE",
+    "IGO",
+    "NAMED",
+    "ROLE",
+    "ActorEntry",
+    "DictionaryError",
+    "LazyRegex",
+    "Lexicon",
+    "Pattern",
+    "Term",
+    "compile_pattern",
+    "inflections",
+    "load_lexicon",
+    "normalise",
+    "pattern_keys",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -39,152 +83,6 @@ TSV_FILES = ("phoenix_actors.tsv", "phoenix_agents.tsv", "cameo_codes.tsv")
 # generated from the PETRARCH-2 verb dictionary (convert_petrarch_verbs.py): below the curated
 # verbs.yaml of every directory
 CONVERTED_VERBS = "petrarch_verbs.json"
-
-# kinds of actor dictionary entries
-COUNTRY = "country"  # a country name or adjective: a country, and a place after a preposition
-CAPITAL = "capital"  # a capital: the government as a subject, a place otherwise
-NAMED = "named"  # a named actor: a person or institution with (dated) codes
-IGO = "igo"
-ROLE = "role"  # a role noun or title: only an actor next to a country or a name
-IGNORE = "ignore"  # a phrase containing a name that is no actor ("South China Sea")
-
-
-class DictionaryError(ValueError):
-    """A dictionary file is malformed; the message names the file and the entry."""
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A code an actor holds between two dates (None: open)."""
-
-    country: str
-    role: str | None
-    start: date | None = None
-    end: date | None = None
-    title: str | None = None
-
-    def covers(self, day: date) -> bool:
-        """Whether the term is in force on *day* (the end date is exclusive)."""
-        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class ActorEntry:
-    """One dictionary phrase: what it is and the codes it can stand for."""
-
-    kind: str
-    phrase: str
-    terms: tuple[Term, ...]
-    case_sensitive: bool = False
-    proper: bool = True  # must start with a capital letter in the text
-
-    def resolve(self, day: date | None) -> Term | None:
-        """The term in force on *day*; the most recent one when the date is unknown.
-
-        A named person outside all their terms keeps their country with the role ELI (a
-        political elite), which is what a former office holder is.
-        """
-        if not self.terms:
-            return None
-        if day is None:
-            return max(self.terms, key=lambda t: (t.start or date.min, t.end or date.max))
-        live = [t for t in self.terms if t.covers(day)]
-        if live:
-            return max(live, key=lambda t: (t.start is not None, t.start or date.min))
-        latest = max(self.terms, key=lambda t: t.start or date.min)
-        if self.kind == NAMED:
-            return Term(latest.country, "ELI", title=None)
-        if self.kind in (COUNTRY, CAPITAL, IGO) and len({t.country for t in self.terms}) == 1:
-            return latest  # a gap in a country's dated codes (Iraq 2003-06) is still Iraq
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """A compiled action pattern."""
-
-    code: str
-    regex: LazyRegex
-    anchors: tuple[str, ...]
-    source: str
-    target: str = "actor"
-    locate: bool = False
-    reciprocal: bool = False
-    no_target: bool = False
-    complement: bool = False
-    confidence: float = 0.8
-    order: int = 0
-    verb_first: bool = False  # starts with a <lemma>: guard against noun readings ("a visit")
-    intent: bool = False  # a bare intent, dropped when an action pattern follows it
-    id: str = ""  # which dictionary entry: "verbs.yaml#12", "petrarch:ATTACK:L3012"
-    tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
-    weak: bool = False  # the words after the verb add no evidence ("came to")
-    keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
-
-
-@dataclass(frozen=True, slots=True)
-class AnchorPatterns:
-    """The patterns of one anchor word: those needing no second word, and the others by it."""
-
-    free: tuple[Pattern, ...]
-    keyed: dict[str, tuple[Pattern, ...]]
-    tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
-
-    def candidates(self, words: frozenset[str]) -> list[Pattern]:
-        """The patterns that can match a sentence made of *words*, in dictionary order."""
-        out = list(self.free)
-        keyed = self.keyed
-        hits = [keyed[w] for w in words if w in keyed] if keyed else []
-        if hits:
-            seen = {id(p) for p in out}
-            for group in hits:
-                for p in group:
-                    if id(p) not in seen:
-                        seen.add(id(p))
-                        out.append(p)
-            out.sort(key=lambda p: p.order)
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class CameoCode:
-    """A CAMEO code's name, root, quad class and Goldstein value (the manual's)."""
-
-    code: str
-    name: str
-    root: str
-    quad_class: int
-    goldstein: float
-
-
-@dataclass
-class Lexicon:
-    """Everything the coder reads, compiled: automata over actor phrases and trigger anchors."""
-
-    actors: Any  # ahocorasick.Automaton: phrase -> (length, tuple[ActorEntry, ...])
-    anchors: Any  # ahocorasick.Automaton: first word -> (length, tuple[Pattern, ...])
-    codes: dict[str, CameoCode]
-    future_codes: dict[str, str]
-    cues: dict[str, list[str]]
-    coreference: dict[str, list[str]]
-    fingerprint: str
-    files: list[str] = field(default_factory=list)
-    past_forms: frozenset[str] = frozenset()  # irregular past tenses/participles (met, sent)
-    # entries resolved per date (by id); bounded: cleared when it grows past a few thousand days
-    resolved: dict[date | None, dict[int, Term | None]] = field(default_factory=dict)
-
-    def cameo(self, code: str) -> CameoCode:
-        """The code's table row; unknown codes are a dictionary error, caught at load time."""
-        return self.codes[code]
-
-    def future_code(self, code: str) -> str:
-        """The code for an action announced for the future ("will meet" -> 036)."""
-        return self.future_codes.get(code) or self.future_codes.get(code[:2]) or code
-
-
-def normalise(text: str) -> str:
-    """Lower-case with typographic apostrophes folded; keeps every offset unchanged."""
-    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _iso(value: object, where: str) -> date | None:
@@ -227,137 +125,6 @@ def _read_tsv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
     return rows[1:]  # header
-
-
-def inflections(lemma: str, irregular: dict[str, list[str]]) -> list[str]:
-    """The forms of a verb: base, third person, past (participle) and gerund."""
-    if lemma in irregular:
-        return [lemma, *irregular[lemma]]
-    if lemma.endswith("e"):
-        return [lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"]
-    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
-        return [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
-    if lemma.endswith(("s", "x", "z", "ch", "sh")):
-        return [lemma, lemma + "es", lemma + "ed", lemma + "ing"]
-    if _DOUBLING.search(lemma) and len(_VOWEL_GROUPS.findall(lemma)) == 1:
-        # one syllable ending consonant-vowel-consonant: snub -> snubbed, ban -> banned
-        return [lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"]
-    return [lemma, lemma + "s", lemma + "ed", lemma + "ing"]
-
-
-_DOUBLING = re.compile(r"[^aeiou][aeiou][^aeiouwxy]$")
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
-GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
-_GAP = r"(?:[^\s;:!?]+\s+){0,5}?"  # sentences are split already: dots are abbreviations
-# the converted dictionary's gaps stay inside one phrase: no commas, no new clause
-_SHORT_GAP = r"(?:(?!(?:that|who|which|and|but|while|after|before|when)\s)[^\s;:!?,]+\s+){0,3}?"
-
-
-def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str]]:
-    """One alternative of a token: a ``<lemma>`` or literal words (``_`` joins words)."""
-    if alt.startswith("<") and alt.endswith(">"):
-        forms = inflections(alt[1:-1], irregular)
-        return "(?:" + "|".join(re.escape(f) for f in forms) + ")", forms
-    words = alt.split("_")
-    parts = [re.escape(w).replace(r"\?", "?") for w in words]
-    anchor = words[0].rstrip("?")
-    anchors = [anchor, anchor[:-1]] if words[0].endswith("?") else [anchor]
-    return r"\s+".join(parts), anchors
-
-
-class LazyRegex:
-    """A pattern's regular expression, built and compiled on its first use.
-
-    The converted PETRARCH-2 layer has thousands of patterns with long synonym alternations;
-    most never meet their anchor word in a given run, so building them all up front would
-    cost seconds per process for nothing. Curated patterns are built at load time, so a bad
-    curated file still fails loudly there.
-    """
-
-    __slots__ = ("_compiled", "_irregular", "_lazy", "source")
-
-    def __init__(self, source: str, irregular: dict[str, list[str]], *, lazy: bool) -> None:
-        self.source = source
-        self._irregular = irregular
-        self._lazy = lazy
-        self._compiled: re.Pattern[str] | None = None
-
-    def compiled(self) -> re.Pattern[str]:
-        """The compiled expression (built now if it was not yet)."""
-        if self._compiled is None:
-            self._compiled = re.compile(_pattern_regex(self.source, self._irregular, self._lazy))
-        return self._compiled
-
-    def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
-        """``re.Pattern.match`` on the compiled expression."""
-        return self.compiled().match(text, pos, endpos)
-
-
-def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool) -> str:
-    """The regex of a pattern, anchored at its first word.
-
-    The first word is found by the anchor automaton, on word boundaries, so the regex only
-    has to consume it (one word), not repeat the alternation of every inflected form.
-    """
-    regex = ""
-    pending_gap = False
-    for i, token in enumerate(text.split()):
-        if token == GAP_TOKEN:
-            pending_gap = True
-            continue
-        if i == 0 and "_" not in token:
-            regex = r"[^\s;:!?,.\"“”]+"
-            continue
-        piece = "(?:" + "|".join(_alt_regex(a, irregular)[0] for a in token.split("|") if a) + ")"
-        if i == 0:
-            regex = piece
-        else:
-            regex += r"\s+" + ((_SHORT_GAP if short_gaps else _GAP) if pending_gap else "") + piece
-        pending_gap = False
-    return regex + r"(?![\w'])"
-
-
-def pattern_keys(text: str, irregular: dict[str, list[str]]) -> frozenset[str]:
-    """The words one of which must occur in a sentence for the pattern to match: the forms
-    of its second word (empty for a one-word pattern)."""
-    tokens = [t for t in text.split()[1:] if t != GAP_TOKEN]
-    if not tokens:
-        return frozenset()
-    keys: set[str] = set()
-    for alt in tokens[0].split("|"):
-        if not alt:
-            continue
-        if alt.startswith("<") and alt.endswith(">"):
-            keys.update(inflections(alt[1:-1], irregular))
-            continue
-        first = alt.split("_")[0]
-        if first.endswith("?"):
-            keys.update((first[:-1], first[:-2]))
-        else:
-            keys.add(first)
-    return frozenset(k for k in keys if k)
-
-
-def compile_pattern(
-    text: str, irregular: dict[str, list[str]], where: str, *, lazy: bool = False
-) -> tuple[LazyRegex, list[str]]:
-    """A pattern string to its (lazily built) regex and the forms of its first word.
-
-    ``lazy`` (the converted layer) also gives the pattern short gaps that stay in one phrase.
-    """
-    tokens = text.split()
-    if not tokens or GAP_TOKEN in (tokens[0], tokens[-1]):
-        raise DictionaryError(f"{where}: pattern {text!r} must start and end with a word")
-    if any(not [a for a in t.split("|") if a] for t in tokens):
-        raise DictionaryError(f"{where}: empty token in pattern {text!r}")
-    anchors = [f for a in tokens[0].split("|") if a for f in _alt_regex(a, irregular)[1]]
-    compiled = LazyRegex(text, irregular, lazy=lazy)
-    if not lazy:
-        try:
-            compiled.compiled()
-        except re.error as exc:
-            raise DictionaryError(f"{where}: pattern {text!r} does not compile: {exc}") from None
-    return compiled, anchors
 
 
 def _is_acronym(phrase: str) -> bool:

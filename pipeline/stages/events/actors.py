@@ -1,0 +1,426 @@
+"""Actors in a sentence: dictionary mentions, noun-phrase groups, bare agents, coreference.
+
+One Aho-Corasick pass finds every dictionary phrase; adjacent mentions join into one noun phrase
+("Kazakh Foreign Minister Murat Nurtleu"), compounds ("China and Russia") into one group with a
+member per country. Country-less agents ("police") take the country that qualifies them in the
+sentence; pronouns and "the two countries" resolve against what earlier sentences named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from pipeline.stages.events.event import Actor, Event
+from pipeline.stages.events.lexicon import (
+    CAPITAL,
+    COUNTRY,
+    IGNORE,
+    IGO,
+    NAMED,
+    ROLE,
+    ActorEntry,
+    Lexicon,
+    Term,
+)
+from pipeline.stages.events.sentences import Sentence
+
+_TAG = re.compile(r"<[^<>]{0,300}>")
+
+
+_NAME_WORDS = re.compile(r"[ \t]+((?:[A-Z][\w'’.-]*[ \t]?){1,3})")
+
+
+_NAME_GAP = re.compile(r"^(?:[ \t]+[A-Z][\w'’.-]*){1,3}[ \t]+$")
+
+
+_COMPOUND_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?$", re.IGNORECASE)
+
+
+_OWN_QUALIFIER_BEFORE = re.compile(
+    r"(?:[’']s(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,4}"
+    r"|(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,2})\s+"
+)
+
+
+_OF_GAP = re.compile(r"^\s+(?:of|in|from)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    entry: ActorEntry
+    term: Term | None
+
+
+@dataclass(slots=True)
+class _Group:
+    """Adjacent mentions forming one noun phrase, or a compound ("China and Russia")."""
+
+    start: int
+    end: int
+    actors: list[Actor]
+    place: bool = False
+    person: bool = False
+    coreferent: bool = False
+    bare: bool = False  # an agent with no country named ("police", "rebels"), maybe resolved
+
+
+@dataclass
+class _Memory:
+    """What cheap coreference needs from the sentences already read."""
+
+    person: Actor | None = None
+    organisation: Actor | None = None
+    pair: list[Actor] = field(default_factory=list)
+    countries: list[Actor] = field(default_factory=list)
+
+
+def _mask_html(text: str) -> str:
+    """HTML tags left in the text become spaces of the same length, so offsets stay valid."""
+    if "<" not in text:
+        return text
+    return _TAG.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _word_bounded(norm: str, start: int, end: int) -> bool:
+    before = norm[start - 1] if start > 0 else " "
+    after = norm[end] if end < len(norm) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+def _case_ok(entry: ActorEntry, surface: str) -> bool:
+    if entry.case_sensitive:
+        letters = [c for c in surface if c.isalpha()]
+        return bool(letters) and all(c.isupper() for c in letters)
+    if entry.proper:
+        return surface[:1].isupper() or surface[:1].isdigit()
+    return True
+
+
+def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[_Mention]:
+    """Dictionary phrases at word boundaries, case-checked, resolved on *day*, longest first."""
+    candidates: list[_Mention] = []
+    if len(lx.resolved) > 4096:  # a backfill over many dates: keep the cache bounded
+        lx.resolved.clear()
+    resolved = lx.resolved.setdefault(day, {})  # entries resolve the same way all day
+    size = len(norm)
+    for end_idx, (length, entries) in lx.actors.iter(norm):
+        start, end = end_idx - length + 1, end_idx + 1
+        if (start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_")) or (
+            end < size and (norm[end].isalnum() or norm[end] == "_")
+        ):
+            continue
+        surface = text[start:end]
+        for entry in entries:
+            if entry.kind == IGNORE:  # "South China Sea": a longer phrase that is no actor
+                candidates.append(_Mention(start, end, entry, None))
+                break
+            if _case_ok(entry, surface):
+                key = id(entry)
+                if key in resolved:
+                    term = resolved[key]
+                else:
+                    term = resolved[key] = (
+                        entry.resolve(day) if entry.kind != ROLE else entry.terms[0]
+                    )
+                if term is not None:
+                    candidates.append(_Mention(start, end, entry, term))
+                break
+    candidates.sort(key=lambda m: (m.start, m.start - m.end))
+    chosen: list[_Mention] = []
+    last_end = -1
+    for mention in candidates:
+        if mention.start >= last_end:
+            chosen.append(mention)
+            last_end = mention.end
+    return [m for m in chosen if m.entry.kind != IGNORE]
+
+
+def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
+    if "\n" in gap:
+        return False
+    stripped = gap.strip()
+    if stripped in ("", "'s", "’s", "-"):
+        # two country names in a row are two actors unless joined by a possessive or hyphen
+        return not (
+            prev.entry.kind in (COUNTRY, CAPITAL, IGO)
+            and nxt.entry.kind in (COUNTRY, CAPITAL, IGO)
+            and stripped == ""
+            and gap != ""
+        )
+    if prev.entry.kind == ROLE and _OF_GAP.match(gap):
+        return True  # "the foreign minister of Japan", "opposition groups in Zimbabwe"
+    return bool(
+        _NAME_GAP.match(gap)
+        and prev.entry.kind in (ROLE, COUNTRY, IGO)
+        and nxt.entry.kind in (NAMED, ROLE)
+    )
+
+
+def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _Group | None:
+    named = place = role_m = None
+    for m in members:  # the first of each kind
+        kind = m.entry.kind
+        if kind == NAMED:
+            named = named or m
+        elif kind == ROLE:
+            role_m = role_m or m
+        else:
+            place = place or m
+    country: str | None = None
+    role: str | None = None
+    if named is not None and named.term is not None:
+        country, role = named.term.country, named.term.role
+        if role == "ELI" and role_m is not None and role_m.term is not None:
+            role = role_m.term.role
+        if place is not None and place.term is not None and place.start < named.start:
+            country = place.term.country  # "Pakistan's Foreign Office": the country named wins
+    elif place is not None and place.term is not None:
+        country = place.term.country
+        if role_m is not None and role_m.term is not None:
+            role = role_m.term.role
+        elif place.entry.kind == CAPITAL:
+            role = place.term.role
+    if not country:
+        if place is None and named is None and role_m is not None and role_m.term is not None:
+            # "police", "the rebels": PETRARCH's country-less agent ("---COP"), given the
+            # country of its sentence or article by _resolve_bare
+            role = role_m.term.role or ""
+            actor = Actor(text[start:end], "---" + role, None, role or None, start, end)
+            return _Group(start, end, [actor], person=end > members[-1].end, bare=True)
+        return None
+    code = country if country.startswith("IGO") or not role else country + role
+    if country.startswith("IGO"):
+        role = None
+    actor = Actor(text[start:end], code, country, role, start, end)
+    only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
+    is_person = named is not None or (role_m is not None and end > members[-1].end)
+    return _Group(start, end, [actor], place=only_place, person=is_person)
+
+
+def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
+    runs: list[list[_Mention]] = []
+    for mention in mentions:
+        if runs and _joinable(runs[-1][-1], mention, text[runs[-1][-1].end : mention.start]):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    groups: list[_Group] = []
+    for run in runs:
+        start, end = run[0].start, run[-1].end
+        if run[-1].entry.kind == ROLE:  # a title before a name absent from the dictionaries
+            name = _NAME_WORDS.match(text, end)
+            if name:
+                end = name.end(1)
+                while end > start and text[end - 1] in " \t.,":
+                    end -= 1
+        group = _group_actor(text, run, start, end)
+        if group is not None:
+            groups.append(group)
+    # compounds: "China and Russia", "Britain, France and Germany"
+    merged: list[_Group] = []
+    for group in groups:
+        if (
+            merged
+            and _COMPOUND_GAP.match(text[merged[-1].end : group.start])
+            and merged[-1].actors[-1].role == group.actors[0].role
+        ):
+            last = merged[-1]
+            last.actors.extend(group.actors)
+            last.end = group.end
+            last.place = False
+            last.person = last.person and group.person
+            last.bare = last.bare and group.bare
+        else:
+            merged.append(group)
+    return merged
+
+
+def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
+    """Country-less agents take the country of their context, as PETRARCH codes them.
+
+    The nearest actor or place with a country in the same sentence wins ("Kenyan officials
+    said police ..."); failing that the agent stays "---" + role. The article's most named
+    country is no longer a fallback: on real pages it made "officials" of whichever country the
+    page had named most (a story about China made Chinese officials of American ones). Such
+    actors are marked ``inferred``: the gate lets them be targets, never sources.
+    """
+    if not any(g.bare for g in groups):
+        return groups
+    known = [
+        g
+        for g in groups
+        if not g.bare and g.actors[0].country and not g.actors[0].country.startswith("IGO")
+    ]
+    out: list[_Group] = []
+    for group in groups:
+        if not group.bare or group.actors[0].country:
+            out.append(group)
+            continue
+        near = min(
+            known,
+            key=lambda g: min(abs(g.start - group.end), abs(group.start - g.end)),
+            default=None,
+        )
+        country = near.actors[0].country if near is not None else None
+        if country is None or near is None:
+            out.append(group)
+            continue
+        # "Nigerian junior foreign minister", "Opposition groups in Zimbabwe": the country
+        # qualifies the agent itself; farther away it is only a guess
+        own = (
+            near.end <= group.start and _OWN_QUALIFIER_BEFORE.fullmatch(text, near.end, group.start)
+        ) or (group.end <= near.start and _OF_GAP.fullmatch(text, group.end, near.start))
+        actors = [
+            Actor(
+                a.text,
+                country + (a.role or ""),
+                country,
+                a.role,
+                a.start,
+                a.end,
+                inferred=not own,
+            )
+            for a in group.actors
+        ]
+        out.append(_Group(group.start, group.end, actors, person=group.person, bare=True))
+    return out
+
+
+def _cue_regex(words: Iterable[str]) -> re.Pattern[str]:
+    alts = sorted((re.escape(w) for w in words), key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w])")
+
+
+@dataclass
+class _Cues:
+    negation: re.Pattern[str]
+    future: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    speech: re.Pattern[str]
+    preposition_before: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    deny_that: re.Pattern[str]
+    coreference: re.Pattern[str]  # named groups pair / person / organisation
+
+
+_CUE_CACHE: dict[str, _Cues] = {}
+
+
+def _cues(lx: Lexicon) -> _Cues:
+    cached = _CUE_CACHE.get(lx.fingerprint)
+    if cached is not None:
+        return cached
+    c = lx.cues
+    preps = "|".join(re.escape(p) for p in c.get("prepositions", []))
+    breaks = "|".join(re.escape(b) for b in c.get("clause_breaks", [";"]))
+    cues = _Cues(
+        negation=_cue_regex(c.get("negation", ["not"])),
+        future=_cue_regex(c.get("future", ["will"])),
+        hypothetical=_cue_regex(c.get("hypothetical", ["if"])),
+        speech=_cue_regex(c.get("speech", ["said"])),
+        preposition_before=re.compile(r"\b(?:" + preps + r")\s+(?:the\s+)?$"),
+        clause_break=re.compile(breaks),
+        deny_that=re.compile(r"\b(?:denied|denies|deny|denying|rejected claims)\s+(?:that\s+)?"),
+        coreference=re.compile(
+            "|".join(
+                f"(?P<{kind}>" + _cue_regex(lx.coreference.get(kind, []) or ["\x00"]).pattern + ")"
+                for kind in ("pair", "person", "organisation")
+            )
+        ),
+    )
+    _CUE_CACHE[lx.fingerprint] = cues
+    return cues
+
+
+def _coref_groups(
+    text: str, norm: str, sent: Sentence, *, memory: _Memory, cues: _Cues, groups: list[_Group]
+) -> list[_Group]:
+    """Pronouns and "the two countries" as actor groups, resolved cheaply.
+
+    "he"/"she" is the nearest person earlier in the sentence, else the subject (first person)
+    of the last sentence that had one; "it" likewise with countries and organisations; "the two
+    countries" is the last compound actor, or the last two countries named.
+    """
+    out: list[_Group] = []
+    segment = norm[sent.start : sent.end]
+
+    def alias(actors: list[Actor], s: int, e: int) -> list[Actor]:
+        return [Actor(text[s:e], a.code, a.country, a.role, s, e, coreferent=True) for a in actors]
+
+    for m in cues.coreference.finditer(segment):
+        s, e = sent.start + m.start(), sent.start + m.end()
+        if m.lastgroup == "pair":
+            if len(memory.pair) >= 2:
+                out.append(_Group(s, e, alias(memory.pair, s, e), coreferent=True))
+            continue
+        person = m.lastgroup == "person"
+        local = [
+            g
+            for g in groups
+            if g.end <= s and g.person == person and len(g.actors) == 1 and not g.coreferent
+        ]
+        antecedent = (
+            local[-1].actors[0] if local else (memory.person if person else memory.organisation)
+        )
+        if antecedent is not None:
+            out.append(_Group(s, e, alias([antecedent], s, e), person=person, coreferent=True))
+    return out
+
+
+def _remember(memory: _Memory, groups: list[_Group]) -> None:
+    real = [g for g in groups if not g.coreferent and not g.bare]
+    person = next((g for g in real if g.person and len(g.actors) == 1), None)
+    if person is not None:
+        memory.person = person.actors[0]
+    organisation = next((g for g in real if not g.person and len(g.actors) == 1), None)
+    if organisation is not None:
+        memory.organisation = organisation.actors[0]
+    compounds = [g for g in real if len(g.actors) >= 2]
+    if compounds:
+        memory.pair = list(compounds[-1].actors)
+        return
+    for group in real:
+        actor = group.actors[0]
+        if not memory.countries or memory.countries[-1].country != actor.country:
+            memory.countries.append(actor)
+            memory.countries = memory.countries[-2:]
+    if (
+        len(memory.pair) < 2
+        and len(memory.countries) == 2
+        and memory.countries[0].country != memory.countries[1].country
+    ):
+        memory.pair = list(memory.countries)
+
+
+def _quoted(actor: Actor, raw: str) -> Actor:
+    """The actor with its words as the original text has them (tags included)."""
+    from dataclasses import replace
+
+    return replace(actor, text=raw[actor.start : actor.end])
+
+
+def _domestic(src: Actor, tgt: Actor) -> bool:
+    """A source acting on itself: same code, or the same country with no distinct role."""
+    return tgt.code == src.code or (
+        src.country == tgt.country and (src.role == tgt.role or not tgt.role)
+    )
+
+
+def _as_place(actor: Actor | None) -> Actor | None:
+    """A place as the target of a visit: the country, not its government."""
+    if actor is None:
+        return None
+    return Actor(
+        actor.text, actor.country or actor.code, actor.country, None, actor.start, actor.end
+    )
+
+
+def _with_location(event: Event, name: str, country: str | None) -> Event:
+    from dataclasses import replace
+
+    return replace(event, location_name=name, location_country=country)

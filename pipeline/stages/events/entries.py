@@ -1,0 +1,154 @@
+"""What a compiled lexicon holds: actor entries with dated terms, action patterns, CAMEO codes.
+
+Plain data, built by ``lexicon.py`` from the dictionary files and read by the coder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pipeline.stages.events.patterns import LazyRegex
+
+# kinds of actor dictionary entries
+COUNTRY = "country"  # a country name or adjective: a country, and a place after a preposition
+CAPITAL = "capital"  # a capital: the government as a subject, a place otherwise
+NAMED = "named"  # a named actor: a person or institution with (dated) codes
+IGO = "igo"
+ROLE = "role"  # a role noun or title: only an actor next to a country or a name
+IGNORE = "ignore"  # a phrase containing a name that is no actor ("South China Sea")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A code an actor holds between two dates (None: open)."""
+
+    country: str
+    role: str | None
+    start: date | None = None
+    end: date | None = None
+    title: str | None = None
+
+    def covers(self, day: date) -> bool:
+        """Whether the term is in force on *day* (the end date is exclusive)."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """One dictionary phrase: what it is and the codes it can stand for."""
+
+    kind: str
+    phrase: str
+    terms: tuple[Term, ...]
+    case_sensitive: bool = False
+    proper: bool = True  # must start with a capital letter in the text
+
+    def resolve(self, day: date | None) -> Term | None:
+        """The term in force on *day*; the most recent one when the date is unknown.
+
+        A named person outside all their terms keeps their country with the role ELI (a
+        political elite), which is what a former office holder is.
+        """
+        if not self.terms:
+            return None
+        if day is None:
+            return max(self.terms, key=lambda t: (t.start or date.min, t.end or date.max))
+        live = [t for t in self.terms if t.covers(day)]
+        if live:
+            return max(live, key=lambda t: (t.start is not None, t.start or date.min))
+        latest = max(self.terms, key=lambda t: t.start or date.min)
+        if self.kind == NAMED:
+            return Term(latest.country, "ELI", title=None)
+        if self.kind in (COUNTRY, CAPITAL, IGO) and len({t.country for t in self.terms}) == 1:
+            return latest  # a gap in a country's dated codes (Iraq 2003-06) is still Iraq
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A compiled action pattern."""
+
+    code: str
+    regex: LazyRegex
+    anchors: tuple[str, ...]
+    source: str
+    target: str = "actor"
+    locate: bool = False
+    reciprocal: bool = False
+    no_target: bool = False
+    complement: bool = False
+    confidence: float = 0.8
+    order: int = 0
+    verb_first: bool = False  # starts with a <lemma>: guard against noun readings ("a visit")
+    intent: bool = False  # a bare intent, dropped when an action pattern follows it
+    id: str = ""  # which dictionary entry: "verbs.yaml#12", "petrarch:ATTACK:L3012"
+    tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
+    weak: bool = False  # the words after the verb add no evidence ("came to")
+    keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorPatterns:
+    """The patterns of one anchor word: those needing no second word, and the others by it."""
+
+    free: tuple[Pattern, ...]
+    keyed: dict[str, tuple[Pattern, ...]]
+    tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
+
+    def candidates(self, words: frozenset[str]) -> list[Pattern]:
+        """The patterns that can match a sentence made of *words*, in dictionary order."""
+        out = list(self.free)
+        keyed = self.keyed
+        hits = [keyed[w] for w in words if w in keyed] if keyed else []
+        if hits:
+            seen = {id(p) for p in out}
+            for group in hits:
+                for p in group:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        out.append(p)
+            out.sort(key=lambda p: p.order)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CameoCode:
+    """A CAMEO code's name, root, quad class and Goldstein value (the manual's)."""
+
+    code: str
+    name: str
+    root: str
+    quad_class: int
+    goldstein: float
+
+
+@dataclass
+class Lexicon:
+    """Everything the coder reads, compiled: automata over actor phrases and trigger anchors."""
+
+    actors: Any  # ahocorasick.Automaton: phrase -> (length, tuple[ActorEntry, ...])
+    anchors: Any  # ahocorasick.Automaton: first word -> (length, tuple[Pattern, ...])
+    codes: dict[str, CameoCode]
+    future_codes: dict[str, str]
+    cues: dict[str, list[str]]
+    coreference: dict[str, list[str]]
+    fingerprint: str
+    files: list[str] = field(default_factory=list)
+    past_forms: frozenset[str] = frozenset()  # irregular past tenses/participles (met, sent)
+    # entries resolved per date (by id); bounded: cleared when it grows past a few thousand days
+    resolved: dict[date | None, dict[int, Term | None]] = field(default_factory=dict)
+
+    def cameo(self, code: str) -> CameoCode:
+        """The code's table row; unknown codes are a dictionary error, caught at load time."""
+        return self.codes[code]
+
+    def future_code(self, code: str) -> str:
+        """The code for an action announced for the future ("will meet" -> 036)."""
+        return self.future_codes.get(code) or self.future_codes.get(code[:2]) or code
+
+
+def normalise(text: str) -> str:
+    """Lower-case with typographic apostrophes folded; keeps every offset unchanged."""
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")

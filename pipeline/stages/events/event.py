@@ -1,0 +1,133 @@
+"""What the coder emits: actors, events, modalities, and which codes stand without a target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+CONVERTED_PREFIX = "petrarch:"  # pattern ids of the converted PETRARCH-2 layer
+
+
+ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED = (
+    "asserted",
+    "future",
+    "hypothetical",
+    "negated",
+    "reported",
+)
+
+
+_NEEDS_TARGET = frozenset(("04", "05", "06", "07"))
+
+
+# CAMEO codes whose definition needs no target: public statements (01), protests (14),
+# force posture (15), states of emergency / martial law (1724), declared ceasefires (0871)
+_NO_TARGET_ROOTS = frozenset(("01", "14", "15"))
+
+
+_NO_TARGET_CODES = frozenset(("1724", "0871"))
+
+
+# symmetric actions (consultations, negotiations, agreements, cooperation and its intent):
+# one event per direction
+SYMMETRIC = frozenset(
+    [
+        "030",
+        "031",
+        "0311",
+        "0312",
+        "0313",
+        "0314",
+        "036",
+        "040",
+        "044",
+        "046",
+        "050",
+        "057",
+        "060",
+        "061",
+        "062",
+        "063",
+        "064",
+    ]
+)
+
+
+def allows_no_target(code: str) -> bool:
+    """Whether a CAMEO code may be emitted without a target actor."""
+    return code[:2] in _NO_TARGET_ROOTS or code in _NO_TARGET_CODES
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A resolved actor: the words in the text and the CAMEO code they stand for."""
+
+    text: str
+    code: str
+    country: str | None  # ISO 3166-1 alpha-3, or the IGO code for an organisation
+    role: str | None
+    start: int
+    end: int
+    coreferent: bool = False
+    inferred: bool = False  # an agent ("police") whose country came from another actor
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One coded event, with the evidence that produced it (offsets into the coded text)."""
+
+    sentence_index: int
+    source: Actor | None
+    target: Actor | None
+    cameo_code: str
+    base_code: str
+    root_code: str
+    quad_class: int
+    goldstein: float
+    modality: str
+    event_date: date | None
+    date_precision: str | None
+    date_source: str | None  # "text" (resolved from the sentence) or "publication"
+    location_name: str | None
+    location_country: str | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    start: int
+    end: int
+    confidence: float
+    pattern_id: str = ""  # the dictionary entry that fired ("verbs.yaml#12", "petrarch:...")
+
+    def as_dict(self) -> dict[str, Any]:
+        """A flat JSON-ready mapping (the CLI's output and the stage's row)."""
+        src, tgt = self.source, self.target
+        return {
+            "source_text": src.text if src else None,
+            "source_code": src.code if src else None,
+            "source_country": src.country if src else None,
+            "source_role": src.role if src else None,
+            "target_text": tgt.text if tgt else None,
+            "target_code": tgt.code if tgt else None,
+            "target_country": tgt.country if tgt else None,
+            "target_role": tgt.role if tgt else None,
+            "cameo_code": self.cameo_code,
+            "base_code": self.base_code,
+            "root_code": self.root_code,
+            "quad_class": self.quad_class,
+            "goldstein": self.goldstein,
+            "modality": self.modality,
+            "event_date": self.event_date.isoformat() if self.event_date else None,
+            "date_precision": self.date_precision,
+            "date_source": self.date_source,
+            "location_name": self.location_name,
+            "location_country": self.location_country,
+            "sentence_index": self.sentence_index,
+            "trigger": self.trigger,
+            "trigger_start": self.trigger_start,
+            "trigger_end": self.trigger_end,
+            "start": self.start,
+            "end": self.end,
+            "confidence": self.confidence,
+            "pattern_id": self.pattern_id,
+        }

@@ -1,0 +1,207 @@
+"""The precision gate: which candidate events the coder emits, and why the others are dropped.
+
+The coder finds candidates with positional rules; on whole articles most of what those rules
+get wrong is a pairing no analyst would code: two private parties ("the doctor prescribed the
+man"), an actor the dictionaries could not place in any country ("---MIL"), an action that did
+not happen ("could hear", "refused to condemn"), or a PETRARCH-2 verb whose reading the
+original coder took from a parser we do not have ("thought", "found out", "involved"). The
+gate drops those instead of guessing; each rule returns the reason ``--explain`` prints.
+
+The rules are about the *kind* of candidate, never about particular sentences:
+
+* unreal modality: negated and hypothetical actions are not events (CAMEO codes what
+  happened, or an explicit intent / threat / appeal, which have codes of their own);
+* a dyad needs a political actor on at least one side (a state, its government, military,
+  legislature, courts, police, intelligence, an IGO, a rebel or opposition group or a named
+  political person), and a one-sided event needs one as its source;
+* an actor without a country ("---COP") is no actor for a dyad, and an agent whose country is
+  only inferred from another actor of the sentence ("police" near "Nairobi") is no source;
+* a dyad inside one country needs both actors named in the sentence (no pronouns), a
+  political source, and a political target too unless the action is coercion or force;
+* the converted PETRARCH-2 layer, which has no parser behind it here, only codes state-level
+  actors on both sides, named in the sentence, from two different countries, and never
+  without a target.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+UNREAL = frozenset(("negated", "hypothetical"))
+# roles (first three letters of the actor's role) that make an actor political
+POLITICAL_ROLES = frozenset(
+    ("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "REB", "OPP", "UAF", "INS", "SEP", "ELI", "IGO")
+)
+FORCEFUL_ROOTS = frozenset(("17", "18", "19", "20"))  # coerce, assault, fight, mass violence
+STATE_ROLES = frozenset(("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "ELI", "IGO"))
+# headline, navigation and link-list text run together into one "sentence"
+_CLUTTER = re.compile(r"\s\|\s|\s•\s|\s»\s")
+_TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$")
+LONG_UNPUNCTUATED = 30  # words: a "sentence" this long without a full stop is page furniture
+
+
+class ActorLike(Protocol):
+    """What the gate reads of an actor (``coder.Actor``)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def country(self) -> str | None: ...
+
+    @property
+    def role(self) -> str | None: ...
+
+    @property
+    def coreferent(self) -> bool: ...
+
+    @property
+    def inferred(self) -> bool: ...
+
+
+# organisations that are no state: companies, NGOs, media (their "country" is their own code)
+PRIVATE_PREFIXES = ("MNC", "NGO", "MED", "BUS", "CVL", "EDU", "HLH", "REL")
+
+
+def _holds(actor: ActorLike, roles: frozenset[str]) -> bool:
+    """A state or an IGO, or an actor of that country whose role is one of *roles*."""
+    if actor.code.startswith(("---", *PRIVATE_PREFIXES)) or actor.country is None:
+        return False
+    if actor.code.startswith("IGO"):
+        return True
+    return actor.role is None or actor.role[:3] in roles
+
+
+def political(actor: ActorLike) -> bool:
+    """A state, an IGO, or an actor with a political role (government, military, rebels ...)."""
+    return _holds(actor, POLITICAL_ROLES)
+
+
+def state_level(actor: ActorLike) -> bool:
+    """A state, an IGO or an organ of a state (no rebels, no opposition, no private actors)."""
+    return _holds(actor, STATE_ROLES)
+
+
+def home(actor: ActorLike) -> str | None:
+    """The country an actor belongs to: "MNCUSA" (a US company) belongs to the USA."""
+    if actor.code.startswith("IGO"):
+        return None
+    if actor.code.startswith(PRIVATE_PREFIXES) and len(actor.code) >= 6:
+        return actor.code[3:6]
+    return actor.country
+
+
+def domestic(src: ActorLike, tgt: ActorLike) -> bool:
+    """Both sides of the same country (an IGO is no country)."""
+    return home(src) is not None and home(src) == home(tgt)
+
+
+def modality_veto(modality: str) -> str | None:
+    """Why an action of this modality is no event (None: it is one)."""
+    if modality in UNREAL:
+        return f"dropped: {modality}, not an event"
+    return None
+
+
+_REFUSAL = re.compile(
+    r"\b(?:refus\w*|declin\w*|reject\w*|would\s+not|will\s+not|won[’']t|wouldn[’']t|"
+    r"not\s+(?:be\s+)?(?:willing|ready|prepared)\s+to|unwilling\s+to)\b"
+)
+# a refused cooperative action is a rejection (CAMEO 12x), by what was refused
+_REJECTION = {"04": "125", "06": "121", "07": "122", "03": "120", "05": "120", "08": "124"}
+_REJECTION_BASE = {
+    "031": "121",
+    "033": "122",
+    "035": "124",
+    "036": "125",
+    "081": "1241",
+    "084": "1243",
+    "085": "1244",
+    "086": "1245",
+    "087": "1246",
+}
+
+
+def rejection(code: str, window: str) -> str | None:
+    """The rejection code of a refused cooperative action, or None.
+
+    "would not provide support", "refused to lift the curfew", "declined to meet": CAMEO codes
+    the refusal (12x) rather than nothing; a negated conflictual action ("did not attack") or a
+    plain negation ("has not met") is no event at all.
+    """
+    if code[:2] not in _REJECTION or not _REFUSAL.search(window):
+        return None
+    return _REJECTION_BASE.get(code[:3]) or _REJECTION[code[:2]]
+
+
+def dyad_veto(
+    src: ActorLike, tgt: ActorLike | None, *, code: str, converted: bool, passive: bool = False
+) -> str | None:
+    """Why this source and target make no event (None: they do)."""
+    if src.code.startswith("---") or (tgt is not None and tgt.code.startswith("---")):
+        return "dropped: an actor without a country"
+    if src.inferred:
+        return "dropped: the source's country is only inferred from another actor"
+    if tgt is None:
+        if not political(src) or (converted and not state_level(src)):
+            return "dropped: a one-sided event needs a political source"
+        if converted and src.coreferent:
+            return "dropped: a converted pattern needs its actors named"
+        return None
+    if not (political(src) or political(tgt)):
+        return "dropped: no political actor on either side"
+    if converted:
+        if not (state_level(src) and state_level(tgt)):
+            return "dropped: a converted pattern needs state-level actors"
+        if src.coreferent or tgt.coreferent or tgt.inferred:
+            return "dropped: a converted pattern needs its actors named"
+        if domestic(src, tgt):
+            return "dropped: a converted pattern needs two countries"
+        return None
+    if domestic(src, tgt) and (not political(src) or src.coreferent or tgt.coreferent):
+        return "dropped: a domestic dyad needs named actors and a political source"
+    if domestic(src, tgt) and not political(tgt) and code[:2] not in FORCEFUL_ROOTS:
+        # "South Korea hosts manufacturers", "Trump shared his expertise with Boeing": inside
+        # one country, a state and a private party make an event when the state coerces or
+        # uses force (arrests, attacks), not when it "cooperates"
+        return "dropped: a domestic dyad with a private party needs a coercive code"
+    if (
+        domestic(src, tgt)
+        and tgt.inferred
+        and (passive or code[:2] not in FORCEFUL_ROOTS or (tgt.role or "")[:3] in ("MIL", "GOV"))
+    ):
+        # "Pakistan fired artillery" made PAKMIL of the weapon: an agent noun whose only
+        # country is the source's is the source's own means, unless it is the people or
+        # rebels the source coerces or fights ("Ugandan soldiers clashed with rebels"); the
+        # victims of a passive ("civilians were killed by Pakistani shelling") are not
+        return "dropped: the target's country is only the source's"
+    return None
+
+
+# roots whose converted bare verbs ("bombarded", "recognized", "condemned") take the target as
+# their direct object in nearly every sense; for the others ("wants", "joined", "allowed",
+# "thought") the direct object is another kind of thing, or the event is in an embedded clause
+BARE_VERB_ROOTS = frozenset(("05", "11", "12", "16", "17", "18", "19", "20"))
+
+
+def converted_veto(code: str, *, phrase: bool, targeted: bool) -> str | None:
+    """Why a converted PETRARCH-2 match is no event: one-sided, or a bare verb of a weak root.
+
+    PETRARCH-2 took each verb's subject, object and sense from its parser. Without one, the
+    converted one-sided codes are mostly statements ("worried", "acknowledged", "involved")
+    in another sense, and bare cooperation verbs ("wants", "joined", "allowed") mostly frame
+    another clause; a phrase pattern ("imposed sanctions on") carries its own evidence.
+    """
+    if not targeted:
+        return "dropped: a converted pattern without a target"
+    if not phrase and code[:2] not in BARE_VERB_ROOTS:
+        return "dropped: a converted bare verb of a code whose object is rarely its target"
+    return None
+
+
+def clutter(sentence: str) -> bool:
+    """Whether a "sentence" is page furniture: link lists, menus, headline runs."""
+    if _CLUTTER.search(sentence):
+        return True
+    return not _TERMINAL.search(sentence) and len(sentence.split()) > LONG_UNPUNCTUATED

@@ -1,0 +1,147 @@
+"""Action pattern syntax: a pattern string to a (lazily compiled) regular expression.
+
+``<lemma>`` is a verb in any inflection (regular rules plus the irregular forms of
+``cues.yaml``), ``a|b`` alternatives, ``a_b`` a multi-word alternative, a trailing ``?`` an
+optional last letter, ``...`` a gap of up to five words (a short gap, which stays in one
+phrase, for the converted layer). The expressions are built on first use: most of the 5,300
+converted patterns never match a given corpus, and compiling them all costs seconds.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class DictionaryError(ValueError):
+    """A dictionary file is malformed; the message names the file and the entry."""
+
+
+def inflections(lemma: str, irregular: dict[str, list[str]]) -> list[str]:
+    """The forms of a verb: base, third person, past (participle) and gerund."""
+    if lemma in irregular:
+        return [lemma, *irregular[lemma]]
+    if lemma.endswith("e"):
+        return [lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"]
+    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
+        return [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        return [lemma, lemma + "es", lemma + "ed", lemma + "ing"]
+    if _DOUBLING.search(lemma) and len(_VOWEL_GROUPS.findall(lemma)) == 1:
+        # one syllable ending consonant-vowel-consonant: snub -> snubbed, ban -> banned
+        return [lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"]
+    return [lemma, lemma + "s", lemma + "ed", lemma + "ing"]
+
+
+_DOUBLING = re.compile(r"[^aeiou][aeiou][^aeiouwxy]$")
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
+_GAP = r"(?:[^\s;:!?]+\s+){0,5}?"  # sentences are split already: dots are abbreviations
+# the converted dictionary's gaps stay inside one phrase: no commas, no new clause
+_SHORT_GAP = r"(?:(?!(?:that|who|which|and|but|while|after|before|when)\s)[^\s;:!?,]+\s+){0,3}?"
+
+
+def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str]]:
+    """One alternative of a token: a ``<lemma>`` or literal words (``_`` joins words)."""
+    if alt.startswith("<") and alt.endswith(">"):
+        forms = inflections(alt[1:-1], irregular)
+        return "(?:" + "|".join(re.escape(f) for f in forms) + ")", forms
+    words = alt.split("_")
+    parts = [re.escape(w).replace(r"\?", "?") for w in words]
+    anchor = words[0].rstrip("?")
+    anchors = [anchor, anchor[:-1]] if words[0].endswith("?") else [anchor]
+    return r"\s+".join(parts), anchors
+
+
+class LazyRegex:
+    """A pattern's regular expression, built and compiled on its first use.
+
+    The converted PETRARCH-2 layer has thousands of patterns with long synonym alternations;
+    most never meet their anchor word in a given run, so building them all up front would
+    cost seconds per process for nothing. Curated patterns are built at load time, so a bad
+    curated file still fails loudly there.
+    """
+
+    __slots__ = ("_compiled", "_irregular", "_lazy", "source")
+
+    def __init__(self, source: str, irregular: dict[str, list[str]], *, lazy: bool) -> None:
+        self.source = source
+        self._irregular = irregular
+        self._lazy = lazy
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled expression (built now if it was not yet)."""
+        if self._compiled is None:
+            self._compiled = re.compile(_pattern_regex(self.source, self._irregular, self._lazy))
+        return self._compiled
+
+    def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        """``re.Pattern.match`` on the compiled expression."""
+        return self.compiled().match(text, pos, endpos)
+
+
+def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool) -> str:
+    """The regex of a pattern, anchored at its first word.
+
+    The first word is found by the anchor automaton, on word boundaries, so the regex only
+    has to consume it (one word), not repeat the alternation of every inflected form.
+    """
+    regex = ""
+    pending_gap = False
+    for i, token in enumerate(text.split()):
+        if token == GAP_TOKEN:
+            pending_gap = True
+            continue
+        if i == 0 and "_" not in token:
+            regex = r"[^\s;:!?,.\"“”]+"
+            continue
+        piece = "(?:" + "|".join(_alt_regex(a, irregular)[0] for a in token.split("|") if a) + ")"
+        if i == 0:
+            regex = piece
+        else:
+            regex += r"\s+" + ((_SHORT_GAP if short_gaps else _GAP) if pending_gap else "") + piece
+        pending_gap = False
+    return regex + r"(?![\w'])"
+
+
+def pattern_keys(text: str, irregular: dict[str, list[str]]) -> frozenset[str]:
+    """The words one of which must occur in a sentence for the pattern to match: the forms
+    of its second word (empty for a one-word pattern)."""
+    tokens = [t for t in text.split()[1:] if t != GAP_TOKEN]
+    if not tokens:
+        return frozenset()
+    keys: set[str] = set()
+    for alt in tokens[0].split("|"):
+        if not alt:
+            continue
+        if alt.startswith("<") and alt.endswith(">"):
+            keys.update(inflections(alt[1:-1], irregular))
+            continue
+        first = alt.split("_")[0]
+        if first.endswith("?"):
+            keys.update((first[:-1], first[:-2]))
+        else:
+            keys.add(first)
+    return frozenset(k for k in keys if k)
+
+
+def compile_pattern(
+    text: str, irregular: dict[str, list[str]], where: str, *, lazy: bool = False
+) -> tuple[LazyRegex, list[str]]:
+    """A pattern string to its (lazily built) regex and the forms of its first word.
+
+    ``lazy`` (the converted layer) also gives the pattern short gaps that stay in one phrase.
+    """
+    tokens = text.split()
+    if not tokens or GAP_TOKEN in (tokens[0], tokens[-1]):
+        raise DictionaryError(f"{where}: pattern {text!r} must start and end with a word")
+    if any(not [a for a in t.split("|") if a] for t in tokens):
+        raise DictionaryError(f"{where}: empty token in pattern {text!r}")
+    anchors = [f for a in tokens[0].split("|") if a for f in _alt_regex(a, irregular)[1]]
+    compiled = LazyRegex(text, irregular, lazy=lazy)
+    if not lazy:
+        try:
+            compiled.compiled()
+        except re.error as exc:
+            raise DictionaryError(f"{where}: pattern {text!r} does not compile: {exc}") from None
+    return compiled, anchors

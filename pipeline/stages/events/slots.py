@@ -1,0 +1,419 @@
+"""Who did what to whom: the source and target slots of a trigger, found by clause structure.
+
+Without a parser, the slots come from positions bounded by clause structure: the subject is
+the nearest actor before the trigger in its clause (not behind a preposition, a complementizer
+"that", or a clause break; through a ", who ..., " relative clause; the agent of a passive);
+the target is the first actor after it before a new predicate, a subordinate or wh- clause or
+a quotation. A converted PETRARCH-2 pattern needs a tight subject-verb-object frame.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from pipeline.stages.events import gate
+from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
+from pipeline.stages.events.dates import DateMention, find_dates
+from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
+from pipeline.stages.events.lexicon import Lexicon
+from pipeline.stages.events.sentences import Sentence
+from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
+
+_COMPLEMENTIZER = re.compile(r"\bthat\b")
+
+
+# a target past one of these is in another clause: a subordinate or wh- clause, a quotation
+_OTHER_CLAUSE = re.compile(
+    r"\b(?:after|before|because|while|when|since|although|though|unless|until|whereas|if)\b"
+    r"|\b(?:what|how|whether|why)\b|[“\"]"
+)
+
+
+_PASSIVE = re.compile(
+    r"\b(?:was|were|is|are|been|being|be)\s+"
+    r"(?:(?:\w+ly|also|not|never|then|later|since|already|just|all|both)\s+){0,2}$",
+)
+
+
+_BY_AGENT = re.compile(r"^\s*(?:[^\s.;]+\s+){0,4}?by\s+(?:the\s+)?$")
+
+
+_LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
+
+
+# "Blinken, who was born in New York, criticised ...": the subject is before the clause
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
+
+
+_IN_PLACE = re.compile(r"\b(?:in|during|from)\s+(?:the\s+)?$")
+
+
+_AT_PLACE = re.compile(r"\b(?:in|at|during|from)\s+(?:the\s+)?$")
+
+
+_NEW_PREDICATE = re.compile(
+    r"\b(?:and|but)\s+(?:would|will|has|have|had|is|are|was|were|could|should|can|may|might|"
+    r"must|also|then|did|does|do)\b|\b(?:before|after|while|when|since)\s+\w+ing\b"
+)
+
+
+_SPEAKER_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
+)
+
+
+# "the company's owner, Iran": a short noun phrase, then the actor it names, ending the clause
+_APPOSITION = re.compile(
+    r"^\s+(?:the\s+|its\s+|their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3},\s+(?:the\s+)?$"
+)
+
+
+_CLAUSE_END = re.compile(r"\s*(?:[.;!?)]|$)")
+
+
+# "met Alice Wells, a senior US official": a name the dictionaries lack, then what it is
+_NAME_APPOSITION = re.compile(
+    r"\s+(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*,\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}$"
+)
+
+
+_CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
+
+
+_ATTRIBUTION = re.compile(
+    r"[\s,]*(?P<who>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*)\s+(?:said|says|told|added)\b"
+)
+
+
+_TIGHT_OBJECT = re.compile(r"\s+(?:the\s+|both\s+|its\s+|their\s+)?$")
+
+
+_PHRASE_OBJECT = re.compile(
+    r"\s+(?:(?:on|against|to|with|from|for|into|at|over|of|toward|towards)\s+)?"
+    r"(?:the\s+|both\s+|its\s+|their\s+)?$"
+)
+
+
+_TIGHT_SUBJECT = re.compile(r"[^,;:()\"“”]{0,40}$")
+
+
+def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
+    """Subject within a few words before the verb, the target right after it (or none
+    needed), with no punctuation in between: what a parser would call subject and object."""
+    if source.end > trig.start or not _TIGHT_SUBJECT.match(norm, source.end, trig.start):
+        return False
+    if target is None:
+        return allows_no_target(trig.pattern.code)
+    phrase = trig.end > trig.head_end and not trig.pattern.weak
+    if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
+        return phrase or bool(_TIGHT_OBJECT.match(norm, trig.head_end, target.start))
+    if phrase:  # "imposed sanctions on Iran": the phrase, then its prepositional object
+        return bool(_PHRASE_OBJECT.match(norm, trig.end, target.start))
+    return bool(_TIGHT_OBJECT.match(norm, trig.end, target.start))
+
+
+class _Slots:
+    """Source, target, place and speaker finding, and building an event; mixed into the coder."""
+
+    raw: str
+    text: str
+    norm: str
+    pub: date | None
+    lx: Lexicon
+    cues: _Cues
+    memory: _Memory
+    mentions: list[_Mention]
+    notes: list[dict[str, Any]] | None
+    date_cache: dict[tuple[int, bool], list[DateMention]]
+
+    def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
+        return bool(
+            self.cues.preposition_before.search(
+                self.norm, max(sent.start, group.start - 16), group.start
+            )
+        )
+
+    def _clause_break(self, start: int, end: int) -> bool:
+        return bool(self.cues.clause_break.search(self.norm, start, end))
+
+    def _source(
+        self, sent: Sentence, groups: list[_Group], trig: _Trigger, inherited: dict[int, _Group]
+    ) -> tuple[_Group | None, bool]:
+        before = self.norm[sent.start : trig.start]
+        head = self.norm[trig.start : trig.head_end]
+        participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
+        if participle and _PASSIVE.search(before):
+            for group in groups:
+                if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
+                    return group, True
+            return None, False  # a passive without its agent: who acted is not said
+        for group in reversed(groups):
+            if group.end > trig.start:
+                continue
+            if trig.start - group.end > 200:
+                return None, False
+            if self._clause_break(group.end, trig.start) and not _RELATIVE_CLAUSE.match(
+                self.norm, group.end, trig.start
+            ):
+                return None, False
+            if _COMPLEMENTIZER.search(self.norm, group.end, trig.start):
+                # "a finding that a tank had fired at": the subject of the embedded clause
+                # is after "that"; an actor before it is the one who claims or finds
+                return None, False
+            if id(group) in inherited:
+                return inherited[id(group)], False
+            if self._preceded_by_preposition(sent, group):
+                continue
+            return group, False
+        return None, False
+
+    def _target(
+        self,
+        sent: Sentence,
+        *,
+        groups: list[_Group],
+        trig: _Trigger,
+        source: _Group,
+        passive: bool,
+        next_start: int,
+    ) -> _Group | None:
+        if passive:
+            for group in reversed(groups):
+                if group.end <= trig.start and group is not source:
+                    return group
+            return None
+        limit = min(next_start, trig.end + 150, sent.end)
+        # a bare agent noun ("artillery", "police") yields to a named actor later in the
+        # clause: "fired two artillery shells at Seoul" is aimed at Seoul
+        bare: _Group | None = None
+        for group in groups:
+            if group is source or group.start < trig.head_end or group.start >= limit:
+                continue
+            between = self.norm[trig.end : group.start]
+            if (
+                "," in between
+                and _APPOSITION.match(between)
+                and _CLAUSE_END.match(self.norm, group.end)
+            ):
+                return group  # "sanction the company's owner, Iran."
+            if (
+                bare is None
+                and group.start > trig.end
+                and _NAME_APPOSITION.fullmatch(self.text, trig.end, group.start)
+                and not self._clause_break(trig.end, group.start)
+            ):
+                return group
+            if self._clause_break(trig.end, group.start) or "," in between:
+                return bare
+            if _NEW_PREDICATE.search(between) or _OTHER_CLAUSE.search(
+                self.text, trig.end, group.start
+            ):
+                # "... opposes sanctions and would protect Chinese companies", "criticised
+                # allies after the US attacked Iran", "will meet to “discuss pressure on Russia"
+                return bare
+            gap = self.norm[trig.end : group.start] if group.start >= trig.end else ""
+            if trig.pattern.target == "place":
+                return group if gap.strip() in ("", "the") else bare
+            if _SPEAKER_AFTER.match(self.norm, group.end):
+                continue  # ", a Jordanian official confirmed": who reports it, not the target
+            locative = _AT_PLACE if trig.pattern.code[:2] in ("04", "05") else _IN_PLACE
+            if group.place and locative.search(
+                self.norm, max(sent.start, group.start - 12), group.start
+            ):
+                continue  # a place the action happened in, not its target ("fired at" is one)
+            if group.bare:
+                bare = bare or group
+                continue
+            return group
+        return bare
+
+    def _location(
+        self, sent: Sentence, groups: list[_Group], trig: _Trigger, target: _Group | None
+    ) -> _Group | None:
+        if (
+            target is not None
+            and target.place
+            and (trig.pattern.locate or trig.pattern.target == "place")
+        ):
+            return target
+        for group in groups:
+            if group.start < trig.end or not group.place:
+                continue
+            if group.start - trig.end > 80:
+                break
+            if _LOCATIVE.match(self.norm[trig.end : group.start]) and not self._clause_break(
+                trig.end, group.start
+            ):
+                return group
+        return None
+
+    def _speaker_before(
+        self, sent: Sentence, groups: list[_Group], subject: _Group
+    ) -> _Group | None:
+        speech = None
+        for m in self.cues.speech.finditer(self.norm, sent.start, subject.start):
+            speech = m
+        if speech is None:
+            return None
+        for group in reversed(groups):
+            if group.end <= speech.start():
+                if self._preceded_by_preposition(sent, group):
+                    continue
+                return group
+        return None
+
+    def _speaker_after(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
+        for group in groups:
+            if group.start < trig.end:
+                continue
+            after = self.norm[group.end : min(sent.end, group.end + 12)]
+            before = self.norm[max(sent.start, group.start - 8) : group.start]
+            if re.match(r"\s+(?:said|says|told|added)\b", after) or re.search(
+                r"\b(?:said|says)\s+$", before
+            ):
+                return group
+        return None
+
+    def _quote_attribution(self, trig: _Trigger) -> _Group | None:
+        """The speaker of a quotation that closes in a later sentence (``..." Blinken said``)."""
+        close = _CLOSE_QUOTE.search(self.text, trig.end, min(len(self.text), trig.end + 800))
+        if close is None:
+            return None
+        after = _ATTRIBUTION.match(self.text, close.end())
+        if after is None:
+            return None
+        s, e = after.start("who"), after.end("who")
+        if after.group("who").lower() in ("he", "she"):
+            person = self.memory.person
+            if person is None:
+                return None
+            return _Group(
+                s,
+                e,
+                [Actor(self.text[s:e], person.code, person.country, person.role, s, e, True)],
+                coreferent=True,
+            )
+        mentions = [m for m in self.mentions if m.start >= s and m.end <= e]
+        groups = _build_groups(self.text, mentions)
+        return groups[0] if groups else None
+
+    def _explain(self, trig: _Trigger, outcome: str) -> None:
+        if self.notes is not None:
+            self.notes.append(_note(self.text, trig.start, trig.end, trig.pattern, outcome))
+
+    def _dates(self, sent: Sentence, *, future: bool) -> list[DateMention]:
+        """The sentence's date expressions, resolved for a past or a future action (cached)."""
+        key = (sent.index, future)
+        if key not in self.date_cache:
+            self.date_cache[key] = [
+                DateMention(d.start + sent.start, d.end + sent.start, d.text, d.value, d.precision)
+                for d in find_dates(sent.text, self.pub, future=future)
+            ]
+        return self.date_cache[key]
+
+    def _complement(
+        self,
+        sent: Sentence,
+        groups: list[_Group],
+        trig: _Trigger,
+        dates: list[DateMention],
+        seen: set[tuple[str | None, str | None, str]],
+    ) -> list[Event]:
+        subject = next(
+            (
+                g
+                for g in reversed(groups)
+                if g.end <= trig.start and len(self.norm[g.end : trig.start].split()) <= 2
+            ),
+            None,
+        )
+        if subject is None:
+            self._explain(trig, "dropped: no subject of the reported clause")
+            return []
+        speaker = (
+            self._speaker_before(sent, groups, subject)
+            or self._speaker_after(sent, groups, trig)
+            or self._quote_attribution(trig)
+        )
+        if speaker is None:
+            self._explain(trig, "dropped: no speaker")
+            return []
+        day, precision, date_source = _pick_date(dates, trig, self.pub)
+        confidence = trig.pattern.confidence * (0.85 if speaker.coreferent else 1.0)
+        out = []
+        for src in speaker.actors:
+            for tgt in subject.actors:
+                if src.country == tgt.country:
+                    continue
+                veto = gate.dyad_veto(
+                    src, tgt, code=trig.pattern.code, converted=bool(trig.pattern.tier)
+                )
+                if veto is not None:
+                    self._explain(trig, f"{veto} ({src.code} {trig.pattern.code} {tgt.code})")
+                    continue
+                key = (src.code, tgt.code, trig.pattern.code)
+                if key in seen:
+                    continue
+                seen.add(key)
+                self._explain(trig, f"kept: {src.code} {trig.pattern.code} {tgt.code} (reported)")
+                out.append(
+                    self._event(
+                        sent,
+                        (src, tgt),
+                        trig.pattern.code,
+                        modality=ASSERTED,
+                        trig=trig,
+                        when=(day, precision, date_source),
+                        where=(None, None),
+                        confidence=confidence,
+                    )
+                )
+        return out
+
+    def _event(
+        self,
+        sent: Sentence,
+        dyad: tuple[Actor, Actor | None],
+        code: str,
+        *,
+        modality: str,
+        trig: _Trigger,
+        when: tuple[date | None, str | None, str | None],
+        where: tuple[str | None, str | None],
+        confidence: float,
+    ) -> Event:
+        src, tgt = dyad
+        if self.raw is not self.text:
+            src = _quoted(src, self.raw)
+            tgt = _quoted(tgt, self.raw) if tgt is not None else None
+        day, precision, date_source = when
+        loc_name, loc_country = where
+        info = self.lx.cameo(code)
+        span = [src.start, src.end, trig.start, trig.end]
+        if tgt is not None:
+            span += [tgt.start, tgt.end]
+        return Event(
+            sentence_index=sent.index,
+            source=src,
+            target=tgt,
+            cameo_code=code,
+            base_code=code[:3],
+            root_code=info.root,
+            quad_class=info.quad_class,
+            goldstein=info.goldstein,
+            modality=modality,
+            event_date=day,
+            date_precision=precision,
+            date_source=date_source,
+            location_name=loc_name,
+            location_country=loc_country,
+            trigger=self.raw[trig.start : trig.end],
+            trigger_start=trig.start,
+            trigger_end=trig.end,
+            start=min(span),
+            end=max(span),
+            confidence=round(min(1.0, confidence), 2),
+            pattern_id=trig.pattern.id,
+        )

@@ -1,0 +1,375 @@
+"""Action triggers: which dictionary patterns match a sentence, read as verbs, and their modality.
+
+A pattern is tried only where its anchor word occurs; a one-word trigger must read as a finite
+verb in its context (not "a visit", "Indian strikes", "civilians threatened with ..."). The
+modality of a trigger is read from the cues between its subject and itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pipeline.stages.events.actors import _Cues, _Group
+from pipeline.stages.events.dates import DateMention
+from pipeline.stages.events.event import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED
+from pipeline.stages.events.lexicon import (
+    Lexicon,
+    Pattern,
+)
+from pipeline.stages.events.sentences import Sentence
+
+# "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
+_TRANSITIVE_OBJECT = re.compile(
+    r"\s+(?:that|considerable|great|its|his|her|their|the|a|an|how|what|some|no|remarkable)\b"
+)
+
+
+# "moved to punish", "allowed Ukraine to strike", "wants X to attack": an infinitive under a
+# verb of wanting, trying, asking or permitting is not an action that happened (a purpose
+# clause, "used tear gas to disperse", and an aspect, "continued to send", are)
+_INFINITIVE_BEFORE = re.compile(
+    r"\b(?:want|hop|tr(?:y|ie)|seek|sought|attempt|mov|allow|permit|enabl|help|ask|urg|call|"
+    r"tell|told|order|forc|encourag|invit|persuad|need|wish|prefer|aim|intend|prepar|decid|"
+    r"choos|chose|offer|propos|vot|push|press|authori[sz]|able|likely|unlikely|eager|hesitant|"
+    r"reluctant|struggl|fight|fought|campaign|lobb|get|got|effort|bid)\w*\b(?:\s+[^\s,;.]+){0,8}?"
+    r"\s+to\s+(?:\w+ly\s+)?$"
+)
+
+
+_NOUN_GUARD = re.compile(
+    r"\b(?:a|an|the|his|her|its|their|this|that|these|those|scheduled|official|state|planned|"
+    r"first|recent|upcoming|surprise|rare|historic|brief|his|whose|most|least)\s+$"
+)
+
+
+_PREV_WORD = re.compile(r"([\w']+)\W*$")
+
+
+# an -s form after a nationality adjective or a preposition (a word or two back) is a noun
+_NOUN_PLURAL_BEFORE = re.compile(
+    r"(?:\b[\w-]*(?:ian|ean|ese|ish|ani|aqi|eli|udi)\s+"
+    r"|\b(?:of|by|for|amid|over|after|against|from|about|on|in|with)\s+(?:[\w'’-]+\s+){0,2}"
+    r"|\bwhat\s+\w+\s+(?:calls?|called|describe[sd]?\s+as|terms?|termed)\s+(?:[\w'’-]+\s+){0,4})$"
+)
+
+
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"])
+
+
+_HAVE = frozenset(["has", "have", "had", "having", "'ve"])
+
+
+_AUX = frozenset(
+    [
+        "last",
+        "first",
+        "recently",
+        "previously",
+        "already",
+        "later",
+        "separately",
+        "will",
+        "would",
+        "could",
+        "can",
+        "might",
+        "may",
+        "must",
+        "should",
+        "shall",
+        "to",
+        "did",
+        "does",
+        "do",
+        "not",
+        "n't",
+        "also",
+        "'ll",
+        "never",
+        "has",
+        "have",
+        "had",
+        "reportedly",
+        "allegedly",
+        "then",
+        "again",
+        "jointly",
+    ]
+)
+
+
+_ROLE_PLURALS = frozenset(
+    [
+        "officials",
+        "forces",
+        "troops",
+        "rebels",
+        "authorities",
+        "militants",
+        "protesters",
+        "police",
+        "soldiers",
+        "leaders",
+        "ministers",
+        "government",
+        "army",
+        "military",
+        "militia",
+        "insurgents",
+        "diplomats",
+        "countries",
+        "states",
+        "nations",
+        "sides",
+        "parties",
+        "groups",
+    ]
+)
+
+
+_REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
+
+
+# "athletes killed at the Games": a participle after a common noun, then a preposition
+_REDUCED_RELATIVE = re.compile(r"\s+(?:at|in|during|near|when|while|since|after)\b")
+
+
+_PUNCT = ",;:!?()\"“”.'’‘[]"
+
+
+_COMPLEMENT_AFTER = re.compile(r"\s+(?:to|that)\b")
+
+
+@dataclass(slots=True)
+class _Trigger:
+    start: int
+    end: int
+    head_end: int  # end of the first word: targets may sit inside a ditransitive pattern
+    pattern: Pattern
+
+
+def _verbal(
+    text: str,
+    norm: str,
+    sent: Sentence,
+    span: tuple[int, int],
+    lx: Lexicon,
+    *,
+    bare: bool,
+    noun_ok: bool = False,
+) -> bool:
+    """Whether a one-word trigger reads as a finite verb, not a noun or a participle.
+
+    "demands", "attack", "strike" are nouns as often as verbs; "fighting" is mostly a noun;
+    "civilians threatened with starvation" is a participle. A bare trigger counts when its form
+    is a past tense (and not a reduced passive), a progressive after a form of "be", or a base
+    form after an auxiliary, an adverb, a name or a role noun.
+    """
+    start, end = span
+    word = norm[start:end]
+    prev_match = _PREV_WORD.search(norm, max(sent.start, start - 30), start)
+    prev = prev_match.group(1) if prev_match else ""
+    if start > 0 and norm[start - 1] == "-":
+        return False  # "Israeli-occupied": part of a compound adjective
+    if noun_ok is False and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start):
+        return False  # "a visit", "a U.S. request", "the attack"
+    if word.endswith("ing"):
+        return prev in _BE  # a progressive; participle clauses are too often asides
+    if word.endswith("ed") or word in lx.past_forms:
+        no_aux = prev not in _BE and prev not in _HAVE
+        if (
+            no_aux
+            and _REDUCED_PASSIVE.match(norm, end)
+            and not _named(text, prev_match)
+            and prev not in _ROLE_PLURALS  # "soldiers clashed with": an agent is a subject
+        ):
+            return False  # "civilians threatened with ...", but "Germany met with ..."
+        common_noun = prev.isalpha() and prev not in _ROLE_PLURALS and prev not in _AUX
+        if no_aux and common_noun and _REDUCED_RELATIVE.match(norm, end) and prev_match is not None:
+            return text[prev_match.start(1)].isupper()
+        return True
+    if (
+        word.endswith("s")
+        and not word.endswith("ss")
+        and _NOUN_PLURAL_BEFORE.search(norm, max(sent.start, start - 40), start)
+    ):
+        return False  # "Indian strikes", "months of anti-government protests": a plural noun
+    if not bare:  # "opposes terrorism and calls on both sides": a coordinated verb
+        return (
+            not (word.endswith("s") and not word.endswith("ss"))
+            or prev == "and"
+            or _subject_before(text, prev, prev_match)
+        )
+    if prev in _AUX or prev.endswith("ly"):
+        return True
+    return _subject_before(text, prev, prev_match)
+
+
+def _named(text: str, prev_match: re.Match[str] | None) -> bool:
+    """Whether the word before is capitalised: a name, so the subject of what follows."""
+    return prev_match is not None and text[prev_match.start(1)].isupper()
+
+
+def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> bool:
+    """Whether the word before a base or -s form looks like its subject (a name, a role)."""
+    if prev.endswith("'s") or prev_match is None:
+        return False  # "Iran's attack": a possessive makes it a noun
+    original = text[prev_match.start(1) : prev_match.end(1)]
+    return original[:1].isupper() or prev in _ROLE_PLURALS or prev in _AUX
+
+
+def _find_triggers(
+    text: str,
+    norm: str,
+    sent: Sentence,
+    lx: Lexicon,
+    *,
+    tier: int = 0,
+    notes: list[dict[str, Any]] | None = None,
+) -> tuple[list[_Trigger], list[_Trigger]]:
+    """The sentence's action and reported-speech triggers from patterns of one *tier*.
+
+    With *notes*, every pattern that matched is recorded with why it was dropped (the
+    ``--explain`` trace); kept ones are recorded by the caller once their event is decided.
+    """
+    found: list[_Trigger] = []
+    size = len(norm)
+    words: frozenset[str] | None = None
+    for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
+        if tier not in anchored.tiers:
+            continue  # a word only the other layer knows
+        start = end_idx - length + 1
+        if (start > 0 and norm[start - 1].isalnum()) or (
+            end_idx + 1 < size and norm[end_idx + 1].isalnum()
+        ):
+            continue
+        if words is None:
+            raw = norm[sent.start : sent.end].split()
+            words = frozenset(raw).union(w.strip(_PUNCT) for w in raw)
+        if tier and text[start].isupper():
+            continue  # converted patterns: a capitalised word is a name ("States", "Sue")
+        patterns = anchored.candidates(words)
+        verbal: dict[tuple[bool, bool], bool] = {}
+        for pattern in patterns:
+            if pattern.tier != tier:
+                continue
+            match = pattern.regex.match(norm, start, sent.end)
+            if match is None:
+                continue
+            if tier and match.end() == end_idx + 1 and _COMPLEMENT_AFTER.match(norm, match.end()):
+                if notes is not None:
+                    notes.append(
+                        _note(text, start, match.end(), pattern, "frames an embedded verb")
+                    )
+                continue  # a bare verb before "to"/"that" frames the verb it embeds
+            if (
+                pattern.code[:2] == "14"
+                and match.end() == end_idx + 1
+                and _TRANSITIVE_OBJECT.match(norm, match.end())
+            ):
+                if notes is not None:
+                    notes.append(
+                        _note(text, start, match.end(), pattern, "another sense: it has an object")
+                    )
+                continue  # "demonstrated restraint", "demonstrated that": showed, no protest
+            if pattern.verb_first:
+                # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
+                # parser to know "plant", "control", "links" were verbs
+                bare = pattern.tier > 0 or match.end() == end_idx + 1
+                # "during a visit to Kazakhstan": the noun is what a place pattern means
+                noun_ok = not bare and pattern.target == "place"
+                key = (bare, noun_ok)
+                if key not in verbal:
+                    verbal[key] = _verbal(
+                        text, norm, sent, (start, end_idx + 1), lx, bare=bare, noun_ok=noun_ok
+                    )
+                if not verbal[key]:
+                    if notes is not None:
+                        notes.append(
+                            _note(text, start, match.end(), pattern, "not read as a verb here")
+                        )
+                    continue
+            found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
+    if notes is not None:
+        kept = {id(t) for t in _select([t for t in found if not t.pattern.complement])}
+        kept |= {id(t) for t in _select([t for t in found if t.pattern.complement])}
+        notes.extend(
+            _note(text, t.start, t.end, t.pattern, "overlaps a preferred match")
+            for t in found
+            if id(t) not in kept
+        )
+    verbs = _select([t for t in found if not t.pattern.complement])
+    # "agreed to lift sanctions": the action carries the intent (as its future code)
+    verbs = [
+        t
+        for n, t in enumerate(verbs)
+        if not (t.pattern.intent and n + 1 < len(verbs) and verbs[n + 1].start - t.end <= 16)
+    ]
+    complements = _select([t for t in found if t.pattern.complement])
+    return verbs, complements
+
+
+def _note(text: str, start: int, end: int, pattern: Pattern, outcome: str) -> dict[str, Any]:
+    return {
+        "pattern_id": pattern.id,
+        "code": pattern.code,
+        "trigger": text[start:end],
+        "start": start,
+        "outcome": outcome,
+    }
+
+
+def _select(triggers: list[_Trigger]) -> list[_Trigger]:
+    """Curated before converted, then longest match first (then dictionary order), no overlaps.
+
+    A curated pattern wins any overlap with a converted PETRARCH-2 one: the curated list is
+    where the project corrects the big dictionary.
+    """
+    triggers.sort(key=lambda t: (t.pattern.tier, t.start - t.end, t.pattern.order, t.start))
+    chosen: list[_Trigger] = []
+    for trig in triggers:
+        if all(trig.end <= c.start or trig.start >= c.end for c in chosen):
+            chosen.append(trig)
+    chosen.sort(key=lambda t: t.start)
+    return chosen
+
+
+def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _Cues) -> str:
+    # cues count between the subject and the trigger, and just before the subject ("denied
+    # that it ...", "if it does send ...")
+    # "has not yet formally announced Xi's visit to": the cue may govern the subject's noun
+    lo = max(sent.start, min(source.start, trig.start) - 40)
+    window = (
+        norm[lo : trig.start]
+        if source.start < trig.start
+        else norm[max(sent.start, trig.start - 40) : trig.start]
+    )
+    before_source = norm[sent.start : min(source.start, trig.start)]
+    if cues.negation.search(window) or cues.deny_that.search(window):
+        return NEGATED
+    if cues.hypothetical.search(window):
+        return HYPOTHETICAL
+    if cues.future.search(window):
+        return FUTURE
+    if _INFINITIVE_BEFORE.search(norm, max(sent.start, trig.start - 60), trig.start):
+        return HYPOTHETICAL  # "moved to punish", "allowed X to strike": not (yet) done
+    if cues.speech.search(before_source):
+        return REPORTED
+    return ASSERTED
+
+
+def _pick_date(
+    dates: list[DateMention], trig: _Trigger, pub: date | None
+) -> tuple[date | None, str | None, str | None]:
+    if dates:
+        best = min(dates, key=lambda d: min(abs(d.start - trig.end), abs(trig.start - d.end)))
+        if best.value is not None:
+            return best.value, best.precision, "text"
+        if pub is None:  # "yesterday" with no publication date: unknown, not guessed
+            return None, None, None
+    if pub is not None:
+        return pub, "day", "publication"
+    return None, None, None
