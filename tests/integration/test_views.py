@@ -196,7 +196,7 @@ def test_feed_health(known: Engine) -> None:
 
 def test_every_view_has_a_known_rows_assertion(project_root: Any) -> None:
     """A new view file must come with exact numbers in this module."""
-    source = (project_root / "tests" / "test_views.py").read_text(encoding="utf-8")
+    source = (project_root / "tests" / "integration" / "test_views.py").read_text(encoding="utf-8")
     missing = [v.name for v in load_views() if f"FROM {v.name}" not in source]
     assert missing == []
 
