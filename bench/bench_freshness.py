@@ -248,7 +248,7 @@ def run_policy(
                 ("discovered", "stored", "coded"), got or (None,) * 3, strict=True
             ):
                 # not seen by the end: censored at the end (a lower bound on its lag)
-                lag = ((value if value is not None else end) - published) * k
+                lag = (float(value if value is not None else end) - published) * k
                 for scope in ("all", "hourly+") if hourly else ("all",):
                     lags[scope].setdefault(stage, []).append(max(lag, 0.0))
             missed += got is None
