@@ -218,7 +218,7 @@ def run_policy(
         with engine.connect() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT a.canonical_url, extract(epoch from a.discovered_at), "
+                    "SELECT a.url, extract(epoch from a.discovered_at), "
                     "extract(epoch from a.extracted_at), extract(epoch from ec.coded_at) "
                     "FROM articles a LEFT JOIN event_codings ec ON ec.article_id = a.id"
                 )
@@ -242,13 +242,13 @@ def run_policy(
         for i, offset in enumerate(pub.timelines[feed]):
             if offset < 0 or offset > args.minutes * 60:
                 continue  # history before the start: no publication lag to measure
-            got = seen.get(f"{base}/a/{feed}/{i}".lower()) or seen.get(f"{base}/a/{feed}/{i}")
+            got = seen.get(f"{base}/a/{feed}/{i}")  # articles.url: the link as listed
             published = pub.start + offset
             for stage, value in zip(
                 ("discovered", "stored", "coded"), got or (None,) * 3, strict=True
             ):
                 # not seen by the end: censored at the end (a lower bound on its lag)
-                lag = ((value if value is not None else end) - published) * k
+                lag = (float(value if value is not None else end) - published) * k
                 for scope in ("all", "hourly+") if hourly else ("all",):
                     lags[scope].setdefault(stage, []).append(max(lag, 0.0))
             missed += got is None
