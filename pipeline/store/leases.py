@@ -1,7 +1,9 @@
 """Fetch leases: who holds a claimed article, whether that owner is still alive, and for how long.
 
-A claim writes ``claimed_until`` and ``claimed_by`` (``host:pid:start``, the process start time
-from ``/proc`` telling a reused pid from the original). A process that dies without releasing —
+A claim writes ``claimed_until`` and ``claimed_by`` (``host:pid:start:run``, the process start
+time from ``/proc`` telling a reused pid from the original, and a token per fetch run, so two runs
+in one process — two threads, or a DAG task beside an embedded CLI call — never release each
+other's leases). A process that dies without releasing —
 kill -9, an OOM kill, a lost database — leaves its leases behind; the next run on the same host
 sees the pid gone (or reused by another process) and frees them at once, instead of leaving a
 batch invisible until the lease runs out. Leases of owners on other hosts, whose liveness cannot
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import secrets
 import socket
 import time
 from functools import cache
@@ -47,18 +50,18 @@ def _host() -> str:
 
 
 def lease_owner(pid: int | None = None) -> str:
-    """This process's owner id, ``host:pid:start``."""
+    """A fresh owner id for one run of this process (or of *pid*), ``host:pid:start:run``."""
     pid = os.getpid() if pid is None else pid
     start = _start_ticks(pid) or str(int(time.time()))
-    return f"{_host()}:{pid}:{start}"
+    return f"{_host()}:{pid}:{start}:{secrets.token_hex(4)}"
 
 
 def is_alive(owner: str) -> bool | None:
     """Whether *owner* still runs: True/False on this host, None (unknown) on another host."""
     parts = owner.split(":")
-    if len(parts) != 3:
+    if len(parts) not in (3, 4):  # owners written before run tokens have three parts
         return None
-    host, pid_text, start = parts
+    host, pid_text, start = parts[:3]
     if host != _host() or not pid_text.isdigit():
         return None
     if not os.path.exists("/proc/self/stat"):
