@@ -62,7 +62,7 @@ test: $(STAMP)  ## the whole suite: lint, types, then every test against a real 
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 test-unit: $(STAMP)  ## the fast layer only: pure cores, no database, no network (under a minute)
-	$(BIN)/python -m pytest tests/unit -q
+	$(BIN)/python -m pytest tests/unit -q -m "not slow"
 
 clean:  ## remove the virtualenv and local data (the embedded database too)
 	rm -rf $(VENV) $(SUPERSET_VENV) var .pytest_cache .mypy_cache .ruff_cache
