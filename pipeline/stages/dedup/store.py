@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import psycopg.errors
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
@@ -45,6 +44,7 @@ from pipeline.stages.dedup.matching import LookupStats, find_match, join_story
 from pipeline.stages.dedup.stories import reelect
 from pipeline.stages.dedup.text import line_hashes, prepare_text, wire_attribution
 from pipeline.stages.dedup.urlkey import url_host, url_keys
+from pipeline.store.retry import is_retryable
 
 __all__ = ["DedupOutcome", "DedupSummary", "LookupStats", "dedup_article", "dedup_pending"]
 
@@ -88,12 +88,6 @@ class DedupSummary:
     pruned_bands: int = 0
 
 
-def _is_retryable(exc: OperationalError) -> bool:
-    return isinstance(
-        exc.orig, psycopg.errors.DeadlockDetected | psycopg.errors.SerializationFailure
-    )
-
-
 def dedup_article(
     engine: Engine, settings: Settings, article_id: int, *, stats: LookupStats | None = None
 ) -> DedupOutcome | None:
@@ -107,7 +101,7 @@ def dedup_article(
             with engine.begin() as conn:
                 return _dedup_one(conn, settings, article_id, stats)
         except OperationalError as exc:
-            if not _is_retryable(exc) or attempt == _RETRIES - 1:
+            if not is_retryable(exc) or attempt == _RETRIES - 1:
                 raise
             LOGGER.info("dedup of article %s retried after %s", article_id, type(exc.orig))
     return None  # pragma: no cover - the loop either returns or raises

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert
 
 from pipeline.config import Settings
@@ -28,11 +27,12 @@ from pipeline.stages.events.lexicon import Lexicon, load_lexicon
 from pipeline.stages.events.models import Event as EventRow
 from pipeline.stages.events.models import EventCoding
 from pipeline.stages.events.sentences import split_sentences
+from pipeline.store import locks
+from pipeline.store.locks import xact_lock
 
 LOGGER = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-_EVENTS_LOCK_NS = 73_512_201  # advisory-lock namespace of the events stage's per-article locks
 
 
 @dataclass(frozen=True)
@@ -128,10 +128,7 @@ def code_pending(
                 rows, n_sentences = _rows(article_id, text, _anchor_date(published_at), lx, version)
                 # per-article lock to commit: two runs re-coding the same article would both
                 # delete (nothing yet) and insert, and one fail on (article_id, event_index)
-                conn.execute(
-                    sql_text("SELECT pg_advisory_xact_lock(:ns, CAST(:id % 2147483647 AS int))"),
-                    {"ns": _EVENTS_LOCK_NS, "id": article_id},
-                )
+                xact_lock(conn, locks.EVENTS, article_id % 2147483647)
                 conn.execute(delete(EventRow).where(EventRow.article_id == article_id))
                 if rows:
                     conn.execute(insert(EventRow), rows)
