@@ -24,6 +24,10 @@ from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
 _COMPLEMENTIZER = re.compile(r"\bthat\b")
 
 
+# a personal pronoun in subject position: the clause's subject, whoever it is
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b")
+
+
 # a target past one of these is in another clause: a subordinate or wh- clause, a quotation
 _OTHER_CLAUSE = re.compile(
     r"\b(?:after|before|because|while|when|since|although|though|unless|until|whereas|if)\b"
@@ -166,8 +170,19 @@ class _Slots:
                 return inherited[id(group)], False
             if self._preceded_by_preposition(sent, group):
                 continue
+            if self._unresolved_pronoun(groups, group.end, trig.start):
+                # "Americans say they want the House to ...": the subject is a pronoun the
+                # coreference could not resolve; an actor before it is someone else
+                return None, False
             return group, False
         return None, False
+
+    def _unresolved_pronoun(self, groups: list[_Group], start: int, end: int) -> bool:
+        """Whether a subject pronoun no actor group covers sits between *start* and *end*."""
+        for m in _SUBJECT_PRONOUN.finditer(self.norm, start, end):
+            if not any(g.start <= m.start() < g.end for g in groups):
+                return True
+        return False
 
     def _target(
         self,
