@@ -248,3 +248,10 @@ def test_an_unresolved_subject_pronoun_is_not_skipped_for_an_earlier_actor() -> 
     assert ("DEUELI", "111", "RUS") in triples(
         "Merkel arrived in Paris. Later she criticised Russia."
     )
+
+
+def test_both_countries_resolves_to_the_countries_not_their_agents() -> None:
+    before = "Pakistan's military said Indian forces shelled Kashmir. "
+    got = triples(before + "The UN chief is calling for restraint from both countries.")
+    assert {("IGOUNO", "0256", "PAK"), ("IGOUNO", "0256", "IND")} <= got
+    assert not {t for t in got if t[2] in ("PAKMIL", "INDMIL")}
