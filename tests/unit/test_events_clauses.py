@@ -244,6 +244,10 @@ def test_an_unresolved_subject_pronoun_is_not_skipped_for_an_earlier_actor() -> 
         "A Reuters poll shows 44 percent of Americans say they want the House to impeach Trump."
     )
     assert not {t for t in got if t[0] == "MED"}
+    # right after a speech verb, an unresolved pronoun is the speaker
+    assert ("AFGREB", "036", "IGOUNO") in triples(
+        "Afghan rebel leaders said on Wednesday they would meet U.N. mediator Diego Cordovez."
+    )
     # a pronoun the coreference resolves still codes its event
     assert ("DEUELI", "111", "RUS") in triples(
         "Merkel arrived in Paris. Later she criticised Russia."
