@@ -219,3 +219,43 @@ def test_every_kept_event_names_its_trigger_pattern_and_modality() -> None:
         assert event.pattern_id
         assert event.modality in ("asserted", "future", "reported")
         assert event.trigger_end > event.trigger_start
+
+
+def test_a_participle_after_a_preposition_is_an_adjective() -> None:
+    # "from occupied Norway" names a place; the verb itself still codes an occupation
+    assert not roots("German troops crossed the border from occupied Norway.")
+    assert ("RUS", "19", "UKR") in roots("Russia occupied Crimea in 2014.")
+
+
+def test_a_coordinated_phrase_verb_ends_the_first_verbs_object() -> None:
+    # "opposes all forms of terrorism and calls on both India and Pakistan": the countries
+    # are the addressees of the appeal, not what China opposes
+    got = triples(
+        "China opposes all forms of terrorism and calls on both India and Pakistan to show"
+        " restraint."
+    )
+    assert {("CHN", "020", "IND"), ("CHN", "020", "PAK")} <= got
+    assert not {t for t in got if t[1].startswith("12")}
+
+
+def test_an_unresolved_subject_pronoun_is_not_skipped_for_an_earlier_actor() -> None:
+    # "they" are the polled Americans, not the news agency that ran the poll
+    got = triples(
+        "A Reuters poll shows 44 percent of Americans say they want the House to impeach Trump."
+    )
+    assert not {t for t in got if t[0] == "MED"}
+    # right after a speech verb, an unresolved pronoun is the speaker
+    assert ("AFGREB", "036", "IGOUNO") in triples(
+        "Afghan rebel leaders said on Wednesday they would meet U.N. mediator Diego Cordovez."
+    )
+    # a pronoun the coreference resolves still codes its event
+    assert ("DEUELI", "111", "RUS") in triples(
+        "Merkel arrived in Paris. Later she criticised Russia."
+    )
+
+
+def test_both_countries_resolves_to_the_countries_not_their_agents() -> None:
+    before = "Pakistan's military said Indian forces shelled Kashmir. "
+    got = triples(before + "The UN chief is calling for restraint from both countries.")
+    assert {("IGOUNO", "0256", "PAK"), ("IGOUNO", "0256", "IND")} <= got
+    assert not {t for t in got if t[2] in ("PAKMIL", "INDMIL")}

@@ -337,6 +337,10 @@ def _cues(lx: Lexicon) -> _Cues:
     return cues
 
 
+# a pair cue that names countries ("both countries", "the two nations")
+_COUNTRY_NOUN = re.compile(r"countr|nation|neighbo")
+
+
 def _coref_groups(
     text: str, norm: str, sent: Sentence, *, memory: _Memory, cues: _Cues, groups: list[_Group]
 ) -> list[_Group]:
@@ -356,7 +360,12 @@ def _coref_groups(
         s, e = sent.start + m.start(), sent.start + m.end()
         if m.lastgroup == "pair":
             if len(memory.pair) >= 2:
-                out.append(_Group(s, e, alias(memory.pair, s, e), coreferent=True))
+                pair = memory.pair
+                if _COUNTRY_NOUN.search(m.group(0)):
+                    # "both countries" after "Pakistan's military ... Indian forces": the
+                    # countries themselves, not the agents that named them
+                    pair = [_as_place(a) or a for a in pair]
+                out.append(_Group(s, e, alias(pair, s, e), coreferent=True))
             continue
         person = m.lastgroup == "person"
         local = [

@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "3.0.0"  # round 3: the precision gate and clause rules
+CODER_VERSION = "3.1.0"  # round 4: adjectival participles, coordinated verbs, pronoun subjects
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)

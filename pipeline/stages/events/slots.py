@@ -24,6 +24,17 @@ from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
 _COMPLEMENTIZER = re.compile(r"\bthat\b")
 
 
+# a personal pronoun in subject position: the clause's subject, whoever it is
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b")
+
+
+# an actor, a speech verb and a few words ("said on Wednesday"), then the pronoun: the speaker
+_SPEAKER_PRONOUN = re.compile(
+    r"\s+(?:\w+ly\s+)?(?:said|says|say|told\s+\w+|added|stated|insisted|announced)"
+    r"(?:\s+[\w'’-]+){0,3}?,?\s+"
+)
+
+
 # a target past one of these is in another clause: a subordinate or wh- clause, a quotation
 _OTHER_CLAUSE = re.compile(
     r"\b(?:after|before|because|while|when|since|although|though|unless|until|whereas|if)\b"
@@ -164,10 +175,26 @@ class _Slots:
                 return None, False
             if id(group) in inherited:
                 return inherited[id(group)], False
+            pronoun = self._unresolved_pronoun(groups, group.end, trig.start)
+            if pronoun is not None:
+                # a subject pronoun the coreference could not resolve: right after a speech
+                # verb it is the speaker ("rebel leaders said on Wednesday they would meet",
+                # "44 percent of Americans say they want"); otherwise an actor before it is
+                # someone else, and who acts is not said
+                if _SPEAKER_PRONOUN.fullmatch(self.norm, group.end, pronoun):
+                    return group, False
+                return None, False
             if self._preceded_by_preposition(sent, group):
                 continue
             return group, False
         return None, False
+
+    def _unresolved_pronoun(self, groups: list[_Group], start: int, end: int) -> int | None:
+        """Where a subject pronoun no actor group covers sits between *start* and *end*."""
+        for m in _SUBJECT_PRONOUN.finditer(self.norm, start, end):
+            if not any(g.start <= m.start() < g.end for g in groups):
+                return m.start()
+        return None
 
     def _target(
         self,

@@ -48,6 +48,30 @@ _NOUN_GUARD = re.compile(
 _PREV_WORD = re.compile(r"([\w']+)\W*$")
 
 
+# a past participle right after one of these modifies the noun after it ("from occupied Norway")
+_PREPOSITIONS = frozenset(
+    [
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "at",
+        "with",
+        "to",
+        "for",
+        "over",
+        "across",
+        "through",
+        "under",
+        "within",
+        "near",
+        "toward",
+        "towards",
+    ]
+)
+
+
 # an -s form after a nationality adjective or a preposition (a word or two back) is a noun
 _NOUN_PLURAL_BEFORE = re.compile(
     r"(?:\b[\w-]*(?:ian|ean|ese|ish|ani|aqi|eli|udi)\s+"
@@ -176,6 +200,8 @@ def _verbal(
         return False  # "Israeli-occupied": part of a compound adjective
     if noun_ok is False and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start):
         return False  # "a visit", "a U.S. request", "the attack"
+    if word.endswith("ed") and prev in _PREPOSITIONS:
+        return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
     if word.endswith("ing"):
         return prev in _BE  # a progressive; participle clauses are too often asides
     if word.endswith("ed") or word in lx.past_forms:
@@ -194,6 +220,7 @@ def _verbal(
     if (
         word.endswith("s")
         and not word.endswith("ss")
+        and not (not bare and prev == "and")  # "... of terrorism and calls on both sides"
         and _NOUN_PLURAL_BEFORE.search(norm, max(sent.start, start - 40), start)
     ):
         return False  # "Indian strikes", "months of anti-government protests": a plural noun
