@@ -48,6 +48,15 @@ _OWN_QUALIFIER_BEFORE = re.compile(
 _OF_GAP = re.compile(r"^\s+(?:of|in|from)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# "opposition groups in Zimbabwe", "police officers from Kenya": the agent's head noun, then
+# the country it belongs to
+_OWN_QUALIFIER_AFTER = re.compile(
+    r"(?:\s+(?:groups?|members?|officers?|units?|leaders?|officials?|forces|fighters))?"
+    r"\s+(?:of|in|from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(slots=True)
 class _Mention:
     start: int
@@ -240,6 +249,16 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
     return merged
 
 
+def _qualifies(text: str, known: _Group, agent: _Group) -> bool:
+    """Whether *known* names the agent's own country: "Kenyan riot police", "Pakistan's
+    military leaders", "police in Nairobi", "opposition groups in Zimbabwe"."""
+    if known.end <= agent.start:
+        return bool(_OWN_QUALIFIER_BEFORE.fullmatch(text, known.end, agent.start))
+    return agent.end <= known.start and bool(
+        _OWN_QUALIFIER_AFTER.fullmatch(text, agent.end, known.start)
+    )
+
+
 def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
     """Country-less agents take the country of their context, as PETRARCH codes them.
 
@@ -261,20 +280,21 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
         if not group.bare or group.actors[0].country:
             out.append(group)
             continue
-        near = min(
-            known,
-            key=lambda g: min(abs(g.start - group.end), abs(group.start - g.end)),
-            default=None,
-        )
+        # "Nigerian junior foreign minister", "Bangladeshi peacekeeping troops arrived in
+        # Sierra Leone", "Opposition groups in Zimbabwe": a country that qualifies the agent
+        # itself wins over a nearer one; otherwise the nearest is only a guess
+        near = next((g for g in known if _qualifies(text, g, group)), None)
+        own = near is not None
+        if near is None:
+            near = min(
+                known,
+                key=lambda g: min(abs(g.start - group.end), abs(group.start - g.end)),
+                default=None,
+            )
         country = near.actors[0].country if near is not None else None
         if country is None or near is None:
             out.append(group)
             continue
-        # "Nigerian junior foreign minister", "Opposition groups in Zimbabwe": the country
-        # qualifies the agent itself; farther away it is only a guess
-        own = (
-            near.end <= group.start and _OWN_QUALIFIER_BEFORE.fullmatch(text, near.end, group.start)
-        ) or (group.end <= near.start and _OF_GAP.fullmatch(text, group.end, near.start))
         actors = [
             Actor(
                 a.text,
@@ -303,6 +323,7 @@ class _Cues:
     hypothetical: re.Pattern[str]
     speech: re.Pattern[str]
     preposition_before: re.Pattern[str]
+    partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
     clause_break: re.Pattern[str]
     deny_that: re.Pattern[str]
     coreference: re.Pattern[str]  # named groups pair / person / organisation
@@ -324,6 +345,11 @@ def _cues(lx: Lexicon) -> _Cues:
         hypothetical=_cue_regex(c.get("hypothetical", ["if"])),
         speech=_cue_regex(c.get("speech", ["said"])),
         preposition_before=re.compile(r"\b(?:" + preps + r")\s+(?:the\s+)?$"),
+        partitive_of=re.compile(
+            r"(?<![\w'])(?:"
+            + "|".join(re.escape(p) for p in c.get("partitives", []) or ["\x00"])
+            + r")\s+of\s+(?:the\s+)?$"
+        ),
         clause_break=re.compile(breaks),
         deny_that=re.compile(r"\b(?:denied|denies|deny|denying|rejected claims)\s+(?:that\s+)?"),
         coreference=re.compile(

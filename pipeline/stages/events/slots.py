@@ -140,11 +140,13 @@ class _Slots:
     date_cache: dict[tuple[int, bool], list[DateMention]]
 
     def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
-        return bool(
-            self.cues.preposition_before.search(
-                self.norm, max(sent.start, group.start - 16), group.start
-            )
-        )
+        window = max(sent.start, group.start - 30)
+        if not self.cues.preposition_before.search(
+            self.norm, max(sent.start, group.start - 16), group.start
+        ):
+            return False
+        # "thousands of Iraqi Kurds demonstrated": a quantity or part of the actor is the actor
+        return not self.cues.partitive_of.search(self.norm, window, group.start)
 
     def _clause_break(self, start: int, end: int) -> bool:
         return bool(self.cues.clause_break.search(self.norm, start, end))
