@@ -15,7 +15,9 @@ dictionary's own header notes):
   given); without it the regular forms are generated. ``+BEEF_UP`` / ``RE_+ARREST`` are
   multi-word verbs whose ``+`` word inflects.
 * ``&NAME`` synonym sets: ``+phrase`` lines; noun plurals are generated unless the label or
-  the phrase ends in ``_``.
+  the phrase ends in ``_`` (a word that already is plural keeps its form). The last literal
+  word of a pattern's phrase (its head noun: ``ATTACK``, ``RAID``) matches its regular plural
+  too.
 * Patterns ``- PRE * POST [code]`` apply to every verb of the block. ``*`` is the verb; ``$``
   the source and ``+`` the target slot; ``^`` skips a noun phrase; ``(PREP ...)`` is a
   prepositional phrase; ``{A B}`` and ``A_B`` need consecutive words, a blank allows words in
@@ -161,6 +163,9 @@ def _code(raw: str) -> str | None:
 
 
 def _plural(word: str) -> str:
+    """The regular plural; a word that already is one ("TROOPS", "FORCES") stays as it is."""
+    if word.endswith("S") and not word.endswith(("SS", "US", "IS")):
+        return word
     if word.endswith("Y") and len(word) > 1 and word[-2] not in "AEIOU":
         return word[:-1] + "IES"
     if word.endswith(("S", "X", "CH", "SH")):
@@ -191,7 +196,9 @@ def read_synsets(lines: list[str]) -> dict[str, list[str]]:
                 continue
             forms = ["_".join(words)]
             if not (no_plural or phrase.endswith("_")):
-                forms.append("_".join([*words[:-1], _plural(words[-1])]))
+                plural = "_".join([*words[:-1], _plural(words[-1])])
+                if plural != forms[0]:
+                    forms.append(plural)
             for form in forms:
                 if form.lower() not in sets[current]:
                     sets[current].append(form.lower())
@@ -325,7 +332,21 @@ def _words(words: list[str], synsets: dict[str, list[str]]) -> list[str]:
         clean = re.sub(r"[^A-Za-z0-9'-]", "", word).lower()
         if clean:
             out.append(clean)
+    # the head noun of a literal phrase in its plural too, as the synonym sets have it: the
+    # dictionary writes "CARRIED_OUT ... ATTACK", wire copy "carried out several attacks"
+    if out and out[-1] != GAP and "|" not in out[-1] and _pluralisable(out[-1]):
+        out[-1] = f"{out[-1]}|{_plural(out[-1].upper()).lower()}"
     return out
+
+
+def _pluralisable(word: str) -> bool:
+    """A content word whose regular plural is another surface form of the same noun."""
+    return (
+        word.isalpha()
+        and len(word) > 3
+        and word not in FUNCTION_WORDS
+        and _plural(word.upper()).lower() != word
+    )
 
 
 def _tidy(tokens: list[str]) -> list[str]:

@@ -15,7 +15,8 @@ The rules are about the *kind* of candidate, never about particular sentences:
   legislature, courts, police, intelligence, an IGO, a rebel or opposition group or a named
   political person), and a one-sided event needs one as its source;
 * an actor without a country ("---COP") is no actor for a dyad, and an agent whose country is
-  only inferred from another actor of the sentence ("police" near "Nairobi") is no source;
+  only inferred from another actor of the sentence ("police" near "Nairobi") is no source,
+  except against another political agent of that country ("police fired on protesters");
 * a dyad inside one country needs both actors named in the sentence (no pronouns), a
   political source, and a political target too unless the action is coercion or force;
 * the converted PETRARCH-2 layer, which has no parser behind it here, only codes state-level
@@ -97,6 +98,23 @@ def domestic(src: ActorLike, tgt: ActorLike) -> bool:
     return home(src) is not None and home(src) == home(tgt)
 
 
+def _agents_of_one_country(src: ActorLike, tgt: ActorLike | None, *, converted: bool) -> bool:
+    """A domestic dyad of two political agents: "security forces fired on protesters",
+    "rebels surrendered to the police" (CAMEO gives such agents the country of their
+    sentence). The target must be an agent with a role of the source's inferred country, not
+    that country itself: "the Korean government agreed to provide Sri Lanka" made LKAGOV of a
+    government the dictionaries could not place, and a country as its own agent's target is
+    what such a guess looks like."""
+    return (
+        not converted
+        and tgt is not None
+        and tgt.role is not None
+        and home(src) == home(tgt)
+        and political(src)
+        and political(tgt)
+    )
+
+
 def modality_veto(modality: str) -> str | None:
     """Why an action of this modality is no event (None: it is one)."""
     if modality in UNREAL:
@@ -141,7 +159,7 @@ def dyad_veto(
     """Why this source and target make no event (None: they do)."""
     if src.code.startswith("---") or (tgt is not None and tgt.code.startswith("---")):
         return "dropped: an actor without a country"
-    if src.inferred:
+    if src.inferred and not _agents_of_one_country(src, tgt, converted=converted):
         return "dropped: the source's country is only inferred from another actor"
     if tgt is None:
         if not political(src) or (converted and not state_level(src)):

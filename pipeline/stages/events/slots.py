@@ -98,12 +98,22 @@ _ATTRIBUTION = re.compile(
 )
 
 
-_TIGHT_OBJECT = re.compile(r"\s+(?:the\s+|both\s+|its\s+|their\s+)?$")
+# what may open the object noun phrase before the actor: a determiner or a quantity ("the",
+# "a", "several", "two", "dozens of", "at least 40"), as a parser's NP would include it
+_DETERMINER = (
+    r"(?:(?:the|both|its|their|his|her|a|an|several|some|many|two|three|four|five|dozens\s+of|"
+    r"hundreds\s+of|thousands\s+of|(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+)?"
+    r"\d[\d,.]*)\s+)?"
+)
+
+
+_TIGHT_OBJECT = re.compile(r"\s+" + _DETERMINER + r"$")
 
 
 _PHRASE_OBJECT = re.compile(
     r"\s+(?:(?:on|against|to|with|from|for|into|at|over|of|toward|towards)\s+)?"
-    r"(?:the\s+|both\s+|its\s+|their\s+)?$"
+    + _DETERMINER
+    + r"$"
 )
 
 
