@@ -117,6 +117,9 @@ _PHRASE_OBJECT = re.compile(
 )
 
 
+_DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
+
+
 _TIGHT_SUBJECT = re.compile(r"[^,;:()\"“”]{0,40}$")
 
 
@@ -230,7 +233,8 @@ class _Slots:
         for group in groups:
             if group is source or group.start < trig.head_end or group.start >= limit:
                 continue
-            between = self.norm[trig.end : group.start]
+            # "deported 1,086 migrants", "more than 16,000 Syrians": a digit group is no comma
+            between = _DIGIT_GROUP.sub("", self.norm[trig.end : group.start])
             if (
                 "," in between
                 and _APPOSITION.match(between)
