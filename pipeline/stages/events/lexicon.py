@@ -180,8 +180,9 @@ class _Builder:
             layer = self._layer()
             for phrase, terms in grouped.items():
                 is_country = all(len(t.country) == 3 and t.role is None for t in terms)
-                if not is_country and " " not in phrase and len(phrase) < 5:
-                    continue  # short one-word names collide with ordinary words
+                # short one-word names collide with ordinary words ("Sue", "Male"): they are
+                # kept as abbreviations (ISIL, FARC, PKK, CIA, MSF) that must be upper case
+                acronym = not is_country and " " not in phrase and len(phrase) < 5
                 kind = COUNTRY if is_country else NAMED
                 if is_country and re.search(r"(?:AN|I)$", phrase):
                     # demonyms name the people too: "Albanians demonstrated"
@@ -198,7 +199,7 @@ class _Builder:
                         tuple(terms),
                         # the lists are all upper case: only very short names (US, UN) are
                         # abbreviations that must match in upper case; IRAQ, PERU are not
-                        case_sensitive=len(re.sub(r"[^A-Z]", "", phrase)) <= 3,
+                        case_sensitive=acronym or len(re.sub(r"[^A-Z]", "", phrase)) <= 3,
                     ),
                 )
         agents = directory / "phoenix_agents.tsv"
