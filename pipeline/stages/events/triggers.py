@@ -184,6 +184,7 @@ def _verbal(
     *,
     bare: bool,
     noun_ok: bool = False,
+    intransitive: bool = False,
 ) -> bool:
     """Whether a one-word trigger reads as a finite verb, not a noun or a participle.
 
@@ -214,7 +215,13 @@ def _verbal(
         ):
             return False  # "civilians threatened with ...", but "Germany met with ..."
         common_noun = prev.isalpha() and prev not in _ROLE_PLURALS and prev not in _AUX
-        if no_aux and common_noun and _REDUCED_RELATIVE.match(norm, end) and prev_match is not None:
+        if (
+            no_aux
+            and common_noun
+            and not intransitive  # "students demonstrated in Belgrade": no passive to reduce
+            and _REDUCED_RELATIVE.match(norm, end)
+            and prev_match is not None
+        ):
             return text[prev_match.start(1)].isupper()
         return True
     if (
@@ -279,7 +286,7 @@ def _find_triggers(
         if tier and text[start].isupper():
             continue  # converted patterns: a capitalised word is a name ("States", "Sue")
         patterns = anchored.candidates(words)
-        verbal: dict[tuple[bool, bool], bool] = {}
+        verbal: dict[tuple[bool, bool, bool], bool] = {}
         for pattern in patterns:
             if pattern.tier != tier:
                 continue
@@ -308,10 +315,20 @@ def _find_triggers(
                 bare = pattern.tier > 0 or match.end() == end_idx + 1
                 # "during a visit to Kazakhstan": the noun is what a place pattern means
                 noun_ok = not bare and pattern.target == "place"
-                key = (bare, noun_ok)
+                # protests, demonstrations, riots (14x) have no passive: "students
+                # demonstrated in ..." is no reduced relative clause
+                intransitive = pattern.code[:2] == "14"
+                key = (bare, noun_ok, intransitive)
                 if key not in verbal:
                     verbal[key] = _verbal(
-                        text, norm, sent, (start, end_idx + 1), lx, bare=bare, noun_ok=noun_ok
+                        text,
+                        norm,
+                        sent,
+                        (start, end_idx + 1),
+                        lx,
+                        bare=bare,
+                        noun_ok=noun_ok,
+                        intransitive=intransitive,
                     )
                 if not verbal[key]:
                     if notes is not None:
