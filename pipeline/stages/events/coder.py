@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "3.2.0"  # round 5: recall from the dictionaries (qualified agents, partitives, plurals)
+CODER_VERSION = "3.2.0"  # round 5: qualified agents, partitives, abbreviations, plurals
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
@@ -274,11 +274,7 @@ class _SentenceCoder(_Slots):
             pairs: list[tuple[Actor, Actor | None]]
             if target is not None:
                 pairs = [(s, t) for s in source.actors for t in target.actors]
-            elif (trig.pattern.reciprocal or trig.pattern.code in SYMMETRIC) and len(
-                source.actors
-            ) >= 2:
-                # "China and the EAEU signed an agreement": a symmetric action of a compound
-                # subject is between its members, both ways (CAMEO's convention)
+            elif trig.pattern.reciprocal and len(source.actors) >= 2:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
             elif not (trig.pattern.no_target or allows_no_target(trig.pattern.code)):
                 # PETRARCH's default: an event needs a dyad; only codes whose definition
