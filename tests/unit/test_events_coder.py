@@ -497,8 +497,10 @@ def test_bare_agent_qualified_by_its_country_is_an_actor() -> None:
 
 
 def test_bare_agent_whose_country_is_only_a_guess_is_no_source() -> None:
-    # "police" near "Nairobi" could be anyone's; the article's other countries are no better
-    assert code_text("Police arrested dozens of protesters in Nairobi on Monday.", PUB) == []
+    # "police" near "Nairobi" could be anyone's; the article's other countries are no better.
+    # (Round 5: against another political agent of that same country — "police arrested
+    # protesters in Nairobi" — CAMEO's convention codes both as Kenyan: test_events_recall.)
+    assert code_text("Police arrested two Somali journalists in Nairobi on Monday.", PUB) == []
     text = "Kenya's president flew home on Sunday. On Monday, police arrested dozens of protesters."
     assert [e for e in code_text(text, PUB) if e.cameo_code.startswith("17")] == []
     assert code_text("Police arrested the rebel commander on Monday.", PUB) == []
