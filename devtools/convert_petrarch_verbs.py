@@ -23,6 +23,9 @@ dictionary's own header notes):
   prepositional phrase; ``{A B}`` and ``A_B`` need consecutive words, a blank allows words in
   between (here: up to five, our ``...``); ``%`` (a compound-actor slot) is not supported.
 * A code ``[a:b]`` is read as ``a`` (or ``b`` when ``a`` is empty); ``[---]`` codes nothing.
+  Multi-word verbs without a code ("STRIKE_DOWN", "SET_UP", "ROUND_UP") are listed as
+  ``null_phrasal_verbs``: their head word alone ("struck") is another verb, so a one-word
+  trigger that begins one of them is no event of its head's sense.
 
 What is left out, on purpose: patterns with words before the verb other than the ``$``/``+``
 slots (our coder matches from the verb onwards; the subject is found by position), patterns
@@ -110,6 +113,7 @@ class Conversion:
 
     entries: list[dict[str, object]] = field(default_factory=list)
     irregular: dict[str, list[str]] = field(default_factory=dict)
+    phrasal: list[str] = field(default_factory=list)  # multi-word verbs with no code
     skipped: dict[str, int] = field(default_factory=dict)
 
     def skip(self, reason: str) -> None:
@@ -340,6 +344,8 @@ def convert(source: Path, codes: set[str]) -> Conversion:
         for verb in block.verbs:  # bare verbs
             code = verb.code or block.code
             if code is None:
+                if verb.lemma is None:  # "STRIKE_DOWN" (FELL [---]): not its head's sense
+                    conv.phrasal.extend(a for a in verb.token.split("|") if a)
                 continue
             if code not in codes:
                 conv.skip("code not in the CAMEO table")
@@ -427,6 +433,7 @@ def render(conv: Conversion, origin: str) -> str:
         "_source": origin,
         "_skipped": dict(sorted(conv.skipped.items())),
         "irregular_verbs": {k: conv.irregular[k] for k in sorted(conv.irregular)},
+        "null_phrasal_verbs": sorted(set(conv.phrasal)),
         "verbs": list(merged.values()),
     }
     return json.dumps(body, ensure_ascii=False, indent=0) + "\n"

@@ -160,3 +160,12 @@ def test_a_protest_verb_after_a_plural_noun_is_a_verb() -> None:
 
 def test_a_transitive_participle_after_a_noun_is_still_a_reduced_relative() -> None:
     assert not coded("Civilians attacked in Belgrade on Friday were taken to hospital.")
+
+
+# --- phrasal verbs that PETRARCH-2 codes as verbs of their own, with no code
+
+
+def test_a_head_verb_inside_a_null_phrasal_verb_is_no_trigger() -> None:
+    # "struck down" an order is a ruling, not force; "struck" alone still is
+    assert not coded("Federal judges struck down Brazil's new decree on Monday.")
+    assert ("RUS", "190", "UKR") in triples("Russia struck Ukraine on Monday.")

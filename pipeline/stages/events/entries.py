@@ -137,6 +137,7 @@ class Lexicon:
     fingerprint: str
     files: list[str] = field(default_factory=list)
     past_forms: frozenset[str] = frozenset()  # irregular past tenses/participles (met, sent)
+    phrasal_verbs: frozenset[str] = frozenset()  # "struck down": the head alone is no trigger
     # entries resolved per date (by id); bounded: cleared when it grows past a few thousand days
     resolved: dict[date | None, dict[int, Term | None]] = field(default_factory=dict)
 

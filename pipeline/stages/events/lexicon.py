@@ -139,6 +139,7 @@ class _Builder:
         self.actor_layers: list[dict[str, list[ActorEntry]]] = []
         self.patterns: list[Pattern] = []
         self.vetoed: set[str] = set()
+        self.phrasal: set[str] = set()
         self.codes: dict[str, CameoCode] = {}
         self.future_codes: dict[str, str] = {}
         self.cues: dict[str, list[str]] = {}
@@ -316,6 +317,8 @@ class _Builder:
         )
         # curated vetoes of converted entries ("<beat>": a game more often than an assault)
         self.vetoed.update(str(v) for v in data.get("not_converted") or [])
+        # "struck down", "set up", "rounded up": a phrasal verb whose head alone means else
+        self.phrasal.update(str(v).replace("_", " ") for v in data.get("null_phrasal_verbs") or [])
         entries = [(e, False) for e in data.get("verbs") or []]
         entries += [(e, True) for e in data.get("complements") or []]
         for i, (entry, complement) in enumerate(entries):
@@ -393,6 +396,7 @@ class _Builder:
             coreference=self.coreference,
             fingerprint=self.hasher.hexdigest()[:12],
             files=self.files,
+            phrasal_verbs=frozenset(self.phrasal),
             past_forms=frozenset(
                 form
                 for lemma, forms in self.irregular.items()

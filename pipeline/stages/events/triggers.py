@@ -299,6 +299,10 @@ def _find_triggers(
                         _note(text, start, match.end(), pattern, "frames an embedded verb")
                     )
                 continue  # a bare verb before "to"/"that" frames the verb it embeds
+            if match.end() == end_idx + 1 and _phrasal(norm, start, match.end(), lx):
+                if notes is not None:
+                    notes.append(_note(text, start, match.end(), pattern, "part of a phrasal verb"))
+                continue  # "struck down the order", "rounded up": another verb than its head
             if (
                 pattern.code[:2] == "14"
                 and match.end() == end_idx + 1
@@ -354,6 +358,21 @@ def _find_triggers(
     ]
     complements = _select([t for t in found if t.pattern.complement])
     return verbs, complements
+
+
+_NEXT_WORDS = re.compile(r"\s+([a-z]+)(?:\s+([a-z]+))?")
+
+
+def _phrasal(norm: str, start: int, end: int, lx: Lexicon) -> bool:
+    """Whether the word at *start* begins a multi-word verb that PETRARCH-2 codes as a verb of
+    its own with no code ("struck down", "set up", "rounded up"): not the head's sense."""
+    if not lx.phrasal_verbs:
+        return False
+    nxt = _NEXT_WORDS.match(norm, end)
+    if nxt is None:
+        return False
+    two = f"{norm[start:end]} {nxt.group(1)}"
+    return two in lx.phrasal_verbs or f"{two} {nxt.group(2)}" in lx.phrasal_verbs
 
 
 def _note(text: str, start: int, end: int, pattern: Pattern, outcome: str) -> dict[str, Any]:
