@@ -56,7 +56,7 @@ from pipeline.stages.events.lexicon import (
     normalise,
 )
 from pipeline.stages.events.sentences import Sentence, split_sentences
-from pipeline.stages.events.slots import _Slots, _tight_frame
+from pipeline.stages.events.slots import _Slots
 from pipeline.stages.events.triggers import _find_triggers, _modality, _pick_date, _Trigger
 
 __all__ = [
@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "3.1.0"  # round 4: adjectival participles, coordinated verbs, pronoun subjects
+CODER_VERSION = "3.2.0"  # round 5: a POS/chunk layer (syntax.py) under triggers and slots
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
@@ -259,15 +259,13 @@ class _SentenceCoder(_Slots):
                 passive=passive,
                 next_start=next_start,
             )
-            # a converted pattern ("joined", "give", "took over") is an event only in a tight
-            # frame: its subject right before it and an actor as its direct object (PETRARCH-2
-            # had a parser to say so; positions are all we have)
-            if (
-                trig.pattern.tier
-                and not passive
-                and not _tight_frame(self.norm, source, trig, target)
-            ):
-                self._explain(trig, "dropped: a converted pattern needs subject-verb-object")
+            # a converted pattern ("joined", "give", "took over") is an event only in a frame
+            # the parse calls sound: its subject's noun phrase heading the verb phrase and an
+            # actor as its object (PETRARCH-2 read the same from its parser)
+            if trig.pattern.tier and not passive and not self._frame(sent, source, trig, target):
+                self._explain(
+                    trig, "dropped: syntax: a converted pattern needs subject-verb-object"
+                )
                 continue
             if target is not None and not passive:
                 inherited[id(target)] = source
@@ -355,6 +353,7 @@ class _SentenceCoder(_Slots):
                         code,
                         phrase=trig.end > trig.head_end and not trig.pattern.weak,
                         targeted=tgt is not None,
+                        framed=not passive,
                     )
                 if veto is not None:
                     self._explain(trig, f"{veto} ({src.code} {code} {tgt.code if tgt else '-'})")

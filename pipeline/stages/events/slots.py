@@ -19,6 +19,7 @@ from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
 from pipeline.stages.events.lexicon import Lexicon
 from pipeline.stages.events.sentences import Sentence
+from pipeline.stages.events.syntax import LOCATIVE, Parse, parse
 from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
 
 _COMPLEMENTIZER = re.compile(r"\bthat\b")
@@ -139,7 +140,16 @@ class _Slots:
     notes: list[dict[str, Any]] | None
     date_cache: dict[tuple[int, bool], list[DateMention]]
 
+    def _syntax(self, sent: Sentence) -> Parse:
+        """The sentence's tags and chunks (parsed once per sentence text, cached)."""
+        return parse(self.text, sent.start, sent.end)
+
     def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
+        """Whether the actor is the object of a preposition ("of Kharkiv", "with Iran"): the
+        chunker's PP before its noun phrase; the cue list where the tagger has no token."""
+        parsed = self._syntax(sent)
+        if parsed.index(group.start) is not None:
+            return parsed.preposition(group.start) is not None
         return bool(
             self.cues.preposition_before.search(
                 self.norm, max(sent.start, group.start - 16), group.start
@@ -154,8 +164,13 @@ class _Slots:
     ) -> tuple[_Group | None, bool]:
         before = self.norm[sent.start : trig.start]
         head = self.norm[trig.start : trig.head_end]
-        participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
-        if participle and _PASSIVE.search(before):
+        # passive: a form of "be", then a past participle in one verb phrase (the tagger's
+        # reading; the word shape where it has none)
+        is_passive = self._syntax(sent).passive(trig.start)
+        if is_passive is None:
+            participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
+            is_passive = participle and bool(_PASSIVE.search(before))
+        if is_passive:
             for group in groups:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
@@ -165,9 +180,12 @@ class _Slots:
                 continue
             if trig.start - group.end > 200:
                 return None, False
-            if self._clause_break(group.end, trig.start) and not _RELATIVE_CLAUSE.match(
-                self.norm, group.end, trig.start
+            relative = _RELATIVE_CLAUSE.match(self.norm, group.end, trig.start)
+            if not relative and (
+                self._clause_break(group.end, trig.start)
+                or self._syntax(sent).clause_between(group.end, trig.start)
             ):
+                # another clause opens between them (a WH-word, a subordinator, a quote)
                 return None, False
             if _COMPLEMENTIZER.search(self.norm, group.end, trig.start):
                 # "a finding that a tank had fired at": the subject of the embedded clause
@@ -188,6 +206,31 @@ class _Slots:
                 continue
             return group, False
         return None, False
+
+    def _locative_pp(self, sent: Sentence, trig: _Trigger, group: _Group) -> bool:
+        """The actor is the object of a locative preposition ("in", "near", "during"; "at"
+        for meetings) that is not part of the pattern itself ("intervened in")."""
+        prep = self._syntax(sent).preposition(group.start)
+        if prep is None or trig.pattern.target == "place" or trig.pattern.locate:
+            return False
+        return prep in LOCATIVE or (prep == "at" and trig.pattern.code[:2] in ("04", "05"))
+
+    def _frame(
+        self, sent: Sentence, source: _Group, trig: _Trigger, target: _Group | None
+    ) -> bool:
+        """Whether the parse puts *source* as the subject and *target* as the object (or the
+        PP object a phrase pattern names) of the trigger: a syntactically sound frame."""
+        parsed = self._syntax(sent)
+        if source.end > trig.start or not parsed.subject_frame(source.end, trig.start):
+            return False
+        if target is None:
+            return allows_no_target(trig.pattern.code)
+        if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
+            return True
+        if parsed.heads_clause(target.end):
+            return False  # "allowed Ukraine to strike", "thought Iran would": another clause
+        phrase = trig.end > trig.head_end and not trig.pattern.weak
+        return parsed.object_frame(trig.end, target.start, prepositions=phrase)
 
     def _unresolved_pronoun(self, groups: list[_Group], start: int, end: int) -> int | None:
         """Where a subject pronoun no actor group covers sits between *start* and *end*."""
@@ -250,6 +293,8 @@ class _Slots:
                 self.norm, max(sent.start, group.start - 12), group.start
             ):
                 continue  # a place the action happened in, not its target ("fired at" is one)
+            if group.start > trig.end and self._locative_pp(sent, trig, group):
+                continue  # "exercises in Alaska": a locative PP names where, not whom
             if group.bare:
                 bare = bare or group
                 continue

@@ -20,6 +20,7 @@ from pipeline.stages.events.lexicon import (
     Pattern,
 )
 from pipeline.stages.events.sentences import Sentence
+from pipeline.stages.events.syntax import Parse, parse
 
 # "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
 _TRANSITIVE_OBJECT = re.compile(
@@ -265,6 +266,8 @@ def _find_triggers(
     found: list[_Trigger] = []
     size = len(norm)
     words: frozenset[str] | None = None
+    parsed: Parse | None = None  # parsed on the first verb pattern that matches
+    readings: dict[int, str | None] = {}
     for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
         if tier not in anchored.tiers:
             continue  # a word only the other layer knows
@@ -303,6 +306,17 @@ def _find_triggers(
                     )
                 continue  # "demonstrated restraint", "demonstrated that": showed, no protest
             if pattern.verb_first:
+                # the tagger says whether the head is a verb here: "Sue", "Indian strikes",
+                # "the most tortured" are a name, a noun and an adjective
+                if start not in readings:
+                    parsed = parsed or parse(text, sent.start, sent.end)
+                    readings[start] = parsed.reading(start)
+                if readings[start] is not None:
+                    if notes is not None:
+                        notes.append(
+                            _note(text, start, match.end(), pattern, str(readings[start]))
+                        )
+                    continue
                 # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
                 # parser to know "plant", "control", "links" were verbs
                 bare = pattern.tier > 0 or match.end() == end_idx + 1

@@ -1,0 +1,275 @@
+"""Part-of-speech tags and NP/VP/PP chunks for a sentence, at exact character offsets.
+
+The coder's slots and triggers used to be guessed from positions and word shapes; a shallow
+parse says what positions cannot: whether "Sue", "strikes" or "tortured" is a verb here, which
+noun phrase heads the clause before a verb phrase, and which actors sit inside a prepositional
+phrase ("in Alaska", "of Kharkiv"). The tagger and chunker are TextBlob's (the Brill-style
+tagger and rule chunker of pattern.en, MIT, whose lexicon and context rules ship inside the
+``textblob`` wheel): nothing is downloaded at run time and no NLTK data is read on this path.
+
+We tokenise ourselves and hand TextBlob the token list, so every tag maps back to the exact
+characters of the coder's text. Parses are cached per sentence text; the coder asks only for
+sentences that have a trigger candidate, so pages full of furniture cost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# "U.S.", "don't" -> "do" "n't", "Iran's" -> "Iran" "'s", words with inner hyphens and dots
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}"
+    r"|\w+(?=n['’]t\b)"
+    r"|n['’]t\b"
+    r"|['’](?:s|re|ve|ll|d|m)\b"
+    r"|\w+(?:[-.&]\w+)*"
+    r"|[^\w\s]"
+)
+
+BE = frozenset(("is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "’s"))
+
+# an IN-tagged word that opens a clause, not a prepositional phrase ("claimed that Israel")
+COMPLEMENTIZERS = frozenset(
+    ("that", "whether", "if", "because", "although", "though", "while", "whereas", "unless")
+)
+
+# prepositions whose object is where something happened, not whom it was done to
+LOCATIVE = frozenset(("in", "inside", "near", "across", "throughout", "during", "around"))
+
+_VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
+_DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token with its tag and chunk (``B-NP``/``I-VP``/``O``) and whether it is in a PP."""
+
+    start: int
+    end: int
+    word: str
+    tag: str
+    chunk: str
+    in_pnp: bool
+
+    @property
+    def verb(self) -> bool:
+        """Tagged as a verb form (VB, VBD, VBZ, VBP, VBN, VBG)."""
+        return self.tag in _VERB_TAGS
+
+    @property
+    def kind(self) -> str:
+        """The chunk type without its B-/I- prefix ("NP", "VP", "PP", "" outside chunks)."""
+        return self.chunk[2:] if len(self.chunk) > 2 else ""
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    """TextBlob's English parser, imported on first use (the import costs seconds: NLTK)."""
+    from textblob.en import parser  # type: ignore[import-untyped]
+
+    return parser
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> tuple[Token, ...]:
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if not spans:
+        return ()
+    words = [text[s:e] for s, e in spans]
+    parser = _parser()
+    chunked = parser.find_chunks(parser.find_tags(words))
+    return tuple(
+        Token(s, e, w, str(row[1]), str(row[2]), str(row[3]) != "O")
+        for (s, e), w, row in zip(spans, words, chunked, strict=True)
+    )
+
+
+class Parse:
+    """The tokens of one sentence at absolute offsets, with the questions the coder asks."""
+
+    __slots__ = ("tokens", "_starts")
+
+    def __init__(self, tokens: tuple[Token, ...], offset: int) -> None:
+        if offset:
+            tokens = tuple(
+                Token(t.start + offset, t.end + offset, t.word, t.tag, t.chunk, t.in_pnp)
+                for t in tokens
+            )
+        self.tokens = tokens
+        self._starts = [t.start for t in tokens]
+
+    def index(self, offset: int) -> int | None:
+        """The token that covers character *offset* (None between tokens)."""
+        lo, hi = 0, len(self._starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._starts[mid] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        i = lo - 1
+        if i >= 0 and self.tokens[i].start <= offset < self.tokens[i].end:
+            return i
+        return None
+
+    def tag(self, offset: int) -> str | None:
+        """The part of speech of the token at *offset*."""
+        i = self.index(offset)
+        return self.tokens[i].tag if i is not None else None
+
+    def reading(self, start: int) -> str | None:
+        """Why the word at *start* is no verb here (None: it reads as one).
+
+        A noun, a name or an adjective is no verb ("Sue", "Indian strikes", "a visit"); a past
+        participle right after a determiner or "most" is an adjective ("the most tortured").
+        """
+        i = self.index(start)
+        if i is None:
+            return None
+        tok = self.tokens[i]
+        after_to = i > 0 and self.tokens[i - 1].tag == "TO"
+        if not tok.verb and not (after_to and tok.tag == "NN"):
+            # ("to strike" is often tagged NN: after "to" a verb pattern's word is a verb)
+            return f"syntax: tagged {tok.tag}, not a verb"
+        if tok.tag in ("VBN", "VBG") and i > 0:
+            prev = self.tokens[i - 1]
+            if prev.tag in _DETERMINERS or prev.word.lower() in ("most", "more", "least"):
+                return f"syntax: a participle adjective after '{prev.word}'"
+        return None
+
+    def nominal(self, start: int) -> bool:
+        """Whether the word at *start* is tagged as a noun (for nominal patterns)."""
+        tag = self.tag(start)
+        return tag is None or tag.startswith("NN")
+
+    def passive(self, start: int) -> bool | None:
+        """Whether the verb at *start* is a passive (a form of "be", then a VBN in one VP).
+
+        None when the tagger has no verb there (the caller falls back to its own reading).
+        """
+        i = self.index(start)
+        if i is None or not self.tokens[i].verb:
+            return None
+        if self.tokens[i].tag != "VBN":
+            return False
+        j = i - 1
+        while j >= 0:
+            tok = self.tokens[j]
+            if tok.word.lower() in BE:
+                return True
+            if tok.tag.startswith(("RB", "MD")) or tok.word.lower() in ("not", "n't", "also"):
+                j -= 1
+                continue
+            return False
+        return False
+
+    def preposition(self, start: int) -> str | None:
+        """The preposition governing the noun phrase at *start* ("of", "in"), lower case.
+
+        The word before the noun phrase chunk the token belongs to, when it is a PP chunk and
+        not a complementizer ("claimed that Israel": Israel is a subject, not a PP object).
+        """
+        i = self.index(start)
+        if i is None:
+            return None
+        while i > 0 and self.tokens[i].chunk.startswith("I-"):
+            i -= 1
+        if i == 0:
+            return None
+        prev = self.tokens[i - 1]
+        word = prev.word.lower()
+        if prev.kind == "PP" and prev.tag in ("IN", "TO") and word not in COMPLEMENTIZERS:
+            return word
+        return None
+
+    def clause_between(self, start: int, end: int) -> str | None:
+        """A word between *start* and *end* that opens another clause (a WH-word, a
+        complementizer or subordinator, a quotation mark), or None."""
+        i = self.index(start)
+        j = self.index(max(start, end - 1))
+        if i is None or j is None:
+            return None
+        for tok in self.tokens[i:j]:
+            if tok.start < start:
+                continue
+            if tok.tag in ("WDT", "WP", "WRB") or (
+                tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS
+            ):
+                return tok.word
+            if tok.word in ('"', "“", "”"):
+                return tok.word
+        return None
+
+    def subject_frame(self, source_end: int, trigger_start: int) -> bool:
+        """The source's noun phrase heads the clause of the verb phrase at *trigger_start*:
+        between them only the verb phrase itself (auxiliaries, adverbs, negation)."""
+        i = self.index(trigger_start)
+        if i is None or not self.tokens[i].verb:
+            return False
+        j = i - 1
+        while j >= 0 and self.tokens[j].start >= source_end:
+            tok = self.tokens[j]
+            if tok.word in (",", ";", ":", "(", ")", "\"", "“", "”"):
+                return False
+            if not (tok.kind in ("VP", "ADVP") or tok.in_pnp or tok.tag.startswith(("RB", "MD"))):
+                return False
+            j -= 1
+        return j >= 0 and self.tokens[j].end <= source_end and self.tokens[j].kind == "NP"
+
+    def object_frame(self, verb_end: int, target_start: int, prepositions: bool) -> bool:
+        """The target's noun phrase is the object of the verb (phrase) ending at *verb_end*:
+        the first noun phrase after it, or with *prepositions* the object of a PP right there
+        (not a locative one)."""
+        i = self.index(target_start)
+        if i is None:
+            return False
+        while i > 0 and self.tokens[i].chunk.startswith("I-"):
+            i -= 1
+        j = i - 1
+        while j >= 0 and self.tokens[j].start >= verb_end:
+            tok = self.tokens[j]
+            if tok.tag in ("DT", "PRP$") and tok.kind in ("", "NP"):
+                j -= 1
+                continue
+            if (
+                prepositions
+                and tok.kind == "PP"
+                and tok.word.lower() not in LOCATIVE
+                and tok.word.lower() not in COMPLEMENTIZERS
+            ):
+                j -= 1
+                continue
+            return False
+        return True
+
+
+    def heads_clause(self, end: int) -> bool:
+        """Whether the noun phrase ending at *end* is followed by its own verb: a finite verb
+        or modal ("thought Ukraine would"), or "to" and a verb ("allowed Ukraine to strike")
+        make it the subject of another clause, not an object."""
+        i = self.index(max(0, end - 1))
+        if i is None:
+            return False
+        i += 1
+        while i < len(self.tokens) and self.tokens[i].chunk.startswith("I-NP"):
+            i += 1
+        if i >= len(self.tokens):
+            return False
+        tok = self.tokens[i]
+        if tok.tag in ("MD", "VBD", "VBZ", "VBP"):
+            return True
+        nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+        return tok.tag == "TO" and nxt is not None and nxt.tag in ("VB", "NN")
+
+
+def parse(text: str, start: int, end: int) -> Parse:
+    """The parse of ``text[start:end]`` (one sentence) at absolute offsets; cached per text."""
+    return _parse_at(text[start:end], start)
+
+
+@lru_cache(maxsize=2048)
+def _parse_at(sentence: str, start: int) -> Parse:
+    return Parse(_parse(sentence), start)
