@@ -36,9 +36,13 @@ COMPLEMENTIZERS = frozenset(
     ("that", "whether", "if", "because", "although", "though", "while", "whereas", "unless")
 )
 
+# prepositions that also open a clause when a verb follows their noun phrase
+SUBORDINATORS = frozenset(("after", "before", "since", "until", "as", "once"))
+
 # prepositions whose object is where something happened, not whom it was done to
 LOCATIVE = frozenset(("in", "inside", "near", "across", "throughout", "during", "around"))
 
+_DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can", "could", "may"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
 _DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
 
@@ -130,15 +134,27 @@ class Parse:
         if i is None:
             return None
         tok = self.tokens[i]
-        after_to = i > 0 and self.tokens[i - 1].tag == "TO"
-        if not tok.verb and not (after_to and tok.tag == "NN"):
-            # ("to strike" is often tagged NN: after "to" a verb pattern's word is a verb)
+        if not tok.verb and not (tok.tag in ("NN", "JJ") and self._after_auxiliary(i)):
+            # "to strike", "did not attack", "will supply" are often tagged NN: after "to",
+            # a modal or "do" a verb pattern's word is a verb
             return f"syntax: tagged {tok.tag}, not a verb"
         if tok.tag in ("VBN", "VBG") and i > 0:
             prev = self.tokens[i - 1]
             if prev.tag in _DETERMINERS or prev.word.lower() in ("most", "more", "least"):
                 return f"syntax: a participle adjective after '{prev.word}'"
         return None
+
+    def _after_auxiliary(self, i: int) -> bool:
+        """Whether token *i* follows "to", a modal or a form of "do" (adverbs between)."""
+        j = i - 1
+        while j >= 0 and (
+            self.tokens[j].tag.startswith("RB") or self.tokens[j].word.lower() in ("not", "n't")
+        ):
+            j -= 1
+        if j < 0:
+            return False
+        prev = self.tokens[j]
+        return prev.tag in ("TO", "MD") or prev.word.lower() in _DO
 
     def nominal(self, start: int) -> bool:
         """Whether the word at *start* is tagged as a noun (for nominal patterns)."""
@@ -181,9 +197,11 @@ class Parse:
             return None
         prev = self.tokens[i - 1]
         word = prev.word.lower()
-        if prev.kind == "PP" and prev.tag in ("IN", "TO") and word not in COMPLEMENTIZERS:
-            return word
-        return None
+        if prev.kind != "PP" or prev.tag not in ("IN", "TO") or word in COMPLEMENTIZERS:
+            return None
+        if word in SUBORDINATORS and self.heads_clause(self.tokens[i].end):
+            return None  # "after the US attacked Iran": the subject of a subordinate clause
+        return word
 
     def clause_between(self, start: int, end: int) -> str | None:
         """A word between *start* and *end* that opens another clause (a WH-word, a
@@ -214,7 +232,11 @@ class Parse:
             tok = self.tokens[j]
             if tok.word in (",", ";", ":", "(", ")", "\"", "“", "”"):
                 return False
-            if not (tok.kind in ("VP", "ADVP") or tok.in_pnp or tok.tag.startswith(("RB", "MD"))):
+            if not (
+                tok.kind in ("VP", "ADVP")
+                or tok.in_pnp
+                or tok.tag.startswith(("RB", "MD", "TO"))
+            ):
                 return False
             j -= 1
         return j >= 0 and self.tokens[j].end <= source_end and self.tokens[j].kind == "NP"
@@ -254,12 +276,18 @@ class Parse:
         if i is None:
             return False
         i += 1
-        while i < len(self.tokens) and self.tokens[i].chunk.startswith("I-NP"):
+        n = len(self.tokens)
+        while i < n and (
+            self.tokens[i].chunk == "I-NP"
+            # "the US and Israel attacked": a coordinated noun phrase is one subject
+            or (self.tokens[i].tag == "CC" and i + 1 < n and self.tokens[i + 1].kind == "NP")
+            or (self.tokens[i].kind == "NP" and self.tokens[i - 1].tag == "CC")
+        ):
             i += 1
         if i >= len(self.tokens):
             return False
         tok = self.tokens[i]
-        if tok.tag in ("MD", "VBD", "VBZ", "VBP"):
+        if tok.tag in ("MD", "VBD", "VBZ", "VBP", "VBN"):  # (a past tense is often VBN)
             return True
         nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         return tok.tag == "TO" and nxt is not None and nxt.tag in ("VB", "NN")

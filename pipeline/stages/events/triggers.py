@@ -305,9 +305,13 @@ def _find_triggers(
                         _note(text, start, match.end(), pattern, "another sense: it has an object")
                     )
                 continue  # "demonstrated restraint", "demonstrated that": showed, no protest
-            if pattern.verb_first:
+            place_noun = (
+                pattern.target == "place" and not pattern.tier and match.end() > end_idx + 1
+            )
+            if pattern.verb_first and not place_noun:
                 # the tagger says whether the head is a verb here: "Sue", "Indian strikes",
-                # "the most tortured" are a name, a noun and an adjective
+                # "the most tortured" are a name, a noun and an adjective ("during a visit
+                # to Kazakhstan": a place pattern also means its noun)
                 if start not in readings:
                     parsed = parsed or parse(text, sent.start, sent.end)
                     readings[start] = parsed.reading(start)
