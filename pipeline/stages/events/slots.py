@@ -149,7 +149,8 @@ class _Slots:
         chunker's PP before its noun phrase; the cue list where the tagger has no token."""
         parsed = self._syntax(sent)
         if parsed.index(group.start) is not None:
-            return parsed.preposition(group.start) is not None
+            prep = parsed.preposition(group.start)
+            return prep is not None and prep in self.lx.cues.get("prepositions", ())
         return bool(
             self.cues.preposition_before.search(
                 self.norm, max(sent.start, group.start - 16), group.start
@@ -293,7 +294,7 @@ class _Slots:
                 self.norm, max(sent.start, group.start - 12), group.start
             ):
                 continue  # a place the action happened in, not its target ("fired at" is one)
-            if group.start > trig.end and self._locative_pp(sent, trig, group):
+            if group.place and group.start > trig.end and self._locative_pp(sent, trig, group):
                 continue  # "exercises in Alaska": a locative PP names where, not whom
             if group.bare:
                 bare = bare or group

@@ -39,8 +39,16 @@ COMPLEMENTIZERS = frozenset(
 # prepositions that also open a clause when a verb follows their noun phrase
 SUBORDINATORS = frozenset(("after", "before", "since", "until", "as", "once"))
 
-# prepositions whose object is where something happened, not whom it was done to
-LOCATIVE = frozenset(("in", "inside", "near", "across", "throughout", "during", "around"))
+# prepositions whose object is where something happened, not whom it was done to ("in" and
+# "during" right before a place are the coder's own rule; "in northern Iraq" stays a target,
+# as PETRARCH and PLOVER code the territory an attack or a protest takes place in)
+LOCATIVE = frozenset(("inside", "outside", "near", "across", "throughout", "around"))
+
+# "up to 100 ethnic Albanians", "about 50 troops": a number's modifier, no preposition
+_QUANTIFIERS = frozenset(("up", "about", "around", "over", "nearly", "some", "almost"))
+
+# what the tagger reads as a pronoun or a common word: "US" is "us" to it
+_TAGGER_FORMS = {"US": "U.S.", "UK": "U.K.", "UN": "U.N.", "EU": "E.U."}
 
 _DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can", "could", "may"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
@@ -84,7 +92,7 @@ def _parse(text: str) -> tuple[Token, ...]:
         return ()
     words = [text[s:e] for s, e in spans]
     parser = _parser()
-    chunked = parser.find_chunks(parser.find_tags(words))
+    chunked = parser.find_chunks(parser.find_tags([_TAGGER_FORMS.get(w, w) for w in words]))
     return tuple(
         Token(s, e, w, str(row[1]), str(row[2]), str(row[3]) != "O")
         for (s, e), w, row in zip(spans, words, chunked, strict=True)
@@ -199,6 +207,11 @@ class Parse:
         word = prev.word.lower()
         if prev.kind != "PP" or prev.tag not in ("IN", "TO") or word in COMPLEMENTIZERS:
             return None
+        first = i - 1
+        while first > 0 and self.tokens[first].chunk == "I-PP":
+            first -= 1
+        if self.tokens[i].tag == "CD" and self.tokens[first].word.lower() in _QUANTIFIERS:
+            return None  # "up to 100 soldiers": a quantity
         if word in SUBORDINATORS and self.heads_clause(self.tokens[i].end):
             return None  # "after the US attacked Iran": the subject of a subordinate clause
         return word
@@ -228,18 +241,27 @@ class Parse:
         if i is None or not self.tokens[i].verb:
             return False
         j = i - 1
-        while j >= 0 and self.tokens[j].start >= source_end:
+        # back over the verb phrase (auxiliaries, adverbs, "to") and PP adjuncts ("on Tuesday")
+        while j >= 0 and self.tokens[j].end > source_end:
             tok = self.tokens[j]
-            if tok.word in (",", ";", ":", "(", ")", "\"", "“", "”"):
+            if tok.word in (",", ";", ":", "(", ")", '"', "“", "”"):
                 return False
+            if tok.kind == "NP" and not tok.in_pnp:
+                break  # the subject's noun phrase ("Canadian [agency]" ends in it)
             if not (
-                tok.kind in ("VP", "ADVP")
+                tok.kind in ("VP", "ADVP", "PP")
                 or tok.in_pnp
                 or tok.tag.startswith(("RB", "MD", "TO"))
             ):
                 return False
             j -= 1
-        return j >= 0 and self.tokens[j].end <= source_end and self.tokens[j].kind == "NP"
+        if j < 0:
+            return False
+        k = j
+        while k > 0 and self.tokens[k].chunk.startswith("I-"):
+            k -= 1
+        # the source ends inside the subject's noun phrase or its PP modifiers, before the VP
+        return self.tokens[k].start < source_end <= trigger_start
 
     def object_frame(self, verb_end: int, target_start: int, prepositions: bool) -> bool:
         """The target's noun phrase is the object of the verb (phrase) ending at *verb_end*:
