@@ -353,7 +353,7 @@ class _SentenceCoder(_Slots):
                         code,
                         phrase=trig.end > trig.head_end and not trig.pattern.weak,
                         targeted=tgt is not None,
-                        framed=not passive,
+                        framed=not passive and self._plain_object(sent, trig, target),
                     )
                 if veto is not None:
                     self._explain(trig, f"{veto} ({src.code} {code} {tgt.code if tgt else '-'})")

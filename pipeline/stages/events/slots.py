@@ -233,6 +233,12 @@ class _Slots:
         phrase = trig.end > trig.head_end and not trig.pattern.weak
         return parsed.object_frame(trig.end, target.start, prepositions=phrase)
 
+    def _plain_object(self, sent: Sentence, trig: _Trigger, target: _Group | None) -> bool:
+        """The target is the verb's only, plain direct object (see ``Parse.plain_object``)."""
+        if target is None or target.start < trig.end:
+            return False
+        return self._syntax(sent).plain_object(target.end)
+
     def _unresolved_pronoun(self, groups: list[_Group], start: int, end: int) -> int | None:
         """Where a subject pronoun no actor group covers sits between *start* and *end*."""
         for m in _SUBJECT_PRONOUN.finditer(self.norm, start, end):

@@ -102,7 +102,7 @@ def _parse(text: str) -> tuple[Token, ...]:
 class Parse:
     """The tokens of one sentence at absolute offsets, with the questions the coder asks."""
 
-    __slots__ = ("tokens", "_starts")
+    __slots__ = ("tokens", "_starts", "title_case")
 
     def __init__(self, tokens: tuple[Token, ...], offset: int) -> None:
         if offset:
@@ -112,6 +112,11 @@ class Parse:
             )
         self.tokens = tokens
         self._starts = [t.start for t in tokens]
+        words = [t.word for t in tokens if t.word[:1].isalpha() and len(t.word) > 3]
+        # a headline: (nearly) every longer word capitalised, where the tagger sees names
+        self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(
+            words
+        )
 
     def index(self, offset: int) -> int | None:
         """The token that covers character *offset* (None between tokens)."""
@@ -142,9 +147,11 @@ class Parse:
         if i is None:
             return None
         tok = self.tokens[i]
+        if tok.tag.startswith("NNP") and self.title_case:
+            return None  # "U.S. Lifts Travel Ban": in a headline every word is "a name"
         if not tok.verb and not (tok.tag in ("NN", "JJ") and self._after_auxiliary(i)):
-            # "to strike", "did not attack", "will supply" are often tagged NN: after "to",
-            # a modal or "do" a verb pattern's word is a verb
+            # "to strike", "did not attack", "will supply", "is training" are often tagged
+            # NN: after "to", a modal, "do" or (for an -ing form) "be" the word is a verb
             return f"syntax: tagged {tok.tag}, not a verb"
         if tok.tag in ("VBN", "VBG") and i > 0:
             prev = self.tokens[i - 1]
@@ -162,6 +169,8 @@ class Parse:
         if j < 0:
             return False
         prev = self.tokens[j]
+        if self.tokens[i].word.lower().endswith("ing") and prev.word.lower() in BE:
+            return True
         return prev.tag in ("TO", "MD") or prev.word.lower() in _DO
 
     def nominal(self, start: int) -> bool:
@@ -238,7 +247,7 @@ class Parse:
         """The source's noun phrase heads the clause of the verb phrase at *trigger_start*:
         between them only the verb phrase itself (auxiliaries, adverbs, negation)."""
         i = self.index(trigger_start)
-        if i is None or not self.tokens[i].verb:
+        if i is None or self.reading(trigger_start) is not None:
             return False
         j = i - 1
         # back over the verb phrase (auxiliaries, adverbs, "to") and PP adjuncts ("on Tuesday")
@@ -246,7 +255,7 @@ class Parse:
             tok = self.tokens[j]
             if tok.word in (",", ";", ":", "(", ")", '"', "“", "”"):
                 return False
-            if tok.kind == "NP" and not tok.in_pnp:
+            if tok.kind in ("NP", "ADJP") and not tok.in_pnp:
                 break  # the subject's noun phrase ("Canadian [agency]" ends in it)
             if not (
                 tok.kind in ("VP", "ADVP", "PP")
@@ -289,6 +298,21 @@ class Parse:
             return False
         return True
 
+
+    def plain_object(self, end: int) -> bool:
+        """Whether the noun phrase ending at *end* is a plain direct object: not a possessor
+        ("refuted Trump's comments") and not the first of two objects ("gave Putin a
+        warning", "called the envoy a liar"), where the action is about the second."""
+        i = self.index(max(0, end - 1))
+        if i is None:
+            return False
+        i += 1
+        while i < len(self.tokens) and self.tokens[i].chunk == "I-NP":
+            i += 1
+        if i >= len(self.tokens):
+            return True
+        tok = self.tokens[i]
+        return tok.tag not in ("POS", "DT", "PRP$", "CD") and tok.chunk != "B-NP"
 
     def heads_clause(self, end: int) -> bool:
         """Whether the noun phrase ending at *end* is followed by its own verb: a finite verb
