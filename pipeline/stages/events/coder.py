@@ -57,6 +57,7 @@ from pipeline.stages.events.lexicon import (
 )
 from pipeline.stages.events.sentences import Sentence, split_sentences
 from pipeline.stages.events.slots import _Slots
+from pipeline.stages.events.syntax import Parse
 from pipeline.stages.events.triggers import _find_triggers, _modality, _pick_date, _Trigger
 
 __all__ = [
@@ -117,6 +118,7 @@ class _SentenceCoder(_Slots):
         self.mentions: list[_Mention] = []
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
         self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
+        self.parses: dict[int, Parse] = {}  # the syntax layer's parse per sentence start
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -151,7 +153,9 @@ class _SentenceCoder(_Slots):
                     }
                 )
             return []
-        verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, notes=notes)
+        verbs, complements = _find_triggers(
+            self.text, self.norm, sent, self.lx, notes=notes, syntax=self._syntax
+        )
         converted = False
         if not (verbs or complements) and (
             mentions or self.cues.coreference.search(self.norm, sent.start, sent.end)
@@ -159,7 +163,7 @@ class _SentenceCoder(_Slots):
             # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
             # (and only those with an actor: without one no event can come of it)
             verbs, complements = _find_triggers(
-                self.text, self.norm, sent, self.lx, tier=1, notes=notes
+                self.text, self.norm, sent, self.lx, tier=1, notes=notes, syntax=self._syntax
             )
             converted = True
         if self.trace is not None:
@@ -197,7 +201,9 @@ class _SentenceCoder(_Slots):
         if not events and not converted and groups:
             # curated triggers that made no event (no actor, no target): the converted
             # layer may still understand the sentence
-            verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, tier=1)
+            verbs, complements = _find_triggers(
+                self.text, self.norm, sent, self.lx, tier=1, syntax=self._syntax
+            )
             if verbs or complements:
                 events = self._code(sent, groups, verbs, complements)
         if self.trace is not None and coref:

@@ -139,10 +139,14 @@ class _Slots:
     mentions: list[_Mention]
     notes: list[dict[str, Any]] | None
     date_cache: dict[tuple[int, bool], list[DateMention]]
+    parses: dict[int, Parse]
 
     def _syntax(self, sent: Sentence) -> Parse:
-        """The sentence's tags and chunks (parsed once per sentence text, cached)."""
-        return parse(self.text, sent.start, sent.end)
+        """The sentence's tags and chunks, parsed once per sentence of the document."""
+        parsed = self.parses.get(sent.start)
+        if parsed is None:
+            parsed = self.parses[sent.start] = parse(self.text, sent.start, sent.end)
+        return parsed
 
     def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
         """Whether the actor is the object of a preposition ("of Kharkiv", "with Iran"): the
@@ -216,9 +220,7 @@ class _Slots:
             return False
         return prep in LOCATIVE or (prep == "at" and trig.pattern.code[:2] in ("04", "05"))
 
-    def _frame(
-        self, sent: Sentence, source: _Group, trig: _Trigger, target: _Group | None
-    ) -> bool:
+    def _frame(self, sent: Sentence, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
         """Whether the parse puts *source* as the subject and *target* as the object (or the
         PP object a phrase pattern names) of the trigger: a syntactically sound frame."""
         parsed = self._syntax(sent)

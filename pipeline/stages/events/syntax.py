@@ -8,15 +8,17 @@ tagger and rule chunker of pattern.en, MIT, whose lexicon and context rules ship
 ``textblob`` wheel): nothing is downloaded at run time and no NLTK data is read on this path.
 
 We tokenise ourselves and hand TextBlob the token list, so every tag maps back to the exact
-characters of the coder's text. Parses are cached per sentence text; the coder asks only for
-sentences that have a trigger candidate, so pages full of furniture cost nothing.
+characters of the coder's text. The coder parses a sentence once, and only when it has a trigger
+candidate, so pages full of furniture cost nothing.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 # "U.S.", "don't" -> "do" "n't", "Iran's" -> "Iran" "'s", words with inner hyphens and dots
@@ -79,13 +81,36 @@ class Token:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    """TextBlob's English parser, imported on first use (the import costs seconds: NLTK)."""
-    from textblob.en import parser  # type: ignore[import-untyped]
+    """TextBlob's English tagger and chunker, built as ``textblob.en`` builds its ``parser``.
 
-    return parser
+    ``import textblob`` imports all of NLTK first (about 4 s of CPU per process) for parts
+    we do not use; the tagger and chunker live in ``textblob/_text.py``, which needs only the
+    standard library. So that module is loaded from the installed package by itself, with
+    the lexicon, morphology, context and entity files shipped beside it in ``textblob/en``.
+    A test checks that the tags equal ``textblob.en.parser``'s.
+    """
+    spec = importlib.util.find_spec("textblob")  # locates the package, does not import it
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("textblob is not installed (see pyproject.toml)")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    text_spec = importlib.util.spec_from_file_location(
+        "pipeline_textblob_text", package / "_text.py"
+    )
+    if text_spec is None or text_spec.loader is None:
+        raise ImportError(f"textblob's tagger module is missing under {package}")
+    module = importlib.util.module_from_spec(text_spec)
+    text_spec.loader.exec_module(module)
+    en = package / "en"
+    lexicon = module.Lexicon(
+        path=str(en / "en-lexicon.txt"),
+        morphology=str(en / "en-morphology.txt"),
+        context=str(en / "en-context.txt"),
+        entities=str(en / "en-entities.txt"),
+        language="en",
+    )
+    return module.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
 
 
-@lru_cache(maxsize=8192)
 def _parse(text: str) -> tuple[Token, ...]:
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     if not spans:
@@ -102,7 +127,7 @@ def _parse(text: str) -> tuple[Token, ...]:
 class Parse:
     """The tokens of one sentence at absolute offsets, with the questions the coder asks."""
 
-    __slots__ = ("tokens", "_starts", "title_case")
+    __slots__ = ("_starts", "title_case", "tokens")
 
     def __init__(self, tokens: tuple[Token, ...], offset: int) -> None:
         if offset:
@@ -114,9 +139,7 @@ class Parse:
         self._starts = [t.start for t in tokens]
         words = [t.word for t in tokens if t.word[:1].isalpha() and len(t.word) > 3]
         # a headline: (nearly) every longer word capitalised, where the tagger sees names
-        self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(
-            words
-        )
+        self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
     def index(self, offset: int) -> int | None:
         """The token that covers character *offset* (None between tokens)."""
@@ -298,7 +321,6 @@ class Parse:
             return False
         return True
 
-
     def plain_object(self, end: int) -> bool:
         """Whether the noun phrase ending at *end* is a plain direct object: not a possessor
         ("refuted Trump's comments") and not the first of two objects ("gave Putin a
@@ -340,10 +362,8 @@ class Parse:
 
 
 def parse(text: str, start: int, end: int) -> Parse:
-    """The parse of ``text[start:end]`` (one sentence) at absolute offsets; cached per text."""
-    return _parse_at(text[start:end], start)
+    """The parse of ``text[start:end]`` (one sentence) at absolute offsets.
 
-
-@lru_cache(maxsize=2048)
-def _parse_at(sentence: str, start: int) -> Parse:
-    return Parse(_parse(sentence), start)
+    Not cached here: the coder keeps one parse per sentence of the document it codes.
+    """
+    return Parse(_parse(text[start:end]), start)

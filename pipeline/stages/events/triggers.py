@@ -8,6 +8,7 @@ modality of a trigger is read from the cues between its subject and itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -257,11 +258,14 @@ def _find_triggers(
     *,
     tier: int = 0,
     notes: list[dict[str, Any]] | None = None,
+    syntax: Callable[[Sentence], Parse] | None = None,
 ) -> tuple[list[_Trigger], list[_Trigger]]:
     """The sentence's action and reported-speech triggers from patterns of one *tier*.
 
     With *notes*, every pattern that matched is recorded with why it was dropped (the
     ``--explain`` trace); kept ones are recorded by the caller once their event is decided.
+    *syntax* gives the sentence's parse (the coder's per-document cache), parsed only when
+    a verb pattern matches.
     """
     found: list[_Trigger] = []
     size = len(norm)
@@ -313,13 +317,12 @@ def _find_triggers(
                 # "the most tortured" are a name, a noun and an adjective ("during a visit
                 # to Kazakhstan": a place pattern also means its noun)
                 if start not in readings:
-                    parsed = parsed or parse(text, sent.start, sent.end)
+                    if parsed is None:
+                        parsed = syntax(sent) if syntax else parse(text, sent.start, sent.end)
                     readings[start] = parsed.reading(start)
                 if readings[start] is not None:
                     if notes is not None:
-                        notes.append(
-                            _note(text, start, match.end(), pattern, str(readings[start]))
-                        )
+                        notes.append(_note(text, start, match.end(), pattern, str(readings[start])))
                     continue
                 # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
                 # parser to know "plant", "control", "links" were verbs
