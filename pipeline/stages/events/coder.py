@@ -153,17 +153,21 @@ class _SentenceCoder(_Slots):
                     }
                 )
             return []
+        # without an actor (named, or a pronoun to resolve) no event can come of the
+        # sentence: it is not parsed, and the converted layer is not tried
+        actors = bool(mentions) or bool(
+            self.cues.coreference.search(self.norm, sent.start, sent.end)
+        )
+        syntax = self._syntax if actors else None
         verbs, complements = _find_triggers(
-            self.text, self.norm, sent, self.lx, notes=notes, syntax=self._syntax
+            self.text, self.norm, sent, self.lx, notes=notes, syntax=syntax
         )
         converted = False
-        if not (verbs or complements) and (
-            mentions or self.cues.coreference.search(self.norm, sent.start, sent.end)
-        ):
+        if not (verbs or complements) and actors:
             # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
             # (and only those with an actor: without one no event can come of it)
             verbs, complements = _find_triggers(
-                self.text, self.norm, sent, self.lx, tier=1, notes=notes, syntax=self._syntax
+                self.text, self.norm, sent, self.lx, tier=1, notes=notes, syntax=syntax
             )
             converted = True
         if self.trace is not None:

@@ -111,7 +111,7 @@ def _parser() -> Any:
     return module.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
 
 
-def _parse(text: str) -> tuple[Token, ...]:
+def _parse(text: str, offset: int) -> tuple[Token, ...]:
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     if not spans:
         return ()
@@ -119,7 +119,7 @@ def _parse(text: str) -> tuple[Token, ...]:
     parser = _parser()
     chunked = parser.find_chunks(parser.find_tags([_TAGGER_FORMS.get(w, w) for w in words]))
     return tuple(
-        Token(s, e, w, str(row[1]), str(row[2]), str(row[3]) != "O")
+        Token(s + offset, e + offset, w, row[1], row[2], row[3] != "O")
         for (s, e), w, row in zip(spans, words, chunked, strict=True)
     )
 
@@ -129,12 +129,7 @@ class Parse:
 
     __slots__ = ("_starts", "title_case", "tokens")
 
-    def __init__(self, tokens: tuple[Token, ...], offset: int) -> None:
-        if offset:
-            tokens = tuple(
-                Token(t.start + offset, t.end + offset, t.word, t.tag, t.chunk, t.in_pnp)
-                for t in tokens
-            )
+    def __init__(self, tokens: tuple[Token, ...]) -> None:
         self.tokens = tokens
         self._starts = [t.start for t in tokens]
         words = [t.word for t in tokens if t.word[:1].isalpha() and len(t.word) > 3]
@@ -366,4 +361,4 @@ def parse(text: str, start: int, end: int) -> Parse:
 
     Not cached here: the coder keeps one parse per sentence of the document it codes.
     """
-    return Parse(_parse(text[start:end]), start)
+    return Parse(_parse(text[start:end], start))

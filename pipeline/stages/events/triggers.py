@@ -21,7 +21,7 @@ from pipeline.stages.events.lexicon import (
     Pattern,
 )
 from pipeline.stages.events.sentences import Sentence
-from pipeline.stages.events.syntax import Parse, parse
+from pipeline.stages.events.syntax import Parse
 
 # "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
 _TRANSITIVE_OBJECT = re.compile(
@@ -264,8 +264,9 @@ def _find_triggers(
 
     With *notes*, every pattern that matched is recorded with why it was dropped (the
     ``--explain`` trace); kept ones are recorded by the caller once their event is decided.
-    *syntax* gives the sentence's parse (the coder's per-document cache), parsed only when
-    a verb pattern matches.
+    *syntax* gives the sentence's parse (the coder's per-document cache), asked only when
+    a verb pattern matches; without it (a sentence without actors, which cannot make an
+    event) the word-shape tests alone decide.
     """
     found: list[_Trigger] = []
     size = len(norm)
@@ -312,13 +313,12 @@ def _find_triggers(
             place_noun = (
                 pattern.target == "place" and not pattern.tier and match.end() > end_idx + 1
             )
-            if pattern.verb_first and not place_noun:
+            if pattern.verb_first and not place_noun and syntax is not None:
                 # the tagger says whether the head is a verb here: "Sue", "Indian strikes",
                 # "the most tortured" are a name, a noun and an adjective ("during a visit
                 # to Kazakhstan": a place pattern also means its noun)
                 if start not in readings:
-                    if parsed is None:
-                        parsed = syntax(sent) if syntax else parse(text, sent.start, sent.end)
+                    parsed = parsed or syntax(sent)
                     readings[start] = parsed.reading(start)
                 if readings[start] is not None:
                     if notes is not None:
