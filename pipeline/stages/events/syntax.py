@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 # "U.S.", "don't" -> "do" "n't", "Iran's" -> "Iran" "'s", words with inner hyphens and dots
 _TOKEN = re.compile(
@@ -57,8 +56,7 @@ _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
 _DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token with its tag and chunk (``B-NP``/``I-VP``/``O``) and whether it is in a PP."""
 
     start: int
@@ -111,30 +109,45 @@ def _parser() -> Any:
     return module.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
 
 
-def _parse(text: str, offset: int) -> tuple[Token, ...]:
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    if not spans:
-        return ()
-    words = [text[s:e] for s, e in spans]
-    parser = _parser()
-    chunked = parser.find_chunks(parser.find_tags([_TAGGER_FORMS.get(w, w) for w in words]))
-    return tuple(
-        Token(s + offset, e + offset, w, row[1], row[2], row[3] != "O")
-        for (s, e), w, row in zip(spans, words, chunked, strict=True)
+def _parse(text: str, offset: int) -> Parse:
+    spans = [(m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
+    words = [text[s - offset : e - offset] for s, e in spans]
+    tagged = _parser().find_tags([_TAGGER_FORMS.get(w, w) for w in words]) if words else []
+    return Parse(
+        tuple(
+            Token(s, e, w, row[1], "", False)
+            for (s, e), w, row in zip(spans, words, tagged, strict=True)
+        )
     )
 
 
 class Parse:
-    """The tokens of one sentence at absolute offsets, with the questions the coder asks."""
+    """The tokens of one sentence at absolute offsets, with the questions the coder asks.
 
-    __slots__ = ("_starts", "title_case", "tokens")
+    Tagging is cheap and every trigger needs it; chunking costs five times as much, so it is
+    done on the first question about phrases (``chunked``).
+    """
+
+    __slots__ = ("_chunked", "_starts", "title_case", "tokens")
 
     def __init__(self, tokens: tuple[Token, ...]) -> None:
         self.tokens = tokens
+        self._chunked = False
         self._starts = [t.start for t in tokens]
         words = [t.word for t in tokens if t.word[:1].isalpha() and len(t.word) > 3]
         # a headline: (nearly) every longer word capitalised, where the tagger sees names
         self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+    def chunked(self) -> tuple[Token, ...]:
+        """The tokens with their NP/VP/PP chunks and PNP flags (chunked once)."""
+        if not self._chunked:
+            rows = _parser().find_chunks([[t.word, t.tag] for t in self.tokens])
+            self.tokens = tuple(
+                t._replace(chunk=row[2], in_pnp=row[3] != "O")
+                for t, row in zip(self.tokens, rows, strict=True)
+            )
+            self._chunked = True
+        return self.tokens
 
     def index(self, offset: int) -> int | None:
         """The token that covers character *offset* (None between tokens)."""
@@ -223,6 +236,7 @@ class Parse:
         The word before the noun phrase chunk the token belongs to, when it is a PP chunk and
         not a complementizer ("claimed that Israel": Israel is a subject, not a PP object).
         """
+        self.chunked()
         i = self.index(start)
         if i is None:
             return None
@@ -264,6 +278,7 @@ class Parse:
     def subject_frame(self, source_end: int, trigger_start: int) -> bool:
         """The source's noun phrase heads the clause of the verb phrase at *trigger_start*:
         between them only the verb phrase itself (auxiliaries, adverbs, negation)."""
+        self.chunked()
         i = self.index(trigger_start)
         if i is None or self.reading(trigger_start) is not None:
             return False
@@ -294,6 +309,7 @@ class Parse:
         """The target's noun phrase is the object of the verb (phrase) ending at *verb_end*:
         the first noun phrase after it, or with *prepositions* the object of a PP right there
         (not a locative one)."""
+        self.chunked()
         i = self.index(target_start)
         if i is None:
             return False
@@ -320,6 +336,7 @@ class Parse:
         """Whether the noun phrase ending at *end* is a plain direct object: not a possessor
         ("refuted Trump's comments") and not the first of two objects ("gave Putin a
         warning", "called the envoy a liar"), where the action is about the second."""
+        self.chunked()
         i = self.index(max(0, end - 1))
         if i is None:
             return False
@@ -335,6 +352,7 @@ class Parse:
         """Whether the noun phrase ending at *end* is followed by its own verb: a finite verb
         or modal ("thought Ukraine would"), or "to" and a verb ("allowed Ukraine to strike")
         make it the subject of another clause, not an object."""
+        self.chunked()
         i = self.index(max(0, end - 1))
         if i is None:
             return False
@@ -361,4 +379,4 @@ def parse(text: str, start: int, end: int) -> Parse:
 
     Not cached here: the coder keeps one parse per sentence of the document it codes.
     """
-    return Parse(_parse(text[start:end], start))
+    return _parse(text[start:end], start)

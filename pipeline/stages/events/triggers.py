@@ -310,20 +310,7 @@ def _find_triggers(
                         _note(text, start, match.end(), pattern, "another sense: it has an object")
                     )
                 continue  # "demonstrated restraint", "demonstrated that": showed, no protest
-            place_noun = (
-                pattern.target == "place" and not pattern.tier and match.end() > end_idx + 1
-            )
-            if pattern.verb_first and not place_noun and syntax is not None:
-                # the tagger says whether the head is a verb here: "Sue", "Indian strikes",
-                # "the most tortured" are a name, a noun and an adjective ("during a visit
-                # to Kazakhstan": a place pattern also means its noun)
-                if start not in readings:
-                    parsed = parsed or syntax(sent)
-                    readings[start] = parsed.reading(start)
-                if readings[start] is not None:
-                    if notes is not None:
-                        notes.append(_note(text, start, match.end(), pattern, str(readings[start])))
-                    continue
+            if pattern.verb_first:
                 # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
                 # parser to know "plant", "control", "links" were verbs
                 bare = pattern.tier > 0 or match.end() == end_idx + 1
@@ -340,6 +327,18 @@ def _find_triggers(
                             _note(text, start, match.end(), pattern, "not read as a verb here")
                         )
                     continue
+                if syntax is not None and not noun_ok:
+                    # what the word shape lets through, the tagger checks: "Sue", "Indian
+                    # strikes", "the most tortured" are a name, a noun and an adjective
+                    if start not in readings:
+                        parsed = parsed or syntax(sent)
+                        readings[start] = parsed.reading(start)
+                    if readings[start] is not None:
+                        if notes is not None:
+                            notes.append(
+                                _note(text, start, match.end(), pattern, str(readings[start]))
+                            )
+                        continue
             found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
     if notes is not None:
         kept = {id(t) for t in _select([t for t in found if not t.pattern.complement])}
