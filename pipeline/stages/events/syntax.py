@@ -49,8 +49,22 @@ LOCATIVE = frozenset(("inside", "outside", "near", "across", "throughout", "arou
 _QUANTIFIERS = frozenset(("up", "about", "around", "over", "nearly", "some", "almost"))
 
 # what the tagger reads as a pronoun or a common word: "US" is "us" to it
-_TAGGER_FORMS = {"US": "U.S.", "UK": "U.K.", "UN": "U.N.", "EU": "E.U."}
+# (and its lexicon knows "'s", not "’s")
+_TAGGER_FORMS = {
+    "US": "U.S.",
+    "UK": "U.K.",
+    "UN": "U.N.",
+    "EU": "E.U.",
+    "’s": "'s",
+    "’re": "'re",
+    "’ve": "'ve",
+    "’ll": "'ll",
+    "’d": "'d",
+    "’m": "'m",
+    "n’t": "n't",
+}
 
+_SUBJECT_PRONOUNS = frozenset(("i", "you", "he", "she", "it", "we", "they"))
 _DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can", "could", "may"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
 _DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
@@ -180,9 +194,13 @@ class Parse:
         tok = self.tokens[i]
         if tok.tag.startswith("NNP") and self.title_case:
             return None  # "U.S. Lifts Travel Ban": in a headline every word is "a name"
-        if not tok.verb and not (tok.tag in ("NN", "JJ") and self._after_auxiliary(i)):
-            # "to strike", "did not attack", "will supply", "is training" are often tagged
-            # NN: after "to", a modal, "do" or (for an -ing form) "be" the word is a verb
+        if not tok.verb and not (
+            (tok.tag in ("NN", "JJ") and self._after_auxiliary(i))
+            or (tok.tag in ("NN", "NNS") and self._after_subject(i))
+        ):
+            # "to strike", "did not attack", "will supply", "is training", "it shot down",
+            # "Pakistan summons": the lexicon's noun reading of a verb, which the context
+            # rules miss after "to", a modal, "do", "be" (-ing), a subject pronoun or a name
             return f"syntax: tagged {tok.tag}, not a verb"
         if tok.tag in ("VBN", "VBG") and i > 0:
             prev = self.tokens[i - 1]
@@ -203,6 +221,13 @@ class Parse:
         if self.tokens[i].word.lower().endswith("ing") and prev.word.lower() in BE:
             return True
         return prev.tag in ("TO", "MD") or prev.word.lower() in _DO
+
+    def _after_subject(self, i: int) -> bool:
+        """Whether token *i* directly follows a subject pronoun or a proper name."""
+        if i == 0:
+            return False
+        prev = self.tokens[i - 1]
+        return prev.word.lower() in _SUBJECT_PRONOUNS or prev.tag in ("NNP", "NNPS")
 
     def nominal(self, start: int) -> bool:
         """Whether the word at *start* is tagged as a noun (for nominal patterns)."""
