@@ -182,7 +182,7 @@ class Parse:
         i = self.index(offset)
         return self.tokens[i].tag if i is not None else None
 
-    def reading(self, start: int) -> str | None:
+    def reading(self, start: int, *, past: bool = False) -> str | None:
         """Why the word at *start* is no verb here (None: it reads as one).
 
         A noun, a name or an adjective is no verb ("Sue", "Indian strikes", "a visit"); a past
@@ -196,7 +196,7 @@ class Parse:
             return None  # "U.S. Lifts Travel Ban": in a headline every word is "a name"
         if not tok.verb and not (
             (tok.tag in ("NN", "JJ") and self._after_auxiliary(i))
-            or (tok.tag in ("NN", "NNS") and self._after_subject(i))
+            or (tok.tag in ("NN", "NNS") and self._after_subject(i, past=past))
         ):
             # "to strike", "did not attack", "will supply", "is training", "it shot down",
             # "Pakistan summons": the lexicon's noun reading of a verb, which the context
@@ -222,11 +222,14 @@ class Parse:
             return True
         return prev.tag in ("TO", "MD") or prev.word.lower() in _DO
 
-    def _after_subject(self, i: int) -> bool:
-        """Whether token *i* directly follows a subject pronoun or a proper name."""
+    def _after_subject(self, i: int, *, past: bool) -> bool:
+        """Whether token *i* directly follows a subject pronoun or a proper name (or, for a
+        past form such as "shot", any noun: "its forces shot down")."""
         if i == 0:
             return False
         prev = self.tokens[i - 1]
+        if past and prev.tag in ("NN", "NNS"):
+            return True
         return prev.word.lower() in _SUBJECT_PRONOUNS or prev.tag in ("NNP", "NNPS")
 
     def nominal(self, start: int) -> bool:

@@ -332,7 +332,9 @@ def _find_triggers(
                     # strikes", "the most tortured" are a name, a noun and an adjective
                     if start not in readings:
                         parsed = parsed or syntax(sent)
-                        readings[start] = parsed.reading(start)
+                        head = norm[start : end_idx + 1]
+                        past = head.endswith("ed") or head in lx.past_forms
+                        readings[start] = parsed.reading(start, past=past)
                     if readings[start] is not None:
                         if notes is not None:
                             notes.append(
