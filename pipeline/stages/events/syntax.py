@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -288,14 +289,10 @@ class Parse:
     def clause_between(self, start: int, end: int) -> str | None:
         """A word between *start* and *end* that opens another clause (a WH-word, a
         complementizer or subordinator, a quotation mark), or None."""
-        i = self.index(start)
-        j = self.index(max(start, end - 1))
-        if i is None or j is None:
-            return None
-        for tok in self.tokens[i:j]:
-            if tok.start < start:
-                continue
-            if tok.tag in ("WDT", "WP", "WRB") or (
+        for tok in self.tokens[bisect_left(self._starts, start) :]:
+            if tok.end > end:
+                break
+            if tok.tag in ("WDT", "WP", "WP$", "WRB") or (
                 tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS
             ):
                 return tok.word
