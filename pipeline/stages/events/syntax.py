@@ -65,6 +65,7 @@ _TAGGER_FORMS = {
     "n’t": "n't",
 }
 
+_NP_TAG_PREFIXES = ("DT", "PDT", "JJ", "NN", "CD", "PRP", "POS", "VB", "RB", "CC", "WP")
 _SUBJECT_PRONOUNS = frozenset(("i", "you", "he", "she", "it", "we", "they"))
 _DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can", "could", "may"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
@@ -125,13 +126,16 @@ def _parser() -> Any:
 
 
 def _parse(text: str, offset: int) -> Parse:
-    spans = [(m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
-    words = [text[s - offset : e - offset] for s, e in spans]
-    tagged = _parser().find_tags([_TAGGER_FORMS.get(w, w) for w in words]) if words else []
+    matches = list(_TOKEN.finditer(text))
+    words = [m.group() for m in matches]
+    forms = _TAGGER_FORMS
+    tagged = _parser().find_tags([forms.get(w, w) for w in words]) if words else []
     return Parse(
         tuple(
-            Token(s, e, w, row[1], "", False)
-            for (s, e), w, row in zip(spans, words, tagged, strict=True)
+            [
+                Token(m.start() + offset, m.end() + offset, w, row[1], "", False)
+                for m, w, row in zip(matches, words, tagged, strict=True)
+            ]
         )
     )
 
@@ -156,10 +160,12 @@ class Parse:
     def chunked(self) -> tuple[Token, ...]:
         """The tokens with their NP/VP/PP chunks and PNP flags (chunked once)."""
         if not self._chunked:
-            rows = _parser().find_chunks([[t.word, t.tag] for t in self.tokens])
+            rows = _parser().find_chunks([[t[2], t[3]] for t in self.tokens])
             self.tokens = tuple(
-                t._replace(chunk=row[2], in_pnp=row[3] != "O")
-                for t, row in zip(self.tokens, rows, strict=True)
+                [
+                    Token(t[0], t[1], t[2], t[3], row[2], row[3] != "O")
+                    for t, row in zip(self.tokens, rows, strict=True)
+                ]
             )
             self._chunked = True
         return self.tokens
@@ -265,10 +271,17 @@ class Parse:
         The word before the noun phrase chunk the token belongs to, when it is a PP chunk and
         not a complementizer ("claimed that Israel": Israel is a subject, not a PP object).
         """
-        self.chunked()
         i = self.index(start)
         if i is None:
             return None
+        # chunks are made of these tags: with no IN/TO before the run of them there is no PP,
+        # and the (five times dearer) chunker need not run
+        j = i - 1
+        while j >= 0 and self.tokens[j].tag.startswith(_NP_TAG_PREFIXES):
+            j -= 1
+        if j < 0 or self.tokens[j].tag not in ("IN", "TO"):
+            return None
+        self.chunked()
         while i > 0 and self.tokens[i].chunk.startswith("I-"):
             i -= 1
         if i == 0:
