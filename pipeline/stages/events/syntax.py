@@ -125,6 +125,9 @@ def _parser() -> Any:
     return module.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
 
 
+_new = tuple.__new__  # builds a Token without NamedTuple's Python-level __new__ (hot path)
+
+
 def _parse(text: str, offset: int) -> Parse:
     matches = list(_TOKEN.finditer(text))
     words = [m.group() for m in matches]
@@ -133,7 +136,7 @@ def _parse(text: str, offset: int) -> Parse:
     return Parse(
         tuple(
             [
-                Token(m.start() + offset, m.end() + offset, w, row[1], "", False)
+                _new(Token, (m.start() + offset, m.end() + offset, w, row[1], "", False))
                 for m, w, row in zip(matches, words, tagged, strict=True)
             ]
         )
@@ -163,7 +166,7 @@ class Parse:
             rows = _parser().find_chunks([[t[2], t[3]] for t in self.tokens])
             self.tokens = tuple(
                 [
-                    Token(t[0], t[1], t[2], t[3], row[2], row[3] != "O")
+                    _new(Token, (t[0], t[1], t[2], t[3], row[2], row[3] != "O"))
                     for t, row in zip(self.tokens, rows, strict=True)
                 ]
             )
