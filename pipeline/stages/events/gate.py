@@ -18,9 +18,9 @@ The rules are about the *kind* of candidate, never about particular sentences:
   only inferred from another actor of the sentence ("police" near "Nairobi") is no source;
 * a dyad inside one country needs both actors named in the sentence (no pronouns), a
   political source, and a political target too unless the action is coercion or force;
-* the converted PETRARCH-2 layer, which has no parser behind it here, only codes state-level
-  actors on both sides, named in the sentence, from two different countries, and never
-  without a target.
+* the converted PETRARCH-2 layer, whose frames come from a shallow parse here rather than
+  PETRARCH's full one, only codes state-level actors on both sides, named in the sentence,
+  from two different countries, and never without a target.
 """
 
 from __future__ import annotations

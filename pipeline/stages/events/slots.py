@@ -1,10 +1,12 @@
 """Who did what to whom: the source and target slots of a trigger, found by clause structure.
 
-Without a parser, the slots come from positions bounded by clause structure: the subject is
+The slots come from positions bounded by clause structure: the subject is
 the nearest actor before the trigger in its clause (not behind a preposition, a complementizer
 "that", or a clause break; through a ", who ..., " relative clause; the agent of a passive);
 the target is the first actor after it before a new predicate, a subordinate or wh- clause or
-a quotation. A converted PETRARCH-2 pattern needs a tight subject-verb-object frame.
+a quotation. The shallow parse (``syntax.py``) decides prepositional objects, passives and
+clause openers, and whether a converted PETRARCH-2 pattern has a sound subject-verb-object
+frame.
 """
 
 from __future__ import annotations
@@ -97,33 +99,6 @@ _CLOSE_QUOTE = re.compile(r"[,.!?]?[”\"]")
 _ATTRIBUTION = re.compile(
     r"[\s,]*(?P<who>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’.-]*)\s+(?:said|says|told|added)\b"
 )
-
-
-_TIGHT_OBJECT = re.compile(r"\s+(?:the\s+|both\s+|its\s+|their\s+)?$")
-
-
-_PHRASE_OBJECT = re.compile(
-    r"\s+(?:(?:on|against|to|with|from|for|into|at|over|of|toward|towards)\s+)?"
-    r"(?:the\s+|both\s+|its\s+|their\s+)?$"
-)
-
-
-_TIGHT_SUBJECT = re.compile(r"[^,;:()\"“”]{0,40}$")
-
-
-def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
-    """Subject within a few words before the verb, the target right after it (or none
-    needed), with no punctuation in between: what a parser would call subject and object."""
-    if source.end > trig.start or not _TIGHT_SUBJECT.match(norm, source.end, trig.start):
-        return False
-    if target is None:
-        return allows_no_target(trig.pattern.code)
-    phrase = trig.end > trig.head_end and not trig.pattern.weak
-    if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
-        return phrase or bool(_TIGHT_OBJECT.match(norm, trig.head_end, target.start))
-    if phrase:  # "imposed sanctions on Iran": the phrase, then its prepositional object
-        return bool(_PHRASE_OBJECT.match(norm, trig.end, target.start))
-    return bool(_TIGHT_OBJECT.match(norm, trig.end, target.start))
 
 
 class _Slots:

@@ -187,11 +187,6 @@ class Parse:
             return i
         return None
 
-    def tag(self, offset: int) -> str | None:
-        """The part of speech of the token at *offset*."""
-        i = self.index(offset)
-        return self.tokens[i].tag if i is not None else None
-
     def reading(self, start: int, *, past: bool = False) -> str | None:
         """Why the word at *start* is no verb here (None: it reads as one).
 
@@ -241,11 +236,6 @@ class Parse:
         if past and prev.tag in ("NN", "NNS"):
             return True
         return prev.word.lower() in _SUBJECT_PRONOUNS or prev.tag in ("NNP", "NNPS")
-
-    def nominal(self, start: int) -> bool:
-        """Whether the word at *start* is tagged as a noun (for nominal patterns)."""
-        tag = self.tag(start)
-        return tag is None or tag.startswith("NN")
 
     def passive(self, start: int) -> bool | None:
         """Whether the verb at *start* is a passive (a form of "be", then a VBN in one VP).
