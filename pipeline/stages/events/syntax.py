@@ -65,7 +65,8 @@ _TAGGER_FORMS = {
     "n’t": "n't",
 }
 
-_NP_TAG_PREFIXES = ("DT", "PDT", "JJ", "NN", "CD", "PRP", "POS", "VB", "RB", "CC", "WP")
+# every tag the chunker's noun phrase rule admits (and a few more: a superset is safe)
+_NP_TAG_PREFIXES = ("DT", "PDT", "JJ", "NN", "CD", "PRP", "RB", "CC")
 _SUBJECT_PRONOUNS = frozenset(("i", "you", "he", "she", "it", "we", "they"))
 _DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can", "could", "may"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
