@@ -151,15 +151,18 @@ class Parse:
     done on the first question about phrases (``chunked``).
     """
 
-    __slots__ = ("_chunked", "_starts", "title_case", "tokens")
+    __slots__ = ("_chunked", "_starts", "tokens")
 
     def __init__(self, tokens: tuple[Token, ...]) -> None:
         self.tokens = tokens
         self._chunked = False
-        self._starts = [t.start for t in tokens]
-        words = [t.word for t in tokens if t.word[:1].isalpha() and len(t.word) > 3]
-        # a headline: (nearly) every longer word capitalised, where the tagger sees names
-        self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+        self._starts = [t[0] for t in tokens]
+
+    @property
+    def title_case(self) -> bool:
+        """A headline: (nearly) every longer word capitalised, where the tagger sees names."""
+        words = [t.word for t in self.tokens if t.word[:1].isalpha() and len(t.word) > 3]
+        return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
     def chunked(self) -> tuple[Token, ...]:
         """The tokens with their NP/VP/PP chunks and PNP flags (chunked once)."""
