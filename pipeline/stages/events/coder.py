@@ -56,7 +56,8 @@ from pipeline.stages.events.lexicon import (
     normalise,
 )
 from pipeline.stages.events.sentences import Sentence, split_sentences
-from pipeline.stages.events.slots import _Slots, _tight_frame
+from pipeline.stages.events.slots import _Slots
+from pipeline.stages.events.syntax import Parse
 from pipeline.stages.events.triggers import _find_triggers, _modality, _pick_date, _Trigger
 
 __all__ = [
@@ -74,7 +75,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "3.2.0"  # round 5: qualified agents, partitives, abbreviations, plurals
+CODER_VERSION = "3.3.0"  # round 5: a POS/chunk layer (syntax.py); qualified agents, partitives
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
@@ -117,6 +118,7 @@ class _SentenceCoder(_Slots):
         self.mentions: list[_Mention] = []
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
         self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
+        self.parses: dict[int, Parse] = {}  # the syntax layer's parse per sentence start
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -151,15 +153,21 @@ class _SentenceCoder(_Slots):
                     }
                 )
             return []
-        verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, notes=notes)
+        # without an actor (named, or a pronoun to resolve) no event can come of the
+        # sentence: it is not parsed, and the converted layer is not tried
+        actors = bool(mentions) or bool(
+            self.cues.coreference.search(self.norm, sent.start, sent.end)
+        )
+        syntax = self._syntax if actors else None
+        verbs, complements = _find_triggers(
+            self.text, self.norm, sent, self.lx, notes=notes, syntax=syntax
+        )
         converted = False
-        if not (verbs or complements) and (
-            mentions or self.cues.coreference.search(self.norm, sent.start, sent.end)
-        ):
+        if not (verbs or complements) and actors:
             # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
             # (and only those with an actor: without one no event can come of it)
             verbs, complements = _find_triggers(
-                self.text, self.norm, sent, self.lx, tier=1, notes=notes
+                self.text, self.norm, sent, self.lx, tier=1, notes=notes, syntax=syntax
             )
             converted = True
         if self.trace is not None:
@@ -197,7 +205,9 @@ class _SentenceCoder(_Slots):
         if not events and not converted and groups:
             # curated triggers that made no event (no actor, no target): the converted
             # layer may still understand the sentence
-            verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, tier=1)
+            verbs, complements = _find_triggers(
+                self.text, self.norm, sent, self.lx, tier=1, syntax=self._syntax
+            )
             if verbs or complements:
                 events = self._code(sent, groups, verbs, complements)
         if self.trace is not None and coref:
@@ -259,15 +269,13 @@ class _SentenceCoder(_Slots):
                 passive=passive,
                 next_start=next_start,
             )
-            # a converted pattern ("joined", "give", "took over") is an event only in a tight
-            # frame: its subject right before it and an actor as its direct object (PETRARCH-2
-            # had a parser to say so; positions are all we have)
-            if (
-                trig.pattern.tier
-                and not passive
-                and not _tight_frame(self.norm, source, trig, target)
-            ):
-                self._explain(trig, "dropped: a converted pattern needs subject-verb-object")
+            # a converted pattern ("joined", "give", "took over") is an event only in a frame
+            # the parse calls sound: its subject's noun phrase heading the verb phrase and an
+            # actor as its object (PETRARCH-2 read the same from its parser)
+            if trig.pattern.tier and not passive and not self._frame(sent, source, trig, target):
+                self._explain(
+                    trig, "dropped: syntax: a converted pattern needs subject-verb-object"
+                )
                 continue
             if target is not None and not passive:
                 inherited[id(target)] = source
@@ -355,6 +363,7 @@ class _SentenceCoder(_Slots):
                         code,
                         phrase=trig.end > trig.head_end and not trig.pattern.weak,
                         targeted=tgt is not None,
+                        framed=not passive and self._plain_object(sent, trig, target),
                     )
                 if veto is not None:
                     self._explain(trig, f"{veto} ({src.code} {code} {tgt.code if tgt else '-'})")

@@ -19,9 +19,9 @@ The rules are about the *kind* of candidate, never about particular sentences:
   except against another political agent of that country ("police fired on protesters");
 * a dyad inside one country needs both actors named in the sentence (no pronouns), a
   political source, and a political target too unless the action is coercion or force;
-* the converted PETRARCH-2 layer, which has no parser behind it here, only codes state-level
-  actors on both sides, named in the sentence, from two different countries, and never
-  without a target.
+* the converted PETRARCH-2 layer, whose frames come from a shallow parse here rather than
+  PETRARCH's full one, only codes state-level actors on both sides, named in the sentence,
+  from two different countries, and never without a target.
 """
 
 from __future__ import annotations
@@ -203,17 +203,20 @@ def dyad_veto(
 BARE_VERB_ROOTS = frozenset(("05", "11", "12", "16", "17", "18", "19", "20"))
 
 
-def converted_veto(code: str, *, phrase: bool, targeted: bool) -> str | None:
-    """Why a converted PETRARCH-2 match is no event: one-sided, or a bare verb of a weak root.
+def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> str | None:
+    """Why a converted PETRARCH-2 match is no event: one-sided, or a bare verb of a weak root
+    outside a sound subject-verb-object frame.
 
-    PETRARCH-2 took each verb's subject, object and sense from its parser. Without one, the
-    converted one-sided codes are mostly statements ("worried", "acknowledged", "involved")
-    in another sense, and bare cooperation verbs ("wants", "joined", "allowed") mostly frame
-    another clause; a phrase pattern ("imposed sanctions on") carries its own evidence.
+    PETRARCH-2 took each verb's subject, object and sense from its parser. The converted
+    one-sided codes are mostly statements ("worried", "acknowledged", "involved") in another
+    sense. Bare cooperation verbs ("wants", "joined", "allowed") mostly frame another clause;
+    a phrase pattern ("imposed sanctions on") carries its own evidence, and so does a bare
+    verb whose subject and direct object the parse confirms (*framed*: the subject's noun
+    phrase heads the verb phrase, the target is its object and no clause of its own).
     """
     if not targeted:
         return "dropped: a converted pattern without a target"
-    if not phrase and code[:2] not in BARE_VERB_ROOTS:
+    if not phrase and not framed and code[:2] not in BARE_VERB_ROOTS:
         return "dropped: a converted bare verb of a code whose object is rarely its target"
     return None
 

@@ -1,10 +1,12 @@
 """Who did what to whom: the source and target slots of a trigger, found by clause structure.
 
-Without a parser, the slots come from positions bounded by clause structure: the subject is
+The slots come from positions bounded by clause structure: the subject is
 the nearest actor before the trigger in its clause (not behind a preposition, a complementizer
 "that", or a clause break; through a ", who ..., " relative clause; the agent of a passive);
 the target is the first actor after it before a new predicate, a subordinate or wh- clause or
-a quotation. A converted PETRARCH-2 pattern needs a tight subject-verb-object frame.
+a quotation. The shallow parse (``syntax.py``) decides prepositional objects, passives and
+clause openers, and whether a converted PETRARCH-2 pattern has a sound subject-verb-object
+frame.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
 from pipeline.stages.events.lexicon import Lexicon
 from pipeline.stages.events.sentences import Sentence
+from pipeline.stages.events.syntax import LOCATIVE, Parse, parse
 from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
 
 _COMPLEMENTIZER = re.compile(r"\bthat\b")
@@ -98,44 +101,7 @@ _ATTRIBUTION = re.compile(
 )
 
 
-# what may open the object noun phrase before the actor: a determiner or a quantity ("the",
-# "a", "several", "two", "dozens of", "at least 40"), as a parser's NP would include it
-_DETERMINER = (
-    r"(?:(?:the|both|its|their|his|her|a|an|several|some|many|two|three|four|five|dozens\s+of|"
-    r"hundreds\s+of|thousands\s+of|(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+)?"
-    r"\d[\d,.]*)\s+)?"
-)
-
-
-_TIGHT_OBJECT = re.compile(r"\s+" + _DETERMINER + r"$")
-
-
-_PHRASE_OBJECT = re.compile(
-    r"\s+(?:(?:on|against|to|with|from|for|into|at|over|of|toward|towards)\s+)?"
-    + _DETERMINER
-    + r"$"
-)
-
-
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
-
-
-_TIGHT_SUBJECT = re.compile(r"[^,;:()\"“”]{0,40}$")
-
-
-def _tight_frame(norm: str, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
-    """Subject within a few words before the verb, the target right after it (or none
-    needed), with no punctuation in between: what a parser would call subject and object."""
-    if source.end > trig.start or not _TIGHT_SUBJECT.match(norm, source.end, trig.start):
-        return False
-    if target is None:
-        return allows_no_target(trig.pattern.code)
-    phrase = trig.end > trig.head_end and not trig.pattern.weak
-    if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
-        return phrase or bool(_TIGHT_OBJECT.match(norm, trig.head_end, target.start))
-    if phrase:  # "imposed sanctions on Iran": the phrase, then its prepositional object
-        return bool(_PHRASE_OBJECT.match(norm, trig.end, target.start))
-    return bool(_TIGHT_OBJECT.match(norm, trig.end, target.start))
 
 
 class _Slots:
@@ -151,14 +117,32 @@ class _Slots:
     mentions: list[_Mention]
     notes: list[dict[str, Any]] | None
     date_cache: dict[tuple[int, bool], list[DateMention]]
+    parses: dict[int, Parse]
+
+    def _syntax(self, sent: Sentence) -> Parse:
+        """The sentence's tags and chunks, parsed once per sentence of the document."""
+        parsed = self.parses.get(sent.start)
+        if parsed is None:
+            parsed = self.parses[sent.start] = parse(self.text, sent.start, sent.end)
+        return parsed
 
     def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
-        window = max(sent.start, group.start - 30)
-        if not self.cues.preposition_before.search(
-            self.norm, max(sent.start, group.start - 16), group.start
-        ):
+        """Whether the actor is the object of a preposition ("of Kharkiv", "with Iran"): the
+        chunker's PP before its noun phrase; the cue list where the tagger has no token. A
+        quantity or part before "of" ("thousands of Iraqi Kurds demonstrated") is the actor."""
+        parsed = self._syntax(sent)
+        if parsed.index(group.start) is not None:
+            prep = parsed.preposition(group.start)
+            governed = prep is not None and prep in self.lx.cues.get("prepositions", ())
+        else:
+            governed = bool(
+                self.cues.preposition_before.search(
+                    self.norm, max(sent.start, group.start - 16), group.start
+                )
+            )
+        if not governed:
             return False
-        # "thousands of Iraqi Kurds demonstrated": a quantity or part of the actor is the actor
+        window = max(sent.start, group.start - 30)
         return not self.cues.partitive_of.search(self.norm, window, group.start)
 
     def _clause_break(self, start: int, end: int) -> bool:
@@ -169,8 +153,13 @@ class _Slots:
     ) -> tuple[_Group | None, bool]:
         before = self.norm[sent.start : trig.start]
         head = self.norm[trig.start : trig.head_end]
-        participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
-        if participle and _PASSIVE.search(before):
+        # passive: a form of "be", then a past participle in one verb phrase (the tagger's
+        # reading; the word shape where it has none)
+        is_passive = self._syntax(sent).passive(trig.start)
+        if is_passive is None:
+            participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
+            is_passive = participle and bool(_PASSIVE.search(before))
+        if is_passive:
             for group in groups:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
@@ -180,9 +169,12 @@ class _Slots:
                 continue
             if trig.start - group.end > 200:
                 return None, False
-            if self._clause_break(group.end, trig.start) and not _RELATIVE_CLAUSE.match(
-                self.norm, group.end, trig.start
+            relative = _RELATIVE_CLAUSE.match(self.norm, group.end, trig.start)
+            if not relative and (
+                self._clause_break(group.end, trig.start)
+                or self._syntax(sent).clause_between(group.end, trig.start)
             ):
+                # another clause opens between them (a WH-word, a subordinator, a quote)
                 return None, False
             if _COMPLEMENTIZER.search(self.norm, group.end, trig.start):
                 # "a finding that a tank had fired at": the subject of the embedded clause
@@ -203,6 +195,35 @@ class _Slots:
                 continue
             return group, False
         return None, False
+
+    def _locative_pp(self, sent: Sentence, trig: _Trigger, group: _Group) -> bool:
+        """The actor is the object of a locative preposition ("in", "near", "during"; "at"
+        for meetings) that is not part of the pattern itself ("intervened in")."""
+        prep = self._syntax(sent).preposition(group.start)
+        if prep is None or trig.pattern.target == "place" or trig.pattern.locate:
+            return False
+        return prep in LOCATIVE or (prep == "at" and trig.pattern.code[:2] in ("04", "05"))
+
+    def _frame(self, sent: Sentence, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
+        """Whether the parse puts *source* as the subject and *target* as the object (or the
+        PP object a phrase pattern names) of the trigger: a syntactically sound frame."""
+        parsed = self._syntax(sent)
+        if source.end > trig.start or not parsed.subject_frame(source.end, trig.start):
+            return False
+        if target is None:
+            return allows_no_target(trig.pattern.code)
+        if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
+            return True
+        if parsed.heads_clause(target.end):
+            return False  # "allowed Ukraine to strike", "thought Iran would": another clause
+        phrase = trig.end > trig.head_end and not trig.pattern.weak
+        return parsed.object_frame(trig.end, target.start, prepositions=phrase)
+
+    def _plain_object(self, sent: Sentence, trig: _Trigger, target: _Group | None) -> bool:
+        """The target is the verb's only, plain direct object (see ``Parse.plain_object``)."""
+        if target is None or target.start < trig.end:
+            return False
+        return self._syntax(sent).plain_object(target.end)
 
     def _unresolved_pronoun(self, groups: list[_Group], start: int, end: int) -> int | None:
         """Where a subject pronoun no actor group covers sits between *start* and *end*."""
@@ -266,6 +287,8 @@ class _Slots:
                 self.norm, max(sent.start, group.start - 12), group.start
             ):
                 continue  # a place the action happened in, not its target ("fired at" is one)
+            if group.place and group.start > trig.end and self._locative_pp(sent, trig, group):
+                continue  # "exercises in Alaska": a locative PP names where, not whom
             if group.bare:
                 bare = bare or group
                 continue

@@ -8,6 +8,7 @@ modality of a trigger is read from the cues between its subject and itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from pipeline.stages.events.lexicon import (
     Pattern,
 )
 from pipeline.stages.events.sentences import Sentence
+from pipeline.stages.events.syntax import Parse
 
 # "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
 _TRANSITIVE_OBJECT = re.compile(
@@ -263,15 +265,21 @@ def _find_triggers(
     *,
     tier: int = 0,
     notes: list[dict[str, Any]] | None = None,
+    syntax: Callable[[Sentence], Parse] | None = None,
 ) -> tuple[list[_Trigger], list[_Trigger]]:
     """The sentence's action and reported-speech triggers from patterns of one *tier*.
 
     With *notes*, every pattern that matched is recorded with why it was dropped (the
     ``--explain`` trace); kept ones are recorded by the caller once their event is decided.
+    *syntax* gives the sentence's parse (the coder's per-document cache), asked only when
+    a verb pattern matches; without it (a sentence without actors, which cannot make an
+    event) the word-shape tests alone decide.
     """
     found: list[_Trigger] = []
     size = len(norm)
     words: frozenset[str] | None = None
+    parsed: Parse | None = None  # parsed on the first verb pattern that matches
+    readings: dict[int, str | None] = {}
     for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
         if tier not in anchored.tiers:
             continue  # a word only the other layer knows
@@ -340,6 +348,20 @@ def _find_triggers(
                             _note(text, start, match.end(), pattern, "not read as a verb here")
                         )
                     continue
+                if syntax is not None and not noun_ok:
+                    # what the word shape lets through, the tagger checks: "Sue", "Indian
+                    # strikes", "the most tortured" are a name, a noun and an adjective
+                    if start not in readings:
+                        parsed = parsed or syntax(sent)
+                        head = norm[start : end_idx + 1]
+                        past = head.endswith("ed") or head in lx.past_forms
+                        readings[start] = parsed.reading(start, past=past)
+                    if readings[start] is not None:
+                        if notes is not None:
+                            notes.append(
+                                _note(text, start, match.end(), pattern, str(readings[start]))
+                            )
+                        continue
             found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
     if notes is not None:
         kept = {id(t) for t in _select([t for t in found if not t.pattern.complement])}

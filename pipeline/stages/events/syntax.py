@@ -1,0 +1,417 @@
+"""Part-of-speech tags and NP/VP/PP chunks for a sentence, at exact character offsets.
+
+The coder's slots and triggers used to be guessed from positions and word shapes; a shallow
+parse says what positions cannot: whether "Sue", "strikes" or "tortured" is a verb here, which
+noun phrase heads the clause before a verb phrase, and which actors sit inside a prepositional
+phrase ("in Alaska", "of Kharkiv"). The tagger and chunker are TextBlob's (the Brill-style
+tagger and rule chunker of pattern.en, MIT, whose lexicon and context rules ship inside the
+``textblob`` wheel): nothing is downloaded at run time and no NLTK data is read on this path.
+
+We tokenise ourselves and hand TextBlob the token list, so every tag maps back to the exact
+characters of the coder's text. The coder parses a sentence once, and only when it has a trigger
+candidate, so pages full of furniture cost nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from bisect import bisect_left
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+# "U.S.", "don't" -> "do" "n't", "Iran's" -> "Iran" "'s", words with inner hyphens and dots
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}"
+    r"|\w+(?=n['’]t\b)"
+    r"|n['’]t\b"
+    r"|['’](?:s|re|ve|ll|d|m)\b"
+    r"|\w+(?:[-.&]\w+)*"
+    r"|[^\w\s]"
+)
+
+BE = frozenset(("is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "’s"))
+
+# an IN-tagged word that opens a clause, not a prepositional phrase ("claimed that Israel")
+COMPLEMENTIZERS = frozenset(
+    ("that", "whether", "if", "because", "although", "though", "while", "whereas", "unless")
+)
+
+# prepositions that also open a clause when a verb follows their noun phrase
+SUBORDINATORS = frozenset(("after", "before", "since", "until", "as", "once"))
+
+# prepositions whose object is where something happened, not whom it was done to ("in" and
+# "during" right before a place are the coder's own rule; "in northern Iraq" stays a target,
+# as PETRARCH and PLOVER code the territory an attack or a protest takes place in)
+LOCATIVE = frozenset(("inside", "outside", "near", "across", "throughout", "around"))
+
+# "up to 100 ethnic Albanians", "about 50 troops": a number's modifier, no preposition
+_QUANTIFIERS = frozenset(("up", "about", "around", "over", "nearly", "some", "almost"))
+
+# what the tagger reads as a pronoun or a common word: "US" is "us" to it
+# (and its lexicon knows "'s", not "’s")
+_TAGGER_FORMS = {
+    "US": "U.S.",
+    "UK": "U.K.",
+    "UN": "U.N.",
+    "EU": "E.U.",
+    "’s": "'s",
+    "’re": "'re",
+    "’ve": "'ve",
+    "’ll": "'ll",
+    "’d": "'d",
+    "’m": "'m",
+    "n’t": "n't",
+}
+
+# every tag the chunker's noun phrase rule admits (and a few more: a superset is safe)
+_NP_TAG_PREFIXES = ("DT", "PDT", "JJ", "NN", "CD", "PRP", "RB", "CC")
+_SUBJECT_PRONOUNS = frozenset(("i", "you", "he", "she", "it", "we", "they"))
+_DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can", "could", "may"))
+_VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
+_DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
+
+
+class Token(NamedTuple):
+    """One token with its tag and chunk (``B-NP``/``I-VP``/``O``) and whether it is in a PP."""
+
+    start: int
+    end: int
+    word: str
+    tag: str
+    chunk: str
+    in_pnp: bool
+
+    @property
+    def verb(self) -> bool:
+        """Tagged as a verb form (VB, VBD, VBZ, VBP, VBN, VBG)."""
+        return self.tag in _VERB_TAGS
+
+    @property
+    def kind(self) -> str:
+        """The chunk type without its B-/I- prefix ("NP", "VP", "PP", "" outside chunks)."""
+        return self.chunk[2:] if len(self.chunk) > 2 else ""
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    """TextBlob's English tagger and chunker, built as ``textblob.en`` builds its ``parser``.
+
+    ``import textblob`` imports all of NLTK first (about 4 s of CPU per process) for parts
+    we do not use; the tagger and chunker live in ``textblob/_text.py``, which needs only the
+    standard library. So that module is loaded from the installed package by itself, with
+    the lexicon, morphology, context and entity files shipped beside it in ``textblob/en``.
+    A test checks that the tags equal ``textblob.en.parser``'s.
+    """
+    spec = importlib.util.find_spec("textblob")  # locates the package, does not import it
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("textblob is not installed (see pyproject.toml)")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    text_spec = importlib.util.spec_from_file_location(
+        "pipeline_textblob_text", package / "_text.py"
+    )
+    if text_spec is None or text_spec.loader is None:
+        raise ImportError(f"textblob's tagger module is missing under {package}")
+    module = importlib.util.module_from_spec(text_spec)
+    text_spec.loader.exec_module(module)
+    en = package / "en"
+    lexicon = module.Lexicon(
+        path=str(en / "en-lexicon.txt"),
+        morphology=str(en / "en-morphology.txt"),
+        context=str(en / "en-context.txt"),
+        entities=str(en / "en-entities.txt"),
+        language="en",
+    )
+    return module.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
+
+
+_new = tuple.__new__  # builds a Token without NamedTuple's Python-level __new__ (hot path)
+
+
+def _parse(text: str, offset: int) -> Parse:
+    matches = list(_TOKEN.finditer(text))
+    words = [m.group() for m in matches]
+    forms = _TAGGER_FORMS
+    tagged = _parser().find_tags([forms.get(w, w) for w in words]) if words else []
+    return Parse(
+        tuple(
+            [
+                _new(Token, (m.start() + offset, m.end() + offset, w, row[1], "", False))
+                for m, w, row in zip(matches, words, tagged, strict=True)
+            ]
+        )
+    )
+
+
+class Parse:
+    """The tokens of one sentence at absolute offsets, with the questions the coder asks.
+
+    Tagging is cheap and every trigger needs it; chunking costs five times as much, so it is
+    done on the first question about phrases (``chunked``).
+    """
+
+    __slots__ = ("_chunked", "_starts", "tokens")
+
+    def __init__(self, tokens: tuple[Token, ...]) -> None:
+        self.tokens = tokens
+        self._chunked = False
+        self._starts = [t[0] for t in tokens]
+
+    @property
+    def title_case(self) -> bool:
+        """A headline: (nearly) every longer word capitalised, where the tagger sees names."""
+        words = [t.word for t in self.tokens if t.word[:1].isalpha() and len(t.word) > 3]
+        return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+    def chunked(self) -> tuple[Token, ...]:
+        """The tokens with their NP/VP/PP chunks and PNP flags (chunked once)."""
+        if not self._chunked:
+            rows = _parser().find_chunks([[t[2], t[3]] for t in self.tokens])
+            self.tokens = tuple(
+                [
+                    _new(Token, (t[0], t[1], t[2], t[3], row[2], row[3] != "O"))
+                    for t, row in zip(self.tokens, rows, strict=True)
+                ]
+            )
+            self._chunked = True
+        return self.tokens
+
+    def index(self, offset: int) -> int | None:
+        """The token that covers character *offset* (None between tokens)."""
+        lo, hi = 0, len(self._starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._starts[mid] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        i = lo - 1
+        if i >= 0 and self.tokens[i].start <= offset < self.tokens[i].end:
+            return i
+        return None
+
+    def reading(self, start: int, *, past: bool = False) -> str | None:
+        """Why the word at *start* is no verb here (None: it reads as one).
+
+        A noun, a name or an adjective is no verb ("Sue", "Indian strikes", "a visit"); a past
+        participle right after a determiner or "most" is an adjective ("the most tortured").
+        """
+        i = self.index(start)
+        if i is None:
+            return None
+        tok = self.tokens[i]
+        if tok.tag.startswith("NNP") and self.title_case:
+            return None  # "U.S. Lifts Travel Ban": in a headline every word is "a name"
+        if not tok.verb and not (
+            (tok.tag in ("NN", "JJ") and self._after_auxiliary(i))
+            or (tok.tag in ("NN", "NNS") and self._after_subject(i, past=past))
+        ):
+            # "to strike", "did not attack", "will supply", "is training", "it shot down",
+            # "Pakistan summons": the lexicon's noun reading of a verb, which the context
+            # rules miss after "to", a modal, "do", "be" (-ing), a subject pronoun or a name
+            return f"syntax: tagged {tok.tag}, not a verb"
+        if tok.tag in ("VBN", "VBG") and i > 0:
+            prev = self.tokens[i - 1]
+            if prev.tag in _DETERMINERS or prev.word.lower() in ("most", "more", "least"):
+                return f"syntax: a participle adjective after '{prev.word}'"
+        return None
+
+    def _after_auxiliary(self, i: int) -> bool:
+        """Whether token *i* follows "to", a modal or a form of "do" (adverbs between)."""
+        j = i - 1
+        while j >= 0 and (
+            self.tokens[j].tag.startswith("RB") or self.tokens[j].word.lower() in ("not", "n't")
+        ):
+            j -= 1
+        if j < 0:
+            return False
+        prev = self.tokens[j]
+        if self.tokens[i].word.lower().endswith("ing") and prev.word.lower() in BE:
+            return True
+        return prev.tag in ("TO", "MD") or prev.word.lower() in _DO
+
+    def _after_subject(self, i: int, *, past: bool) -> bool:
+        """Whether token *i* directly follows a subject pronoun or a proper name (or, for a
+        past form such as "shot", any noun: "its forces shot down")."""
+        if i == 0:
+            return False
+        prev = self.tokens[i - 1]
+        if past and prev.tag in ("NN", "NNS"):
+            return True
+        return prev.word.lower() in _SUBJECT_PRONOUNS or prev.tag in ("NNP", "NNPS")
+
+    def passive(self, start: int) -> bool | None:
+        """Whether the verb at *start* is a passive (a form of "be", then a VBN in one VP).
+
+        None when the tagger has no verb there (the caller falls back to its own reading).
+        """
+        i = self.index(start)
+        if i is None or not self.tokens[i].verb:
+            return None
+        if self.tokens[i].tag != "VBN":
+            return False
+        j = i - 1
+        while j >= 0:
+            tok = self.tokens[j]
+            if tok.word.lower() in BE:
+                return True
+            if tok.tag.startswith(("RB", "MD")) or tok.word.lower() in ("not", "n't", "also"):
+                j -= 1
+                continue
+            return False
+        return False
+
+    def preposition(self, start: int) -> str | None:
+        """The preposition governing the noun phrase at *start* ("of", "in"), lower case.
+
+        The word before the noun phrase chunk the token belongs to, when it is a PP chunk and
+        not a complementizer ("claimed that Israel": Israel is a subject, not a PP object).
+        """
+        i = self.index(start)
+        if i is None:
+            return None
+        # chunks are made of these tags: with no IN/TO before the run of them there is no PP,
+        # and the (five times dearer) chunker need not run
+        j = i - 1
+        while j >= 0 and self.tokens[j].tag.startswith(_NP_TAG_PREFIXES):
+            j -= 1
+        if j < 0 or self.tokens[j].tag not in ("IN", "TO"):
+            return None
+        self.chunked()
+        while i > 0 and self.tokens[i].chunk.startswith("I-"):
+            i -= 1
+        if i == 0:
+            return None
+        prev = self.tokens[i - 1]
+        word = prev.word.lower()
+        if prev.kind != "PP" or prev.tag not in ("IN", "TO") or word in COMPLEMENTIZERS:
+            return None
+        first = i - 1
+        while first > 0 and self.tokens[first].chunk == "I-PP":
+            first -= 1
+        if self.tokens[i].tag == "CD" and self.tokens[first].word.lower() in _QUANTIFIERS:
+            return None  # "up to 100 soldiers": a quantity
+        if word in SUBORDINATORS and self.heads_clause(self.tokens[i].end):
+            return None  # "after the US attacked Iran": the subject of a subordinate clause
+        return word
+
+    def clause_between(self, start: int, end: int) -> str | None:
+        """A word between *start* and *end* that opens another clause (a WH-word, a
+        complementizer or subordinator, a quotation mark), or None."""
+        for tok in self.tokens[bisect_left(self._starts, start) :]:
+            if tok.end > end:
+                break
+            if tok.tag in ("WDT", "WP", "WP$", "WRB") or (
+                tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS
+            ):
+                return tok.word
+            if tok.word in ('"', "“", "”"):
+                return tok.word
+        return None
+
+    def subject_frame(self, source_end: int, trigger_start: int) -> bool:
+        """The source's noun phrase heads the clause of the verb phrase at *trigger_start*:
+        between them only the verb phrase itself (auxiliaries, adverbs, negation)."""
+        self.chunked()
+        i = self.index(trigger_start)
+        if i is None or self.reading(trigger_start) is not None:
+            return False
+        j = i - 1
+        # back over the verb phrase (auxiliaries, adverbs, "to") and PP adjuncts ("on Tuesday")
+        while j >= 0 and self.tokens[j].end > source_end:
+            tok = self.tokens[j]
+            if tok.word in (",", ";", ":", "(", ")", '"', "“", "”"):
+                return False
+            if tok.kind in ("NP", "ADJP") and not tok.in_pnp:
+                break  # the subject's noun phrase ("Canadian [agency]" ends in it)
+            if not (
+                tok.kind in ("VP", "ADVP", "PP")
+                or tok.in_pnp
+                or tok.tag.startswith(("RB", "MD", "TO"))
+            ):
+                return False
+            j -= 1
+        if j < 0:
+            return False
+        k = j
+        while k > 0 and self.tokens[k].chunk.startswith("I-"):
+            k -= 1
+        # the source ends inside the subject's noun phrase or its PP modifiers, before the VP
+        return self.tokens[k].start < source_end <= trigger_start
+
+    def object_frame(self, verb_end: int, target_start: int, prepositions: bool) -> bool:
+        """The target's noun phrase is the object of the verb (phrase) ending at *verb_end*:
+        the first noun phrase after it, or with *prepositions* the object of a PP right there
+        (not a locative one)."""
+        self.chunked()
+        i = self.index(target_start)
+        if i is None:
+            return False
+        while i > 0 and self.tokens[i].chunk.startswith("I-"):
+            i -= 1
+        j = i - 1
+        while j >= 0 and self.tokens[j].start >= verb_end:
+            tok = self.tokens[j]
+            if tok.tag in ("DT", "PRP$") and tok.kind in ("", "NP"):
+                j -= 1
+                continue
+            if (
+                prepositions
+                and tok.kind == "PP"
+                and tok.word.lower() not in LOCATIVE
+                and tok.word.lower() not in COMPLEMENTIZERS
+            ):
+                j -= 1
+                continue
+            return False
+        return True
+
+    def plain_object(self, end: int) -> bool:
+        """Whether the noun phrase ending at *end* is a plain direct object: not a possessor
+        ("refuted Trump's comments") and not the first of two objects ("gave Putin a
+        warning", "called the envoy a liar"), where the action is about the second."""
+        self.chunked()
+        i = self.index(max(0, end - 1))
+        if i is None:
+            return False
+        i += 1
+        while i < len(self.tokens) and self.tokens[i].chunk == "I-NP":
+            i += 1
+        if i >= len(self.tokens):
+            return True
+        tok = self.tokens[i]
+        return tok.tag not in ("POS", "DT", "PRP$", "CD") and tok.chunk != "B-NP"
+
+    def heads_clause(self, end: int) -> bool:
+        """Whether the noun phrase ending at *end* is followed by its own verb: a finite verb
+        or modal ("thought Ukraine would"), or "to" and a verb ("allowed Ukraine to strike")
+        make it the subject of another clause, not an object."""
+        self.chunked()
+        i = self.index(max(0, end - 1))
+        if i is None:
+            return False
+        i += 1
+        n = len(self.tokens)
+        while i < n and (
+            self.tokens[i].chunk == "I-NP"
+            # "the US and Israel attacked": a coordinated noun phrase is one subject
+            or (self.tokens[i].tag == "CC" and i + 1 < n and self.tokens[i + 1].kind == "NP")
+            or (self.tokens[i].kind == "NP" and self.tokens[i - 1].tag == "CC")
+        ):
+            i += 1
+        if i >= len(self.tokens):
+            return False
+        tok = self.tokens[i]
+        if tok.tag in ("MD", "VBD", "VBZ", "VBP", "VBN"):  # (a past tense is often VBN)
+            return True
+        nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+        return tok.tag == "TO" and nxt is not None and nxt.tag in ("VB", "NN")
+
+
+def parse(text: str, start: int, end: int) -> Parse:
+    """The parse of ``text[start:end]`` (one sentence) at absolute offsets.
+
+    Not cached here: the coder keeps one parse per sentence of the document it codes.
+    """
+    return _parse(text[start:end], start)
