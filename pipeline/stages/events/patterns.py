@@ -61,13 +61,14 @@ class LazyRegex:
     curated file still fails loudly there.
     """
 
-    __slots__ = ("_compiled", "_irregular", "_lazy", "source")
+    __slots__ = ("_compiled", "_irregular", "_lazy", "_required", "source")
 
     def __init__(self, source: str, irregular: dict[str, list[str]], *, lazy: bool) -> None:
         self.source = source
         self._irregular = irregular
         self._lazy = lazy
         self._compiled: re.Pattern[str] | None = None
+        self._required: tuple[tuple[str, ...], ...] | None = None
 
     def compiled(self) -> re.Pattern[str]:
         """The compiled expression (built now if it was not yet)."""
@@ -76,8 +77,30 @@ class LazyRegex:
         return self._compiled
 
     def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
-        """``re.Pattern.match`` on the compiled expression."""
+        """``re.Pattern.match`` on the compiled expression.
+
+        Before the expression is built, a cheap test rules out text that lacks a word the
+        pattern needs: compiling a converted pattern's synonym alternations costs a
+        millisecond or more, and most candidate patterns fail on a word after the verb.
+        The test is a necessary condition only, so the result is the same either way.
+        """
+        if self._compiled is None and not self.possible(text, pos, endpos):
+            return None
         return self.compiled().match(text, pos, endpos)
+
+    def possible(self, text: str, pos: int, endpos: int) -> bool:
+        """Whether ``text[pos:endpos]`` holds, for every word after the first, one of its
+        alternatives (False: the expression cannot match there)."""
+        required = self._required
+        if required is None:
+            required = self._required = required_words(self.source, self._irregular)
+        for alternatives in required:
+            for word in alternatives:
+                if text.find(word, pos, endpos) >= 0:
+                    break
+            else:
+                return False
+        return True
 
 
 def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool) -> str:
@@ -102,6 +125,36 @@ def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool)
             regex += r"\s+" + ((_SHORT_GAP if short_gaps else _GAP) if pending_gap else "") + piece
         pending_gap = False
     return regex + r"(?![\w'])"
+
+
+def required_words(text: str, irregular: dict[str, list[str]]) -> tuple[tuple[str, ...], ...]:
+    """Per token after the first, strings one of which any match of the pattern contains.
+
+    A ``<lemma>`` contributes its forms, a literal alternative its first word up to the letter
+    a ``?`` makes optional; a token with an alternative that gives no such string (a bare
+    ``?`` word) imposes nothing. Used to skip patterns before their expression is built.
+    """
+    out: list[tuple[str, ...]] = []
+    for token in text.split()[1:]:
+        if token == GAP_TOKEN:
+            continue
+        words: list[str] = []
+        for alt in token.split("|"):
+            if not alt:
+                continue
+            if alt.startswith("<") and alt.endswith(">"):
+                words.extend(inflections(alt[1:-1], irregular))
+                continue
+            first = alt.split("_")[0]
+            if "?" in first:
+                first = first[: max(0, first.index("?") - 1)]
+            if not first:
+                words = []
+                break
+            words.append(first)
+        if words:
+            out.append(tuple(dict.fromkeys(words)))
+    return tuple(out)
 
 
 def pattern_keys(text: str, irregular: dict[str, list[str]]) -> frozenset[str]:
