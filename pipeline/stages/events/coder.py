@@ -57,7 +57,14 @@ from pipeline.stages.events.lexicon import (
 )
 from pipeline.stages.events.sentences import Sentence, split_sentences
 from pipeline.stages.events.slots import _Slots, _tight_frame
-from pipeline.stages.events.triggers import _find_triggers, _modality, _pick_date, _Trigger
+from pipeline.stages.events.triggers import (
+    AnchorScan,
+    _find_triggers,
+    _modality,
+    _pick_date,
+    _Trigger,
+    scan_anchors,
+)
 
 __all__ = [
     "ASSERTED",
@@ -151,7 +158,12 @@ class _SentenceCoder(_Slots):
                     }
                 )
             return []
-        verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, notes=notes)
+        scan = scan_anchors(self.norm, sent, self.lx)
+        if self.trace is None and not self._worth_reading(sent, mentions, scan):
+            return []
+        verbs, complements = _find_triggers(
+            self.text, self.norm, sent, self.lx, notes=notes, scan=scan
+        )
         converted = False
         if not (verbs or complements) and (
             mentions or self.cues.coreference.search(self.norm, sent.start, sent.end)
@@ -159,7 +171,7 @@ class _SentenceCoder(_Slots):
             # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
             # (and only those with an actor: without one no event can come of it)
             verbs, complements = _find_triggers(
-                self.text, self.norm, sent, self.lx, tier=1, notes=notes
+                self.text, self.norm, sent, self.lx, tier=1, notes=notes, scan=scan
             )
             converted = True
         if self.trace is not None:
@@ -197,7 +209,9 @@ class _SentenceCoder(_Slots):
         if not events and not converted and groups:
             # curated triggers that made no event (no actor, no target): the converted
             # layer may still understand the sentence
-            verbs, complements = _find_triggers(self.text, self.norm, sent, self.lx, tier=1)
+            verbs, complements = _find_triggers(
+                self.text, self.norm, sent, self.lx, tier=1, scan=scan
+            )
             if verbs or complements:
                 events = self._code(sent, groups, verbs, complements)
         if self.trace is not None and coref:
@@ -208,6 +222,27 @@ class _SentenceCoder(_Slots):
             ]
         _remember(self.memory, groups)
         return events
+
+    def _worth_reading(self, sent: Sentence, mentions: list[_Mention], scan: AnchorScan) -> bool:
+        """Whether a sentence needs its triggers read (False: skip to the next one).
+
+        The cheap prefilter in front of the expensive work (pattern matching, and whatever a
+        later layer does per candidate trigger): without an anchor word no pattern of any
+        layer can match, and without an actor (a dictionary mention or a coreference cue) no
+        event can be built. Its answer never changes the output: a skipped sentence with
+        mentions is kept for coreference exactly as a sentence without triggers is, and an
+        actorless one is read only when earlier sentences wait to be remembered (a trigger
+        there is what commits them to memory).
+        """
+        if not scan.hits:
+            if mentions:  # as for any sentence without a trigger: kept for coreference
+                self.pending.append(mentions)
+                del self.pending[:-PENDING_SENTENCES]
+            return False
+        if mentions or self.pending:
+            return True
+        # the coreference groups come from the sentence alone (no look-behind past its start)
+        return self.cues.coreference.search(self.norm[sent.start : sent.end]) is not None
 
     def _code(
         self,

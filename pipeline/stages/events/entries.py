@@ -5,6 +5,7 @@ Plain data, built by ``lexicon.py`` from the dictionary files and read by the co
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -87,6 +88,12 @@ class Pattern:
     tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
     weak: bool = False  # the words after the verb add no evidence ("came to")
     keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
+    seq: int = 0  # position in the merged dictionaries: breaks ties of ``order`` (one entry)
+
+
+def _rank(pattern: Pattern) -> tuple[int, bool, int]:
+    # dictionary order; within one entry, the patterns needing no second word first
+    return pattern.order, bool(pattern.keys), pattern.seq
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,20 +104,34 @@ class AnchorPatterns:
     keyed: dict[str, tuple[Pattern, ...]]
     tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
 
-    def candidates(self, words: frozenset[str]) -> list[Pattern]:
-        """The patterns that can match a sentence made of *words*, in dictionary order."""
-        out = list(self.free)
+    def candidates(self, words: frozenset[str], tier: int | None = None) -> list[Pattern]:
+        """The patterns (of *tier*, or all) that can match a sentence made of *words*, in
+        dictionary order.
+
+        Called for every anchor word of every sentence, so it does little: one set
+        intersection with the indexed second words, and a sort only when patterns from
+        several of them meet (``free`` and each ``keyed`` group are already in order).
+        """
         keyed = self.keyed
-        hits = [keyed[w] for w in words if w in keyed] if keyed else []
-        if hits:
-            seen = {id(p) for p in out}
-            for group in hits:
-                for p in group:
+        hits = keyed.keys() & words if keyed else ()
+        out: Iterable[Pattern]
+        if not hits:
+            out = self.free
+        elif len(hits) == 1 and not self.free:
+            out = keyed[next(iter(hits))]  # each group is unique and in order already
+        else:
+            merged = list(self.free)
+            seen = {id(p) for p in merged}
+            for word in hits:
+                for p in keyed[word]:
                     if id(p) not in seen:
                         seen.add(id(p))
-                        out.append(p)
-            out.sort(key=lambda p: p.order)
-        return out
+                        merged.append(p)
+            merged.sort(key=_rank)
+            out = merged
+        if tier is None:
+            return list(out)
+        return [p for p in out if p.tier == tier]
 
 
 @dataclass(frozen=True, slots=True)

@@ -345,6 +345,7 @@ class _Builder:
                         tier=tier,
                         weak=bool(entry.get("weak", False)),
                         keys=pattern_keys(str(text), self.irregular),
+                        seq=len(self.patterns),
                     )
                 )
 
@@ -363,14 +364,16 @@ class _Builder:
             for anchor in pattern.anchors:
                 by_anchor.setdefault(anchor, []).append(pattern)
         for key, pats in by_anchor.items():
-            ordered = sorted(pats, key=lambda p: p.order)
+            ordered = sorted(pats, key=lambda p: (p.order, p.seq))
             # patterns indexed by the word that must follow the verb, so a sentence only
             # tries the patterns whose second word it contains (thousands share "said")
             free = tuple(p for p in ordered if not p.keys)
             keyed: dict[str, list[Pattern]] = {}
             for p in ordered:
                 for word in p.keys:
-                    keyed.setdefault(word, []).append(p)
+                    group = keyed.setdefault(word, [])
+                    if not group or group[-1] is not p:  # a verb whose forms repeat ("hit")
+                        group.append(p)
             anchors.add_word(
                 key,
                 (

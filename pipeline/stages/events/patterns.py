@@ -84,9 +84,12 @@ class LazyRegex:
         millisecond or more, and most candidate patterns fail on a word after the verb.
         The test is a necessary condition only, so the result is the same either way.
         """
-        if self._compiled is None and not self.possible(text, pos, endpos):
-            return None
-        return self.compiled().match(text, pos, endpos)
+        compiled = self._compiled
+        if compiled is None:
+            if not self.possible(text, pos, endpos):
+                return None
+            compiled = self.compiled()
+        return compiled.match(text, pos, endpos)
 
     def possible(self, text: str, pos: int, endpos: int) -> bool:
         """Whether ``text[pos:endpos]`` holds, for every word after the first, one of its

@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.stages.events.actors import _Cues, _Group
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.event import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED
+from pipeline.stages.events.entries import AnchorPatterns
 from pipeline.stages.events.lexicon import (
     Lexicon,
     Pattern,
@@ -248,6 +249,42 @@ def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> b
     return original[:1].isupper() or prev in _ROLE_PLURALS or prev in _AUX
 
 
+@dataclass(frozen=True, slots=True)
+class AnchorScan:
+    """Where a sentence holds a pattern's first word, found once for every layer tried.
+
+    ``hits`` are (start, last index, patterns) of anchor words on word boundaries; without
+    any, no pattern of any layer can match and the sentence needs no further trigger work.
+    ``words`` are its whitespace tokens, with and without surrounding punctuation.
+    """
+
+    hits: tuple[tuple[int, int, AnchorPatterns], ...]
+    words: frozenset[str]
+
+    def tiers(self) -> frozenset[int]:
+        """The layers with a pattern on one of the sentence's anchor words."""
+        return frozenset(t for _, _, anchored in self.hits for t in anchored.tiers)
+
+
+def scan_anchors(norm: str, sent: Sentence, lx: Lexicon) -> AnchorScan:
+    """One pass of the anchor automaton over a sentence (see ``AnchorScan``)."""
+    size = len(norm)
+    hits = []
+    for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
+        start = end_idx - length + 1
+        if (start > 0 and norm[start - 1].isalnum()) or (
+            end_idx + 1 < size and norm[end_idx + 1].isalnum()
+        ):
+            continue
+        hits.append((start, end_idx, anchored))
+    if not hits:
+        return AnchorScan((), frozenset())
+    raw = norm[sent.start : sent.end].split()
+    words = set(raw)
+    words.update([w.strip(_PUNCT) for w in raw])
+    return AnchorScan(tuple(hits), frozenset(words))
+
+
 def _find_triggers(
     text: str,
     norm: str,
@@ -256,29 +293,24 @@ def _find_triggers(
     *,
     tier: int = 0,
     notes: list[dict[str, Any]] | None = None,
+    scan: AnchorScan | None = None,
 ) -> tuple[list[_Trigger], list[_Trigger]]:
     """The sentence's action and reported-speech triggers from patterns of one *tier*.
 
     With *notes*, every pattern that matched is recorded with why it was dropped (the
     ``--explain`` trace); kept ones are recorded by the caller once their event is decided.
+    *scan* is the sentence's ``scan_anchors`` when the caller has it already.
     """
     found: list[_Trigger] = []
-    size = len(norm)
-    words: frozenset[str] | None = None
-    for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
+    if scan is None:
+        scan = scan_anchors(norm, sent, lx)
+    words = scan.words
+    for start, end_idx, anchored in scan.hits:
         if tier not in anchored.tiers:
             continue  # a word only the other layer knows
-        start = end_idx - length + 1
-        if (start > 0 and norm[start - 1].isalnum()) or (
-            end_idx + 1 < size and norm[end_idx + 1].isalnum()
-        ):
-            continue
-        if words is None:
-            raw = norm[sent.start : sent.end].split()
-            words = frozenset(raw).union(w.strip(_PUNCT) for w in raw)
         if tier and text[start].isupper():
             continue  # converted patterns: a capitalised word is a name ("States", "Sue")
-        patterns = anchored.candidates(words)
+        patterns = anchored.candidates(words, tier)
         verbal: dict[tuple[bool, bool], bool] = {}
         for pattern in patterns:
             if pattern.tier != tier:
