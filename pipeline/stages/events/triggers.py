@@ -14,8 +14,8 @@ from typing import Any
 
 from pipeline.stages.events.actors import _Cues, _Group
 from pipeline.stages.events.dates import DateMention
-from pipeline.stages.events.event import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED
 from pipeline.stages.events.entries import AnchorPatterns
+from pipeline.stages.events.event import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED
 from pipeline.stages.events.lexicon import (
     Lexicon,
     Pattern,
