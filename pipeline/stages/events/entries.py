@@ -5,7 +5,7 @@ Plain data, built by ``lexicon.py`` from the dictionary files and read by the co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -134,6 +134,61 @@ class AnchorPatterns:
         return [p for p in out if p.tier == tier]
 
 
+_TermRow = tuple[str, str | None, date | None, date | None, str | None]
+_EntryRow = tuple[str, str, tuple[_TermRow, ...], bool, bool]
+
+
+def _entry_row(entry: ActorEntry) -> _EntryRow:
+    terms = tuple((t.country, t.role, t.start, t.end, t.title) for t in entry.terms)
+    return entry.kind, entry.phrase, terms, entry.case_sensitive, entry.proper
+
+
+def _entry(row: _EntryRow) -> ActorEntry:
+    kind, phrase, terms, case_sensitive, proper = row
+    return ActorEntry(kind, phrase, tuple(Term(*t) for t in terms), case_sensitive, proper)
+
+
+class ActorIndex:
+    """The actor automaton: every dictionary phrase -> (its length, its entries).
+
+    Pickled (the compiled-lexicon cache) the entries travel as plain rows, which load a
+    dozen times faster than tens of thousands of frozen dataclasses, and become
+    ``ActorEntry`` objects when a text first matches their phrase: a process only ever
+    builds the few hundred it meets. ``iter`` yields what the automaton of plain entries did.
+    """
+
+    __slots__ = ("_automaton", "_entries", "_rows")
+
+    def __init__(self, automaton: Any, entries: list[tuple[ActorEntry, ...]]) -> None:
+        self._automaton = automaton  # phrase -> (length, index into entries)
+        self._entries: list[tuple[ActorEntry, ...] | None] = list(entries)
+        self._rows: list[tuple[_EntryRow, ...]] | None = None
+
+    def iter(self, text: str) -> Iterator[tuple[int, tuple[int, tuple[ActorEntry, ...]]]]:
+        """Every phrase occurrence in *text*: (index of its last character, (length, entries))."""
+        entries = self._entries
+        for end, (length, index) in self._automaton.iter(text):
+            group = entries[index]
+            if group is None:
+                assert self._rows is not None
+                group = entries[index] = tuple(_entry(r) for r in self._rows[index])
+            yield end, (length, group)
+
+    def __getstate__(self) -> tuple[Any, list[tuple[_EntryRow, ...]]]:
+        rows = [
+            tuple(_entry_row(e) for e in group)
+            if group is not None
+            else (self._rows[i] if self._rows is not None else ())
+            for i, group in enumerate(self._entries)
+        ]
+        return self._automaton, rows
+
+    def __setstate__(self, state: tuple[Any, list[tuple[_EntryRow, ...]]]) -> None:
+        self._automaton, rows = state
+        self._rows = rows
+        self._entries = [None] * len(rows)
+
+
 @dataclass(frozen=True, slots=True)
 class CameoCode:
     """A CAMEO code's name, root, quad class and Goldstein value (the manual's)."""
@@ -149,7 +204,7 @@ class CameoCode:
 class Lexicon:
     """Everything the coder reads, compiled: automata over actor phrases and trigger anchors."""
 
-    actors: Any  # ahocorasick.Automaton: phrase -> (length, tuple[ActorEntry, ...])
+    actors: ActorIndex  # phrase -> (length, tuple[ActorEntry, ...])
     anchors: Any  # ahocorasick.Automaton: first word -> (length, tuple[Pattern, ...])
     codes: dict[str, CameoCode]
     future_codes: dict[str, str]

@@ -70,6 +70,16 @@ class LazyRegex:
         self._compiled: re.Pattern[str] | None = None
         self._required: tuple[tuple[str, ...], ...] | None = None
 
+    def __getstate__(self) -> tuple[str, dict[str, list[str]], bool]:
+        # a pickled lexicon (the cache) carries the source, not the compiled expression:
+        # unpickling an ``re.Pattern`` recompiles it, which is what the cache avoids
+        return self.source, self._irregular, self._lazy
+
+    def __setstate__(self, state: tuple[str, dict[str, list[str]], bool]) -> None:
+        self.source, self._irregular, self._lazy = state
+        self._compiled = None
+        self._required = None
+
     def compiled(self) -> re.Pattern[str]:
         """The compiled expression (built now if it was not yet)."""
         if self._compiled is None:
