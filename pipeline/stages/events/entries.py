@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from pipeline.stages.events.patterns import LazyRegex
@@ -88,12 +89,18 @@ class Pattern:
     tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
     weak: bool = False  # the words after the verb add no evidence ("came to")
     keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
-    seq: int = 0  # position in the merged dictionaries: breaks ties of ``order`` (one entry)
+    seq: int = 0  # position in the merged dictionaries
+    # the order candidates are tried in: ``order``, then (one entry) the patterns needing no
+    # second word, then ``seq``; one int, so sorting needs no Python key function
+    rank: int = 0
 
 
-def _rank(pattern: Pattern) -> tuple[int, bool, int]:
-    # dictionary order; within one entry, the patterns needing no second word first
-    return pattern.order, bool(pattern.keys), pattern.seq
+def pattern_rank(order: int, keys: frozenset[str], seq: int) -> int:
+    """``Pattern.rank`` from its parts (``seq`` below 2**20)."""
+    return (order << 21) | (bool(keys) << 20) | seq
+
+
+_rank = attrgetter("rank")
 
 
 @dataclass(frozen=True, slots=True)

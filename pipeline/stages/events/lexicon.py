@@ -39,6 +39,7 @@ from pipeline.stages.events.entries import (
     Pattern,
     Term,
     normalise,
+    pattern_rank,
 )
 from pipeline.stages.events.patterns import (
     GAP_TOKEN,
@@ -328,6 +329,8 @@ class _Builder:
                 if tier and str(text) in self.vetoed:
                     continue
                 regex, anchors = compile_pattern(str(text), self.irregular, where, lazy=tier > 0)
+                keys = pattern_keys(str(text), self.irregular)
+                seq = len(self.patterns)
                 self.patterns.append(
                     Pattern(
                         code=code,
@@ -346,8 +349,9 @@ class _Builder:
                         id=str(entry.get("id") or f"{path.name}#{i + 1}"),
                         tier=tier,
                         weak=bool(entry.get("weak", False)),
-                        keys=pattern_keys(str(text), self.irregular),
-                        seq=len(self.patterns),
+                        keys=keys,
+                        seq=seq,
+                        rank=pattern_rank(order_base + i, keys, seq),
                     )
                 )
 
