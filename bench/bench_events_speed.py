@@ -49,7 +49,7 @@ _LOAD_SNIPPET = (
 
 def _python(code_or_args: list[str], env: dict[str, str]) -> str:
     """Run this interpreter outside the worktree (so PYTHONPATH decides the coder)."""
-    done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+    done = subprocess.run(
         [sys.executable, *code_or_args],
         env={**os.environ, **env},
         cwd=tempfile.gettempdir(),

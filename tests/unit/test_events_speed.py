@@ -121,7 +121,7 @@ def test_candidates_and_word_prefilter_agree_with_the_full_expressions() -> None
             scan = scan_anchors(norm, sent, lexicon)
             for start, _end, anchored in scan.hits:
                 reference = _reference_candidates(anchored, scan.words)
-                assert anchored.candidates(scan.words) == reference
+                assert list(anchored.candidates(scan.words)) == reference
                 for tier in (0, 1):
                     assert anchored.candidates(scan.words, tier) == [
                         p for p in reference if p.tier == tier

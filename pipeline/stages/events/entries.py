@@ -5,7 +5,7 @@ Plain data, built by ``lexicon.py`` from the dictionary files and read by the co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -111,7 +111,7 @@ class AnchorPatterns:
     keyed: dict[str, tuple[Pattern, ...]]
     tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
 
-    def candidates(self, words: frozenset[str], tier: int | None = None) -> list[Pattern]:
+    def candidates(self, words: frozenset[str], tier: int | None = None) -> Sequence[Pattern]:
         """The patterns (of *tier*, or all) that can match a sentence made of *words*, in
         dictionary order.
 
@@ -121,7 +121,7 @@ class AnchorPatterns:
         """
         keyed = self.keyed
         hits = keyed.keys() & words if keyed else ()
-        out: Iterable[Pattern]
+        out: Sequence[Pattern]
         if not hits:
             out = self.free
         elif len(hits) == 1 and not self.free:
@@ -137,7 +137,7 @@ class AnchorPatterns:
             merged.sort(key=_rank)
             out = merged
         if tier is None:
-            return list(out)
+            return out  # not a copy: read it, don't change it
         return [p for p in out if p.tier == tier]
 
 

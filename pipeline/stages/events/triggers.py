@@ -261,10 +261,6 @@ class AnchorScan:
     hits: tuple[tuple[int, int, AnchorPatterns], ...]
     words: frozenset[str]
 
-    def tiers(self) -> frozenset[int]:
-        """The layers with a pattern on one of the sentence's anchor words."""
-        return frozenset(t for _, _, anchored in self.hits for t in anchored.tiers)
-
 
 def scan_anchors(norm: str, sent: Sentence, lx: Lexicon) -> AnchorScan:
     """One pass of the anchor automaton over a sentence (see ``AnchorScan``)."""
@@ -310,7 +306,7 @@ def _find_triggers(
             continue  # a word only the other layer knows
         if tier and text[start].isupper():
             continue  # converted patterns: a capitalised word is a name ("States", "Sue")
-        patterns = anchored.candidates(words, tier)
+        patterns = anchored.candidates(words)
         verbal: dict[tuple[bool, bool], bool] = {}
         for pattern in patterns:
             if pattern.tier != tier:
