@@ -3,7 +3,8 @@
 Throughput work (issue 8, item 6) added shortcuts: a prefilter that skips sentences without an
 anchor word or an actor, a word test before a converted pattern's expression is compiled, an
 index of candidate patterns shared by a verb's forms, a splitter that reads only a sentence's
-tail, and a per-user cache of the compiled lexicon. Each is checked here against the path it
+tail, a date scan that tries its expression only where a date can start, and a
+per-user cache of the compiled lexicon. Each is checked here against the path it
 shortcuts, on our own wire-style sentences (``bench/data/events_gold.jsonl`` and the documents
 below, written for these tests). Timings live in ``bench/bench_events.py``, never here.
 """
@@ -19,9 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.stages.events import code_text, load_lexicon
 from pipeline.stages.events.cache import CACHE_ENV, cache_key, cached_build
+from pipeline.stages.events.dates import _DATE_RE, _date_matches
 from pipeline.stages.events.entries import AnchorPatterns, Lexicon, Pattern, normalise
 from pipeline.stages.events.lexicon import CONVERTED_VERBS, DATA_DIR, TSV_FILES, YAML_FILES, _load
 from pipeline.stages.events.patterns import _pattern_regex
@@ -215,3 +219,29 @@ def test_cache_unwritable_directory_still_loads(
     monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
     lexicon = cached_build((DATA_DIR,), NAMES, _load)
     assert lexicon.fingerprint == load_lexicon().fingerprint
+
+
+_DATE_WORDS = [
+    "on", "Tuesday", "last", "next", "this", "week", "month", "year", "March", "may", "Dec.",
+    "12", "5th", "of", "2023", "2023-02-28", "days", "ago", "two", "earlier", "in", "the",
+    "mid-June", "yesterday", "tonight", "since", "by", "until", "remarked", "Amar", "decided",
+    "summit", ",", "sept", "from", "late", "x_on", "3rd",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_DATE_WORDS), max_size=14), st.sampled_from([" ", "  ", "-", ""]))
+@settings(max_examples=300, deadline=None)
+def test_date_openers_find_what_the_full_scan_finds(words: list[str], sep: str) -> None:
+    """Trying the date expression only at its possible openers equals ``finditer``."""
+    lower = sep.join(words).lower()
+    assert [(m.span(), m.lastgroup) for m in _date_matches(lower)] == [
+        (m.span(), m.lastgroup) for m in _DATE_RE.finditer(lower)
+    ]
+
+
+def test_date_openers_on_our_sentences() -> None:
+    for doc in _documents():
+        lower = doc.lower()
+        assert [m.span() for m in _date_matches(lower)] == [
+            m.span() for m in _DATE_RE.finditer(lower)
+        ]
