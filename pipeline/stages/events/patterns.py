@@ -107,13 +107,10 @@ class LazyRegex:
         required = self._required
         if required is None:
             required = self._required = required_words(self.source, self._irregular)
-        for alternatives in required:
-            for word in alternatives:
-                if text.find(word, pos, endpos) >= 0:
-                    break
-            else:
-                return False
-        return True
+        if not required:
+            return True
+        contains = text[pos:endpos].__contains__
+        return all(any(map(contains, alternatives)) for alternatives in required)
 
 
 def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool) -> str:
