@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pickle
 import re
 from datetime import date
@@ -24,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.stages.events import code_text, load_lexicon
-from pipeline.stages.events.cache import CACHE_ENV, cache_key, cached_build
+from pipeline.stages.events.cache import CACHE_ENV, KEEP, cache_key, cached_build
 from pipeline.stages.events.dates import _DATE_RE, _date_matches
 from pipeline.stages.events.entries import AnchorPatterns, Lexicon, Pattern, normalise
 from pipeline.stages.events.lexicon import CONVERTED_VERBS, DATA_DIR, TSV_FILES, YAML_FILES, _load
@@ -245,3 +246,19 @@ def test_date_openers_on_our_sentences() -> None:
         assert [m.span() for m in _date_matches(lower)] == [
             m.span() for m in _DATE_RE.finditer(lower)
         ]
+
+
+def test_cache_keeps_only_the_recent_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Old cache files (other dictionary sets, other versions) are pruned on write."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    for n in range(KEEP + 3):
+        stale = cache / f"lexicon-stale{n}.pickle"
+        stale.write_bytes(b"old")
+        os.utime(stale, (1_000_000 + n, 1_000_000 + n))
+    cached_build((DATA_DIR,), NAMES, _load)
+    kept = sorted(p.name for p in cache.glob("lexicon-*.pickle"))
+    assert len(kept) == KEEP
+    assert "lexicon-stale0.pickle" not in kept
+    assert any(not name.startswith("lexicon-stale") for name in kept)

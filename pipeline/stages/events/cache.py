@@ -19,6 +19,7 @@ the user's own cache directory, which is as trusted as the code itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -40,6 +41,7 @@ FORMAT = 1  # bump when the pickled layout changes in a way the source hash woul
 _OFF = frozenset(("", "0", "off", "no", "false", "none"))
 # the modules whose code decides what the built lexicon looks like
 _BUILDERS = ("lexicon.py", "entries.py", "patterns.py", "cache.py")
+KEEP = 8  # cache files kept per directory (the most recently used): each is ~25 MB
 
 
 def cache_dir() -> Path | None:
@@ -109,8 +111,19 @@ def _write(path: Path, key: str, lexicon: Lexicon) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _prune(path.parent)
     except Exception as exc:
         LOGGER.debug("events lexicon cache %s not written (%s)", path, exc)
+
+
+def _prune(directory: Path) -> None:
+    """Keep the ``KEEP`` most recently used cache files: every other dictionary set or
+    version (a test's temporary directory, last month's release) would stay forever."""
+    files = sorted(
+        directory.glob("lexicon-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)
 
 
 def cached_build(
@@ -131,6 +144,8 @@ def cached_build(
     path = where / f"lexicon-{key[:40]}.pickle"
     lexicon = _read(path, key)
     if lexicon is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: pruning keeps the files in use
         return lexicon
     lexicon = build(directories)
     _write(path, key, lexicon)
