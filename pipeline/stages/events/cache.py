@@ -41,7 +41,7 @@ FORMAT = 1  # bump when the pickled layout changes in a way the source hash woul
 _OFF = frozenset(("", "0", "off", "no", "false", "none"))
 # the modules whose code decides what the built lexicon looks like
 _BUILDERS = ("lexicon.py", "entries.py", "patterns.py", "cache.py")
-KEEP = 8  # cache files kept per directory (the most recently used): each is ~25 MB
+KEEP = 4  # cache files kept per directory (the most recently used): each is ~25 MB
 
 
 def cache_dir() -> Path | None:
