@@ -65,6 +65,7 @@ class LazyRegex:
         "_by_head",
         "_by_kept",
         "_compiled",
+        "_head_len",
         "_heads",
         "_irregular",
         "_lazy",
@@ -85,6 +86,7 @@ class LazyRegex:
         # <attack>|<strike>") is compiled per set of first alternatives that can start
         # where it is tried: a small expression each instead of the whole alternation
         self._heads: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+        self._head_len = -1 if self._lazy and "_" in self.source.split(maxsplit=1)[0] else 0
         self._by_head: dict[str, re.Pattern[str] | None] = {}
         self._by_kept: dict[tuple[str, ...], re.Pattern[str] | None] = {}
 
@@ -117,7 +119,7 @@ class LazyRegex:
         if compiled is None:
             if not self.possible(text, pos, endpos):
                 return None
-            if self._lazy and "_" in self.source.split(maxsplit=1)[0]:
+            if self._head_len:  # a converted pattern with multi-word verbs first
                 return self._match_from_head(text, pos, endpos)
             compiled = self.compiled()
         return compiled.match(text, pos, endpos)
@@ -128,8 +130,9 @@ class LazyRegex:
         heads = self._heads
         if heads is None:
             heads = self._heads = _heads(self.source.split(maxsplit=1)[0], self._irregular)
+            self._head_len = max((len(p) for _, ps in heads for p in ps), default=0) or 1
         # which alternatives can start at pos depends on the next few characters only
-        key = text[pos : pos + max((len(p) for _, ps in heads for p in ps), default=0)]
+        key = text[pos : pos + self._head_len]
         if key in self._by_head:
             regex = self._by_head[key]
         else:
