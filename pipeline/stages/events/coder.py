@@ -58,7 +58,14 @@ from pipeline.stages.events.lexicon import (
 from pipeline.stages.events.sentences import Sentence, split_sentences
 from pipeline.stages.events.slots import _Slots
 from pipeline.stages.events.syntax import Parse
-from pipeline.stages.events.triggers import _find_triggers, _modality, _pick_date, _Trigger
+from pipeline.stages.events.triggers import (
+    AnchorScan,
+    _find_triggers,
+    _modality,
+    _pick_date,
+    _Trigger,
+    scan_anchors,
+)
 
 __all__ = [
     "ASSERTED",
@@ -153,6 +160,9 @@ class _SentenceCoder(_Slots):
                     }
                 )
             return []
+        scan = scan_anchors(self.norm, sent, self.lx)
+        if self.trace is None and not self._worth_reading(sent, mentions, scan):
+            return []
         # without an actor (named, or a pronoun to resolve) no event can come of the
         # sentence: it is not parsed, and the converted layer is not tried
         actors = bool(mentions) or bool(
@@ -160,14 +170,21 @@ class _SentenceCoder(_Slots):
         )
         syntax = self._syntax if actors else None
         verbs, complements = _find_triggers(
-            self.text, self.norm, sent, self.lx, notes=notes, syntax=syntax
+            self.text, self.norm, sent, self.lx, notes=notes, scan=scan, syntax=syntax
         )
         converted = False
         if not (verbs or complements) and actors:
             # the converted PETRARCH-2 layer only fills sentences the curated patterns miss
             # (and only those with an actor: without one no event can come of it)
             verbs, complements = _find_triggers(
-                self.text, self.norm, sent, self.lx, tier=1, notes=notes, syntax=syntax
+                self.text,
+                self.norm,
+                sent,
+                self.lx,
+                tier=1,
+                notes=notes,
+                scan=scan,
+                syntax=syntax,
             )
             converted = True
         if self.trace is not None:
@@ -206,7 +223,7 @@ class _SentenceCoder(_Slots):
             # curated triggers that made no event (no actor, no target): the converted
             # layer may still understand the sentence
             verbs, complements = _find_triggers(
-                self.text, self.norm, sent, self.lx, tier=1, syntax=self._syntax
+                self.text, self.norm, sent, self.lx, tier=1, scan=scan, syntax=self._syntax
             )
             if verbs or complements:
                 events = self._code(sent, groups, verbs, complements)
@@ -218,6 +235,27 @@ class _SentenceCoder(_Slots):
             ]
         _remember(self.memory, groups)
         return events
+
+    def _worth_reading(self, sent: Sentence, mentions: list[_Mention], scan: AnchorScan) -> bool:
+        """Whether a sentence needs its triggers read (False: skip to the next one).
+
+        The cheap prefilter in front of the expensive work (pattern matching, and whatever a
+        later layer does per candidate trigger): without an anchor word no pattern of any
+        layer can match, and without an actor (a dictionary mention or a coreference cue) no
+        event can be built. Its answer never changes the output: a skipped sentence with
+        mentions is kept for coreference exactly as a sentence without triggers is, and an
+        actorless one is read only when earlier sentences wait to be remembered (a trigger
+        there is what commits them to memory).
+        """
+        if not scan.hits:
+            if mentions:  # as for any sentence without a trigger: kept for coreference
+                self.pending.append(mentions)
+                del self.pending[:-PENDING_SENTENCES]
+            return False
+        if mentions or self.pending:
+            return True
+        # the coreference groups come from the sentence alone (no look-behind past its start)
+        return self.cues.coreference.search(self.norm[sent.start : sent.end]) is not None
 
     def _code(
         self,

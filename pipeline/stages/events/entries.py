@@ -5,8 +5,10 @@ Plain data, built by ``lexicon.py`` from the dictionary files and read by the co
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from pipeline.stages.events.patterns import LazyRegex
@@ -87,6 +89,18 @@ class Pattern:
     tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
     weak: bool = False  # the words after the verb add no evidence ("came to")
     keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
+    seq: int = 0  # position in the merged dictionaries
+    # the order candidates are tried in: ``order``, then (one entry) the patterns needing no
+    # second word, then ``seq``; one int, so sorting needs no Python key function
+    rank: int = 0
+
+
+def pattern_rank(order: int, keys: frozenset[str], seq: int) -> int:
+    """``Pattern.rank`` from its parts (``seq`` below 2**20)."""
+    return (order << 21) | (bool(keys) << 20) | seq
+
+
+_rank = attrgetter("rank")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,20 +111,89 @@ class AnchorPatterns:
     keyed: dict[str, tuple[Pattern, ...]]
     tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
 
-    def candidates(self, words: frozenset[str]) -> list[Pattern]:
-        """The patterns that can match a sentence made of *words*, in dictionary order."""
-        out = list(self.free)
+    def candidates(self, words: frozenset[str], tier: int | None = None) -> Sequence[Pattern]:
+        """The patterns (of *tier*, or all) that can match a sentence made of *words*, in
+        dictionary order.
+
+        Called for every anchor word of every sentence, so it does little: one set
+        intersection with the indexed second words, and a sort only when patterns from
+        several of them meet (``free`` and each ``keyed`` group are already in order).
+        """
         keyed = self.keyed
-        hits = [keyed[w] for w in words if w in keyed] if keyed else []
-        if hits:
-            seen = {id(p) for p in out}
-            for group in hits:
-                for p in group:
+        hits = keyed.keys() & words if keyed else ()
+        out: Sequence[Pattern]
+        if not hits:
+            out = self.free
+        elif len(hits) == 1 and not self.free:
+            out = keyed[next(iter(hits))]  # each group is unique and in order already
+        else:
+            merged = list(self.free)
+            seen = {id(p) for p in merged}
+            for word in hits:
+                for p in keyed[word]:
                     if id(p) not in seen:
                         seen.add(id(p))
-                        out.append(p)
-            out.sort(key=lambda p: p.order)
-        return out
+                        merged.append(p)
+            merged.sort(key=_rank)
+            out = merged
+        if tier is None:
+            return out  # not a copy: read it, don't change it
+        return [p for p in out if p.tier == tier]
+
+
+_TermRow = tuple[str, str | None, date | None, date | None, str | None]
+_EntryRow = tuple[str, str, tuple[_TermRow, ...], bool, bool]
+
+
+def _entry_row(entry: ActorEntry) -> _EntryRow:
+    terms = tuple((t.country, t.role, t.start, t.end, t.title) for t in entry.terms)
+    return entry.kind, entry.phrase, terms, entry.case_sensitive, entry.proper
+
+
+def _entry(row: _EntryRow) -> ActorEntry:
+    kind, phrase, terms, case_sensitive, proper = row
+    return ActorEntry(kind, phrase, tuple(Term(*t) for t in terms), case_sensitive, proper)
+
+
+class ActorIndex:
+    """The actor automaton: every dictionary phrase -> (its length, its entries).
+
+    Pickled (the compiled-lexicon cache) the entries travel as plain rows, which load a
+    dozen times faster than tens of thousands of frozen dataclasses, and become
+    ``ActorEntry`` objects when a text first matches their phrase: a process only ever
+    builds the few hundred it meets. ``iter`` yields what the automaton of plain entries did.
+    """
+
+    __slots__ = ("_automaton", "_entries", "_rows")
+
+    def __init__(self, automaton: Any, entries: list[tuple[ActorEntry, ...]]) -> None:
+        self._automaton = automaton  # phrase -> (length, index into entries)
+        self._entries: list[tuple[ActorEntry, ...] | None] = list(entries)
+        self._rows: list[tuple[_EntryRow, ...]] | None = None
+
+    def iter(self, text: str) -> Iterator[tuple[int, tuple[int, tuple[ActorEntry, ...]]]]:
+        """Every phrase occurrence in *text*: (index of its last character, (length, entries))."""
+        entries = self._entries
+        for end, (length, index) in self._automaton.iter(text):
+            group = entries[index]
+            if group is None:
+                assert self._rows is not None
+                group = entries[index] = tuple(_entry(r) for r in self._rows[index])
+            yield end, (length, group)
+
+    def __getstate__(self) -> tuple[Any, list[tuple[_EntryRow, ...]]]:
+        rows = [
+            tuple(_entry_row(e) for e in group)
+            if group is not None
+            else (self._rows[i] if self._rows is not None else ())
+            for i, group in enumerate(self._entries)
+        ]
+        return self._automaton, rows
+
+    def __setstate__(self, state: tuple[Any, list[tuple[_EntryRow, ...]]]) -> None:
+        self._automaton, rows = state
+        self._rows = rows
+        self._entries = [None] * len(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +211,7 @@ class CameoCode:
 class Lexicon:
     """Everything the coder reads, compiled: automata over actor phrases and trigger anchors."""
 
-    actors: Any  # ahocorasick.Automaton: phrase -> (length, tuple[ActorEntry, ...])
+    actors: ActorIndex  # phrase -> (length, tuple[ActorEntry, ...])
     anchors: Any  # ahocorasick.Automaton: first word -> (length, tuple[Pattern, ...])
     codes: dict[str, CameoCode]
     future_codes: dict[str, str]

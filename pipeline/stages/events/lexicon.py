@@ -23,6 +23,7 @@ from typing import Any
 import ahocorasick
 import yaml
 
+from pipeline.stages.events.cache import cached_build
 from pipeline.stages.events.entries import (
     CAPITAL,
     COUNTRY,
@@ -31,12 +32,14 @@ from pipeline.stages.events.entries import (
     NAMED,
     ROLE,
     ActorEntry,
+    ActorIndex,
     AnchorPatterns,
     CameoCode,
     Lexicon,
     Pattern,
     Term,
     normalise,
+    pattern_rank,
 )
 from pipeline.stages.events.patterns import (
     GAP_TOKEN,
@@ -330,6 +333,8 @@ class _Builder:
                 if tier and str(text) in self.vetoed:
                     continue
                 regex, anchors = compile_pattern(str(text), self.irregular, where, lazy=tier > 0)
+                keys = pattern_keys(str(text), self.irregular)
+                seq = len(self.patterns)
                 self.patterns.append(
                     Pattern(
                         code=code,
@@ -348,7 +353,9 @@ class _Builder:
                         id=str(entry.get("id") or f"{path.name}#{i + 1}"),
                         tier=tier,
                         weak=bool(entry.get("weak", False)),
-                        keys=pattern_keys(str(text), self.irregular),
+                        keys=keys,
+                        seq=seq,
+                        rank=pattern_rank(order_base + i, keys, seq),
                     )
                 )
 
@@ -357,38 +364,29 @@ class _Builder:
         merged: dict[str, list[ActorEntry]] = {}
         for layer in self.actor_layers:  # later layers replace earlier ones phrase by phrase
             merged.update(layer)
+        table: list[tuple[ActorEntry, ...]] = []
         for key, entries in merged.items():
             if entries:
-                actors.add_word(key, (len(key), tuple(entries)))
+                actors.add_word(key, (len(key), len(table)))
+                table.append(tuple(entries))
         actors.make_automaton()
         anchors = ahocorasick.Automaton()
         by_anchor: dict[str, list[Pattern]] = {}
         for pattern in self.patterns:
             for anchor in pattern.anchors:
                 by_anchor.setdefault(anchor, []).append(pattern)
+        # the forms of one verb block ("kick", "kicked", "kicks" ...) anchor the same
+        # patterns: one index serves them all (a fraction of the build time and memory)
+        shared: dict[tuple[int, ...], AnchorPatterns] = {}
         for key, pats in by_anchor.items():
-            ordered = sorted(pats, key=lambda p: p.order)
-            # patterns indexed by the word that must follow the verb, so a sentence only
-            # tries the patterns whose second word it contains (thousands share "said")
-            free = tuple(p for p in ordered if not p.keys)
-            keyed: dict[str, list[Pattern]] = {}
-            for p in ordered:
-                for word in p.keys:
-                    keyed.setdefault(word, []).append(p)
-            anchors.add_word(
-                key,
-                (
-                    len(key),
-                    AnchorPatterns(
-                        free,
-                        {w: tuple(v) for w, v in keyed.items()},
-                        frozenset(p.tier for p in ordered),
-                    ),
-                ),
-            )
+            signature = tuple(p.seq for p in pats)
+            index = shared.get(signature)
+            if index is None:
+                index = shared[signature] = _anchor_index(pats)
+            anchors.add_word(key, (len(key), index))
         anchors.make_automaton()
         return Lexicon(
-            actors=actors,
+            actors=ActorIndex(actors, table),
             anchors=anchors,
             codes=self.codes,
             future_codes=self.future_codes,
@@ -404,6 +402,22 @@ class _Builder:
                 if form != lemma and not form.endswith(("s", "ing"))
             ),
         )
+
+
+def _anchor_index(pats: list[Pattern]) -> AnchorPatterns:
+    """The patterns of one anchor word, indexed by the word that must follow the verb, so a
+    sentence only tries the patterns whose second word it contains (thousands share "said")."""
+    ordered = sorted(pats, key=lambda p: (p.order, p.seq))
+    free = tuple(p for p in ordered if not p.keys)
+    keyed: dict[str, list[Pattern]] = {}
+    for p in ordered:
+        for word in p.keys:
+            group = keyed.setdefault(word, [])
+            if not group or group[-1] is not p:  # a verb whose forms repeat ("hit")
+                group.append(p)
+    return AnchorPatterns(
+        free, {w: tuple(v) for w, v in keyed.items()}, frozenset(p.tier for p in ordered)
+    )
 
 
 def _load(directories: Sequence[Path]) -> Lexicon:
@@ -453,7 +467,8 @@ def _load(directories: Sequence[Path]) -> Lexicon:
 
 @lru_cache(maxsize=8)
 def _cached(directories: tuple[Path, ...]) -> Lexicon:
-    return _load(directories)
+    # in memory per process; across processes through the user's cache (cache.py)
+    return cached_build(directories, (*YAML_FILES, *TSV_FILES, CONVERTED_VERBS), _load)
 
 
 def load_lexicon(extra_dirs: Iterable[Path] = ()) -> Lexicon:

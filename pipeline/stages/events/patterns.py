@@ -61,13 +61,45 @@ class LazyRegex:
     curated file still fails loudly there.
     """
 
-    __slots__ = ("_compiled", "_irregular", "_lazy", "source")
+    __slots__ = (
+        "_by_head",
+        "_by_kept",
+        "_compiled",
+        "_head_len",
+        "_heads",
+        "_irregular",
+        "_lazy",
+        "_required",
+        "source",
+    )
 
     def __init__(self, source: str, irregular: dict[str, list[str]], *, lazy: bool) -> None:
         self.source = source
         self._irregular = irregular
         self._lazy = lazy
         self._compiled: re.Pattern[str] | None = None
+        self._required: tuple[tuple[str, ...], ...] | None = None
+        self._reset_heads()
+
+    def _reset_heads(self) -> None:
+        # a converted pattern whose first token lists multi-word verbs ("fight_back|...|
+        # <attack>|<strike>") is compiled per set of first alternatives that can start
+        # where it is tried: a small expression each instead of the whole alternation
+        self._heads: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+        self._head_len = -1 if self._lazy and "_" in self.source.split(maxsplit=1)[0] else 0
+        self._by_head: dict[str, re.Pattern[str] | None] = {}
+        self._by_kept: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+    def __getstate__(self) -> tuple[str, dict[str, list[str]], bool]:
+        # a pickled lexicon (the cache) carries the source, not the compiled expression:
+        # unpickling an ``re.Pattern`` recompiles it, which is what the cache avoids
+        return self.source, self._irregular, self._lazy
+
+    def __setstate__(self, state: tuple[str, dict[str, list[str]], bool]) -> None:
+        self.source, self._irregular, self._lazy = state
+        self._compiled = None
+        self._required = None
+        self._reset_heads()
 
     def compiled(self) -> re.Pattern[str]:
         """The compiled expression (built now if it was not yet)."""
@@ -76,15 +108,87 @@ class LazyRegex:
         return self._compiled
 
     def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
-        """``re.Pattern.match`` on the compiled expression."""
-        return self.compiled().match(text, pos, endpos)
+        """``re.Pattern.match`` on the compiled expression.
+
+        Before the expression is built, a cheap test rules out text that lacks a word the
+        pattern needs: compiling a converted pattern's synonym alternations costs a
+        millisecond or more, and most candidate patterns fail on a word after the verb.
+        The test is a necessary condition only, so the result is the same either way.
+        """
+        compiled = self._compiled
+        if compiled is None:
+            if not self.possible(text, pos, endpos):
+                return None
+            if self._head_len:  # a converted pattern with multi-word verbs first
+                return self._match_from_head(text, pos, endpos)
+            compiled = self.compiled()
+        return compiled.match(text, pos, endpos)
+
+    def _match_from_head(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        """The match at *pos* of the expression restricted to the first-token alternatives
+        whose first word can start there (in their order, so the same alternative wins)."""
+        heads = self._heads
+        if heads is None:
+            heads = self._heads = _heads(self.source.split(maxsplit=1)[0], self._irregular)
+            self._head_len = max((len(p) for _, ps in heads for p in ps), default=0) or 1
+        # which alternatives can start at pos depends on the next few characters only
+        key = text[pos : pos + self._head_len]
+        if key in self._by_head:
+            regex = self._by_head[key]
+        else:
+            kept = tuple(
+                alt for alt, prefixes in heads if any(text.startswith(p, pos) for p in prefixes)
+            )
+            if kept in self._by_kept:
+                regex = self._by_kept[kept]
+            else:
+                source = _pattern_regex(self.source, self._irregular, self._lazy, first=kept)
+                regex = self._by_kept[kept] = re.compile(source) if kept else None
+            if len(self._by_head) > 512:  # bounded: the texts seen at this anchor vary
+                self._by_head.clear()
+            self._by_head[key] = regex
+        return regex.match(text, pos, endpos) if regex is not None else None
+
+    def possible(self, text: str, pos: int, endpos: int) -> bool:
+        """Whether ``text[pos:endpos]`` holds, for every word after the first, one of its
+        alternatives (False: the expression cannot match there)."""
+        required = self._required
+        if required is None:
+            required = self._required = required_words(self.source, self._irregular)
+        if not required:
+            return True
+        contains = text[pos:endpos].__contains__
+        return all(any(map(contains, alternatives)) for alternatives in required)
 
 
-def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool) -> str:
+def _heads(token: str, irregular: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each alternative of a first token with the strings one of which starts any match of it
+    (an empty string: it could start anywhere)."""
+    out = []
+    for alt in token.split("|"):
+        if not alt:
+            continue
+        if alt.startswith("<") and alt.endswith(">"):
+            out.append((alt, tuple(inflections(alt[1:-1], irregular))))
+            continue
+        first = alt.split("_")[0]
+        if "?" in first:
+            first = first[: max(0, first.index("?") - 1)]
+        out.append((alt, (first,)))
+    return tuple(out)
+
+
+def _pattern_regex(
+    text: str,
+    irregular: dict[str, list[str]],
+    short_gaps: bool,
+    first: tuple[str, ...] | None = None,
+) -> str:
     """The regex of a pattern, anchored at its first word.
 
     The first word is found by the anchor automaton, on word boundaries, so the regex only
-    has to consume it (one word), not repeat the alternation of every inflected form.
+    has to consume it (one word), not repeat the alternation of every inflected form. A
+    first token with multi-word alternatives is spelled out: only *first* of them when given.
     """
     regex = ""
     pending_gap = False
@@ -95,13 +199,44 @@ def _pattern_regex(text: str, irregular: dict[str, list[str]], short_gaps: bool)
         if i == 0 and "_" not in token:
             regex = r"[^\s;:!?,.\"“”]+"
             continue
-        piece = "(?:" + "|".join(_alt_regex(a, irregular)[0] for a in token.split("|") if a) + ")"
+        alternatives = first if i == 0 and first is not None else token.split("|")
+        piece = "(?:" + "|".join(_alt_regex(a, irregular)[0] for a in alternatives if a) + ")"
         if i == 0:
             regex = piece
         else:
             regex += r"\s+" + ((_SHORT_GAP if short_gaps else _GAP) if pending_gap else "") + piece
         pending_gap = False
     return regex + r"(?![\w'])"
+
+
+def required_words(text: str, irregular: dict[str, list[str]]) -> tuple[tuple[str, ...], ...]:
+    """Per token after the first, strings one of which any match of the pattern contains.
+
+    A ``<lemma>`` contributes its forms, a literal alternative its first word up to the letter
+    a ``?`` makes optional; a token with an alternative that gives no such string (a bare
+    ``?`` word) imposes nothing. Used to skip patterns before their expression is built.
+    """
+    out: list[tuple[str, ...]] = []
+    for token in text.split()[1:]:
+        if token == GAP_TOKEN:
+            continue
+        words: list[str] = []
+        for alt in token.split("|"):
+            if not alt:
+                continue
+            if alt.startswith("<") and alt.endswith(">"):
+                words.extend(inflections(alt[1:-1], irregular))
+                continue
+            first = alt.split("_")[0]
+            if "?" in first:
+                first = first[: max(0, first.index("?") - 1)]
+            if not first:
+                words = []
+                break
+            words.append(first)
+        if words:
+            out.append(tuple(dict.fromkeys(words)))
+    return tuple(out)
 
 
 def pattern_keys(text: str, irregular: dict[str, list[str]]) -> frozenset[str]:

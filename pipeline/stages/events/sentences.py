@@ -96,13 +96,28 @@ class Sentence:
     text: str
 
 
+def _last_word(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_LAST_WORD.search(text[start:end])``, without searching the whole sentence.
+
+    The expression is anchored at the end, so a search over the whole piece tries (and
+    fails) at every one of its characters; the last word sits in its final characters. A
+    match that reaches the start of the window may extend further left, and a window of
+    only spaces and quotes holds none: then the search is repeated over the whole piece, so
+    the result is always the full search's.
+    """
+    low = max(start, end - 64)
+    word = _LAST_WORD.search(text, low, end)
+    if low > start and (word is None or word.start() == low):
+        word = _LAST_WORD.search(text, start, end)
+    return word
+
+
 def _pieces(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
         if "\n" not in match.group(0):
-            head = text[start:end]
-            word = _LAST_WORD.search(head)
+            word = _last_word(text, start, end)
             if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
                 continue
             if word and len(word.group(1).rstrip(".")) == 1 and word.group(1)[0].isupper():

@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline.stages.events.actors import _Cues, _Group
 from pipeline.stages.events.dates import DateMention
+from pipeline.stages.events.entries import AnchorPatterns
 from pipeline.stages.events.event import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED
 from pipeline.stages.events.lexicon import (
     Lexicon,
@@ -257,6 +258,38 @@ def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> b
     return original[:1].isupper() or prev in _ROLE_PLURALS or prev in _AUX
 
 
+@dataclass(frozen=True, slots=True)
+class AnchorScan:
+    """Where a sentence holds a pattern's first word, found once for every layer tried.
+
+    ``hits`` are (start, last index, patterns) of anchor words on word boundaries; without
+    any, no pattern of any layer can match and the sentence needs no further trigger work.
+    ``words`` are its whitespace tokens, with and without surrounding punctuation.
+    """
+
+    hits: tuple[tuple[int, int, AnchorPatterns], ...]
+    words: frozenset[str]
+
+
+def scan_anchors(norm: str, sent: Sentence, lx: Lexicon) -> AnchorScan:
+    """One pass of the anchor automaton over a sentence (see ``AnchorScan``)."""
+    size = len(norm)
+    hits = []
+    for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
+        start = end_idx - length + 1
+        if (start > 0 and norm[start - 1].isalnum()) or (
+            end_idx + 1 < size and norm[end_idx + 1].isalnum()
+        ):
+            continue
+        hits.append((start, end_idx, anchored))
+    if not hits:
+        return AnchorScan((), frozenset())
+    raw = norm[sent.start : sent.end].split()
+    words = set(raw)
+    words.update([w.strip(_PUNCT) for w in raw])
+    return AnchorScan(tuple(hits), frozenset(words))
+
+
 def _find_triggers(
     text: str,
     norm: str,
@@ -266,6 +299,7 @@ def _find_triggers(
     tier: int = 0,
     notes: list[dict[str, Any]] | None = None,
     syntax: Callable[[Sentence], Parse] | None = None,
+    scan: AnchorScan | None = None,
 ) -> tuple[list[_Trigger], list[_Trigger]]:
     """The sentence's action and reported-speech triggers from patterns of one *tier*.
 
@@ -273,24 +307,18 @@ def _find_triggers(
     ``--explain`` trace); kept ones are recorded by the caller once their event is decided.
     *syntax* gives the sentence's parse (the coder's per-document cache), asked only when
     a verb pattern matches; without it (a sentence without actors, which cannot make an
-    event) the word-shape tests alone decide.
+    event) the word-shape tests alone decide. *scan* is the sentence's ``scan_anchors``
+    when the caller has it already.
     """
     found: list[_Trigger] = []
-    size = len(norm)
-    words: frozenset[str] | None = None
+    if scan is None:
+        scan = scan_anchors(norm, sent, lx)
+    words = scan.words
     parsed: Parse | None = None  # parsed on the first verb pattern that matches
     readings: dict[int, str | None] = {}
-    for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
+    for start, end_idx, anchored in scan.hits:
         if tier not in anchored.tiers:
             continue  # a word only the other layer knows
-        start = end_idx - length + 1
-        if (start > 0 and norm[start - 1].isalnum()) or (
-            end_idx + 1 < size and norm[end_idx + 1].isalnum()
-        ):
-            continue
-        if words is None:
-            raw = norm[sent.start : sent.end].split()
-            words = frozenset(raw).union(w.strip(_PUNCT) for w in raw)
         if tier and text[start].isupper():
             continue  # converted patterns: a capitalised word is a name ("States", "Sue")
         patterns = anchored.candidates(words)
