@@ -18,12 +18,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from pipeline.config import Settings
 from pipeline.services import orchestration as orch
+
+if TYPE_CHECKING:  # the DAG files import this module at parse time: keep it light
+    from sqlalchemy import Engine
+
+    from pipeline.config import Settings
 
 LOGGER = logging.getLogger(__name__)
 
