@@ -98,14 +98,17 @@ class ProcessingQueue:
 
 
 def make_handler(
-    engine: Engine, settings: Settings, processing: ProcessingQueue | None
+    engine: Engine,
+    settings: Settings,
+    processing: ProcessingQueue | None,
+    socket_timeout: float = SOCKET_TIMEOUT,
 ) -> type[BaseHTTPRequestHandler]:
     """The request handler class, closed over the engine, settings and processing queue."""
     slots = threading.BoundedSemaphore(MAX_IN_FLIGHT)
     limit = settings.websub_max_body_bytes
 
     class Handler(BaseHTTPRequestHandler):
-        timeout = SOCKET_TIMEOUT
+        timeout = socket_timeout
         server_version = "newswire-websub"
         sys_version = ""
 
@@ -158,7 +161,11 @@ def make_handler(
                 if int(raw) > limit:
                     self._reply(413, f"body over {limit} bytes\n".encode())
                     return
-                body = self.rfile.read(int(raw))
+                try:
+                    body = self.rfile.read(int(raw))
+                except TimeoutError:
+                    self._reply(408, b"body not received in time\n")
+                    return
                 if len(body) < int(raw):
                     self._reply(400, b"body shorter than Content-Length\n")
                     return
@@ -190,6 +197,7 @@ class Receiver:
         *,
         process: bool = True,
         processor: Processor | None = None,
+        socket_timeout: float = SOCKET_TIMEOUT,
     ) -> None:
         self.processing = (
             ProcessingQueue(processor or (lambda ids: process_articles(engine, settings, ids)))
@@ -197,7 +205,7 @@ class Receiver:
             else None
         )
         self.server = ThreadingHTTPServer(
-            (host, port), make_handler(engine, settings, self.processing)
+            (host, port), make_handler(engine, settings, self.processing, socket_timeout)
         )
         self.server.daemon_threads = True
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -47,17 +48,17 @@ class Subscription:
     verified_at: datetime | None
 
 
-def _row(sub: WebSubSubscription) -> Subscription:
-    return Subscription(
-        feed_id=sub.feed_id,
-        hub=sub.hub,
-        topic=sub.topic,
-        secret=sub.secret,
-        state=sub.state,
-        lease_seconds=sub.lease_seconds,
-        lease_expires_at=sub.lease_expires_at,
-        requested_at=sub.requested_at,
-        verified_at=sub.verified_at,
+def _columns() -> tuple[Any, ...]:
+    return (
+        W.feed_id,
+        W.hub,
+        W.topic,
+        W.secret,
+        W.state,
+        W.lease_seconds,
+        W.lease_expires_at,
+        W.requested_at,
+        W.verified_at,
     )
 
 
@@ -107,10 +108,8 @@ def note_poll(
 
 def load(conn: Connection, feed_id: int) -> Subscription | None:
     """The subscription of *feed_id*, or None."""
-    sub = conn.execute(
-        select(WebSubSubscription).where(WebSubSubscription.feed_id == feed_id)
-    ).scalar_one_or_none()
-    return _row(sub) if sub is not None else None
+    row = conn.execute(select(*_columns()).where(W.feed_id == feed_id)).first()
+    return Subscription(*row) if row is not None else None
 
 
 def due_requests(engine: Engine, now: datetime, verify_timeout: float) -> list[Subscription]:
@@ -118,11 +117,9 @@ def due_requests(engine: Engine, now: datetime, verify_timeout: float) -> list[S
     of enabled feeds only."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(WebSubSubscription)
-            .join(Feed, Feed.id == WebSubSubscription.feed_id)
-            .where(Feed.enabled)
-        ).scalars()
-        subs = [_row(r) for r in rows]
+            select(*_columns()).join(Feed, Feed.id == W.feed_id).where(Feed.enabled)
+        ).all()
+        subs = [Subscription(*r) for r in rows]
     return [
         s
         for s in subs

@@ -232,7 +232,7 @@ def needs_request(
 ) -> bool:
     """Whether a subscription should be (re)requested now.
 
-    New (``discovered``), lapsed (``expired``), ``failed`` or ``denied`` ones are asked again
+    New (``discovered``) and lapsed (``expired``) ones at once; ``failed`` or ``denied`` ones
     once ``verify_timeout`` has passed since the last request (a hub that refuses is not
     hammered); an ``active`` one when :data:`RENEW_AT` of its lease has passed; a ``pending``
     one never (it either verifies or times out, see :func:`lapsed_state`).
@@ -245,6 +245,8 @@ def needs_request(
         return now >= renew_at and (since is None or since >= verify_timeout)
     if state == "pending":
         return False
+    if state in {"discovered", "expired"}:
+        return True
     return since is None or since >= verify_timeout
 
 
