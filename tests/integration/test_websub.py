@@ -23,7 +23,7 @@ from pipeline.config import Settings, get_settings
 from pipeline.models import Article, Feed, FeedEntry, FeedPoll, WebSubSubscription
 from pipeline.services.websub import Receiver
 from pipeline.stages.feeds.feedfile import FeedConfig
-from pipeline.stages.feeds.poll import poll_feeds
+from pipeline.stages.feeds.poll import claim_due_feeds, poll_feeds
 from pipeline.stages.feeds.websub_io import maintain_subscriptions
 
 ITEM = (
@@ -330,3 +330,16 @@ def test_concurrent_pushes_of_one_body_store_it_once(
         t.join()
     assert statuses == [200] * 4
     assert count(clean_db, FeedEntry) == before + 2
+
+
+def test_pushes_do_not_use_up_the_poll_budget(
+    clean_db: Engine, settings: Settings, hub: LoopbackHub, feed_server: HTTPServer
+) -> None:
+    cfg, topic = subscribed(clean_db, settings, hub, feed_server)
+    for items in ([1, 2], [1, 2, 3], [3]):
+        assert hub.publish(topic, rss(hub.url, topic, items)) == [200]
+    with clean_db.begin() as conn:
+        conn.execute(update(Feed).values(next_poll_at=datetime.now(UTC) - timedelta(seconds=1)))
+    budgeted = settings.model_copy(update={"poll_budget_per_minute": 2})
+    # one poll in the last minute (the first), three pushes: one poll left in the budget
+    assert [f.name for f in claim_due_feeds(clean_db, budgeted, [cfg.name])] == ["world"]
