@@ -29,7 +29,8 @@ def serve(
         ),
     ] = True,
 ) -> None:
-    """Receive hubs' verifications and pushes at /websub/<feed id> until interrupted.
+    """Receive hubs' verifications and pushes at /websub/<feed id>/<token> until
+    interrupted.
 
     Hubs reach it at NEWSWIRE_WEBSUB_CALLBACK_URL (put a TLS-terminating proxy in front);
     subscriptions are requested by the stream dispatcher or `newswire websub maintain`.
@@ -45,7 +46,7 @@ def serve(
             "[yellow]warning:[/yellow] NEWSWIRE_WEBSUB_CALLBACK_URL is not set: no subscription "
             "will be requested, so no hub will push here."
         )
-    console.print(f"websub receiver on http://{bound[0]}:{bound[1]}/websub/<feed id>")
+    console.print(f"websub receiver on http://{bound[0]}:{bound[1]}/websub/<feed id>/<token>")
     try:
         receiver.serve_forever()
     except KeyboardInterrupt:

@@ -4,7 +4,8 @@ The standard library's threading HTTP server, hardened for a port open to the in
 (behind a TLS-terminating proxy: ``NEWSWIRE_WEBSUB_CALLBACK_URL`` is the public address):
 
 * only ``GET`` (verification of intent) and ``POST`` (content distribution) on
-  ``/websub/<feed id>``; everything else is a 404/405;
+  ``/websub/<feed id>/<token>`` (the token derives from the subscription's secret, so only
+  the hub knows the URL); everything else is a 404/405;
 * a body needs a ``Content-Length`` (411 without; chunked uploads are refused) no larger
   than ``NEWSWIRE_WEBSUB_MAX_BODY_BYTES`` (413), read within the socket timeout — a hub
   trickling bytes is cut off, it cannot hold a thread;
@@ -37,7 +38,7 @@ from sqlalchemy import Engine
 
 from pipeline.config import Settings
 from pipeline.services import ingest
-from pipeline.stages.feeds.websub import feed_id_from_path
+from pipeline.stages.feeds.websub import parse_callback
 from pipeline.stages.feeds.websub_io import answer_verification, receive_push
 
 LOGGER = logging.getLogger(__name__)
@@ -123,16 +124,16 @@ def make_handler(
             if body and self.command != "HEAD":
                 self.wfile.write(body)
 
-        def _guarded(self, work: Callable[[int], None]) -> None:
-            feed_id = feed_id_from_path(self.path)
-            if feed_id is None:
+        def _guarded(self, work: Callable[[int, str], None]) -> None:
+            callback = parse_callback(self.path)
+            if callback is None:
                 self._reply(404, b"not a callback\n")
                 return
             if not slots.acquire(blocking=False):
                 self._reply(503, b"busy\n")
                 return
             try:
-                work(feed_id)
+                work(*callback)
             except Exception:
                 LOGGER.exception("websub: %s %s failed", self.command, self.path[:200])
                 self.close_connection = True
@@ -141,15 +142,15 @@ def make_handler(
                 slots.release()
 
         def do_GET(self) -> None:
-            def verify(feed_id: int) -> None:
+            def verify(feed_id: int, token: str) -> None:
                 query = dict(parse_qsl(urlsplit(self.path).query, max_num_fields=20))
-                answer = answer_verification(engine, settings, feed_id, query)
+                answer = answer_verification(engine, settings, feed_id, token, query)
                 self._reply(answer.status, answer.body)
 
             self._guarded(verify)
 
         def do_POST(self) -> None:
-            def push(feed_id: int) -> None:
+            def push(feed_id: int, token: str) -> None:
                 self.close_connection = True
                 if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
                     self._reply(411, b"Content-Length required\n")
@@ -169,7 +170,9 @@ def make_handler(
                 if len(body) < int(raw):
                     self._reply(400, b"body shorter than Content-Length\n")
                     return
-                result = receive_push(engine, settings, feed_id, body, dict(self.headers))
+                result = receive_push(
+                    engine, settings, feed_id, token, body=body, headers=dict(self.headers)
+                )
                 self._reply(result.status, f"{result.reason}\n".encode())
                 if result.status == 200 and processing is not None:
                     processing.submit(result.new_article_ids)

@@ -138,7 +138,7 @@ def begin_request(engine: Engine, feed_id: int, *, secret: str, now: datetime) -
     """Note a request about to be sent, before it is: some hubs verify within the request.
 
     A new or lapsed subscription becomes ``pending`` with *secret*; an ``active`` one keeps its
-    state, lease and secret (pushes signed with it keep arriving) and awaits the renewal's
+    state and lease (pushes signed with it keep arriving) and awaits the renewal's
     verification (``requested_at`` after ``verified_at``).
     """
     with engine.begin() as conn:

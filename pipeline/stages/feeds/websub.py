@@ -20,7 +20,7 @@ The subscriber's life, per the spec:
 5. **Renewal** before the lease runs out; a lapsed or failed subscription falls back to polling.
 
 No I/O here (the edges are :mod:`pipeline.stages.feeds.websub_io` and the receiver in
-:mod:`pipeline.services.websub`); everything is unit-tested in ``tests/unit/test_websub.py``.
+:mod:`pipeline.services.websub`); everything is unit-tested in ``tests/unit/test_websub_core.py``.
 """
 
 from __future__ import annotations
@@ -41,15 +41,17 @@ __all__ = [
     "Discovery",
     "Verification",
     "awaiting_verification",
+    "callback_token",
     "callback_url",
     "discover",
-    "feed_id_from_path",
     "lapsed_state",
     "needs_request",
     "new_secret",
+    "parse_callback",
     "push_schedule",
     "signature_valid",
     "subscribe_form",
+    "token_matches",
     "verification_answer",
 ]
 
@@ -124,18 +126,35 @@ def new_secret() -> str:
     return secrets.token_hex(32)
 
 
-def callback_url(base: str, feed_id: int) -> str:
-    """Our callback for one feed's subscription: the hub's requests name the feed by path."""
-    return f"{base.rstrip('/')}{CALLBACK_PREFIX}{feed_id}"
+def callback_token(secret: str) -> str:
+    """The unguessable part of a subscription's callback path, derived from its secret.
+
+    Only we and the hub know the callback URL, so a verification of intent forged by someone
+    else (who could otherwise confirm a pending subscription with their own challenge, after
+    which the real hub's verification would be refused) does not reach the subscription.
+    """
+    return hmac.new(secret.encode(), b"websub-callback", hashlib.sha256).hexdigest()[:32]
 
 
-def feed_id_from_path(path: str) -> int | None:
-    """The feed id of a callback path (``/websub/<id>``, any query ignored), or None."""
-    route = urlsplit(path).path
-    if not route.startswith(CALLBACK_PREFIX):
+def callback_url(base: str, feed_id: int, secret: str) -> str:
+    """Our callback for one feed's subscription: ``<base>/websub/<feed id>/<token>``."""
+    return f"{base.rstrip('/')}{CALLBACK_PREFIX}{feed_id}/{callback_token(secret)}"
+
+
+def parse_callback(path: str) -> tuple[int, str] | None:
+    """``(feed id, token)`` of a callback path (any query ignored), or None."""
+    parts = urlsplit(path).path[len(CALLBACK_PREFIX) :].strip("/").split("/")
+    if not urlsplit(path).path.startswith(CALLBACK_PREFIX) or len(parts) != 2:
         return None
-    rest = route[len(CALLBACK_PREFIX) :].strip("/")
-    return int(rest) if rest.isdigit() and len(rest) < 12 else None
+    feed_id, token = parts
+    if not (feed_id.isdigit() and len(feed_id) < 12 and token.isalnum() and len(token) <= 64):
+        return None
+    return int(feed_id), token
+
+
+def token_matches(secret: str | None, token: str) -> bool:
+    """Whether *token* is the callback token of *secret* (constant-time)."""
+    return bool(secret) and hmac.compare_digest(callback_token(secret or ""), token)
 
 
 def subscribe_form(

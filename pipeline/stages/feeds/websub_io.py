@@ -35,6 +35,7 @@ from pipeline.stages.feeds.websub import (
     new_secret,
     signature_valid,
     subscribe_form,
+    token_matches,
     verification_answer,
 )
 from pipeline.store import websub as store
@@ -100,10 +101,12 @@ def maintain_subscriptions(
         return MaintainSummary(lapsed=len(lapsed))
     jobs = []
     for sub in due:
-        secret = sub.secret if sub.state == store.ACTIVE and sub.secret else new_secret()
+        # one secret per feed for good: renewals and re-subscriptions keep the callback URL
+        # (derived from it) that the hub already knows
+        secret = sub.secret or new_secret()
         store.begin_request(engine, sub.feed_id, secret=secret, now=now)
         form = subscribe_form(
-            callback=callback_url(base, sub.feed_id),
+            callback=callback_url(base, sub.feed_id, secret),
             topic=sub.topic,
             secret=secret,
             lease_seconds=settings.websub_lease_seconds,
@@ -125,12 +128,15 @@ def maintain_subscriptions(
 
 
 def answer_verification(
-    engine: Engine, settings: Settings, feed_id: int, query: Mapping[str, str]
+    engine: Engine, settings: Settings, feed_id: int, token: str, query: Mapping[str, str]
 ) -> Verification:
-    """Answer a hub's verification of intent (or denial) for *feed_id*'s callback."""
+    """Answer a hub's verification of intent (or denial) for *feed_id*'s callback; a callback
+    whose token is not the subscription's is unknown (404)."""
     now = datetime.now(UTC)
     with engine.begin() as conn:
         sub = store.load(conn, feed_id)
+        if sub is not None and not token_matches(sub.secret, token):
+            sub = None
         answer = verification_answer(
             query,
             awaiting=sub is not None
@@ -165,6 +171,8 @@ def receive_push(
     engine: Engine,
     settings: Settings,
     feed_id: int,
+    token: str,
+    *,
     body: bytes,
     headers: Mapping[str, str],
 ) -> PushResult:
@@ -179,7 +187,7 @@ def receive_push(
     started = datetime.now(UTC)
     with engine.connect() as conn:
         sub = store.load(conn, feed_id)
-    if sub is None:
+    if sub is None or not token_matches(sub.secret, token):
         return PushResult(404, "no subscription for this callback")
     if sub.state not in (store.ACTIVE, "pending"):
         return PushResult(410, f"subscription is {sub.state}")

@@ -19,15 +19,17 @@ from pipeline.stages.feeds.schedule import PollBounds, next_schedule
 from pipeline.stages.feeds.websub import (
     Discovery,
     awaiting_verification,
+    callback_token,
     callback_url,
     discover,
-    feed_id_from_path,
     lapsed_state,
     needs_request,
     new_secret,
+    parse_callback,
     push_schedule,
     signature_valid,
     subscribe_form,
+    token_matches,
     verification_answer,
 )
 
@@ -158,8 +160,8 @@ def test_secrets_are_fresh_and_within_the_spec_limit() -> None:
 
 
 def test_the_subscription_form() -> None:
-    cb = callback_url("https://push.example.org/", 7)
-    assert cb == "https://push.example.org/websub/7"
+    cb = callback_url("https://push.example.org/", 7, "k")
+    assert cb == f"https://push.example.org/websub/7/{callback_token('k')}"
     assert subscribe_form(callback=cb, topic=FEED, secret="k", lease_seconds=3600) == {
         "hub.mode": "subscribe",
         "hub.callback": cb,
@@ -169,20 +171,34 @@ def test_the_subscription_form() -> None:
     }
 
 
+def test_the_callback_token_comes_from_the_secret() -> None:
+    token = callback_token("k")
+    assert len(token) == 32
+    assert token != callback_token("k2")
+    assert token_matches("k", token)
+    assert not token_matches("k2", token)
+    assert not token_matches(None, token)
+    assert not token_matches("k", "")
+
+
 @pytest.mark.parametrize(
-    ("path", "feed_id"),
+    ("path", "parsed"),
     [
-        ("/websub/7", 7),
-        ("/websub/7/?hub.mode=subscribe", 7),
+        ("/websub/7/abc123", (7, "abc123")),
+        ("/websub/7/abc123/?hub.mode=subscribe", (7, "abc123")),
+        ("/websub/7", None),  # no token
         ("/websub/", None),
-        ("/websub/x", None),
-        ("/websub/-1", None),
-        ("/other/7", None),
-        ("/websub/" + "9" * 40, None),
+        ("/websub/x/abc", None),
+        ("/websub/-1/abc", None),
+        ("/websub/7/a-b", None),
+        ("/websub/7/abc/extra", None),
+        ("/other/7/abc", None),
+        ("/websub/" + "9" * 40 + "/abc", None),
+        ("/websub/7/" + "a" * 65, None),
     ],
 )
-def test_callback_paths(path: str, feed_id: int | None) -> None:
-    assert feed_id_from_path(path) == feed_id
+def test_callback_paths(path: str, parsed: tuple[int, str] | None) -> None:
+    assert parse_callback(path) == parsed
 
 
 def _query(**extra: str) -> dict[str, str]:

@@ -208,8 +208,12 @@ def test_forged_pushes_are_refused_and_store_nothing(
     body = rss(hub.url, topic, [1, 2, 3])
     assert hub.deliver(callback, topic, body, secret="not-the-secret") == 403
     assert hub.deliver(callback, topic, body, secret=None) == 403  # unsigned
+    # correctly signed, but to a callback URL with the wrong token: unknown
+    secret = next(iter(hub.subscriptions.values())).secret
+    assert hub.deliver(callback.rsplit("/", 1)[0] + "/0badc0de", topic, body, secret) == 404
     # a push to a feed with no subscription, and to a path that is no callback
-    assert hub.deliver(callback.rsplit("/", 1)[0] + "/999", topic, body, "x") == 404
+    token = callback.rsplit("/", 1)[1]
+    assert hub.deliver(callback.rsplit("/", 2)[0] + f"/999/{token}", topic, body, "x") == 404
     assert hub.deliver(callback.rsplit("/", 2)[0] + "/other", topic, body, "x") == 404
     assert count(clean_db, FeedEntry) == before
     assert count(clean_db, FeedPoll) == 1  # only the first poll
@@ -227,8 +231,37 @@ def test_challenges_we_did_not_ask_for_are_refused(
     other = {**q, "hub.topic": "http://127.0.0.1:1/elsewhere.xml"}
     assert hub.verify(callback, other).status_code == 404
     assert hub.verify(callback, {**q, "hub.mode": "unsubscribe"}).status_code == 404
-    assert hub.verify(callback.rsplit("/", 1)[0] + "/999", q).status_code == 404
+    token = callback.rsplit("/", 1)[1]
+    assert hub.verify(callback.rsplit("/", 2)[0] + f"/999/{token}", q).status_code == 404
     assert sub_row(clean_db).state == "active"  # none of it changed the subscription
+
+
+def test_a_forged_verification_cannot_confirm_a_pending_subscription(
+    clean_db: Engine, hub: LoopbackHub, feed_server: HTTPServer, receiver: Receiver
+) -> None:
+    # the callback points nowhere, so the request stays pending; someone who guesses the
+    # feed id and topic (but not the token) tries to confirm it with their own challenge
+    host, port = receiver.address
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    settings = get_settings(
+        per_host_delay=0.0,
+        retries=0,
+        respect_robots=False,
+        websub_callback_url=f"http://127.0.0.1:{dead}",
+    )
+    topic = feed_server.url_for("/world.xml")
+    feed_server.expect_request("/world.xml").respond_with_data(
+        rss(hub.url, topic, [1]), content_type="application/rss+xml"
+    )
+    poll_feeds(clean_db, settings, [FeedConfig(name="world", url=topic, outlet="wire")])
+    maintain_subscriptions(clean_db, settings)
+    assert sub_row(clean_db).state == "pending"
+    q = {"hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "forged"}
+    for guess in ("/websub/1/" + "0" * 32, "/websub/1"):
+        assert hub.verify(f"http://{host}:{port}{guess}", q).status_code == 404
+    assert sub_row(clean_db).state == "pending"
 
 
 def test_lapsed_and_refused_subscriptions_fall_back_to_polling(
@@ -291,17 +324,17 @@ def test_the_receiver_enforces_its_limits(clean_db: Engine) -> None:
     base = f"http://{host}:{port}"
     try:
         with httpx.Client(trust_env=False, timeout=5) as client:
-            assert client.post(f"{base}/websub/1", content=b"x" * 1001).status_code == 413
-            assert client.put(f"{base}/websub/1", content=b"x").status_code == 405
+            assert client.post(f"{base}/websub/1/abc", content=b"x" * 1001).status_code == 413
+            assert client.put(f"{base}/websub/1/abc", content=b"x").status_code == 405
             assert client.get(f"{base}/").status_code == 404
 
             def chunks() -> Iterator[bytes]:
                 yield b"x"
 
-            assert client.post(f"{base}/websub/1", content=chunks()).status_code == 411
+            assert client.post(f"{base}/websub/1/abc", content=chunks()).status_code == 411
         # a client that announces a body and never sends it is cut off, not waited for
         with socket.create_connection((host, port), timeout=30) as s:
-            s.sendall(b"POST /websub/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+            s.sendall(b"POST /websub/1/abc HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
             s.settimeout(30)
             started = time.monotonic()
             answer = s.recv(1024)
@@ -309,7 +342,7 @@ def test_the_receiver_enforces_its_limits(clean_db: Engine) -> None:
             assert answer.startswith(b"HTTP/1.0 408")
         # the server still answers afterwards
         with httpx.Client(trust_env=False, timeout=5) as client:
-            assert client.get(f"{base}/websub/1?hub.mode=subscribe").status_code == 404
+            assert client.get(f"{base}/websub/1/abc?hub.mode=subscribe").status_code == 404
     finally:
         r.close()
 
