@@ -276,7 +276,9 @@ def _write(
         entries_new, new_ids = _store_entries(conn, feed.id, feed.outlet, parsed.entries)
     now = datetime.now(UTC)
     schedule, hint = _schedule(settings, feed, result, entries_new, now)
-    pushed_until = note_poll(conn, feed.id, _announced(feed, result), now)
+    # discovery from polls only: what a hub delivers does not re-point the subscription
+    announced = _announced(feed, result) if kind == "poll" else None
+    pushed_until = note_poll(conn, feed.id, announced, now)
     if pushed_until is not None:  # the hub pushes: polls are only the safety net
         schedule = push_schedule(schedule, now, settings.max_poll_seconds)
     conn.execute(

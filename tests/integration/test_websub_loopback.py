@@ -376,3 +376,14 @@ def test_pushes_do_not_use_up_the_poll_budget(
     budgeted = settings.model_copy(update={"poll_budget_per_minute": 2})
     # one poll in the last minute (the first), three pushes: one poll left in the budget
     assert [f.name for f in claim_due_feeds(clean_db, budgeted, [cfg.name])] == ["world"]
+
+
+def test_a_pushed_body_naming_another_hub_does_not_repoint_the_subscription(
+    clean_db: Engine, settings: Settings, hub: LoopbackHub, feed_server: HTTPServer
+) -> None:
+    _, topic = subscribed(clean_db, settings, hub, feed_server)
+    elsewhere = rss("http://127.0.0.1:1/other-hub", "http://127.0.0.1:1/other.xml", [1, 2])
+    assert hub.publish(topic, elsewhere) == [200]
+    row = sub_row(clean_db)
+    assert (row.state, row.hub, row.topic) == ("active", hub.url, topic)
+    assert count(clean_db, FeedEntry) == 2  # the body itself was stored
