@@ -30,6 +30,7 @@ EDGES = frozenset(
         "pipeline/stages/maintenance.py",
         "pipeline/stages/feeds/poll.py",
         "pipeline/stages/feeds/backfill.py",
+        "pipeline/stages/feeds/websub_io.py",
         "pipeline/stages/fetch/stage.py",
         "pipeline/stages/fetch/pool.py",
         "pipeline/stages/extract/stored.py",

@@ -136,6 +136,29 @@ class Settings(BaseSettings):
         description="Feed requests allowed per minute over all feeds and workers (0: no limit); "
         "the most overdue feeds go first.",
     )
+    websub_callback_url: str = Field(
+        default="",
+        description="WebSub: the public base URL at which `newswire websub serve` is reachable "
+        "from the hubs (e.g. https://push.example.org); empty: no subscriptions are requested, "
+        "announced hubs are only recorded.",
+    )
+    websub_lease_seconds: int = Field(
+        default=864000,
+        gt=0,
+        description="WebSub: lease asked of the hubs (they may grant another); renewed when "
+        "four fifths of it have passed.",
+    )
+    websub_verify_timeout_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="WebSub: a subscription the hub has not verified after this long has "
+        "failed (the feed goes back to adaptive polling; retried after the same time).",
+    )
+    websub_max_body_bytes: int = Field(
+        default=5_000_000,
+        gt=0,
+        description="WebSub receiver: pushed bodies larger than this are refused (413).",
+    )
     dedup_window_days: int = Field(
         default=30, ge=1, description="Near-duplicate search window in days."
     )

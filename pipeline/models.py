@@ -146,6 +146,41 @@ class FeedPoll(Base):
     warning: Mapped[str | None] = mapped_column(Text)
     next_poll_at: Mapped[datetime | None]
     schedule_reason: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(8), default="poll", server_default="poll")
+    """``poll`` (we asked) or ``push`` (a WebSub hub delivered the body)."""
+
+
+class WebSubState(enum.StrEnum):
+    """Where a feed's WebSub subscription is (``pipeline.stages.feeds.websub``)."""
+
+    DISCOVERED = "discovered"  # the feed names a hub; no request sent (no callback configured)
+    PENDING = "pending"  # subscription requested; waiting for the hub's verification of intent
+    ACTIVE = "active"  # verified: the hub pushes; polls fall to the safety-net interval
+    DENIED = "denied"  # the hub refused (hub.mode=denied)
+    FAILED = "failed"  # the request failed, or verification never came
+    EXPIRED = "expired"  # the lease ran out without a renewal
+
+
+class WebSubSubscription(Base):
+    """One push subscription per feed: hub, topic, the secret pushes are signed with, lease."""
+
+    __tablename__ = "websub_subscriptions"
+
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    hub: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str | None] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(String(16))
+    lease_seconds: Mapped[int | None] = mapped_column(Integer)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    requested_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    last_push_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
 
 class FeedEntry(Base):

@@ -18,6 +18,7 @@ from pipeline.cli import (
     extract,  # noqa: F401
     ingest,  # noqa: F401
     replay,  # noqa: F401
+    websub,  # noqa: F401
 )
 from pipeline.cli._app import _STATE, app, console, database_error
 from pipeline.db import describe_connection_loss, is_connection_loss

@@ -22,6 +22,7 @@ import random
 import ssl
 import time
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -209,6 +210,39 @@ class HttpClient:
                 attempts=attempt,
                 raw_gzip=response.raw_gzip,
             )
+
+    async def post_form(
+        self, url: str, form: Mapping[str, str], *, max_bytes: int = 65_536
+    ) -> tuple[int, str]:
+        """POST *form* (a WebSub subscription request): ``(status, start of the body)``.
+
+        The same SSRF guard, per-host politeness and total deadline as a GET; no redirects
+        followed (a hub answers 202 or an error) and no retries: the caller records the failure
+        and asks again later. A body over *max_bytes* is refused.
+        """
+        assert self._client is not None, "use HttpClient as an async context manager"
+        host = self._host(url)
+        async with host.semaphore, self._global:
+            await self._wait_turn(host)
+            try:
+                async with (
+                    asyncio.timeout(self.settings.request_deadline),
+                    self._client.stream("POST", url, data=dict(form)) as response,
+                ):
+                    body = await self._read(url, response.status_code, response, max_bytes)
+            except TimeoutError:
+                raise FetchError(
+                    FailureReason.TIMEOUT,
+                    f"total deadline of {self.settings.request_deadline}s exceeded posting {url}",
+                    deadline=True,
+                ) from None
+            except BlockedAddressError as exc:
+                raise FetchError(FailureReason.BLOCKED_ADDRESS, str(exc), retryable=False) from None
+            except httpx.HTTPError as exc:
+                raise FetchError(
+                    FailureReason.CONNECTION, f"{type(exc).__name__}: {exc or 'no detail'} ({url})"
+                ) from None
+        return response.status_code, body[:500].decode("utf-8", "replace")
 
     # -- internals ----------------------------------------------------------------------------
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlsplit
+
+import httpx
 
 from pipeline.models import FailureReason
 from pipeline.sniff import is_html_body
@@ -226,3 +229,20 @@ def gzip_body(body: bytes) -> bytes:
     """Compress a body for storage (raw pages are kept gzip-compressed)."""
     # level 3: 90 % of level 6's ratio on HTML at about half the CPU
     return gzip.compress(body, compresslevel=3, mtime=0)
+
+
+def link_relations(value: str | None) -> list[tuple[str, str]]:
+    """``(rel, url)`` pairs of an HTTP ``Link`` header (RFC 8288), in order; [] without one.
+
+    httpx's parser (``Response.links``) keys by rel and so keeps one link per rel; the header
+    is split into its links first so every one is kept (a feed may name several hubs).
+    """
+    if not value:
+        return []
+    pairs: list[tuple[str, str]] = []
+    for part in re.split(r",\s*(?=<)", value):  # a comma inside <...> is part of a URL
+        for link in httpx.Response(200, headers={"link": part}).links.values():
+            url, rel = link.get("url"), link.get("rel")
+            if url and rel:
+                pairs.append((rel, url))
+    return pairs

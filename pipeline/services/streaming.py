@@ -18,9 +18,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.services import orchestration as orch
+
+if TYPE_CHECKING:  # the DAG files import this module at parse time: keep it light
+    from sqlalchemy import Engine
+
+    from pipeline.config import Settings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -51,6 +56,7 @@ def poll_due() -> dict[str, Any]:
     with orch.task_engine(settings, migrate=True) as engine:
         sync_feeds(engine, feeds)
         summary = poll_feeds(engine, settings, feeds, due_only=True)
+        maintain_websub(engine, settings)
     counts = orch.xcom_summary(summary)
     LOGGER.info(
         "stream poll: %s due feeds polled, %s new articles",
@@ -58,6 +64,18 @@ def poll_due() -> dict[str, Any]:
         summary.articles_new,
     )
     return counts
+
+
+def maintain_websub(engine: Engine, settings: Settings) -> None:
+    """WebSub upkeep after the poll (the dispatcher's cadence is ample for leases of days):
+    lapsed subscriptions back to polling; requests and renewals when a callback is configured.
+    A hub's failure is logged and recorded, never the dispatcher's failure."""
+    from pipeline.stages.feeds.websub_io import maintain_subscriptions
+
+    try:
+        maintain_subscriptions(engine, settings)
+    except Exception:
+        LOGGER.exception("websub maintenance failed; polling goes on")
 
 
 def event_article_ids(events: Iterable[Mapping[str, Any] | None]) -> list[int]:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from pipeline.config import Settings
 from pipeline.db import is_connection_loss
 from pipeline.http.client import FetchResponse
+from pipeline.http.responses import link_relations
 from pipeline.models import (
     Article,
     ArticleStatus,
@@ -38,7 +39,9 @@ from pipeline.stages.feeds.schedule import (
     cache_max_age,
     next_schedule,
 )
+from pipeline.stages.feeds.websub import Discovery, discover, push_schedule
 from pipeline.store.retry import retry_on_deadlock
+from pipeline.store.websub import note_poll
 
 LOGGER = logging.getLogger("pipeline.stages.feeds.poll")
 
@@ -257,14 +260,27 @@ def _record_once(
 
 
 def _write(
-    conn: Connection, settings: Settings, feed: Feed, started: datetime, result: _Outcome
+    conn: Connection,
+    settings: Settings,
+    feed: Feed,
+    started: datetime,
+    result: _Outcome,
+    *,
+    kind: str = "poll",
 ) -> PollResult:
+    """Write one poll — or, with *kind* ``push``, one body a WebSub hub delivered: the same
+    entries, row and schedule, but the feed's HTTP validators are left to the polls."""
     entries_new, new_ids = 0, list[int]()
     response, parsed, outcome = result.response, result.parsed, result.outcome
     if parsed is not None and parsed.entries and outcome is not PollOutcome.FAILED:
         entries_new, new_ids = _store_entries(conn, feed.id, feed.outlet, parsed.entries)
     now = datetime.now(UTC)
     schedule, hint = _schedule(settings, feed, result, entries_new, now)
+    # discovery from polls only: what a hub delivers does not re-point the subscription
+    announced = _announced(feed, result) if kind == "poll" else None
+    pushed_until = note_poll(conn, feed.id, announced, now)
+    if pushed_until is not None:  # the hub pushes: polls are only the safety net
+        schedule = push_schedule(schedule, now, settings.max_poll_seconds)
     conn.execute(
         insert(FeedPoll).values(
             **clean_value(
@@ -290,6 +306,7 @@ def _write(
             outcome=outcome.value,
             next_poll_at=schedule.next_poll_at,
             schedule_reason=schedule.reason,
+            kind=kind,
         )
     )
     values: dict[str, Any] = {
@@ -303,7 +320,9 @@ def _write(
         values["consecutive_failures"] = Feed.consecutive_failures + 1
     else:
         values.update(last_success_at=now, consecutive_failures=0)
-        if response is not None and not response.not_modified:
+        if kind == "push":
+            values["body_hash"] = result.body_hash  # a replayed push is then "unchanged"
+        elif response is not None and not response.not_modified:
             values.update(
                 etag=clean_value(response.etag),
                 last_modified=clean_value(response.last_modified),
@@ -331,6 +350,34 @@ def _write(
         result.error,
     )
     return summary
+
+
+def _announced(feed: Feed, result: _Outcome) -> Discovery | None:
+    """The hub and topic this poll's response announced (``Link`` header first, then body)."""
+    parsed, response = result.parsed, result.response
+    if parsed is None or result.outcome is PollOutcome.FAILED:
+        return None
+    header = link_relations(response.headers.get("link")) if response is not None else []
+    return discover(header, [{"rel": r, "href": h} for r, h in parsed.links], feed.url)
+
+
+def record_push(
+    engine: Engine, settings: Settings, feed: Feed, started: datetime, result: _Outcome
+) -> PollResult:
+    """Write a body a WebSub hub pushed, through the poll's own path (a ``feed_polls`` row of
+    kind ``push``); a body the database refuses is recorded as a storage failure."""
+
+    def once(outcome: _Outcome) -> PollResult:
+        with engine.begin() as conn:
+            return _write(conn, settings, feed, started, outcome, kind="push")
+
+    try:
+        return retry_on_deadlock(lambda: once(result), f"recording push to {feed.name}")
+    except Exception as exc:
+        if is_connection_loss(exc):
+            raise
+        failed = _storage_failure(feed, result, exc)
+        return retry_on_deadlock(lambda: once(failed), f"recording push to {feed.name}")
 
 
 def _record_isolated(

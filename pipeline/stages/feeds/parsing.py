@@ -58,6 +58,8 @@ class ParsedFeed:
     warning: str | None = None
     hint_seconds: float | None = None
     """The shortest poll interval the body asks for (``<ttl>``, ``sy:updatePeriod``)."""
+    links: tuple[tuple[str, str], ...] = ()
+    """The channel's ``rel="hub"`` / ``rel="self"`` links (WebSub discovery), as (rel, href)."""
 
 
 # -- pure parsing ----------------------------------------------------------------------------
@@ -208,7 +210,9 @@ def parse_feed(
             return ParsedFeed(
                 PollOutcome.FAILED, [], version, error=f"malformed feed, no entries: {warning}"
             )
-        return ParsedFeed(PollOutcome.OK, [], version, hint_seconds=hint)
+        return ParsedFeed(
+            PollOutcome.OK, [], version, hint_seconds=hint, links=_websub_links(channel)
+        )
 
     candidates: list[tuple[str | None, str, str, Any]] = []
     skipped = too_long = 0
@@ -261,4 +265,21 @@ def parse_feed(
         return ParsedFeed(PollOutcome.FAILED, [], version, error=note or "no usable entries")
     # entries without links are the feed's business (noted); malformed XML makes it partial
     outcome = PollOutcome.PARTIAL if bozo is not None else PollOutcome.OK
-    return ParsedFeed(outcome, list(entries.values()), version, warning=note, hint_seconds=hint)
+    return ParsedFeed(
+        outcome,
+        list(entries.values()),
+        version,
+        warning=note,
+        hint_seconds=hint,
+        links=_websub_links(channel),
+    )
+
+
+def _websub_links(channel: Any) -> tuple[tuple[str, str], ...]:
+    """The channel-level hub and self links (``<atom:link>`` in RSS, ``<link>`` in Atom)."""
+    out = []
+    for link in channel.get("links") or []:
+        rel, href = link.get("rel"), link.get("href")
+        if isinstance(rel, str) and isinstance(href, str) and rel.lower() in {"hub", "self"}:
+            out.append((rel.lower(), href.strip()))
+    return tuple(out)

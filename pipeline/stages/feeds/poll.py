@@ -270,7 +270,10 @@ def claim_due_feeds(
             recent = session.scalar(
                 select(func.count())
                 .select_from(FeedPoll)
-                .where(FeedPoll.started_at > now - timedelta(minutes=1))
+                .where(
+                    FeedPoll.started_at > now - timedelta(minutes=1),
+                    FeedPoll.kind == "poll",  # pushes cost the publisher nothing
+                )
             )
             limit = budget_left(settings.poll_budget_per_minute, int(recent or 0))
             if limit == 0:

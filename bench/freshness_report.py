@@ -1,0 +1,89 @@
+"""bench_freshness's report: lag percentiles per scope, requests, ratios against the fixed
+schedule over the same feeds (split from ``bench/bench_freshness.py``)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Any
+
+FEEDS = 50
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+SCOPES = ("all", "hourly+", "hourly+ hub", "hourly+ no hub")
+
+
+def scope_feeds(scope: str, hubbed: frozenset[int], gaps: list[float]) -> list[int]:
+    """The feeds a report line covers."""
+    if scope == "all":
+        return list(range(FEEDS))
+    hourly = [f for f in range(FEEDS) if gaps[f] <= 3600]
+    if scope == "hourly+ hub":
+        return [f for f in hourly if f in hubbed]
+    if scope == "hourly+ no hub":
+        return [f for f in hourly if f not in hubbed]
+    return hourly
+
+
+def scope_lags(run: dict[str, Any], feeds: list[int]) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for feed in feeds:
+        for stage, values in run["feed_lags"].get(feed, {}).items():
+            out.setdefault(stage, []).extend(values)
+    return out
+
+
+def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
+    """Print every stream run next to the fixed run (``results["fixed"]``), same feeds."""
+    print("nominal seconds from publication; p50 / p95 (n = entries)")
+    print("(hub / no hub: the hourly+ feeds with / without a hub in that stream run; the fixed")
+    print(" schedule's line for the same feeds follows each)")
+    fixed = results["fixed"]
+    for label, r in results.items():
+        for scope in SCOPES:
+            feeds = scope_feeds(scope, r["hubbed_set"], args.gaps)
+            if not feeds or label == "fixed":
+                continue  # the fixed schedule is printed under each stream run, same feeds
+            for name, run in (
+                ((label, r), ("  fixed", fixed)) if label != "fixed" else ((label, r),)
+            ):
+                lags = scope_lags(run, feeds)
+                cells = "  ".join(
+                    f"{stage} {pct(v, 0.5):7.0f} / {pct(v, 0.95):7.0f}" for stage, v in lags.items()
+                )
+                n = len(lags.get("stored", []))
+                print(f"{scope:15} {name:11} n={n:4}  {cells}")
+    for label, r in results.items():
+        print(
+            f"{label:11} requests {r['requests']} ({r['per_feed']:.1f} per feed: feed polls "
+            f"{r['feed_requests']}, hub subscription requests {r['hub_requests']}); "
+            f"hubbed feeds {r['hubbed']} ({r['hubbed_hourly']} hourly+), pushes sent "
+            f"{r['pushes']}, stored {r['pushes_stored']}, subscriptions {r['subscriptions']}; "
+            f"{r['cycles']} cycles, {r['not_discovered']} entries never discovered; "
+            f"freshness view (all, real s): {r['view'].get('stored_p95_s')}"
+        )
+    f = results["fixed"]
+    for label, r in results.items():
+        if label == "fixed":
+            continue
+        cells = []
+        for scope in SCOPES:
+            feeds = scope_feeds(scope, r["hubbed_set"], args.gaps)
+            mine = scope_lags(r, feeds).get("stored")
+            if mine:
+                p95 = pct(mine, 0.95)
+                ratio = p95 / pct(scope_lags(f, feeds)["stored"], 0.95)
+                cells.append(f"{scope} {ratio:.3f} (p95 {p95:.0f} s)")
+        print(
+            f"stream {label} vs fixed: p95 publication->stored ratio: {'; '.join(cells)}; "
+            f"requests ratio {r['requests'] / f['requests']:.2f}"
+        )
