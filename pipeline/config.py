@@ -136,6 +136,18 @@ class Settings(BaseSettings):
         description="Feed requests allowed per minute over all feeds and workers (0: no limit); "
         "the most overdue feeds go first.",
     )
+    parse_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds one feed body may take to parse; a parse that takes longer is "
+        "killed (on the parsing pool) and the poll recorded as failed.",
+    )
+    parse_memory_mb: int = Field(
+        default=2048,
+        ge=0,
+        description="Address-space limit of each feed-parsing worker process in MB (0: none); "
+        "a hostile body that needs more fails alone.",
+    )
     dedup_window_days: int = Field(
         default=30, ge=1, description="Near-duplicate search window in days."
     )
