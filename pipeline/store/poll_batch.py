@@ -16,13 +16,14 @@ as a storage failure and the others are stored (:func:`record_batch`).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from psycopg.errors import DeadlockDetected, SerializationFailure
-from sqlalchemy import Connection, Engine, bindparam, insert, update
+from sqlalchemy import Connection, Engine, bindparam, insert, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql import ClauseElement
 
@@ -30,19 +31,14 @@ from pipeline.config import Settings
 from pipeline.db import is_connection_loss
 from pipeline.models import Feed, FeedPoll, PollOutcome
 from pipeline.store.polls import (
-    INSERT_ARTICLES,
-    UPDATE_KNOWN,
     PollResult,
     _Outcome,
     _record_isolated,
     _storage_failure,
     _write,
-    article_ids,
     article_rows,
     entry_rows,
-    known_params,
     poll_row,
-    upsert_entries,
 )
 from pipeline.store.retry import retry_on_deadlock
 
@@ -62,6 +58,87 @@ def _stores_entries(result: _Outcome) -> bool:
     )
 
 
+def _json(rows: list[dict[str, Any]]) -> str:
+    """Rows as one JSON parameter: one short statement whatever the row count, so neither
+    SQLAlchemy nor psycopg renders and re-parses a statement of thousands of placeholders
+    (that was most of the client's CPU in storing a cycle), and the server reads it in C."""
+    return json.dumps(rows, default=_iso, ensure_ascii=False, separators=(",", ":"))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+_INSERT_ARTICLES = text(
+    "INSERT INTO articles (canonical_url, url, original_urls, guid, feed_id, outlet, source,"
+    " feed_title, feed_summary, feed_authors, feed_published_at, status) "
+    "SELECT r.canonical_url, r.url, r.original_urls, r.guid, r.feed_id, r.outlet, r.source,"
+    " r.feed_title, r.feed_summary, r.feed_authors, r.feed_published_at, r.status "
+    "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(canonical_url text, url text,"
+    " original_urls text[], guid text, feed_id bigint, outlet text, source text,"
+    " feed_title text, feed_summary text, feed_authors text[], feed_published_at timestamptz,"
+    " status text) "
+    "ORDER BY r.canonical_url "
+    "ON CONFLICT (canonical_url) DO NOTHING "
+    "RETURNING canonical_url, id"
+)
+"""New articles of the whole batch, in URL order (one lock order for every writer)."""
+
+_UPDATE_KNOWN = text(
+    "UPDATE articles AS a SET"
+    " original_urls = a.original_urls || ARRAY(SELECT t.u FROM unnest(k.urls) WITH ORDINALITY"
+    "   AS t(u, n) WHERE NOT (t.u = ANY(a.original_urls)) ORDER BY t.n),"
+    " feed_title = COALESCE(a.feed_title, k.title),"
+    " feed_summary = COALESCE(a.feed_summary, k.summary),"
+    " feed_published_at = COALESCE(a.feed_published_at, k.published),"
+    " updated_at = now() "
+    "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS k(canonical text, urls text[],"
+    " title text, summary text, published timestamptz) "
+    "WHERE a.canonical_url = k.canonical AND ("
+    " NOT (k.urls <@ a.original_urls)"
+    " OR (a.feed_title IS NULL AND k.title IS NOT NULL)"
+    " OR (a.feed_summary IS NULL AND k.summary IS NOT NULL)"
+    " OR (a.feed_published_at IS NULL AND k.published IS NOT NULL))"
+)
+"""Known articles, one row each with all of the batch's listings folded in: the links they
+lack appended in listing order, and missing metadata from the first listing that has it —
+what the listings' one-by-one updates (:data:`~pipeline.store.polls.UPDATE_KNOWN`) leave."""
+
+_ARTICLE_IDS = text("SELECT canonical_url, id FROM articles WHERE canonical_url = ANY(:urls)")
+
+_UPSERT_ENTRIES = text(
+    "INSERT INTO feed_entries (feed_id, entry_key, guid, link, article_id, title, summary,"
+    " authors, published_at) "
+    "SELECT r.feed_id, r.entry_key, r.guid, r.link, r.article_id, r.title, r.summary,"
+    " r.authors, r.published_at "
+    "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(feed_id bigint, entry_key text,"
+    " guid text, link text, article_id bigint, title text, summary text, authors text[],"
+    " published_at timestamptz) "
+    "ORDER BY r.feed_id, r.entry_key "
+    "ON CONFLICT (feed_id, entry_key) DO UPDATE SET link = excluded.link,"
+    " article_id = excluded.article_id, title = excluded.title, summary = excluded.summary,"
+    " authors = excluded.authors, published_at = excluded.published_at, last_seen_at = now() "
+    "RETURNING feed_id, (xmax = 0) AS inserted"
+)
+
+
+def _fold(listings: list[dict[str, Any]]) -> dict[str, Any]:
+    """One article's later listings, in order, as one :data:`_UPDATE_KNOWN` row."""
+
+    def first(key: str) -> Any:
+        return next((row[key] for row in listings if row[key] is not None), None)
+
+    return {
+        "canonical": listings[0]["canonical_url"],
+        "urls": list(dict.fromkeys(row["url"] for row in listings)),
+        "title": first("feed_title"),
+        "summary": first("feed_summary"),
+        "published": first("feed_published_at"),
+    }
+
+
 def write_batch(conn: Connection, settings: Settings, polls: list[PendingPoll]) -> list[PollResult]:
     """Write *polls* (distinct feeds) in a few statements inside the caller's transaction."""
     # every feed's article rows, and the batch's first row per URL: the one that may insert
@@ -76,28 +153,27 @@ def write_batch(conn: Connection, settings: Settings, polls: list[PendingPoll]) 
         feed_rows.append(rows)
         for row in rows:
             first.setdefault(row["canonical_url"], (i, row))
-    candidates = [row for _, row in sorted(first.values(), key=lambda t: t[1]["canonical_url"])]
-    inserted: dict[str, int] = (
-        dict(conn.execute(INSERT_ARTICLES, candidates).all()) if candidates else {}
-    )
+    inserted: dict[str, int] = {}
+    if first:
+        candidates = _json([row for _, row in first.values()])
+        inserted.update(conn.execute(_INSERT_ARTICLES, {"rows": candidates}).tuples())
     new_ids: list[list[int]] = [[] for _ in polls]
     for url, article_id in inserted.items():
         new_ids[first[url][0]].append(article_id)
-    # every other listing updates the article, in URL order (one lock order for all writers),
-    # feeds in batch order within a URL: what writing them one after the other would do
-    known = sorted(
-        (
-            (row["canonical_url"], i, row)
-            for i, rows in enumerate(feed_rows)
-            for row in rows
-            if not (row["canonical_url"] in inserted and first[row["canonical_url"]][0] == i)
-        ),
-        key=lambda t: (t[0], t[1]),
-    )
-    if known:
-        conn.execute(UPDATE_KNOWN, [known_params(row) for _, _, row in known])
+    # every other listing updates its article, as a later poll would (feeds in batch order)
+    later: dict[str, list[dict[str, Any]]] = {}
+    for i, rows in enumerate(feed_rows):
+        for row in rows:
+            url = row["canonical_url"]
+            if not (url in inserted and first[url][0] == i):
+                later.setdefault(url, []).append(row)
+    if later:
+        folded = [_fold(later[url]) for url in sorted(later)]
+        conn.execute(_UPDATE_KNOWN, {"rows": _json(folded)})
     ids = dict(inserted)
-    ids.update(article_ids(conn, [url for url in first if url not in inserted]))
+    missing = [url for url in first if url not in inserted]
+    if missing:
+        ids.update((url, id_) for url, id_ in conn.execute(_ARTICLE_IDS, {"urls": missing}))
     entries = [
         row
         for feed, _, result in polls
@@ -106,9 +182,9 @@ def write_batch(conn: Connection, settings: Settings, polls: list[PendingPoll]) 
     ]
     entries_new: Counter[int] = Counter()
     if entries:
-        for upserted in conn.execute(upsert_entries(), entries):
-            if upserted.inserted:
-                entries_new[upserted.feed_id] += 1
+        for feed_id, is_new in conn.execute(_UPSERT_ENTRIES, {"rows": _json(entries)}):
+            if is_new:
+                entries_new[feed_id] += 1
     written = [
         poll_row(
             settings,
