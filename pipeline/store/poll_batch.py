@@ -24,7 +24,7 @@ from typing import Any
 
 from psycopg.errors import DeadlockDetected, SerializationFailure
 from sqlalchemy import Connection, Engine, bindparam, insert, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.sql import ClauseElement
 
 from pipeline.config import Settings
@@ -156,7 +156,7 @@ def write_batch(conn: Connection, settings: Settings, polls: list[PendingPoll]) 
     inserted: dict[str, int] = {}
     if first:
         candidates = _json([row for _, row in first.values()])
-        inserted.update(conn.execute(_INSERT_ARTICLES, {"rows": candidates}).tuples())
+        inserted.update(conn.execute(_INSERT_ARTICLES, {"rows": candidates}).tuples().all())
     new_ids: list[list[int]] = [[] for _ in polls]
     for url, article_id in inserted.items():
         new_ids[first[url][0]].append(article_id)
@@ -173,7 +173,7 @@ def write_batch(conn: Connection, settings: Settings, polls: list[PendingPoll]) 
     ids = dict(inserted)
     missing = [url for url in first if url not in inserted]
     if missing:
-        ids.update((url, id_) for url, id_ in conn.execute(_ARTICLE_IDS, {"urls": missing}))
+        ids.update(conn.execute(_ARTICLE_IDS, {"urls": missing}).tuples().all())
     entries = [
         row
         for feed, _, result in polls
@@ -249,10 +249,15 @@ def record_batch(engine: Engine, settings: Settings, polls: list[PendingPoll]) -
                 except Exception as exc:
                     if _retryable(exc):
                         raise
-                    LOGGER.warning(
+                    # the database refusing some feed's data is expected (that feed is
+                    # found and recorded below); anything else is a bug, shouted about
+                    refused = isinstance(exc, SQLAlchemyError)
+                    LOGGER.log(
+                        logging.WARNING if refused else logging.ERROR,
                         "writing %s polls together failed (%s); writing them one by one",
                         len(polls),
                         type(getattr(exc, "orig", None) or exc).__name__,
+                        exc_info=not refused,
                     )
             out: list[PollResult] = []
             for feed, started, result in polls:
