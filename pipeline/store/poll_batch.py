@@ -156,7 +156,8 @@ def write_batch(conn: Connection, settings: Settings, polls: list[PendingPoll]) 
     inserted: dict[str, int] = {}
     if first:
         candidates = _json([row for _, row in first.values()])
-        inserted.update(conn.execute(_INSERT_ARTICLES, {"rows": candidates}).tuples().all())
+        for url, article_id in conn.execute(_INSERT_ARTICLES, {"rows": candidates}):
+            inserted[url] = article_id
     new_ids: list[list[int]] = [[] for _ in polls]
     for url, article_id in inserted.items():
         new_ids[first[url][0]].append(article_id)
@@ -173,7 +174,8 @@ def write_batch(conn: Connection, settings: Settings, polls: list[PendingPoll]) 
     ids = dict(inserted)
     missing = [url for url in first if url not in inserted]
     if missing:
-        ids.update(conn.execute(_ARTICLE_IDS, {"urls": missing}).tuples().all())
+        for url, article_id in conn.execute(_ARTICLE_IDS, {"urls": missing}):
+            ids[url] = article_id
     entries = [
         row
         for feed, _, result in polls
