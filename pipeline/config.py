@@ -94,7 +94,9 @@ class Settings(BaseSettings):
     )
     respect_robots: bool = Field(default=True, description="Honour robots.txt.")
     workers: int = Field(
-        default=0, ge=0, description="Extraction processes; 0 means one per CPU core."
+        default=0,
+        ge=0,
+        description="Extraction and feed-parsing processes; 0 means one per CPU core.",
     )
     fetch_batch_size: int = Field(
         default=500, ge=1, description="Articles fetched per batch in one run."
