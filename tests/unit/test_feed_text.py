@@ -8,6 +8,7 @@ we would store with feedparser's sanitiser and URI resolution on.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -106,3 +107,17 @@ def test_plain_titles_are_kept_as_they_are() -> None:
     assert parsing._text("Minister visits Nairobi") == "Minister visits Nairobi"
     assert parsing._text("  a < b  ") == "a < b"
     assert parsing._text("<style>p{}</style>") is None
+
+
+@pytest.mark.timeout(30)
+def test_a_body_naming_a_file_is_not_read(tmp_path: Path) -> None:
+    """feedparser opens a bytes argument that is a file name; a body is never one."""
+    local = tmp_path / "local.xml"
+    local.write_text(
+        '<rss version="2.0"><channel><item><title>Local secret</title>'
+        "<link>https://desk.example/local</link></item></channel></rss>"
+    )
+    for body in (str(local).encode(), b"/dev/zero"):
+        parsed = parse_feed(body, URL, get_settings())
+        assert parsed.outcome.value == "failed"
+        assert parsed.entries == []

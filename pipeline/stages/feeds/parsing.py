@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -238,8 +239,10 @@ def parse_feed(
     # sanitising and resolving URIs inside HTML content are half of feedparser's time, and
     # we keep no HTML from feeds (titles and summaries are made plain text by _text; links
     # are resolved below against the feed URL)
+    # a stream, never the bytes themselves: feedparser opens a bytes "body" that names a file
+    # (a server answering "/dev/zero" or the path of a local file would have it read that)
     parsed = feedparser.parse(
-        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
     version = parsed.get("version") or None
     bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
