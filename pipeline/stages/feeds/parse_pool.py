@@ -26,6 +26,7 @@ import resource
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Self
 
@@ -84,25 +85,62 @@ class ParsePool:
         self._settings = settings
         self._timeout = settings.parse_timeout
         self._processes: ProcessPool | None = None
+        self._retired: list[ProcessPool] = []
         self._thread: ThreadPoolExecutor | None = None
         if processes:
-            context = (
-                multiprocessing.get_context("forkserver")
-                if sys.platform.startswith("linux")
-                else multiprocessing.get_context("spawn")
-            )
-            if sys.platform.startswith("linux"):
-                # the server imports feedparser once; every worker is forked from it ready
-                context.set_forkserver_preload([__name__])
-            self._processes = ProcessPool(
-                max_workers=settings.workers or os.cpu_count() or 1,
-                initializer=_init_worker,
-                initargs=(settings, settings.parse_memory_mb),
-                context=context,
-            )
+            self._processes = self._start()
         else:
             # a few threads, so that one abandoned (hung) parse does not hold up the others
             self._thread = ThreadPoolExecutor(max_workers=4, thread_name_prefix="feedparse")
+
+    def _start(self) -> ProcessPool:
+        context = (
+            multiprocessing.get_context("forkserver")
+            if sys.platform.startswith("linux")
+            else multiprocessing.get_context("spawn")
+        )
+        if sys.platform.startswith("linux"):
+            # the server imports feedparser once; every worker is forked from it ready
+            context.set_forkserver_preload([__name__])
+        return ProcessPool(
+            max_workers=self._settings.workers or os.cpu_count() or 1,
+            initializer=_init_worker,
+            initargs=(self._settings, self._settings.parse_memory_mb),
+            context=context,
+        )
+
+    def _replace(self, broken: ProcessPool) -> None:
+        """A fresh pool for one that broke (unless another parse already replaced it).
+
+        pebble fails a task whose worker dies; but a worker that dies before the pool has seen
+        it take its task breaks the whole pool, and every later parse would fail with it.
+        """
+        if self._processes is broken:
+            LOGGER.warning("the feed-parsing pool broke; starting a new one")
+            broken.stop()  # type: ignore[no-untyped-call]  # pebble leaves it untyped
+            self._retired.append(broken)
+            self._processes = self._start()
+
+    async def _on_processes(self, body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+        for attempt in (1, 2):
+            pool = self._processes
+            assert pool is not None
+            try:  # pebble's schedule raises RuntimeError for a pool it has given up
+                future = pool.schedule(
+                    _parse_in_worker, args=(body, url, content_type), timeout=self._timeout
+                )
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                self._replace(pool)
+                continue
+            try:
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                if attempt == 2:
+                    raise
+                self._replace(pool)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @property
     def processes(self) -> bool:
@@ -124,7 +162,9 @@ class ParsePool:
         """Stop the workers (a parse still running is killed) or let go of the thread."""
         if self._processes is not None:
             self._processes.stop()  # type: ignore[no-untyped-call]  # pebble leaves it untyped
-            self._processes.join()
+            self._retired.append(self._processes)
+        for pool in self._retired:
+            pool.join()
         if self._thread is not None:
             # an abandoned (timed-out) parse cannot be interrupted: do not wait for it
             self._thread.shutdown(wait=False, cancel_futures=True)
@@ -133,10 +173,7 @@ class ParsePool:
         """Parse one body; a timeout, a dead worker or an exception is a failed parse."""
         try:
             if self._processes is not None:
-                future = self._processes.schedule(
-                    _parse_in_worker, args=(body, url, content_type), timeout=self._timeout
-                )
-                return await asyncio.wrap_future(future)
+                return await self._on_processes(body, url, content_type)
             assert self._thread is not None
             work = asyncio.get_running_loop().run_in_executor(
                 self._thread,
