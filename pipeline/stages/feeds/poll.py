@@ -86,7 +86,7 @@ on every core; more would mostly add lock waits between batches sharing articles
 
 
 async def _fetch_and_parse(
-    client: HttpClient, settings: Settings, feed: Feed, parser: ParsePool
+    client: HttpClient, settings: Settings, feed: Feed, parser: ParsePool | None = None
 ) -> _Outcome:
     try:
         response = await client.get(
@@ -108,9 +108,13 @@ async def _fetch_and_parse(
         )
     # feedparser is CPU work: on worker processes it uses every core, on a thread it at least
     # keeps the event loop free for the other feeds' downloads
-    parsed = await parser.parse(
-        response.body, response.final_url, response.headers.get("content-type")
-    )
+    content_type = response.headers.get("content-type")
+    if parser is not None:
+        parsed = await parser.parse(response.body, response.final_url, content_type)
+    else:  # one body outside a cycle: on a thread, as the parsing pool's small batches do
+        parsed = await asyncio.to_thread(
+            parse_feed, response.body, response.final_url, settings, content_type=content_type
+        )
     return _Outcome(
         parsed.outcome,
         response,
