@@ -12,7 +12,7 @@ fed bytes and return :class:`~pipeline.stages.feeds.parsing.ParsedFeed` (plain, 
 die with the process that started them, and each has an address-space limit
 (``NEWSWIRE_PARSE_MEMORY_MB``) so that a body which explodes in memory fails alone.
 
-Few feeds parse in process on a thread (starting workers would cost more than it saves); a
+Few feeds parse in process on threads (starting workers would cost more than it saves); a
 parse there is abandoned after the same timeout, but its thread cannot be killed and runs on.
 """
 
@@ -76,7 +76,7 @@ def _failed(error: str) -> ParsedFeed:
 
 
 class ParsePool:
-    """Where a cycle's feed bodies are parsed: worker processes, or one thread of ours.
+    """Where a cycle's feed bodies are parsed: worker processes, or a few threads of ours.
 
     Use as a context manager around a cycle; :meth:`parse` is awaited once per body.
     """
