@@ -9,10 +9,17 @@ distinct (URL, body) pairs to fetch, parse and store, with articles shared betwe
 *warm*: the next cycle: conditional GET (ETag / Last-Modified), so 304s and nothing to parse.
 
 Each configuration runs on a fresh database and the figures are printed side by side:
-``baseline`` is the poller as it was (feedparser on threads of the main process, one
-transaction per feed), ``pool+batch`` parses on a process pool (both cores) and writes the
-polls in batches. Where the time goes: HTTP alone (the same requests, nothing parsed), parsing
-alone (single core, in process), and the rest (storing) by difference.
+``one-by-one`` is the poller without its two cycle-level mechanisms (feedparser on a thread of
+the main process, one transaction per feed: what ``main`` did before ``pool+batch`` existed),
+``pool+batch`` parses on worker processes (both cores) and writes the polls of many feeds in a
+few statements. CPU is user + system of this process and all its descendants (the parsing
+workers, under their fork server, included) and, separately, of the PostgreSQL backends
+serving the bench's database (the server's share of the machine).
+
+Where the time goes, each part alone over the same 500 bodies: HTTP (the same requests,
+nothing parsed), parsing on one core (feedparser itself, and our normalisation on top of it),
+and storing the parsed polls into a fresh database, batched and one by one (client and server
+CPU).
 
 Usage: ``python bench/bench_feeds500.py [--feeds 500] [--hosts 100]``; needs
 ``NEWSWIRE_BENCH_DATABASE_URL`` (an admin URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres)
@@ -24,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -49,16 +55,44 @@ SHARED_FEEDS = (ROOT / ".." / "shared" / "corpus" / "feeds").resolve()
 
 
 def cpu_seconds() -> float:
-    """User + system CPU of this process and every child (pool workers included)."""
+    """User + system CPU of this process and every descendant, live or reaped.
+
+    A live process counts its own time; a reaped one is in its parent's ``children_*`` times
+    (ours, or the fork server's for the parsing workers it started), so each is counted once.
+    """
     me = psutil.Process()
-    total = sum(me.cpu_times()[:2])
-    for child in me.children(recursive=True):
+    total = 0.0
+    for proc in [me, *me.children(recursive=True)]:
         try:
-            total += sum(child.cpu_times()[:2])
+            t = proc.cpu_times()
         except psutil.Error:
             continue
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return total + children.ru_utime + children.ru_stime
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def backend_cpu(engine: Any) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to *engine*'s database."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalars()
+        out = {}
+        for pid in pids:
+            try:
+                t = psutil.Process(pid).cpu_times()
+            except psutil.Error:
+                continue
+            out[pid] = t.user + t.system
+    return out
+
+
+def server_seconds(before: dict[int, float], after: dict[int, float]) -> float:
+    """Server CPU between two :func:`backend_cpu` snapshots (a backend that closed between them
+    is missed: the engine's pool keeps its connections, so there are hardly any)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def build_hosts(scratch: Path, hosts: int, per_host: int) -> list[tuple[str, Path]]:
@@ -97,9 +131,11 @@ def cycle(
     engine: Any, settings: Settings, feeds: list[FeedConfig], servers: list[ReplayServer], **kw: Any
 ) -> dict[str, float]:
     hits0 = sum(sum(s._state.hits.values()) for s in servers)
+    server0 = backend_cpu(engine)
     cpu0, t0 = cpu_seconds(), time.perf_counter()
     summary = poll_feeds(engine, settings, feeds, **kw)
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    server = server_seconds(server0, backend_cpu(engine))
     from sqlalchemy import text
 
     with engine.connect() as conn:
@@ -113,6 +149,7 @@ def cycle(
     return {
         "wall_s": wall,
         "cpu_s": cpu,
+        "pg_cpu_s": server,
         "requests": sum(sum(s._state.hits.values()) for s in servers) - hits0,
         "body_MB": body / 1e6,
         "ok": summary.feeds_ok + summary.feeds_partial,
@@ -122,11 +159,89 @@ def cycle(
     }
 
 
-async def http_only(settings: Settings, feeds: list[FeedConfig]) -> tuple[float, list[tuple]]:
+async def http_only(settings: Settings, feeds: list[FeedConfig]) -> tuple[float, list[Any]]:
     t0 = time.perf_counter()
     async with HttpClient(settings) as client:
         responses = await asyncio.gather(*(client.get(f.url, expect="feed") for f in feeds))
-    return time.perf_counter() - t0, [(r.body, r.final_url) for r in responses]
+    return time.perf_counter() - t0, list(responses)
+
+
+def parse_alone(responses: list[Any], settings: Settings) -> tuple[float, float, list[Any]]:
+    """CPU on one core of feedparser alone, and of :func:`parse_feed` (feedparser + ours)."""
+    import feedparser
+
+    t0 = time.process_time()
+    for r in responses:
+        feedparser.parse(
+            r.body,
+            response_headers={"content-location": r.final_url},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    fp = time.process_time() - t0
+    t0 = time.process_time()
+    parsed = [parse_feed(r.body, r.final_url, settings) for r in responses]
+    return fp, time.process_time() - t0, parsed
+
+
+def store_alone(
+    admin: str,
+    settings: Settings,
+    feeds: list[FeedConfig],
+    responses: list[Any],
+    parsed: list[Any],
+    *,
+    batched: bool,
+) -> tuple[float, float, float]:
+    """Wall, client CPU and server CPU of writing already parsed polls into a fresh database:
+    in batches of :data:`WRITE_BATCH` through one writer, or one transaction per feed."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from pipeline.models import Feed
+    from pipeline.stages.feeds.poll import WRITE_BATCH
+    from pipeline.store.feeds import sync_feeds
+    from pipeline.store.poll_batch import record_batch
+    from pipeline.store.polls import _Outcome, _record_isolated
+
+    name = f"newswire_d_bench500_{os.getpid()}_store_{int(batched)}"
+    engine = make_engine(scratch_db(admin, name))
+    try:
+        sync_feeds(engine, feeds)
+        with Session(engine, expire_on_commit=False) as session:
+            rows = {f.name: f for f in session.scalars(select(Feed))}
+            session.expunge_all()
+        now = datetime.now(UTC)
+        polls = [
+            (
+                rows[f.name],
+                now,
+                _Outcome(
+                    p.outcome,
+                    r,
+                    p,
+                    http_status=r.status,
+                    body_hash=hashlib.sha256(r.body).hexdigest(),
+                ),
+            )
+            for f, r, p in zip(feeds, responses, parsed, strict=True)
+        ]
+        server0 = backend_cpu(engine)
+        t0, c0 = time.perf_counter(), time.process_time()
+        if batched:
+            for i in range(0, len(polls), WRITE_BATCH):
+                record_batch(engine, settings, polls[i : i + WRITE_BATCH])
+        else:
+            for feed, started, outcome in polls:
+                _record_isolated(engine, settings, feed, started, outcome)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        return wall, cpu, server_seconds(server0, backend_cpu(engine))
+    finally:
+        engine.dispose()
+        drop_db(admin, name)
 
 
 def main() -> None:
@@ -157,25 +272,36 @@ def main() -> None:
             respect_robots=False,
             retries=0,
         )
-        wall_http, bodies = asyncio.run(http_only(settings, feeds))
-        t0 = time.process_time()
-        for body, url in bodies:
-            parse_feed(body, url, settings)
-        parse_cpu = time.process_time() - t0
+        c0 = time.process_time()
+        wall_http, responses = asyncio.run(http_only(settings, feeds))
+        cpu_http = time.process_time() - c0
+        fp_cpu, parse_cpu, parsed = parse_alone(responses, settings)
         print(
             f"{len(feeds)} feeds on {len(servers)} hosts, "
-            f"{sum(len(b) for b, _ in bodies) / 1e6:.1f} MB of feed bodies"
+            f"{sum(len(r.body) for r in responses) / 1e6:.1f} MB of feed bodies, "
+            f"{sum(len(p.entries) for p in parsed)} entries"
         )
+        print("where the time goes (each part alone, one process):")
+        print(f"  HTTP, 500 requests:         {wall_http:5.1f} s wall, {cpu_http:5.1f} s CPU")
         print(
-            f"where the time goes: HTTP alone {wall_http:.1f} s wall; "
-            f"parsing alone {parse_cpu:.1f} s CPU on one core"
+            f"  parsing, one core:          {parse_cpu:5.1f} s CPU "
+            f"(feedparser {fp_cpu:.1f} s, our normalisation {parse_cpu - fp_cpu:.1f} s)"
         )
+        for batched in (True, False):
+            wall, cpu, server = store_alone(
+                admin, settings, feeds, responses, parsed, batched=batched
+            )
+            label = "batched" if batched else "one by one"
+            print(
+                f"  storing, {label + ':':18}{wall:5.1f} s wall, {cpu:5.1f} s CPU client, "
+                f"{server:5.1f} s CPU PostgreSQL"
+            )
         results: dict[str, dict[str, dict[str, float]]] = {}
         for label, kw in (
-            ("baseline", {"parse_pool": False, "batch_writes": False}),
+            ("one-by-one", {"parse_pool": False, "batch_writes": False}),
             ("pool+batch", {}),
         ):
-            name = f"newswire_d_bench500_{os.getpid()}_{label.replace('+', '_')}"
+            name = f"newswire_d_bench500_{os.getpid()}_{label.replace('+', '_').replace('-', '_')}"
             url = scratch_db(admin, name)
             engine = make_engine(url)
             try:
@@ -188,6 +314,7 @@ def main() -> None:
         keys = [
             "wall_s",
             "cpu_s",
+            "pg_cpu_s",
             "requests",
             "body_MB",
             "ok",

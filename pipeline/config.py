@@ -94,7 +94,9 @@ class Settings(BaseSettings):
     )
     respect_robots: bool = Field(default=True, description="Honour robots.txt.")
     workers: int = Field(
-        default=0, ge=0, description="Extraction processes; 0 means one per CPU core."
+        default=0,
+        ge=0,
+        description="Extraction and feed-parsing processes; 0 means one per CPU core.",
     )
     fetch_batch_size: int = Field(
         default=500, ge=1, description="Articles fetched per batch in one run."
@@ -158,6 +160,18 @@ class Settings(BaseSettings):
         default=5_000_000,
         gt=0,
         description="WebSub receiver: pushed bodies larger than this are refused (413).",
+    )
+    parse_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds one feed body may take to parse; a parse that takes longer is "
+        "killed (on the parsing pool) and the poll recorded as failed.",
+    )
+    parse_memory_mb: int = Field(
+        default=2048,
+        ge=0,
+        description="Address-space limit of each feed-parsing worker process in MB (0: none); "
+        "a hostile body that needs more fails alone.",
     )
     dedup_window_days: int = Field(
         default=30, ge=1, description="Near-duplicate search window in days."

@@ -1,6 +1,7 @@
 """Writing polls: entries and articles upserted, the ``feed_polls`` row, the feed's validators,
 health and next poll time (adaptive, :mod:`pipeline.stages.feeds.schedule`) — one transaction
-per feed, or per batch of feeds with a savepoint each (:func:`record_batch`).
+per feed (:func:`_record_isolated`); many feeds at once in :mod:`pipeline.store.poll_batch`,
+which shares the row builders below.
 
 Split from ``pipeline/stages/feeds/poll.py``, which re-exports :class:`PollResult` and
 :func:`retry_on_deadlock`.
@@ -13,10 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from psycopg.errors import DeadlockDetected, SerializationFailure
 from sqlalchemy import Connection, Engine, func, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import OperationalError
 
 from pipeline.config import Settings
 from pipeline.db import is_connection_loss
@@ -63,14 +62,13 @@ class PollResult:
 # -- storage ---------------------------------------------------------------------------------
 
 
-def _store_entries(
-    conn: Connection, feed_id: int, outlet: str, entries: list[ParsedEntry]
-) -> tuple[int, list[int]]:
-    """Upsert articles and feed entries; return (entries new, ids of articles new)."""
+def article_rows(feed_id: int, outlet: str, entries: list[ParsedEntry]) -> list[dict[str, Any]]:
+    """One ``articles`` row per canonical URL among *entries* (the first entry wins), sorted by
+    URL so that concurrent writers lock rows in one order."""
     by_url: dict[str, ParsedEntry] = {}
     for entry in entries:
         by_url.setdefault(entry.canonical_url, entry)
-    rows = [
+    return [
         {
             "canonical_url": e.canonical_url,
             "url": e.link,
@@ -87,61 +85,52 @@ def _store_entries(
         }
         for e in sorted(by_url.values(), key=lambda e: e.canonical_url)
     ]
-    # executemany of one cached statement: SQLAlchemy sends it as multi-row VALUES pages of
-    # 1,000 rows ("insertmanyvalues"), so no statement nears PostgreSQL's 65,535 parameters
-    # and nothing is recompiled per row count (compiling a 10,000-row VALUES took a minute)
-    inserted: dict[str, int] = (
-        dict(
-            conn.execute(
-                insert(Article)
-                .on_conflict_do_nothing(index_elements=[Article.canonical_url])
-                .returning(Article.canonical_url, Article.id),
-                rows,
-            ).all()
-        )
-        if rows
-        else {}
-    )
-    new_ids = list(inserted.values())
-    # Known articles: remember any new original URL, fill feed metadata they lack. The WHERE
-    # makes a re-poll of the same entries a no-op.
-    known = [r for r in rows if r["canonical_url"] not in inserted]
-    if known:
-        conn.execute(
-            text(
-                "UPDATE articles SET "
-                " original_urls = CASE WHEN CAST(:url AS text) = ANY(original_urls)"
-                "   THEN original_urls ELSE array_append(original_urls, CAST(:url AS text)) END,"
-                " feed_title = COALESCE(feed_title, CAST(:title AS text)),"
-                " feed_summary = COALESCE(feed_summary, CAST(:summary AS text)),"
-                " feed_published_at = COALESCE(feed_published_at, CAST(:published AS timestamptz)),"
-                " updated_at = now() "
-                "WHERE canonical_url = :canonical AND ("
-                " NOT (CAST(:url AS text) = ANY(original_urls))"
-                " OR (feed_title IS NULL AND CAST(:title AS text) IS NOT NULL)"
-                " OR (feed_summary IS NULL AND CAST(:summary AS text) IS NOT NULL)"
-                " OR (feed_published_at IS NULL"
-                "     AND CAST(:published AS timestamptz) IS NOT NULL))"
-            ),
-            [
-                {
-                    "url": r["url"],
-                    "title": r["feed_title"],
-                    "summary": r["feed_summary"],
-                    "published": r["feed_published_at"],
-                    "canonical": r["canonical_url"],
-                }
-                for r in known
-            ],
-        )
-    ids: dict[str, int] = {}
-    for urls in _chunks(list(by_url)):
-        ids.update(
-            conn.execute(
-                select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(urls))
-            ).all()
-        )
-    entry_rows = [
+
+
+INSERT_ARTICLES: Any = (
+    insert(Article)
+    .on_conflict_do_nothing(index_elements=[Article.canonical_url])
+    .returning(Article.canonical_url, Article.id)
+)
+"""New articles; executemany of this one cached statement is sent as multi-row VALUES pages of
+1,000 rows ("insertmanyvalues"), so no statement nears PostgreSQL's 65,535 parameters and
+nothing is recompiled per row count (compiling a 10,000-row VALUES took a minute)."""
+
+UPDATE_KNOWN = text(
+    "UPDATE articles SET "
+    " original_urls = CASE WHEN CAST(:url AS text) = ANY(original_urls)"
+    "   THEN original_urls ELSE array_append(original_urls, CAST(:url AS text)) END,"
+    " feed_title = COALESCE(feed_title, CAST(:title AS text)),"
+    " feed_summary = COALESCE(feed_summary, CAST(:summary AS text)),"
+    " feed_published_at = COALESCE(feed_published_at, CAST(:published AS timestamptz)),"
+    " updated_at = now() "
+    "WHERE canonical_url = :canonical AND ("
+    " NOT (CAST(:url AS text) = ANY(original_urls))"
+    " OR (feed_title IS NULL AND CAST(:title AS text) IS NOT NULL)"
+    " OR (feed_summary IS NULL AND CAST(:summary AS text) IS NOT NULL)"
+    " OR (feed_published_at IS NULL"
+    "     AND CAST(:published AS timestamptz) IS NOT NULL))"
+)
+"""Known articles: remember any new original URL, fill feed metadata they lack. The WHERE
+makes a re-poll of the same entries a no-op."""
+
+
+def known_params(row: dict[str, Any]) -> dict[str, Any]:
+    """:data:`UPDATE_KNOWN`'s parameters for an article row that was not inserted."""
+    return {
+        "url": row["url"],
+        "title": row["feed_title"],
+        "summary": row["feed_summary"],
+        "published": row["feed_published_at"],
+        "canonical": row["canonical_url"],
+    }
+
+
+def entry_rows(
+    feed_id: int, entries: list[ParsedEntry], ids: dict[str, int]
+) -> list[dict[str, Any]]:
+    """``feed_entries`` rows for *entries*, with their articles' *ids* (by canonical URL)."""
+    return [
         {
             "feed_id": feed_id,
             "entry_key": e.key,
@@ -155,8 +144,12 @@ def _store_entries(
         }
         for e in sorted(entries, key=lambda e: e.key)
     ]
+
+
+def upsert_entries() -> Any:
+    """Insert or refresh feed entries, returning each row's feed and whether it is new."""
     base = insert(FeedEntry)
-    upsert: Any = base.on_conflict_do_update(
+    return base.on_conflict_do_update(
         index_elements=[FeedEntry.feed_id, FeedEntry.entry_key],
         set_={
             "link": base.excluded.link,
@@ -167,8 +160,34 @@ def _store_entries(
             "published_at": base.excluded.published_at,
             "last_seen_at": func.now(),
         },
-    ).returning(FeedEntry.id, literal_column("(xmax = 0)").label("inserted"))
-    entries_new = sum(1 for row in conn.execute(upsert, entry_rows) if row.inserted)
+    ).returning(FeedEntry.feed_id, literal_column("(xmax = 0)").label("inserted"))
+
+
+def article_ids(conn: Connection, urls: list[str]) -> dict[str, int]:
+    """The ids of the articles with these canonical URLs."""
+    ids: dict[str, int] = {}
+    for chunk in _chunks(urls):
+        ids.update(
+            conn.execute(
+                select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(chunk))
+            ).all()
+        )
+    return ids
+
+
+def _store_entries(
+    conn: Connection, feed_id: int, outlet: str, entries: list[ParsedEntry]
+) -> tuple[int, list[int]]:
+    """Upsert articles and feed entries; return (entries new, ids of articles new)."""
+    rows = article_rows(feed_id, outlet, entries)
+    inserted: dict[str, int] = dict(conn.execute(INSERT_ARTICLES, rows).all()) if rows else {}
+    new_ids = list(inserted.values())
+    known = [known_params(r) for r in rows if r["canonical_url"] not in inserted]
+    if known:
+        conn.execute(UPDATE_KNOWN, known)
+    ids = article_ids(conn, [r["canonical_url"] for r in rows])
+    result = conn.execute(upsert_entries(), entry_rows(feed_id, entries, ids))
+    entries_new = sum(1 for row in result if row.inserted)
     return entries_new, sorted(new_ids)
 
 
@@ -271,44 +290,82 @@ def _write(
     """Write one poll — or, with *kind* ``push``, one body a WebSub hub delivered: the same
     entries, row and schedule, but the feed's HTTP validators are left to the polls."""
     entries_new, new_ids = 0, list[int]()
-    response, parsed, outcome = result.response, result.parsed, result.outcome
-    if parsed is not None and parsed.entries and outcome is not PollOutcome.FAILED:
+    parsed = result.parsed
+    if parsed is not None and parsed.entries and result.outcome is not PollOutcome.FAILED:
         entries_new, new_ids = _store_entries(conn, feed.id, feed.outlet, parsed.entries)
     now = datetime.now(UTC)
+    pushed_until = note_poll(conn, feed.id, announce(feed, result, kind), now)
+    row = poll_row(
+        settings,
+        feed,
+        started,
+        result,
+        entries_new=entries_new,
+        new_ids=new_ids,
+        kind=kind,
+        pushed_until=pushed_until,
+        now=now,
+    )
+    conn.execute(insert(FeedPoll).values(**row.poll))
+    conn.execute(update(Feed).where(Feed.id == feed.id).values(**row.feed))
+    return row.result
+
+
+@dataclass(frozen=True)
+class PollRow:
+    """What recording one poll writes besides its entries: the ``feed_polls`` row, the feed's
+    new values and the result to report."""
+
+    poll: dict[str, Any]
+    feed: dict[str, Any]
+    result: PollResult
+
+
+def poll_row(
+    settings: Settings,
+    feed: Feed,
+    started: datetime,
+    result: _Outcome,
+    *,
+    entries_new: int,
+    new_ids: list[int],
+    kind: str = "poll",
+    pushed_until: datetime | None = None,
+    now: datetime | None = None,
+) -> PollRow:
+    """The ``feed_polls`` row and the feed's update for a poll whose entries are stored (pure
+    but for the clock: shared by the one-feed and the batched writers, so both write alike)."""
+    response, parsed, outcome = result.response, result.parsed, result.outcome
+    now = now or datetime.now(UTC)
     schedule, hint = _schedule(settings, feed, result, entries_new, now)
-    # discovery from polls only: what a hub delivers does not re-point the subscription
-    announced = _announced(feed, result) if kind == "poll" else None
-    pushed_until = note_poll(conn, feed.id, announced, now)
     if pushed_until is not None:  # the hub pushes: polls are only the safety net
         schedule = push_schedule(schedule, now, settings.max_poll_seconds)
-    conn.execute(
-        insert(FeedPoll).values(
-            **clean_value(
-                {
-                    "error": result.error,
-                    "warning": result.warning,
-                    "etag": response.etag if response else None,
-                    "last_modified": response.last_modified if response else None,
-                    "final_url": response.final_url if response else None,
-                }
-            ),
-            feed_id=feed.id,
-            started_at=started,
-            finished_at=now,
-            http_status=result.http_status,
-            sent_etag=feed.etag,
-            sent_last_modified=feed.last_modified,
-            body_hash=result.body_hash,
-            body_bytes=len(response.body) if response and not response.not_modified else None,
-            feed_format=parsed.feed_format if parsed else None,
-            entries_seen=len(parsed.entries) if parsed else 0,
-            entries_new=entries_new,
-            outcome=outcome.value,
-            next_poll_at=schedule.next_poll_at,
-            schedule_reason=schedule.reason,
-            kind=kind,
-        )
-    )
+    poll: dict[str, Any] = {
+        **clean_value(
+            {
+                "error": result.error,
+                "warning": result.warning,
+                "etag": response.etag if response else None,
+                "last_modified": response.last_modified if response else None,
+                "final_url": response.final_url if response else None,
+            }
+        ),
+        "feed_id": feed.id,
+        "started_at": started,
+        "finished_at": now,
+        "http_status": result.http_status,
+        "sent_etag": feed.etag,
+        "sent_last_modified": feed.last_modified,
+        "body_hash": result.body_hash,
+        "body_bytes": len(response.body) if response and not response.not_modified else None,
+        "feed_format": parsed.feed_format if parsed else None,
+        "entries_seen": len(parsed.entries) if parsed else 0,
+        "entries_new": entries_new,
+        "outcome": outcome.value,
+        "next_poll_at": schedule.next_poll_at,
+        "schedule_reason": schedule.reason,
+        "kind": kind,
+    }
     values: dict[str, Any] = {
         "last_polled_at": now,
         "updated_at": now,
@@ -328,7 +385,6 @@ def _write(
                 last_modified=clean_value(response.last_modified),
                 body_hash=result.body_hash,
             )
-    conn.execute(update(Feed).where(Feed.id == feed.id).values(**values))
     summary = PollResult(
         feed=feed.name,
         outcome=outcome.value,
@@ -349,13 +405,15 @@ def _write(
         len(new_ids),
         result.error,
     )
-    return summary
+    return PollRow(poll, values, summary)
 
 
-def _announced(feed: Feed, result: _Outcome) -> Discovery | None:
-    """The hub and topic this poll's response announced (``Link`` header first, then body)."""
+def announce(feed: Feed, result: _Outcome, kind: str = "poll") -> Discovery | None:
+    """The hub and topic this poll's response announced (``Link`` header first, then body);
+    none for a push: discovery comes from polls only, so what a hub delivers never re-points
+    the subscription."""
     parsed, response = result.parsed, result.response
-    if parsed is None or result.outcome is PollOutcome.FAILED:
+    if kind != "poll" or parsed is None or result.outcome is PollOutcome.FAILED:
         return None
     header = link_relations(response.headers.get("link")) if response is not None else []
     return discover(header, [{"rel": r, "href": h} for r, h in parsed.links], feed.url)
@@ -408,46 +466,3 @@ def _storage_failure(feed: Feed, result: _Outcome, exc: Exception) -> _Outcome:
         error=f"{FailureReason.STORAGE_ERROR.value}: {type(orig).__name__}: {detail}",
         warning=result.error or result.warning,
     )
-
-
-PendingPoll = tuple[Feed, datetime, _Outcome]
-"""A poll fetched and parsed, waiting to be written: the feed, when it started, the outcome."""
-
-
-def record_batch(engine: Engine, settings: Settings, polls: list[PendingPoll]) -> list[PollResult]:
-    """Write several polls in one transaction, each in a savepoint of its own.
-
-    One commit (and one connection checkout) for many feeds instead of one each: a cycle of
-    hundreds of feeds spends far less in round trips and fsyncs. A feed whose data the database
-    refuses is rolled back to its savepoint and recorded as a storage failure, as
-    :func:`_record_isolated` does; a deadlock or a lost connection aborts (and retries) the batch.
-    """
-
-    def once() -> list[PollResult]:
-        out: list[PollResult] = []
-        with engine.begin() as conn:
-            for feed, started, result in polls:
-                try:
-                    with conn.begin_nested():
-                        out.append(_write(conn, settings, feed, started, result))
-                except Exception as exc:
-                    orig = getattr(exc, "orig", None)
-                    if is_connection_loss(exc) or isinstance(
-                        orig, DeadlockDetected | SerializationFailure
-                    ):
-                        raise
-                    failed = _storage_failure(feed, result, exc)
-                    with conn.begin_nested():
-                        out.append(_write(conn, settings, feed, started, failed))
-        return out
-
-    try:
-        return retry_on_deadlock(once, f"recording {len(polls)} polls")
-    except OperationalError as exc:
-        if not isinstance(exc.orig, DeadlockDetected | SerializationFailure):
-            raise
-        # batches sharing articles kept deadlocking each other: write this one feed by feed
-        LOGGER.warning(
-            "batch of %s polls deadlocked repeatedly; writing them one by one", len(polls)
-        )
-        return [_record_isolated(engine, settings, f, t, r) for f, t, r in polls]

@@ -16,15 +16,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import multiprocessing
-import os
 import time
 from collections import Counter
-from concurrent.futures import Executor
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 from sqlalchemy import Engine, func, literal_column, select, text, update
 from sqlalchemy.orm import Session
@@ -37,18 +32,18 @@ from pipeline.models import (
     PollOutcome,
 )
 from pipeline.stages.feeds.feedfile import FeedConfig, load_feeds
+from pipeline.stages.feeds.parse_pool import ParsePool, use_processes
 from pipeline.stages.feeds.parsing import ParsedEntry, ParsedFeed, parse_feed
 from pipeline.stages.feeds.schedule import (
     budget_left,
 )
 from pipeline.store.feeds import sync_feeds
+from pipeline.store.poll_batch import PendingPoll, record_batch
 from pipeline.store.polls import (
-    PendingPoll,
     PollResult,
     _Outcome,
     _record_isolated,
     poll_bounds,
-    record_batch,
 )
 
 LOGGER = logging.getLogger(__name__)
@@ -83,8 +78,6 @@ class PollSummary:
     results: list[PollResult] = field(default_factory=list)
 
 
-POOL_MIN_FEEDS = 16
-"""Polls of fewer feeds parse on threads: starting worker processes costs more than it saves."""
 WRITE_BATCH = 25
 """Polls written per transaction by a batching writer."""
 WRITERS = 3
@@ -93,7 +86,7 @@ on every core; more would mostly add lock waits between batches sharing articles
 
 
 async def _fetch_and_parse(
-    client: HttpClient, settings: Settings, feed: Feed, pool: Executor | None = None
+    client: HttpClient, settings: Settings, feed: Feed, parser: ParsePool | None = None
 ) -> _Outcome:
     try:
         response = await client.get(
@@ -113,19 +106,15 @@ async def _fetch_and_parse(
         return _Outcome(
             PollOutcome.UNCHANGED, response, http_status=response.status, body_hash=body_hash
         )
-    # feedparser is CPU work: on a process pool it uses every core, on a thread it at least
+    # feedparser is CPU work: on worker processes it uses every core, on a thread it at least
     # keeps the event loop free for the other feeds' downloads
-    work = partial(
-        parse_feed,
-        response.body,
-        response.final_url,
-        settings,
-        content_type=response.headers.get("content-type"),
-    )
-    if pool is not None:
-        parsed = await asyncio.get_running_loop().run_in_executor(pool, work)
-    else:
-        parsed = await asyncio.to_thread(work)
+    content_type = response.headers.get("content-type")
+    if parser is not None:
+        parsed = await parser.parse(response.body, response.final_url, content_type)
+    else:  # one body outside a cycle: on a thread, as the parsing pool's small batches do
+        parsed = await asyncio.to_thread(
+            parse_feed, response.body, response.final_url, settings, content_type=content_type
+        )
     return _Outcome(
         parsed.outcome,
         response,
@@ -142,14 +131,14 @@ async def _poll_many(
     settings: Settings,
     feeds: list[Feed],
     *,
-    pool: Executor | None = None,
+    parser: ParsePool,
     batch_writes: bool = True,
 ) -> list[PollResult]:
     """Fetch and parse every feed concurrently; write as results come in.
 
     With *batch_writes* a few writers (:data:`WRITERS`) each take whatever polls are ready (up
     to :data:`WRITE_BATCH`) and write them in one transaction
-    (:func:`~pipeline.store.polls.record_batch`): the database sees a few dozen commits, not
+    (:func:`~pipeline.store.poll_batch.record_batch`): the database sees a few dozen commits, not
     hundreds, and storing competes less with itself for the GIL.
     Without, each poll is written on its own thread and transaction as it completes.
     """
@@ -179,7 +168,7 @@ async def _poll_many(
         async def one(feed: Feed) -> None:
             started = datetime.now(UTC)
             try:
-                outcome = await _fetch_and_parse(client, settings, feed, pool)
+                outcome = await _fetch_and_parse(client, settings, feed, parser)
             except Exception as exc:  # one broken feed must not stop the others; it is recorded
                 LOGGER.exception("polling %s crashed", feed.name)
                 outcome = _Outcome(
@@ -224,9 +213,10 @@ def poll_feeds(
     and within ``NEWSWIRE_POLL_BUDGET_PER_MINUTE``), for schedulers that call this far more
     often than any feed wants to be polled.
 
-    Bodies are parsed on a process pool (every core) when there are at least
-    :data:`POOL_MIN_FEEDS` feeds (*parse_pool* forces it on or off), and polls are written in
-    batches (*batch_writes*; off: one transaction per feed, as they complete).
+    Bodies are parsed on worker processes (every core; see
+    :mod:`pipeline.stages.feeds.parse_pool`) when there are enough feeds (*parse_pool* forces
+    it on or off), and polls are written in batches (*batch_writes*; off: one transaction per
+    feed, as they complete).
     """
     configs = feeds if feeds is not None else load_feeds(settings.feeds_file)
     sync_feeds(engine, configs)
@@ -310,22 +300,10 @@ def _poll_rows(
         return PollSummary()
     started = time.monotonic()
     if parse_pool is None:
-        parse_pool = (
-            len(rows) >= POOL_MIN_FEEDS
-            and (settings.workers or os.cpu_count() or 1) > 1
-            # a daemonic process (a Celery prefork child) may not start one: threads then
-            and not multiprocessing.current_process().daemon
-        )
-    with ExitStack() as stack:
-        pool = None
-        if parse_pool:
-            from pipeline.stages.fetch.pool import (
-                make_pool,  # the extraction pool: forked, dies with us
-            )
-
-            pool = stack.enter_context(make_pool(settings))
+        parse_pool = use_processes(settings, len(rows))
+    with ParsePool(settings, processes=parse_pool) as parser:
         results = asyncio.run(
-            _poll_many(engine, settings, rows, pool=pool, batch_writes=batch_writes)
+            _poll_many(engine, settings, rows, parser=parser, batch_writes=batch_writes)
         )
     counts = Counter(r.outcome for r in results)
     new_ids = sorted({i for r in results for i in r.new_article_ids})

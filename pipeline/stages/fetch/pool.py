@@ -6,19 +6,18 @@ so the fetching process — event loop, HTTP, database writes — stays light.
 
 from __future__ import annotations
 
-import ctypes
 import gzip
 import hashlib
 import logging
 import multiprocessing
 import os
-import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from pipeline.config import Settings
 from pipeline.models import FailureReason
+from pipeline.procs import die_with_parent as _die_with_parent
 from pipeline.stages.extract.page import Extraction, FeedMeta, extract_page
 from pipeline.store.articles import Packed, pack
 
@@ -30,25 +29,6 @@ LOGGER = logging.getLogger(__name__)
 
 def worker_count(settings: Settings) -> int:
     return settings.workers or os.cpu_count() or 1
-
-
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
-
-def _die_with_parent(parent: int) -> None:
-    """Worker initializer: ask the kernel to SIGKILL this worker when its parent dies.
-
-    Without it, ``kill -9`` of a run (or an OOM kill) leaves every extraction worker alive,
-    each holding a few hundred MB, waiting forever on a queue nobody writes to.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
-            LOGGER.warning("cannot set PR_SET_PDEATHSIG; workers may outlive a killed run")
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 def make_pool(settings: Settings) -> ProcessPoolExecutor:
