@@ -58,7 +58,13 @@ from pipeline.stages.events.lexicon import (
 from pipeline.stages.events.sentences import Sentence, split_sentences
 from pipeline.stages.events.slots import _Slots
 from pipeline.stages.events.syntax import Parse
-from pipeline.stages.events.triggers import _find_triggers, _modality, _pick_date, _Trigger
+from pipeline.stages.events.triggers import (
+    _find_triggers,
+    _modality,
+    _pick_date,
+    _Trigger,
+    participle_clause,
+)
 
 __all__ = [
     "ASSERTED",
@@ -234,15 +240,24 @@ class _SentenceCoder(_Slots):
         # "urged Russia to agree to ...": the addressee is the subject of what is asked, and
         # what is asked has not happened
         addressee: _Group | None = None
+        # the subject of the main clause, for a participle clause after it (", killing ...")
+        main_source: tuple[_Group | None, bool] | None = None
         for n, trig in enumerate(verbs):
             requested = addressee is not None and bool(
                 _INFINITIVE_AFTER.match(self.norm, addressee.end, trig.start)
             )
             source: _Group | None
+            participle = participle_clause(self.norm, trig.start)
             if requested and addressee is not None:
                 source, passive = addressee, False
+            elif participle:
+                # "Russian troops shelled Kharkiv, killing three soldiers": the participle's
+                # subject is the main clause's; without a coded main clause it is not known
+                source = main_source[0] if main_source is not None else None
+                passive = False
             else:
                 source, passive = self._source(sent, groups, trig, inherited)
+                main_source = (source, passive)
             if _AGAINST.search(self.norm, max(sent.start, trig.start - 12), trig.start):
                 # "advised against travel to Syria", "warned against attacking": an advisory
                 # about the action, not the action
