@@ -251,8 +251,13 @@ class _SentenceCoder(_Slots):
             if requested and addressee is not None:
                 source, passive = addressee, False
             elif participle:
-                # "Russian troops shelled Kharkiv, killing three soldiers": the participle's
-                # subject is the main clause's; without a coded main clause it is not known
+                # "the army cracked down on dissent, arresting opposition leaders": the
+                # participle's subject is the main clause's (without a main-clause verb it is
+                # not known); when the main clause is coded, the participle mostly restates
+                # it or its consequences ("shelled Juba, killing 20 people"), one event
+                if out:
+                    self._explain(trig, "dropped: a participle clause of a coded main clause")
+                    continue
                 source = main_source[0] if main_source is not None else None
                 passive = False
             else:
