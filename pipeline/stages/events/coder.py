@@ -258,7 +258,10 @@ class _SentenceCoder(_Slots):
                 if out:
                     self._explain(trig, "dropped: a participle clause of a coded main clause")
                     continue
-                source = main_source[0] if main_source is not None else None
+                if main_source is not None:
+                    source = main_source[0]
+                else:
+                    source = self._main_subject(sent, groups, trig)
                 passive = False
             else:
                 source, passive = self._source(sent, groups, trig, inherited)

@@ -196,6 +196,22 @@ class _Slots:
             return group, False
         return None, False
 
+    def _main_subject(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
+        """The subject of the main clause a participle clause (", killing ...") hangs on, when
+        no verb pattern matched there: the last actor before the trigger whose noun phrase
+        the parse shows heading a finite verb ("Taliban fighters stormed a base, killing")."""
+        parsed = self._syntax(sent)
+        for group in reversed(groups):
+            if group.end > trig.start:
+                continue
+            if self._clause_break(group.end, trig.start) or parsed.clause_between(
+                group.end, trig.start
+            ):
+                return None
+            if parsed.heads_clause(group.end) and not self._preceded_by_preposition(sent, group):
+                return group
+        return None
+
     def _locative_pp(self, sent: Sentence, trig: _Trigger, group: _Group) -> bool:
         """The actor is the object of a locative preposition ("in", "near", "during"; "at"
         for meetings) that is not part of the pattern itself ("intervened in")."""
