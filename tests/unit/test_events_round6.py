@@ -83,3 +83,8 @@ def test_a_converted_object_through_a_place_noun() -> None:
 
 def test_a_non_place_noun_before_of_is_no_object_frame() -> None:
     assert triples("Israeli jets bombarded the memory of Syria.") == set()
+
+
+def test_a_participles_victims_take_no_country_from_a_bare_country_source() -> None:
+    # whose people were killed is not said: India's name is no evidence they were Indian
+    assert triples("India attacked six sites in the night, killing eight people.") == set()

@@ -300,6 +300,16 @@ class _SentenceCoder(_Slots):
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
                 )
                 continue
+            if (
+                participle
+                and target is not None
+                and all(a.inferred for a in target.actors)
+                and all(a.role is None for a in source.actors)
+            ):
+                # "India attacked six sites, killing eight people": the victims took the bare
+                # country's name by inference, but whose people they were is not said
+                self._explain(trig, "dropped: a participle's victims of unknown country")
+                continue
             if target is not None and not passive:
                 inherited[id(target)] = source
             pairs: list[tuple[Actor, Actor | None]]
