@@ -81,7 +81,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "3.3.0"  # round 5: a POS/chunk layer (syntax.py); qualified agents, partitives
+CODER_VERSION = "3.4.0"  # round 6: participle clauses, ceasefire violations, place-noun objects
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
