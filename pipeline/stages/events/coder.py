@@ -64,6 +64,7 @@ from pipeline.stages.events.triggers import (
     _modality,
     _pick_date,
     _Trigger,
+    participle_clause,
     scan_anchors,
 )
 
@@ -82,7 +83,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "3.3.0"  # round 5: a POS/chunk layer (syntax.py); qualified agents, partitives
+CODER_VERSION = "3.4.0"  # round 6: participle clauses, ceasefire violations, place-noun objects
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
@@ -272,15 +273,32 @@ class _SentenceCoder(_Slots):
         # "urged Russia to agree to ...": the addressee is the subject of what is asked, and
         # what is asked has not happened
         addressee: _Group | None = None
+        # the subject of the main clause, for a participle clause after it (", killing ...")
+        main_source: tuple[_Group | None, bool] | None = None
         for n, trig in enumerate(verbs):
             requested = addressee is not None and bool(
                 _INFINITIVE_AFTER.match(self.norm, addressee.end, trig.start)
             )
             source: _Group | None
+            participle = participle_clause(self.norm, trig.start)
             if requested and addressee is not None:
                 source, passive = addressee, False
+            elif participle:
+                # "the army cracked down on dissent, arresting opposition leaders": the
+                # participle's subject is the main clause's (without a main-clause verb it is
+                # not known); when the main clause is coded, the participle mostly restates
+                # it or its consequences ("shelled Juba, killing 20 people"), one event
+                if out:
+                    self._explain(trig, "dropped: a participle clause of a coded main clause")
+                    continue
+                if main_source is not None:
+                    source = main_source[0]
+                else:
+                    source = self._main_subject(sent, groups, trig)
+                passive = False
             else:
                 source, passive = self._source(sent, groups, trig, inherited)
+                main_source = (source, passive)
             if _AGAINST.search(self.norm, max(sent.start, trig.start - 12), trig.start):
                 # "advised against travel to Syria", "warned against attacking": an advisory
                 # about the action, not the action
@@ -314,6 +332,16 @@ class _SentenceCoder(_Slots):
                 self._explain(
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
                 )
+                continue
+            if (
+                participle
+                and target is not None
+                and all(a.inferred for a in target.actors)
+                and all(a.role is None for a in source.actors)
+            ):
+                # "India attacked six sites, killing eight people": the victims took the bare
+                # country's name by inference, but whose people they were is not said
+                self._explain(trig, "dropped: a participle's victims of unknown country")
                 continue
             if target is not None and not passive:
                 inherited[id(target)] = source

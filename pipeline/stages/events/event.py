@@ -22,11 +22,12 @@ _NEEDS_TARGET = frozenset(("04", "05", "06", "07"))
 
 
 # CAMEO codes whose definition needs no target: public statements (01), protests (14),
-# force posture (15), states of emergency / martial law (1724), declared ceasefires (0871)
+# force posture (15), states of emergency / martial law (1724), declared ceasefires (0871) and
+# their violation (196: the breach is the event; the other party is often left unnamed)
 _NO_TARGET_ROOTS = frozenset(("01", "14", "15"))
 
 
-_NO_TARGET_CODES = frozenset(("1724", "0871"))
+_NO_TARGET_CODES = frozenset(("1724", "0871", "196"))
 
 
 # symmetric actions (consultations, negotiations, agreements, cooperation and its intent):

@@ -196,6 +196,25 @@ class _Slots:
             return group, False
         return None, False
 
+    def _main_subject(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
+        """The subject of the main clause a participle clause (", killing ...") hangs on, when
+        no verb pattern matched there: the last actor before the trigger whose noun phrase
+        the parse shows heading a finite verb ("Taliban fighters stormed a base, killing"),
+        when it is an agent rather than a bare place."""
+        parsed = self._syntax(sent)
+        for group in reversed(groups):
+            if group.end > trig.start:
+                continue
+            if self._clause_break(group.end, trig.start) or parsed.clause_between(
+                group.end, trig.start
+            ):
+                return None
+            if parsed.heads_clause(group.end) and not self._preceded_by_preposition(sent, group):
+                # an agent acts; a bare country as subject is mostly what it underwent or has
+                # ("Nepal suffered its worst crash, killing 72 people")
+                return None if group.place else group
+        return None
+
     def _locative_pp(self, sent: Sentence, trig: _Trigger, group: _Group) -> bool:
         """The actor is the object of a locative preposition ("in", "near", "during"; "at"
         for meetings) that is not part of the pattern itself ("intervened in")."""
@@ -217,7 +236,7 @@ class _Slots:
         if parsed.heads_clause(target.end):
             return False  # "allowed Ukraine to strike", "thought Iran would": another clause
         phrase = trig.end > trig.head_end and not trig.pattern.weak
-        return parsed.object_frame(trig.end, target.start, prepositions=phrase)
+        return parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place)
 
     def _plain_object(self, sent: Sentence, trig: _Trigger, target: _Group | None) -> bool:
         """The target is the verb's only, plain direct object (see ``Parse.plain_object``)."""

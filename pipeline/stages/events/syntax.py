@@ -47,6 +47,16 @@ SUBORDINATORS = frozenset(("after", "before", "since", "until", "as", "once"))
 LOCATIVE = frozenset(("inside", "outside", "near", "across", "throughout", "around"))
 
 # "up to 100 ethnic Albanians", "about 50 troops": a number's modifier, no preposition
+# heads of a noun phrase that names a place by its "of" PP ("the town of Afrin", "the
+# outskirts of Damascus"): CAMEO codes the place's country as the target of what hits it
+PLACE_HEADS = frozenset(
+    (
+        "town", "towns", "city", "cities", "village", "villages", "enclave", "region",
+        "province", "district", "capital", "port", "outskirts", "suburbs", "suburb",
+        "territory", "island", "neighbourhood", "neighborhood", "area", "areas", "border",
+        "positions", "stronghold", "strongholds", "camp", "camps",
+    )
+)  # fmt: skip
 _QUANTIFIERS = frozenset(("up", "about", "around", "over", "nearly", "some", "almost"))
 
 # what the tagger reads as a pronoun or a common word: "US" is "us" to it
@@ -340,10 +350,12 @@ class Parse:
         # the source ends inside the subject's noun phrase or its PP modifiers, before the VP
         return self.tokens[k].start < source_end <= trigger_start
 
-    def object_frame(self, verb_end: int, target_start: int, prepositions: bool) -> bool:
+    def object_frame(
+        self, verb_end: int, target_start: int, prepositions: bool, *, places: bool = False
+    ) -> bool:
         """The target's noun phrase is the object of the verb (phrase) ending at *verb_end*:
         the first noun phrase after it, or with *prepositions* the object of a PP right there
-        (not a locative one)."""
+        (not a locative one); with *places*, also the name in the "of" PP of a place noun."""
         self.chunked()
         i = self.index(target_start)
         if i is None:
@@ -364,6 +376,15 @@ class Parse:
             ):
                 j -= 1
                 continue
+            if places and tok.word.lower() == "of" and j > 0:
+                head = self.tokens[j - 1]
+                if head.tag.startswith("NN") and head.word.lower() in PLACE_HEADS:
+                    # "pounded the rebel-held enclave of eastern Ghouta": through the place
+                    # noun to its name; back over the rest of that noun phrase
+                    j -= 2
+                    while j >= 0 and self.tokens[j + 1].chunk.startswith("I-"):
+                        j -= 1
+                    continue
             return False
         return True
 

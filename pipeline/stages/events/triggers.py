@@ -207,7 +207,9 @@ def _verbal(
     if word.endswith("ed") and prev in _PREPOSITIONS:
         return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
     if word.endswith("ing"):
-        return prev in _BE  # a progressive; participle clauses are too often asides
+        # a progressive; or a participle clause right after the main clause's comma
+        # (", killing three soldiers"), whose subject the coder takes from that clause
+        return prev in _BE or participle_clause(norm, start)
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
         if (
@@ -243,6 +245,18 @@ def _verbal(
     if prev in _AUX or prev.endswith("ly"):
         return True
     return _subject_before(text, prev, prev_match)
+
+
+_CLAUSE_COMMA = re.compile(r",\s*$")
+_ING_WORD = re.compile(r"[a-z]+ing\b")
+
+
+def participle_clause(norm: str, start: int) -> bool:
+    """Whether the -ing word at *start* opens a participle clause after a comma ("shelled the
+    town, killing three soldiers"): its subject is the main clause's, not the nearest actor."""
+    return bool(_ING_WORD.match(norm, start)) and bool(
+        _CLAUSE_COMMA.search(norm, max(0, start - 3), start)
+    )
 
 
 def _named(text: str, prev_match: re.Match[str] | None) -> bool:
