@@ -79,6 +79,30 @@ def test_tags_are_textblobs_own() -> None:
         assert ours == theirs
 
 
+def test_remembered_tags_equal_tagging_the_whole_sentence() -> None:
+    """The per-word tag memo answers what tagging each sentence afresh answers: the same words
+    first and later in a sentence, capitalised and not, known and unknown to the lexicon."""
+    from pipeline.stages.events import syntax
+
+    sentences = [
+        "Strikes hit the port as workers said strikes would go on.",
+        "Police said the Zorvani militia shelled Strikes Ridge overnight.",
+        "Said Haddad said the talks failed; 1,200 people marched.",
+        "The US envoy’s aides don't deny that the 3-day blockade is over.",
+        "Blockade of the port ended, officials said, after the US-brokered deal.",
+    ]
+    for memo in syntax._TAG_MEMO:
+        memo.clear()
+    for _ in range(2):  # tagged afresh, then (every word known) from the memo alone
+        for text in sentences:
+            p = parsed(text)
+            forms = [syntax._TAGGER_FORMS.get(t.word, t.word) for t in p.tokens]
+            fresh = [tag for _, tag in syntax._parser().find_tags(forms)]
+            assert [t.tag for t in p.tokens] == fresh
+    assert syntax._TAG_MEMO[0]
+    assert syntax._TAG_MEMO[1]
+
+
 def test_parsing_imports_no_nltk_and_reads_no_nltk_data() -> None:
     code = (
         "import sys\n"

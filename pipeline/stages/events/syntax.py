@@ -138,17 +138,43 @@ def _parser() -> Any:
 
 _new = tuple.__new__  # builds a Token without NamedTuple's Python-level __new__ (hot path)
 
+# The tagger as the coder calls it (``Parser.find_tags`` with its lexicon only: no context
+# rules, no entities) gives each word a tag from the word alone, and the sentence's first
+# word a second chance in lower case. So a word's tag is remembered, per position class
+# (first or not), from the tagger's own answer: a sentence whose words are all known again
+# is not re-tagged. A test checks the memo against tagging whole sentences.
+_TAG_MEMO: tuple[dict[str, str], dict[str, str]] = ({}, {})  # (later words, first word)
+_TAG_MEMO_SIZE = 200_000  # words per position class before the memo starts over
+
+
+def _tags(forms: list[str]) -> list[str]:
+    """The tagger's tags for *forms* (one sentence), from the memo where it knows them."""
+    later, first = _TAG_MEMO
+    tags = [later.get(w) for w in forms]
+    tags[0] = first.get(forms[0])
+    if None in tags:
+        tags = [row[1] for row in _parser().find_tags(forms)]
+        if len(later) > _TAG_MEMO_SIZE:
+            later.clear()
+        if len(first) > _TAG_MEMO_SIZE:
+            first.clear()
+        first[forms[0]] = tags[0]
+        later.update(zip(forms[1:], tags[1:], strict=True))
+    return tags  # type: ignore[return-value]  # no None left
+
 
 def _parse(text: str, offset: int) -> Parse:
-    matches = list(_TOKEN.finditer(text))
-    words = [m.group() for m in matches]
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    if not spans:
+        return Parse(())
+    words = [text[a:b] for a, b in spans]
     forms = _TAGGER_FORMS
-    tagged = _parser().find_tags([forms.get(w, w) for w in words]) if words else []
+    tags = _tags([forms.get(w, w) for w in words])
     return Parse(
         tuple(
             [
-                _new(Token, (m.start() + offset, m.end() + offset, w, row[1], "", False))
-                for m, w, row in zip(matches, words, tagged, strict=True)
+                _new(Token, (a + offset, b + offset, w, tag, "", False))
+                for (a, b), w, tag in zip(spans, words, tags, strict=True)
             ]
         )
     )
