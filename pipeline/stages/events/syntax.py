@@ -150,17 +150,18 @@ _TAG_MEMO_SIZE = 200_000  # words per position class before the memo starts over
 def _tags(forms: list[str]) -> list[str]:
     """The tagger's tags for *forms* (one sentence), from the memo where it knows them."""
     later, first = _TAG_MEMO
-    tags = [later.get(w) for w in forms]
-    tags[0] = first.get(forms[0])
-    if None in tags:
-        tags = [row[1] for row in _parser().find_tags(forms)]
-        if len(later) > _TAG_MEMO_SIZE:
-            later.clear()
-        if len(first) > _TAG_MEMO_SIZE:
-            first.clear()
-        first[forms[0]] = tags[0]
-        later.update(zip(forms[1:], tags[1:], strict=True))
-    return tags  # type: ignore[return-value]  # no None left
+    known = [later.get(w) for w in forms]
+    known[0] = first.get(forms[0])
+    if None not in known:
+        return known  # type: ignore[return-value]  # no None left
+    tags: list[str] = [row[1] for row in _parser().find_tags(forms)]
+    if len(later) > _TAG_MEMO_SIZE:
+        later.clear()
+    if len(first) > _TAG_MEMO_SIZE:
+        first.clear()
+    first[forms[0]] = tags[0]
+    later.update(zip(forms[1:], tags[1:], strict=True))
+    return tags
 
 
 def _parse(text: str, offset: int) -> Parse:
