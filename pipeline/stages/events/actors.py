@@ -311,9 +311,27 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
     return out
 
 
-def _cue_regex(words: Iterable[str]) -> re.Pattern[str]:
+def _first_chars(words: Iterable[str]) -> str:
+    """A lookahead for the characters the *words* start with ("" when one is empty).
+
+    It states what any match must begin with, so it changes no match; the regex engine then
+    rejects most positions on one character instead of trying every alternative behind a
+    lookbehind there (the cue patterns are searched in every sentence with a trigger).
+    """
+    words = list(words)
+    if not words or not all(words):
+        return ""
+    return "(?=[" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
+
+
+def _cue_source(words: Iterable[str]) -> str:
     alts = sorted((re.escape(w) for w in words), key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w])")
+    return r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w])"
+
+
+def _cue_regex(words: Iterable[str]) -> re.Pattern[str]:
+    words = list(words)
+    return re.compile(_first_chars(words) + _cue_source(words))
 
 
 @dataclass
@@ -339,6 +357,9 @@ def _cues(lx: Lexicon) -> _Cues:
     c = lx.cues
     preps = "|".join(re.escape(p) for p in c.get("prepositions", []))
     breaks = "|".join(re.escape(b) for b in c.get("clause_breaks", [";"]))
+    coref = [
+        lx.coreference.get(kind, []) or ["\x00"] for kind in ("pair", "person", "organisation")
+    ]
     cues = _Cues(
         negation=_cue_regex(c.get("negation", ["not"])),
         future=_cue_regex(c.get("future", ["will"])),
@@ -353,10 +374,13 @@ def _cues(lx: Lexicon) -> _Cues:
         clause_break=re.compile(breaks),
         deny_that=re.compile(r"\b(?:denied|denies|deny|denying|rejected claims)\s+(?:that\s+)?"),
         coreference=re.compile(
-            "|".join(
-                f"(?P<{kind}>" + _cue_regex(lx.coreference.get(kind, []) or ["\x00"]).pattern + ")"
-                for kind in ("pair", "person", "organisation")
+            _first_chars(w for ws in coref for w in ws)
+            + "(?:"
+            + "|".join(
+                f"(?P<{kind}>" + _cue_source(words) + ")"
+                for kind, words in zip(("pair", "person", "organisation"), coref, strict=True)
             )
+            + ")"
         ),
     )
     _CUE_CACHE[lx.fingerprint] = cues
