@@ -103,6 +103,28 @@ def test_remembered_tags_equal_tagging_the_whole_sentence() -> None:
     assert syntax._TAG_MEMO[1]
 
 
+def test_preposition_among_answers_as_the_full_question() -> None:
+    """Asked only about some prepositions, the parse (which then may skip the chunker) says
+    what the full question says for every token of these sentences, and None otherwise."""
+    sentences = [
+        "Thousands of protesters marched in Belgrade against the government of Serbia.",
+        "Officials said that Israel struck targets near Damascus after the talks in Cairo.",
+        "Up to 100 soldiers crossed into Lebanon during the night, according to the army.",
+        "The envoy met with leaders from Iran and Iraq at the summit on Tuesday.",
+        "Because of the sanctions, Russia cut supplies to Europe as Germany protested.",
+    ]
+    wanted = [frozenset(("in", "of", "to", "with", "at", "near")), frozenset(("around",))]
+    asked = 0
+    for text in sentences:
+        for tok in parsed(text).tokens:
+            full = parsed(text).preposition(tok.start)
+            for among in wanted:
+                expected = full if full in among else None
+                assert parsed(text).preposition(tok.start, among) == expected
+                asked += expected is not None
+    assert asked >= 10
+
+
 def test_parsing_imports_no_nltk_and_reads_no_nltk_data() -> None:
     code = (
         "import sys\n"

@@ -104,6 +104,9 @@ _ATTRIBUTION = re.compile(
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
 
 
+_LOCATIVE_OR_AT = LOCATIVE | {"at"}  # what _locative_pp asks the parse about
+
+
 class _Slots:
     """Source, target, place and speaker finding, and building an event; mixed into the coder."""
 
@@ -132,8 +135,9 @@ class _Slots:
         quantity or part before "of" ("thousands of Iraqi Kurds demonstrated") is the actor."""
         parsed = self._syntax(sent)
         if parsed.index(group.start) is not None:
-            prep = parsed.preposition(group.start)
-            governed = prep is not None and prep in self.lx.cues.get("prepositions", ())
+            among = self.lx.cues.get("prepositions", ())
+            prep = parsed.preposition(group.start, among)
+            governed = prep is not None and prep in among
         else:
             governed = bool(
                 self.cues.preposition_before.search(
@@ -218,7 +222,7 @@ class _Slots:
     def _locative_pp(self, sent: Sentence, trig: _Trigger, group: _Group) -> bool:
         """The actor is the object of a locative preposition ("in", "near", "during"; "at"
         for meetings) that is not part of the pattern itself ("intervened in")."""
-        prep = self._syntax(sent).preposition(group.start)
+        prep = self._syntax(sent).preposition(group.start, _LOCATIVE_OR_AT)
         if prep is None or trig.pattern.target == "place" or trig.pattern.locate:
             return False
         return prep in LOCATIVE or (prep == "at" and trig.pattern.code[:2] in ("04", "05"))

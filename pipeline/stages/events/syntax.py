@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from bisect import bisect_left
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -299,11 +300,14 @@ class Parse:
             return False
         return False
 
-    def preposition(self, start: int) -> str | None:
+    def preposition(self, start: int, among: Collection[str] | None = None) -> str | None:
         """The preposition governing the noun phrase at *start* ("of", "in"), lower case.
 
         The word before the noun phrase chunk the token belongs to, when it is a PP chunk and
         not a complementizer ("claimed that Israel": Israel is a subject, not a PP object).
+        With *among*, only a preposition in it is asked for (None for any other): the answer
+        can only be the IN/TO word found before the chunker runs, since no chunk holds both
+        it and the NP-tagged words after it, so a word not in *among* needs no chunking.
         """
         i = self.index(start)
         if i is None:
@@ -314,6 +318,12 @@ class Parse:
         while j >= 0 and self.tokens[j].tag.startswith(_NP_TAG_PREFIXES):
             j -= 1
         if j < 0 or self.tokens[j].tag not in ("IN", "TO"):
+            return None
+        if (
+            among is not None
+            and self.tokens[i].tag not in ("IN", "TO")  # (else the chunk may start before j)
+            and self.tokens[j].word.lower() not in among
+        ):
             return None
         self.chunked()
         while i > 0 and self.tokens[i].chunk.startswith("I-"):
