@@ -125,6 +125,30 @@ def test_preposition_among_answers_as_the_full_question() -> None:
     assert asked >= 10
 
 
+def test_subject_frame_unchunked_answers_as_chunked() -> None:
+    """The subject test reads the tags first and chunks only when they allow a verb: on a
+    fresh parse it says what it says on one chunked beforehand, for every word pair."""
+    sentences = [
+        "Sue Gray met the envoy in London on Tuesday.",
+        "Rebel fighters on Monday took over the airport, officials said.",
+        "The Indian strikes hit the camp as Pakistan joined the talks.",
+        "Refugees described the most tortured prisoners to the UN mission.",
+    ]
+    seen: set[bool] = set()
+    for text in sentences:
+        tokens = parsed(text).tokens
+        for src in tokens:
+            for verb in tokens:
+                if verb.start <= src.end:
+                    continue
+                chunked_first = parsed(text)
+                chunked_first.chunked()
+                answer = parsed(text).subject_frame(src.end, verb.start)
+                assert answer == chunked_first.subject_frame(src.end, verb.start)
+                seen.add(answer)
+    assert seen == {True, False}
+
+
 def test_parsing_imports_no_nltk_and_reads_no_nltk_data() -> None:
     code = (
         "import sys\n"

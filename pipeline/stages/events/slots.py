@@ -230,11 +230,13 @@ class _Slots:
     def _frame(self, sent: Sentence, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
         """Whether the parse puts *source* as the subject and *target* as the object (or the
         PP object a phrase pattern names) of the trigger: a syntactically sound frame."""
+        if source.end > trig.start or (target is None and not allows_no_target(trig.pattern.code)):
+            return False  # (decided before the parse's subject test, which may chunk)
         parsed = self._syntax(sent)
-        if source.end > trig.start or not parsed.subject_frame(source.end, trig.start):
+        if not parsed.subject_frame(source.end, trig.start):
             return False
         if target is None:
-            return allows_no_target(trig.pattern.code)
+            return True
         if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
             return True
         if parsed.heads_clause(target.end):

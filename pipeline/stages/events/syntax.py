@@ -360,10 +360,10 @@ class Parse:
     def subject_frame(self, source_end: int, trigger_start: int) -> bool:
         """The source's noun phrase heads the clause of the verb phrase at *trigger_start*:
         between them only the verb phrase itself (auxiliaries, adverbs, negation)."""
-        self.chunked()
         i = self.index(trigger_start)
         if i is None or self.reading(trigger_start) is not None:
-            return False
+            return False  # (the reading needs tags only: no chunking for it)
+        self.chunked()
         j = i - 1
         # back over the verb phrase (auxiliaries, adverbs, "to") and PP adjuncts ("on Tuesday")
         while j >= 0 and self.tokens[j].end > source_end:
