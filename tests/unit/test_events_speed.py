@@ -297,3 +297,25 @@ def test_cue_lookahead_finds_what_the_plain_cue_expression_finds() -> None:
             assert ours == [(m.span(), m.lastgroup) for m in plain.finditer(text)]
             found += len(ours)
     assert found > 30  # the sentences hold cues of every kind
+
+
+def test_candidates_kept_on_the_scan_give_each_layer_what_a_fresh_scan_gives() -> None:
+    """Both layers read one scan of a sentence, whose candidate lists the first layer keeps:
+    the second layer finds the triggers it finds from a scan of its own."""
+    from pipeline.stages.events.triggers import _find_triggers
+
+    lexicon = load_lexicon()
+    found = 0
+    for text in _documents():
+        norm = normalise(text)
+        for sent in split_sentences(text):
+            shared = scan_anchors(norm, sent, lexicon)
+            for tier in (0, 1):
+                ours = _find_triggers(text, norm, sent, lexicon, tier=tier, scan=shared)
+                fresh = _find_triggers(text, norm, sent, lexicon, tier=tier)
+                assert [[(t.start, t.end, t.pattern.code) for t in ts] for ts in ours] == [
+                    [(t.start, t.end, t.pattern.code) for t in ts] for ts in fresh
+                ]
+                found += sum(map(len, ours))
+            assert shared.candidates or not shared.hits
+    assert found > 20

@@ -8,8 +8,8 @@ modality of a trigger is read from the cues between its subject and itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -283,6 +283,10 @@ class AnchorScan:
 
     hits: tuple[tuple[int, int, AnchorPatterns], ...]
     words: frozenset[str]
+    # each hit's candidate patterns (all layers), kept for the next layer tried on the sentence
+    candidates: dict[tuple[int, int], Sequence[Pattern]] = field(
+        default_factory=dict, compare=False
+    )
 
 
 def scan_anchors(norm: str, sent: Sentence, lx: Lexicon) -> AnchorScan:
@@ -335,7 +339,9 @@ def _find_triggers(
             continue  # a word only the other layer knows
         if tier and text[start].isupper():
             continue  # converted patterns: a capitalised word is a name ("States", "Sue")
-        patterns = anchored.candidates(words)
+        patterns = scan.candidates.get((start, end_idx))
+        if patterns is None:  # the same words, the same anchor: the same list for every layer
+            patterns = scan.candidates[start, end_idx] = anchored.candidates(words)
         verbal: dict[tuple[bool, bool, bool], bool] = {}
         for pattern in patterns:
             if pattern.tier != tier:
