@@ -258,6 +258,8 @@ def test_deadlock_victim_is_retried(clean_db: Engine) -> None:
                 " (2, 'https://a.example/2', 'u', '{}', 'pending')"
             )
         )
+        # explicit ids: move the sequence past them, or later tests' inserts would collide
+        conn.execute(sql("SELECT setval(pg_get_serial_sequence('articles', 'id'), 2)"))
     barrier = threading.Barrier(2, timeout=10)
     calls = {"a": 0, "b": 0}
 

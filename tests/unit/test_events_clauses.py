@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from eventkit import outcomes_at, triples_at
 
 from pipeline.stages.events import Event, code_text, gate
 
@@ -23,25 +24,14 @@ def coded(text: str) -> list[Event]:
     return code_text(text, PUB)
 
 
-def triples(text: str) -> set[Triple]:
-    return {
-        (e.source.code if e.source else None, e.cameo_code, e.target.code if e.target else None)
-        for e in coded(text)
-    }
+triples = triples_at(PUB)
 
 
 def roots(text: str) -> set[tuple[str | None, str, str | None]]:
     return {(s, c[:2], t) for s, c, t in triples(text)}
 
 
-def outcomes(text: str) -> list[str]:
-    trace: list[dict[str, object]] = []
-    code_text(text, PUB, trace=trace)
-    return [
-        str(note["outcome"])
-        for record in trace
-        for note in record["candidates"] or []  # type: ignore[attr-defined]
-    ]
+outcomes = outcomes_at(PUB)
 
 
 # --- complement clauses: "X claimed / said / found that Y ..."

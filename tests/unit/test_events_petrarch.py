@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from eventkit import triples_at
 
 from devtools.convert_petrarch_verbs import (
     CATCH_ALL,
@@ -26,11 +27,7 @@ from pipeline.stages.events.lexicon import DATA_DIR
 PUB = date(2024, 5, 6)
 
 
-def triples(text: str) -> set[tuple[str | None, str, str | None]]:
-    return {
-        (e.source.code if e.source else None, e.cameo_code, e.target.code if e.target else None)
-        for e in code_text(text, PUB)
-    }
+triples = triples_at(PUB)
 
 
 def loaded_codes(tier: int | None = None) -> set[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from eventkit import triples_at
+
 from devtools.convert_petrarch_verbs import _plural, _words
 from pipeline.stages.events import Event, code_text
 
@@ -22,11 +24,7 @@ def coded(text: str) -> list[Event]:
     return code_text(text, PUB)
 
 
-def triples(text: str) -> set[Triple]:
-    return {
-        (e.source.code if e.source else None, e.cameo_code, e.target.code if e.target else None)
-        for e in coded(text)
-    }
+triples = triples_at(PUB)
 
 
 def actor_codes(text: str) -> set[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from eventkit import triples_at
+
 from pipeline.stages.events import code_text
 
 PUB = date(2024, 5, 14)
@@ -16,11 +18,7 @@ PUB = date(2024, 5, 14)
 Triple = tuple[str | None, str, str | None]
 
 
-def triples(text: str) -> set[Triple]:
-    return {
-        (e.source.code if e.source else None, e.cameo_code, e.target.code if e.target else None)
-        for e in code_text(text, PUB)
-    }
+triples = triples_at(PUB)
 
 
 # --- a participle clause after a comma: the main clause's subject acts

@@ -14,6 +14,7 @@ import sys
 from datetime import date
 
 import pytest
+from eventkit import outcomes_at, triples_at
 
 from pipeline.stages.events import code_text
 from pipeline.stages.events.syntax import Parse, parse
@@ -33,21 +34,10 @@ def at(text: str, word: str, nth: int = 0) -> int:
     return pos
 
 
-def triples(text: str) -> set[tuple[str | None, str, str | None]]:
-    return {
-        (e.source.code if e.source else None, e.cameo_code, e.target.code if e.target else None)
-        for e in code_text(text, PUB)
-    }
+triples = triples_at(PUB)
 
 
-def outcomes(text: str) -> list[str]:
-    trace: list[dict[str, object]] = []
-    code_text(text, PUB, trace=trace)
-    return [
-        str(n["outcome"])
-        for r in trace
-        for n in r["candidates"] or []  # type: ignore[attr-defined]
-    ]
+outcomes = outcomes_at(PUB)
 
 
 # --- the parse
