@@ -9,8 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from freshness_airflow import fixed_baseline  # noqa: E402
-from freshness_report import pct  # noqa: E402
+from freshness_airflow import fixed_baseline
+from freshness_report import pct
 
 
 def test_fixed_baseline_is_a_uniform_wait_over_the_same_entries() -> None:
