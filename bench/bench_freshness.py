@@ -429,6 +429,13 @@ def main() -> None:
         default=10.0,
         help="--airflow only: divide every publisher mean gap by this (the clock is real)",
     )
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=120.0,
+        help="--airflow only: keep Airflow running this long after the publisher stops, so "
+        "late entries are seen (their polls are not counted)",
+    )
     args = parser.parse_args()
     admin = os.environ.get("NEWSWIRE_BENCH_DATABASE_URL")
     if not admin:
