@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -196,6 +197,7 @@ def run_airflow_policy(
         engine.dispose()
         drop_database(admin, article_db)
         drop_database(admin, meta_db)
+        shutil.rmtree(home, ignore_errors=True)
     seen = {r[0]: r[1:] for r in rows}
     feed_lags: dict[int, dict[str, list[float]]] = {}
     missed = 0
