@@ -33,7 +33,11 @@ pipeline's own processing time by the same factor (conservative for both policie
 Prints, per policy: lag p50/p95 publication → discovered / stored / coded, for all feeds and for
 the feeds publishing at least hourly; feed requests in total and per feed; then the ratios.
 
-Usage: ``python bench/bench_freshness.py [--minutes 5] [--speedup 10] [--hub-share 0,real,1]`` with
+``--airflow`` runs the stream DAGs in a real local Airflow instead, in real time
+(bench/freshness_airflow.py says how, and how the fixed baseline is computed there).
+
+Usage: ``python bench/bench_freshness.py [--minutes 5] [--speedup 10] [--hub-share 0,real,1]
+[--airflow --rate-scale 10]`` with
 ``NEWSWIRE_BENCH_DATABASE_URL`` (an admin URL) or an embedded PostgreSQL.
 """
 
@@ -413,12 +417,36 @@ def main() -> None:
         help="nominal WebSub lease the subscriber asks for (short by default so that renewals "
         "happen, and are counted, within the run; real hubs grant days)",
     )
+    parser.add_argument(
+        "--airflow",
+        action="store_true",
+        help="poll with a running local Airflow in real time (bench/freshness_airflow.py) "
+        "instead of the service loop; no hubs, fixed baseline analytic",
+    )
+    parser.add_argument(
+        "--rate-scale",
+        type=float,
+        default=10.0,
+        help="--airflow only: divide every publisher mean gap by this (the clock is real)",
+    )
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=120.0,
+        help="--airflow only: keep Airflow running this long after the publisher stops, so "
+        "late entries are seen (their polls are not counted)",
+    )
     args = parser.parse_args()
     admin = os.environ.get("NEWSWIRE_BENCH_DATABASE_URL")
     if not admin:
         import pgserver
 
         admin = str(pgserver.get_server(Path(tempfile.mkdtemp(prefix="bench-pg-"))).get_uri())
+    if args.airflow:
+        from freshness_airflow import run_under_airflow
+
+        run_under_airflow(admin, args)
+        return
     shares: list[float] = []
     for part in args.hub_share.split(","):
         if part.strip() == "real":
