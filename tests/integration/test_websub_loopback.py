@@ -116,7 +116,9 @@ def subscribed(
     poll_feeds(engine, settings, [cfg])
     summary = maintain_subscriptions(engine, settings)
     assert (summary.requested, summary.failed) == (1, 0)
-    wait_for(lambda: sub_row(engine).state == "active")
+    # the receiver marks the row active as it answers the challenge; the hub registers the
+    # subscription only once it has read that answer, a moment later
+    wait_for(lambda: sub_row(engine).state == "active" and bool(hub.subscribers(topic)))
     return cfg, topic
 
 
