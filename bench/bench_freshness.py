@@ -16,7 +16,7 @@ WebSub (``--hub-share``, default ``0,real,1``): the stream policy runs once per 
 that share of the feeds announcing a loopback hub (``devtools/websub_hub.py``) that pushes
 every new entry, signed, to our receiver (``pipeline.services.websub``, processing in-process)
 as soon as the publisher adds it. ``real`` is the share of the shared corpus's real feeds
-(``/work/shared/corpus/feeds``) that announce a hub, computed by our own discovery code (4 of
+(``../shared/corpus/feeds``) that announce a hub, computed by our own discovery code (4 of
 38 when measured); without the corpus it falls back to 0.1 and says so. The stream policy
 also runs the dispatcher's subscription upkeep every cycle (the lease, ``--lease-minutes``,
 is 30 nominal minutes by default, so renewals happen, and are counted, within the run). The
@@ -66,7 +66,7 @@ from pipeline.db import make_engine, upgrade  # noqa: E402
 from pipeline.stages.feeds.feedfile import FeedConfig  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from freshness_report import FEEDS, report  # noqa: E402
+from freshness_report import FEEDS, read_lags, report  # noqa: E402
 
 WORDS = (  # noqa: SIM905 - a sentence reads better than a list
     "minister envoy talks summit border trade sanctions treaty ceasefire delegation parliament "
@@ -213,7 +213,7 @@ def corpus_hub_share() -> tuple[float, str]:
     from pipeline.stages.feeds.parsing import parse_feed
     from pipeline.stages.feeds.websub import discover
 
-    folder = Path("/work/shared/corpus/feeds")
+    folder = ROOT.parent / "shared" / "corpus" / "feeds"
     files = sorted(folder.glob("*.xml")) if folder.is_dir() else []
     if not files:
         return 0.1, f"{folder} absent: real-world share assumed 0.1"
@@ -334,18 +334,7 @@ def run_policy(
             notifier.stop.set()
         # what was published before the end, and when the pipeline saw, stored, coded it
         with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT a.url, extract(epoch from a.discovered_at), "
-                    "extract(epoch from a.extracted_at), extract(epoch from ec.coded_at) "
-                    "FROM articles a LEFT JOIN event_codings ec ON ec.article_id = a.id"
-                )
-            ).all()
-            view = (
-                conn.execute(text("SELECT * FROM freshness WHERE feed_id IS NULL"))
-                .mappings()
-                .first()
-            )
+            rows, view = read_lags(conn)
             states = dict(
                 conn.execute(
                     text("SELECT state, count(*) FROM websub_subscriptions GROUP BY state")

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import text
 
 FIXED_INTERVAL = 900.0
 STREAM_DAGS = ("newswire_stream", "newswire_stream_process")
@@ -83,7 +82,7 @@ def run_airflow_policy(
 ) -> dict[str, Any]:
     """One stream run under a real local Airflow; lags per feed read from the database."""
     from bench_freshness import Publisher, make_handler, process
-    from freshness_report import FEEDS
+    from freshness_report import FEEDS, read_lags
 
     from devtools.local_airflow import (
         AirflowClient,
@@ -177,18 +176,7 @@ def run_airflow_policy(
         runs = {d: len(client.runs(d)) for d in STREAM_DAGS}
         ingest_paused = client.dag("newswire_ingest")["is_paused"]
         with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT a.url, extract(epoch from a.discovered_at), "
-                    "extract(epoch from a.extracted_at), extract(epoch from ec.coded_at) "
-                    "FROM articles a LEFT JOIN event_codings ec ON ec.article_id = a.id"
-                )
-            ).all()
-            view = (
-                conn.execute(text("SELECT * FROM freshness WHERE feed_id IS NULL"))
-                .mappings()
-                .first()
-            )
+            rows, view = read_lags(conn)
     finally:
         if client is not None:
             client.close()

@@ -87,3 +87,20 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
             f"stream {label} vs fixed: p95 publication->stored ratio: {'; '.join(cells)}; "
             f"requests ratio {r['requests'] / f['requests']:.2f}"
         )
+
+
+def read_lags(conn: Any) -> tuple[list[Any], dict[str, Any] | None]:
+    """What the pipeline stored of the published entries — (url, discovered, extracted, coded)
+    epochs per article — and the ``freshness`` view's overall row; both policies and the
+    Airflow mode read them the same way."""
+    from sqlalchemy import text
+
+    rows = conn.execute(
+        text(
+            "SELECT a.url, extract(epoch from a.discovered_at), "
+            "extract(epoch from a.extracted_at), extract(epoch from ec.coded_at) "
+            "FROM articles a LEFT JOIN event_codings ec ON ec.article_id = a.id"
+        )
+    ).all()
+    view = conn.execute(text("SELECT * FROM freshness WHERE feed_id IS NULL")).mappings().first()
+    return list(rows), dict(view) if view else None
