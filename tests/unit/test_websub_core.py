@@ -81,6 +81,9 @@ def test_a_self_from_the_other_source_still_names_the_topic() -> None:
         [{"rel": "hub", "href": "mailto:push@wire.example"}],
         [{"rel": "hub", "href": "javascript:alert(1)"}],
         [{"rel": "hub"}],
+        # hostile values: a NUL (PostgreSQL refuses it) and 10 KB (past an indexed key)
+        [{"rel": "hub", "href": "https://hub.example/\x00push"}],
+        [{"rel": "hub", "href": "https://hub.example/" + "a" * 10_000}],
     ],
 )
 def test_no_usable_hub_means_no_discovery(links: list[dict[str, str]]) -> None:

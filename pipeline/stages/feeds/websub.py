@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from pipeline.sanitize import clean_text, fits_key
 from pipeline.stages.feeds.schedule import Schedule
 
 __all__ = [
@@ -79,6 +80,10 @@ def _http_url(value: object, base: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     url = urljoin(base, value.strip())
+    # a hostile feed's hub link must not make its poll unstorable: no control characters (NUL
+    # aborts the write), nothing longer than an indexed key
+    if clean_text(url) != url or not fits_key(url):
+        return None
     parts = urlsplit(url)
     return url if parts.scheme in {"http", "https"} and parts.netloc else None
 
