@@ -12,6 +12,27 @@ import sys
 import structlog
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler bound to whatever ``sys.stderr`` is when a record is emitted.
+
+    In-process callers (test runners, Click's ``CliRunner``) swap ``sys.stderr`` for a buffer and
+    close it afterwards; a handler holding the old object would then fail on every record with
+    "I/O operation on closed file". Looking the stream up per record, as the stdlib's own
+    last-resort handler does, follows the swap.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     """Route stdlib and structlog records through one structlog formatter on stderr."""
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
@@ -25,7 +46,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderr()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
