@@ -295,6 +295,9 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
         if country is None or near is None:
             out.append(group)
             continue
+        # one country in the whole sentence, and the agent no titled person ("Prime Minister
+        # X" is often a visitor from elsewhere): the agent's country is the sentence's
+        sole = not own and not group.person and len({a.country for g in known for a in g.actors}) == 1
         actors = [
             Actor(
                 a.text,
@@ -304,6 +307,7 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
                 a.start,
                 a.end,
                 inferred=not own,
+                sole=sole,
             )
             for a in group.actors
         ]
