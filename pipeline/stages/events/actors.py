@@ -297,7 +297,8 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
             continue
         # one country in the whole sentence, and the agent no titled person ("Prime Minister
         # X" is often a visitor from elsewhere): the agent's country is the sentence's
-        sole = not own and not group.person and len({a.country for g in known for a in g.actors}) == 1
+        countries = {a.country for g in known for a in g.actors}
+        sole = not own and not group.person and len(countries) == 1
         actors = [
             Actor(
                 a.text,

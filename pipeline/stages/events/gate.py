@@ -32,8 +32,23 @@ from typing import Protocol
 UNREAL = frozenset(("negated", "hypothetical"))
 # roles (first three letters of the actor's role) that make an actor political
 POLITICAL_ROLES = frozenset(
-    ("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "REB", "OPP", "UAF", "INS", "SEP", "ELI", "IGO")
-    + ("PTY",)  # CAMEO's political parties
+    # ... and PTY, CAMEO's political parties
+    (
+        "GOV",
+        "MIL",
+        "LEG",
+        "JUD",
+        "COP",
+        "SPY",
+        "REB",
+        "OPP",
+        "UAF",
+        "INS",
+        "SEP",
+        "ELI",
+        "IGO",
+        "PTY",
+    )
 )
 FORCEFUL_ROOTS = frozenset(("17", "18", "19", "20"))  # coerce, assault, fight, mass violence
 STATE_ROLES = frozenset(("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "ELI", "IGO"))
@@ -153,8 +168,8 @@ def _own_means(src: ActorLike, tgt: ActorLike, code: str, *, passive: bool) -> b
     stormed an Afghan base, killing soldiers"), nor the people or rebels a state coerces."""
     if passive or sector(tgt) == sector(src):
         return True
-    if state_vs_nonstate(src, tgt) or (code[:2] in COERCIVE_ROOTS and not state_level(tgt)):
-        return False  # "the government investigated the newspaper"
+    if state_vs_nonstate(src, tgt) or (code[:2] in DOMESTIC_PRIVATE_ROOTS and not state_level(tgt)):
+        return False  # "the government investigated the newspaper", "freed the activists"
     return code[:2] not in FORCEFUL_ROOTS or sector(tgt) in ("MIL", "GOV")
 
 

@@ -1,0 +1,105 @@
+"""Domestic dyads and country-less agents (gate.py, actors.py): the project's own sentences.
+
+CAMEO codes domestic conflict between distinct sectors of one country (AFGREB 190 AFGMIL,
+"police arrested protesters"), anyone's protest (14x), and a state coercing or yielding to its
+own people; it does not code a state acting on its own means ("withheld US military aid"), a
+guess between several countries, or an actor without any country.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.unit.eventkit import outcomes_at, triples_at
+
+triples = triples_at(date(2024, 5, 6))
+outcomes = outcomes_at(date(2024, 5, 6))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a rebel or armed group against the state, the state's agents inferred from the
+        # sentence's one country
+        (
+            "Taliban fighters stormed a checkpoint in Afghanistan, killing four soldiers.",
+            ("AFGREB", "190", "AFGMIL"),
+        ),
+        (
+            "Insurgents ambushed an army convoy in Mali, killing six soldiers.",
+            ("MLIREB", "193", "MLIMIL"),
+        ),
+        # the converted layer: the state against a non-state group of its own country
+        (
+            "Congolese rebels refused talks with the Congolese government.",
+            ("CODREB", "125", "CODGOV"),
+        ),
+        (
+            "The Sudanese army bombarded rebel positions in Darfur.",
+            ("SDNMIL", "190", "SDNREB"),
+        ),
+        # a state investigating or freeing its own private parties
+        ("The Egyptian government investigated the newspaper.", ("EGYGOV", "090", "EGYMED")),
+        (
+            "The Venezuelan government freed the student activists.",
+            ("VENGOV", "0841", "VENCVL"),
+        ),
+        # demonyms the Phoenix lists lack, and the group's post-2014 name
+        ("Swedish police arrested two protesters.", ("SWECOP", "173", "SWEOPP")),
+        (
+            "Islamic State militants attacked Iraqi soldiers near Mosul.",
+            ("IMGMUSISI", "190", "IRQMIL"),
+        ),
+    ],
+)
+def test_domestic_dyads_between_distinct_sectors(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # CAMEO 14 is anyone's protest: workers, teachers (not only political actors)
+        ("Kenyan teachers began a strike over pay.", ("KENEDU", "143", None)),
+        # an agent in a sentence naming one country takes it for a one-sided event
+        ("Dock workers at the port in Chile went on strike on Monday.", ("CHLLAB", "143", None)),
+        ("Government troops violated the ceasefire in the north of Mali.", ("MLIMIL", "196", None)),
+    ],
+)
+def test_one_sided_events_of_agents(text: str, expected: tuple[str, str | None, None]) -> None:
+    assert expected in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two countries named: which one the fighters belong to is a guess
+        "Separatist fighters violated the truce near the border between Armenia and Azerbaijan.",
+        # a titled person missing from the dictionaries may be a visitor from elsewhere
+        "Prime Minister Jan Novak went on strike in Austria.",
+        # no country at all
+        "The workers went on strike.",
+        # a state cooperating with its own private parties is no event
+        "The Indian government signed a deal with a company in Mumbai.",
+        "The Peruvian government hosted the students in Lima.",
+        # two organs of one state: the state and its own means
+        "Trump withheld US military aid to Ukraine.",
+        "Pakistan fired artillery across the border.",
+    ],
+)
+def test_no_domestic_event(text: str) -> None:
+    assert triples(text) == set()
+
+
+def test_guessed_country_is_named_as_the_reason() -> None:
+    reasons = outcomes(
+        "Separatist fighters violated the truce near the border between Armenia and Azerbaijan."
+    )
+    assert any("only inferred from another actor" in r for r in reasons)
+
+
+def test_own_means_is_named_as_the_reason() -> None:
+    reasons = outcomes("Pakistan fired artillery across the border.")
+    assert any("only the source's" in r for r in reasons)
