@@ -103,3 +103,23 @@ def test_guessed_country_is_named_as_the_reason() -> None:
 def test_own_means_is_named_as_the_reason() -> None:
     reasons = outcomes("Pakistan fired artillery across the border.")
     assert any("only the source's" in r for r in reasons)
+
+
+def test_agents_take_the_one_country_of_their_article() -> None:
+    text = "Kenya's parliament met on Tuesday. Police arrested the protesters."
+    assert ("KENCOP", "173", "KENOPP") in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an article naming two countries gives its agents neither
+        "Kenya and Uganda held talks on Tuesday. Police arrested the protesters.",
+        # no country anywhere
+        "Police arrested the protesters.",
+        # an agent placed only by its article is no source of a one-sided event
+        "Kenya's parliament met on Tuesday. The protesters went on strike.",
+    ],
+)
+def test_no_article_country(text: str) -> None:
+    assert not {t for t in triples(text) if t[0] and t[0].endswith(("COP", "OPP"))}
