@@ -12,6 +12,8 @@ from datetime import date
 
 import pytest
 
+from pipeline.stages.events import gate
+from pipeline.stages.events.event import Actor
 from tests.unit.eventkit import outcomes_at, triples_at
 
 triples = triples_at(date(2024, 5, 6))
@@ -123,3 +125,33 @@ def test_agents_take_the_one_country_of_their_article() -> None:
 )
 def test_no_article_country(text: str) -> None:
     assert not {t for t in triples(text) if t[0] and t[0].endswith(("COP", "OPP"))}
+
+
+def test_capitalised_congress_is_the_metonym_not_a_role_noun() -> None:
+    assert ("USALEG", "111", "VEN") in triples("Congress condemned Venezuela on Tuesday.")
+    # with its own country named, that country wins; in lower case it is a role noun
+    assert ("BRALEG", "111", "VEN") in triples("The Brazilian Congress condemned Venezuela.")
+    assert not {t for t in triples("The party congress condemned Venezuela.") if t[0] == "USALEG"}
+
+
+def _actor(code: str, *, inferred: bool = False) -> Actor:
+    country, role = code[:3], code[3:] or None
+    return Actor(code, code, country, role, 0, 1, inferred=inferred)
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "code", "kept"),
+    [
+        ("AFGREB", "AFGMIL", "190", True),  # rebels against the state's soldiers
+        ("AFGREB", "AFGGOV", "112", True),  # ... under any code
+        ("EGYGOV", "EGYMED", "090", True),  # the state investigating its own newspaper
+        ("VENGOV", "VENCVL", "0841", True),  # ... freeing its own people
+        ("TUR", "TURREB", "063", False),  # cooperating with a militant: a guess
+        ("PAK", "PAKMIL", "194", False),  # "Pakistan fired artillery": its own means
+        ("USA", "USAMIL", "162", False),  # "reduced military aid"
+        ("IRQMIL", "IRQMIL", "190", False),  # its own sector
+    ],
+)
+def test_inferred_targets_of_the_sources_country(src: str, tgt: str, code: str, kept: bool) -> None:
+    veto = gate.dyad_veto(_actor(src), _actor(tgt, inferred=True), code=code, converted=False)
+    assert (veto is None) is kept

@@ -168,8 +168,12 @@ def _own_means(src: ActorLike, tgt: ActorLike, code: str, *, passive: bool) -> b
     stormed an Afghan base, killing soldiers"), nor the people or rebels a state coerces."""
     if passive or sector(tgt) == sector(src):
         return True
-    if state_vs_nonstate(src, tgt) or (code[:2] in DOMESTIC_PRIVATE_ROOTS and not state_level(tgt)):
-        return False  # "the government investigated the newspaper", "freed the activists"
+    if sector(src) in NONSTATE_ROLES and state_level(tgt) and tgt.role is not None:
+        return False  # "Taliban militants stormed a base, killing soldiers"
+    if code[:2] in DOMESTIC_PRIVATE_ROOTS and not state_level(tgt):
+        # the state coercing or yielding to its people or rebels: "investigated the
+        # newspaper", "freed the activists"; not "an appeal to extradite a militant" (063)
+        return False
     return code[:2] not in FORCEFUL_ROOTS or sector(tgt) in ("MIL", "GOV")
 
 

@@ -140,6 +140,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.actor_layers: list[dict[str, list[ActorEntry]]] = []
+        self.metonyms: dict[str, list[ActorEntry]] = {}  # curated, kept before role nouns
         self.patterns: list[Pattern] = []
         self.vetoed: set[str] = set()
         self.phrasal: set[str] = set()
@@ -256,6 +257,8 @@ class _Builder:
                     NAMED, phrase, (Term(country, role),), case_sensitive=_is_acronym(phrase)
                 ),
             )
+            key = normalise(" ".join(str(phrase).split()))
+            self.metonyms[key] = list(layer.get(key, []))
         for phrase in ignore:
             layer[phrase] = [ActorEntry(IGNORE, phrase, (), proper=False)]
 
@@ -277,6 +280,11 @@ class _Builder:
         for role, nouns in data.items():
             for noun in nouns:
                 self._add_role(layer, str(noun).lower(), str(role))
+        for key, entries in layer.items():
+            if self.metonyms.get(key):
+                # "Congress" is the curated metonym (USALEG) when capitalised, and the role
+                # noun only in lower case ("the party congress"): a role must not erase it
+                layer[key] = [*self.metonyms[key], *entries]
 
     def office_holders(self, path: Path) -> None:
         data = _read_yaml(path) or []
