@@ -155,3 +155,31 @@ def _actor(code: str, *, inferred: bool = False) -> Actor:
 def test_inferred_targets_of_the_sources_country(src: str, tgt: str, code: str, kept: bool) -> None:
     veto = gate.dyad_veto(_actor(src), _actor(tgt, inferred=True), code=code, converted=False)
     assert (veto is None) is kept
+
+
+@pytest.mark.parametrize(
+    ("noun", "plural"),
+    [
+        ("envoy", "envoys"),
+        ("attorney", "attorneys"),
+        ("deputy", "deputies"),
+        ("witness", "witnesses"),
+        ("militiaman", "militiamen"),
+        ("soldier", "soldiers"),
+    ],
+)
+def test_regular_plurals_of_agent_nouns(noun: str, plural: str) -> None:
+    from pipeline.stages.events.lexicon import _plurals
+
+    assert _plurals(noun) == [plural]
+
+
+def test_a_noun_in_s_is_taken_as_plural() -> None:
+    from pipeline.stages.events.lexicon import _plurals
+
+    assert _plurals("forces") == []
+    assert _plurals("human") == ["humans"]
+
+
+def test_plural_envoys_are_agents() -> None:
+    assert ("USAGOV", "040", "CHNGOV") in triples("U.S. envoys met Chinese officials in Beijing.")

@@ -99,6 +99,22 @@ def _iso(value: object, where: str) -> date | None:
         raise DictionaryError(f"{where}: bad date {value!r} (want YYYY-MM-DD)") from None
 
 
+def _plurals(noun: str) -> list[str]:
+    """The regular plural PETRARCH generates for an agent noun (the Phoenix agents file lists
+    only irregular ones): "envoy" -> "envoys" (not "envoies"), "witness" -> "witnesses",
+    "coach" -> "coaches", "deputy" -> "deputies", "militiaman" -> "militiamen"; a noun already
+    ending in a single "s" ("forces", "troops") is taken as plural."""
+    if re.search(r"(?:ss|x|z|ch|sh)$", noun):
+        return [noun + "es"]
+    if noun.endswith("s"):
+        return []
+    if re.search(r"[^aeiou]y$", noun):
+        return [noun[:-1] + "ies"]
+    if noun.endswith("man") and not noun.endswith("human"):
+        return [noun[:-3] + "men"]
+    return [noun + "s"]
+
+
 def _split_code(code: str) -> tuple[str, str | None]:
     """``BLRGOV`` -> (BLR, GOV); IGO codes stay whole (they are their own "country")."""
     if code.startswith(("IGO", "NGO", "IMG", "MNC")):
@@ -216,9 +232,7 @@ class _Builder:
                     self._add_role(layer, row[0].lower(), row[1][:3])
 
     def _add_role(self, layer: dict[str, list[ActorEntry]], noun: str, role: str) -> None:
-        forms = {noun}
-        if not noun.endswith("s"):
-            forms.add(noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
+        forms = {noun, *_plurals(noun)}
         for form in forms:
             self._add(layer, ActorEntry(ROLE, form, (Term("", role),), proper=False))
 
