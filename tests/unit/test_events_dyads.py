@@ -183,3 +183,16 @@ def test_a_noun_in_s_is_taken_as_plural() -> None:
 
 def test_plural_envoys_are_agents() -> None:
     assert ("USAGOV", "040", "CHNGOV") in triples("U.S. envoys met Chinese officials in Beijing.")
+
+
+def test_an_armed_group_fighting_in_its_own_country_targets_it() -> None:
+    # PETRARCH codes the country an attack happens in as its target
+    assert ("NGAREB", "192", "NGA") in triples(
+        "Boko Haram fighters overran a village in northern Nigeria."
+    )
+
+
+def test_own_troops_as_object_make_a_one_sided_posture_event() -> None:
+    events = triples("India deployed troops along the frontier.")
+    assert ("IND", "154", None) in events
+    assert ("IND", "154", "INDMIL") not in events

@@ -469,9 +469,10 @@ def _quoted(actor: Actor, raw: str) -> Actor:
 
 
 def _domestic(src: Actor, tgt: Actor) -> bool:
-    """A source acting on itself: same code, or the same country with no distinct role."""
+    """A source acting on itself: same code, the same country with no distinct role, or an
+    agent whose only country is the source's ("Israel mobilized the army": its own means)."""
     return tgt.code == src.code or (
-        src.country == tgt.country and (src.role == tgt.role or not tgt.role)
+        src.country == tgt.country and (src.role == tgt.role or not tgt.role or tgt.inferred)
     )
 
 

@@ -160,6 +160,18 @@ def state_vs_nonstate(src: ActorLike, tgt: ActorLike) -> bool:
     )
 
 
+def _fights_in_its_country(src: ActorLike, tgt: ActorLike, code: str) -> bool:
+    """A rebel or armed group using force in its own country, named as the target: PETRARCH
+    codes the country an attack happens in as its target ("Boko Haram overran a base in
+    Nigeria": NGAREB 192 NGA)."""
+    return (
+        sector(src) in NONSTATE_ROLES
+        and tgt.role is None
+        and domestic(src, tgt)
+        and code[:2] in FORCEFUL_ROOTS
+    )
+
+
 def _own_means(src: ActorLike, tgt: ActorLike, code: str, *, passive: bool) -> bool:
     """Whether an inferred target of the source's own country is the source's own means or
     part: "Pakistan fired artillery" (PAKMIL), "reduced military aid" (USAMIL), the victims of
@@ -270,9 +282,10 @@ def _converted_dyad_veto(src: ActorLike, tgt: ActorLike, code: str) -> str | Non
         return "dropped: a converted pattern needs its actors named"
     if tgt.inferred and not (domestic(src, tgt) and state_vs_nonstate(src, tgt)):
         return "dropped: a converted pattern needs its actors named"
-    if not (state_level(src) and state_level(tgt)) and not state_vs_nonstate(src, tgt):
+    dyad = state_vs_nonstate(src, tgt) or _fights_in_its_country(src, tgt, code)
+    if not (state_level(src) and state_level(tgt)) and not dyad:
         return "dropped: a converted pattern needs state-level actors"
-    if domestic(src, tgt) and not state_vs_nonstate(src, tgt):
+    if domestic(src, tgt) and not dyad:
         return "dropped: a converted pattern needs two countries"
     return None
 
