@@ -116,6 +116,31 @@ def parse_actor_file(path: Path) -> Iterator[ActorRow]:
     yield from flush()
 
 
+# CAMEO writes an agent's role before its religion or ethnicity (PSEREBMUS: rebels, Muslim); a
+# few Phoenix agents put the religion first ("ISLAMIC MILITANT [~MUSUAF]"), which would make
+# the religion their role. These are the religious segments moved behind a role.
+_RELIGIONS = frozenset(
+    # religions, then denominations
+    (
+        *("MUS", "CHR", "REL", "JEW", "HIN", "BUD", "SIK", "JAN"),
+        *("CTH", "PRO", "ORT", "MAR", "SHI", "SUN", "ALE", "DRZ", "SFI"),
+    )
+)
+
+
+def cameo_order(code: str) -> str:
+    """An agent code with its first role segment before any religious one: MUSUAF -> UAFMUS;
+    a code of religious segments only (CHRCTH) or already in order (REBMUS) is unchanged."""
+    parts = [code[i : i + 3] for i in range(0, len(code), 3)]
+    if parts[0] not in _RELIGIONS:
+        return code
+    role = next((p for p in parts if p not in _RELIGIONS), None)
+    if role is None:
+        return code
+    parts.remove(role)
+    return "".join([role, *parts])
+
+
 def parse_agents(path: Path) -> Iterator[tuple[str, str]]:
     """Agent nouns (``PRESIDENT [~GOV]``) as (phrase, role) with substitution sets expanded."""
     subst: dict[str, list[str]] = {}
@@ -130,7 +155,7 @@ def parse_agents(path: Path) -> Iterator[tuple[str, str]]:
         role_match = re.search(r"\[~(\w+)\]", line)
         if not role_match:
             continue
-        role = role_match.group(1)
+        role = cameo_order(role_match.group(1))
         head = line[: role_match.start()]
         plurals = re.search(r"\{([^}]*)\}", head)
         head = re.sub(r"\{[^}]*\}", "", head).strip()

@@ -501,8 +501,16 @@ def test_bare_agent_whose_country_is_only_a_guess_is_no_source() -> None:
     # (Round 5: against another political agent of that same country — "police arrested
     # protesters in Nairobi" — CAMEO's convention codes both as Kenyan: test_events_recall.)
     assert code_text("Police arrested two Somali journalists in Nairobi on Monday.", PUB) == []
-    text = "Kenya's president flew home on Sunday. On Monday, police arrested dozens of protesters."
+    text = (
+        "Kenya's president flew home from Uganda on Sunday. On Monday, police arrested dozens"
+        " of protesters."
+    )
     assert [e for e in code_text(text, PUB) if e.cameo_code.startswith("17")] == []
+    # an article that names one country only gives it to its agents (events/context.py)
+    text = "Kenya's president flew home on Sunday. On Monday, police arrested dozens of protesters."
+    assert ("KENCOP", "KENOPP") in {
+        (e.source.code, e.target.code) for e in code_text(text, PUB) if e.source and e.target
+    }
     assert code_text("Police arrested the rebel commander on Monday.", PUB) == []
 
 

@@ -295,6 +295,10 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
         if country is None or near is None:
             out.append(group)
             continue
+        # one country in the whole sentence, and the agent no titled person ("Prime Minister
+        # X" is often a visitor from elsewhere): the agent's country is the sentence's
+        countries = {a.country for g in known for a in g.actors}
+        sole = not own and not group.person and len(countries) == 1
         actors = [
             Actor(
                 a.text,
@@ -304,6 +308,7 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
                 a.start,
                 a.end,
                 inferred=not own,
+                sole=sole,
             )
             for a in group.actors
         ]
@@ -464,9 +469,10 @@ def _quoted(actor: Actor, raw: str) -> Actor:
 
 
 def _domestic(src: Actor, tgt: Actor) -> bool:
-    """A source acting on itself: same code, or the same country with no distinct role."""
+    """A source acting on itself: same code, the same country with no distinct role, or an
+    agent whose only country is the source's ("Israel mobilized the army": its own means)."""
     return tgt.code == src.code or (
-        src.country == tgt.country and (src.role == tgt.role or not tgt.role)
+        src.country == tgt.country and (src.role == tgt.role or not tgt.role or tgt.inferred)
     )
 
 

@@ -34,9 +34,9 @@ from pipeline.stages.events.actors import (
     _Memory,
     _Mention,
     _remember,
-    _resolve_bare,
     _with_location,
 )
+from pipeline.stages.events.context import article_country, resolve_agents
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.event import (
     ASSERTED,
@@ -127,10 +127,12 @@ class _SentenceCoder(_Slots):
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
         self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
         self.parses: dict[int, Parse] = {}  # the syntax layer's parse per sentence start
+        self.country: str | None = None
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
         mentions = self.mentions = _find_mentions(self.text, self.norm, self.lx, self.pub)
+        self.country = article_country(mentions)  # the one country the article names
         events: list[Event] = []
         i = 0
         for sent in sentences:
@@ -196,7 +198,9 @@ class _SentenceCoder(_Slots):
                 "text": sent.text,
                 "actors": [
                     {"text": a.text, "code": a.code}
-                    for g in _resolve_bare(self.text, _build_groups(self.text, mentions))
+                    for g in resolve_agents(
+                        self.text, _build_groups(self.text, mentions), self.country
+                    )
                     for a in g.actors
                 ],
                 "candidates": notes,
@@ -218,7 +222,7 @@ class _SentenceCoder(_Slots):
             taken = [(g.start, g.end) for g in groups]
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
-        groups = _resolve_bare(self.text, groups)
+        groups = resolve_agents(self.text, groups, self.country)
         events = self._code(sent, groups, verbs, complements) if groups else []
         if not events and not converted and groups:
             # curated triggers that made no event (no actor, no target): the converted

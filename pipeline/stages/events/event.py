@@ -72,6 +72,9 @@ class Actor:
     end: int
     coreferent: bool = False
     inferred: bool = False  # an agent ("police") whose country came from another actor
+    # an inferred agent that is no person and whose sentence names no other country ("workers
+    # at a mine in Peru"): its country is the sentence's, not a pick among several
+    sole: bool = False
 
 
 @dataclass(frozen=True, slots=True)

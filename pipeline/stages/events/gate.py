@@ -32,10 +32,38 @@ from typing import Protocol
 UNREAL = frozenset(("negated", "hypothetical"))
 # roles (first three letters of the actor's role) that make an actor political
 POLITICAL_ROLES = frozenset(
-    ("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "REB", "OPP", "UAF", "INS", "SEP", "ELI", "IGO")
+    # ... and PTY, CAMEO's political parties
+    (
+        "GOV",
+        "MIL",
+        "LEG",
+        "JUD",
+        "COP",
+        "SPY",
+        "REB",
+        "OPP",
+        "UAF",
+        "INS",
+        "SEP",
+        "ELI",
+        "IGO",
+        "PTY",
+    )
 )
 FORCEFUL_ROOTS = frozenset(("17", "18", "19", "20"))  # coerce, assault, fight, mass violence
 STATE_ROLES = frozenset(("GOV", "MIL", "LEG", "JUD", "COP", "SPY", "ELI", "IGO"))
+# political actors that are no organ of a state: CAMEO's rebels, opposition, unidentified armed
+# forces, insurgents and separatists; a domestic dyad between one of them and the state is the
+# core of domestic conflict coding (AFGREB 190 AFGGOV)
+NONSTATE_ROLES = frozenset(("REB", "OPP", "UAF", "INS", "SEP"))
+# roots in which a state acting on a private party of its own country is an event: investigate,
+# demand, disapprove, reject, threaten, and coerce / assault / fight (not cooperation: "South
+# Korea hosts manufacturers")
+COERCIVE_ROOTS = frozenset(("09", "10", "11", "12", "13")) | FORCEFUL_ROOTS
+# ... and in which it may yield to one (08: "freed the activists", "eased restrictions on
+# foreign workers"), which the converted layer does not read well enough to code
+DOMESTIC_PRIVATE_ROOTS = COERCIVE_ROOTS | {"08"}
+PROTEST_ROOT = "14"  # CAMEO 14: protests by anyone, civilians and workers included
 # headline, navigation and link-list text run together into one "sentence"
 _CLUTTER = re.compile(r"\s\|\s|\s•\s|\s»\s")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$")
@@ -59,6 +87,9 @@ class ActorLike(Protocol):
 
     @property
     def inferred(self) -> bool: ...
+
+    @property
+    def sole(self) -> bool: ...
 
 
 # organisations that are no state: companies, NGOs, media (their "country" is their own code)
@@ -115,6 +146,49 @@ def _agents_of_one_country(src: ActorLike, tgt: ActorLike | None, *, converted: 
     )
 
 
+def sector(actor: ActorLike) -> str:
+    """The actor's CAMEO sector (first three letters of its role); "" for a state itself."""
+    return (actor.role or "")[:3]
+
+
+def state_vs_nonstate(src: ActorLike, tgt: ActorLike) -> bool:
+    """One side an organ of the state (or the state), the other a rebel, opposition or armed
+    group: "Taliban militants stormed a base" (AFGREB -> AFGMIL), "the court freed opposition
+    members" (ZWEJUD -> ZWEOPP)."""
+    return (sector(src) in NONSTATE_ROLES and state_level(tgt) and tgt.role is not None) or (
+        state_level(src) and sector(tgt) in NONSTATE_ROLES
+    )
+
+
+def _fights_in_its_country(src: ActorLike, tgt: ActorLike, code: str) -> bool:
+    """A rebel or armed group using force in its own country, named as the target: PETRARCH
+    codes the country an attack happens in as its target ("Boko Haram overran a base in
+    Nigeria": NGAREB 192 NGA)."""
+    return (
+        sector(src) in NONSTATE_ROLES
+        and tgt.role is None
+        and domestic(src, tgt)
+        and code[:2] in FORCEFUL_ROOTS
+    )
+
+
+def _own_means(src: ActorLike, tgt: ActorLike, code: str, *, passive: bool) -> bool:
+    """Whether an inferred target of the source's own country is the source's own means or
+    part: "Pakistan fired artillery" (PAKMIL), "reduced military aid" (USAMIL), the victims of
+    a passive ("civilians were killed by Pakistani shelling"), or an agent of the source's own
+    sector. A rebel, opposition or armed group against the state is not ("Taliban militants
+    stormed an Afghan base, killing soldiers"), nor the people or rebels a state coerces."""
+    if passive or sector(tgt) == sector(src):
+        return True
+    if sector(src) in NONSTATE_ROLES and state_level(tgt) and tgt.role is not None:
+        return False  # "Taliban militants stormed a base, killing soldiers"
+    if code[:2] in DOMESTIC_PRIVATE_ROOTS and not state_level(tgt):
+        # the state coercing or yielding to its people or rebels: "investigated the
+        # newspaper", "freed the activists"; not "an appeal to extradite a militant" (063)
+        return False
+    return code[:2] not in FORCEFUL_ROOTS or sector(tgt) in ("MIL", "GOV")
+
+
 def modality_veto(modality: str) -> str | None:
     """Why an action of this modality is no event (None: it is one)."""
     if modality in UNREAL:
@@ -159,9 +233,17 @@ def dyad_veto(
     """Why this source and target make no event (None: they do)."""
     if src.code.startswith("---") or (tgt is not None and tgt.code.startswith("---")):
         return "dropped: an actor without a country"
-    if src.inferred and not _agents_of_one_country(src, tgt, converted=converted):
+    if (
+        src.inferred
+        and not (tgt is None and src.sole)
+        and not _agents_of_one_country(src, tgt, converted=converted)
+    ):
+        # a one-sided event of an agent in a sentence that names one country only ("workers
+        # at a mine in Peru went on strike") keeps that country, as PETRARCH codes it
         return "dropped: the source's country is only inferred from another actor"
     if tgt is None:
+        if code[:2] == PROTEST_ROOT and home(src) is not None and not src.coreferent:
+            return None  # "workers in Mexico went on strike": CAMEO 14 is anyone's protest
         if not political(src) or (converted and not state_level(src)):
             return "dropped: a one-sided event needs a political source"
         if converted and src.coreferent:
@@ -170,30 +252,41 @@ def dyad_veto(
     if not (political(src) or political(tgt)):
         return "dropped: no political actor on either side"
     if converted:
-        if not (state_level(src) and state_level(tgt)):
-            return "dropped: a converted pattern needs state-level actors"
-        if src.coreferent or tgt.coreferent or tgt.inferred:
-            return "dropped: a converted pattern needs its actors named"
-        if domestic(src, tgt):
-            return "dropped: a converted pattern needs two countries"
-        return None
+        return _converted_dyad_veto(src, tgt, code)
     if domestic(src, tgt) and (not political(src) or src.coreferent or tgt.coreferent):
         return "dropped: a domestic dyad needs named actors and a political source"
-    if domestic(src, tgt) and not political(tgt) and code[:2] not in FORCEFUL_ROOTS:
+    if domestic(src, tgt) and not political(tgt) and code[:2] not in DOMESTIC_PRIVATE_ROOTS:
         # "South Korea hosts manufacturers", "Trump shared his expertise with Boeing": inside
-        # one country, a state and a private party make an event when the state coerces or
-        # uses force (arrests, attacks), not when it "cooperates"
+        # one country, a state and a private party make an event when the state coerces,
+        # threatens, investigates or uses force (arrests, attacks) or yields (frees, eases),
+        # not when it "cooperates"
         return "dropped: a domestic dyad with a private party needs a coercive code"
-    if (
-        domestic(src, tgt)
-        and tgt.inferred
-        and (passive or code[:2] not in FORCEFUL_ROOTS or (tgt.role or "")[:3] in ("MIL", "GOV"))
-    ):
+    if domestic(src, tgt) and tgt.inferred and _own_means(src, tgt, code, passive=passive):
         # "Pakistan fired artillery" made PAKMIL of the weapon: an agent noun whose only
         # country is the source's is the source's own means, unless it is the people or
-        # rebels the source coerces or fights ("Ugandan soldiers clashed with rebels"); the
-        # victims of a passive ("civilians were killed by Pakistani shelling") are not
+        # rebels the source coerces or fights ("Ugandan soldiers clashed with rebels"), or the
+        # state a rebel group fights
         return "dropped: the target's country is only the source's"
+    return None
+
+
+def _converted_dyad_veto(src: ActorLike, tgt: ActorLike, code: str) -> str | None:
+    """The converted PETRARCH-2 layer, whose frames come from a shallow parse: two
+    state-level actors of two countries, named in the sentence, or inside one country the
+    state against a rebel, opposition or armed group (AFGREB 125 AFGGOV, "Taliban militants
+    stormed an Afghan base"). Never two organs of one state ("withheld US military aid":
+    USAGOV -> USAMIL is the state and its own means) and never a private target: on real
+    pages "fired the civilian defense minister", "issued warnings to residents" and "passing
+    a ban on televisions" were such readings."""
+    if src.coreferent or tgt.coreferent:
+        return "dropped: a converted pattern needs its actors named"
+    if tgt.inferred and not (domestic(src, tgt) and state_vs_nonstate(src, tgt)):
+        return "dropped: a converted pattern needs its actors named"
+    dyad = state_vs_nonstate(src, tgt) or _fights_in_its_country(src, tgt, code)
+    if not (state_level(src) and state_level(tgt)) and not dyad:
+        return "dropped: a converted pattern needs state-level actors"
+    if domestic(src, tgt) and not dyad:
+        return "dropped: a converted pattern needs two countries"
     return None
 
 

@@ -99,6 +99,22 @@ def _iso(value: object, where: str) -> date | None:
         raise DictionaryError(f"{where}: bad date {value!r} (want YYYY-MM-DD)") from None
 
 
+def _plurals(noun: str) -> list[str]:
+    """The regular plural PETRARCH generates for an agent noun (the Phoenix agents file lists
+    only irregular ones): "envoy" -> "envoys" (not "envoies"), "witness" -> "witnesses",
+    "coach" -> "coaches", "deputy" -> "deputies", "militiaman" -> "militiamen"; a noun already
+    ending in a single "s" ("forces", "troops") is taken as plural."""
+    if re.search(r"(?:ss|x|z|ch|sh)$", noun):
+        return [noun + "es"]
+    if noun.endswith("s"):
+        return []
+    if re.search(r"[^aeiou]y$", noun):
+        return [noun[:-1] + "ies"]
+    if noun.endswith("man") and not noun.endswith("human"):
+        return [noun[:-3] + "men"]
+    return [noun + "s"]
+
+
 def _split_code(code: str) -> tuple[str, str | None]:
     """``BLRGOV`` -> (BLR, GOV); IGO codes stay whole (they are their own "country")."""
     if code.startswith(("IGO", "NGO", "IMG", "MNC")):
@@ -140,6 +156,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.actor_layers: list[dict[str, list[ActorEntry]]] = []
+        self.metonyms: dict[str, list[ActorEntry]] = {}  # curated, kept before role nouns
         self.patterns: list[Pattern] = []
         self.vetoed: set[str] = set()
         self.phrasal: set[str] = set()
@@ -215,9 +232,7 @@ class _Builder:
                     self._add_role(layer, row[0].lower(), row[1][:3])
 
     def _add_role(self, layer: dict[str, list[ActorEntry]], noun: str, role: str) -> None:
-        forms = {noun}
-        if not noun.endswith("s"):
-            forms.add(noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
+        forms = {noun, *_plurals(noun)}
         for form in forms:
             self._add(layer, ActorEntry(ROLE, form, (Term("", role),), proper=False))
 
@@ -256,6 +271,8 @@ class _Builder:
                     NAMED, phrase, (Term(country, role),), case_sensitive=_is_acronym(phrase)
                 ),
             )
+            key = normalise(" ".join(str(phrase).split()))
+            self.metonyms[key] = list(layer.get(key, []))
         for phrase in ignore:
             layer[phrase] = [ActorEntry(IGNORE, phrase, (), proper=False)]
 
@@ -277,6 +294,11 @@ class _Builder:
         for role, nouns in data.items():
             for noun in nouns:
                 self._add_role(layer, str(noun).lower(), str(role))
+        for key, entries in layer.items():
+            if self.metonyms.get(key):
+                # "Congress" is the curated metonym (USALEG) when capitalised, and the role
+                # noun only in lower case ("the party congress"): a role must not erase it
+                layer[key] = [*self.metonyms[key], *entries]
 
     def office_holders(self, path: Path) -> None:
         data = _read_yaml(path) or []
