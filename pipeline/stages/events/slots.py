@@ -15,7 +15,7 @@ import re
 from datetime import date
 from typing import Any
 
-from pipeline.stages.events import gate
+from pipeline.stages.events import frames, gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
 from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
@@ -173,6 +173,8 @@ class _Slots:
                 continue
             if trig.start - group.end > 200:
                 return None, False
+            if frames.relative_subject(self.norm, group.end, trig.start):
+                return group, False  # "a protest by farmers who stormed": the antecedent
             relative = _RELATIVE_CLAUSE.match(self.norm, group.end, trig.start)
             if not relative and (
                 self._clause_break(group.end, trig.start)
@@ -233,16 +235,40 @@ class _Slots:
         if source.end > trig.start or (target is None and not allows_no_target(trig.pattern.code)):
             return False  # (decided before the parse's subject test, which may chunk)
         parsed = self._syntax(sent)
-        if not parsed.subject_frame(source.end, trig.start):
-            return False
+        if not parsed.subject_frame(
+            frames.bridged_end(self.text, source.end, trig.start), trig.start
+        ):
+            # a participle clause or a second conjunct: the subject of the verb it hangs on
+            verb = frames.head_verb(parsed, trig.start)
+            if (
+                verb is None
+                or verb <= source.end
+                or parsed.reading(trig.start) is not None
+                or not parsed.subject_frame(frames.bridged_end(self.text, source.end, verb), verb)
+            ):
+                return False
         if target is None:
             return True
         if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
             return True
-        if parsed.heads_clause(target.end):
-            return False  # "allowed Ukraine to strike", "thought Iran would": another clause
+        if parsed.heads_clause(target.end) and not (
+            frames.pp_object(parsed, target.start) and frames.infinitive_after(parsed, target.end)
+        ):
+            # "allowed Ukraine to strike", "thought Iran would": another clause (a PP object
+            # before an infinitive is none: "gave rifles to the army to help")
+            return False
         phrase = trig.end > trig.head_end and not trig.pattern.weak
-        return parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place)
+        if parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place):
+            return True
+        # "sent a message to", "carried out attacks on": the PP after a verb-object phrase;
+        # "carried out attacks, mainly targeting the army": a participle clause carrying it
+        return trig.end > trig.head_end and (
+            frames.recipient_pp(parsed, trig.end, target.start)
+            or (
+                frames.participle_target(self.norm, trig.end, target.start)
+                and frames.ends_in_noun(parsed, trig.end)
+            )
+        )
 
     def _plain_object(self, sent: Sentence, trig: _Trigger, target: _Group | None) -> bool:
         """The target is the verb's only, plain direct object (see ``Parse.plain_object``)."""
@@ -294,6 +320,13 @@ class _Slots:
                 and not self._clause_break(trig.end, group.start)
             ):
                 return group
+            if (
+                bare is None
+                and trig.end > trig.head_end
+                and frames.participle_target(self.norm, trig.end, group.start)
+                and frames.ends_in_noun(self._syntax(sent), trig.end)
+            ):
+                return group  # "carried out attacks, mainly targeting the army"
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
             if _NEW_PREDICATE.search(between) or _OTHER_CLAUSE.search(
