@@ -42,6 +42,10 @@ _FINITE = frozenset(("VBD", "VBZ", "VBP", "VBN", "MD"))
 # a preposition right after a verb-object phrase that names whom the action concerns
 RECIPIENT_PREPOSITIONS = frozenset(("to", "with", "against", "on", "upon", "toward", "towards"))
 
+# right after the event noun itself: its patient ("the release of", "control of"), whom it is
+# for ("an appeal for"), or what it is about when an actor directly follows ("concern over")
+_NOUN_PREPOSITIONS = frozenset(("of", "for", "over", "about"))
+
 _RELATIVE_PRONOUN = re.compile(r"\s*,?\s*(?:who|which|that)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 
 _PARTICIPLE_TARGET = re.compile(
@@ -119,7 +123,14 @@ def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:
     j = last + 1
     while j < i and tokens[j].chunk == "I-NP":
         j += 1
-    if j >= i or tokens[j].word.lower() not in RECIPIENT_PREPOSITIONS:
+    if j < i and tokens[j].word.lower() == "in" and tokens[j].kind == "PP":
+        # "provided $4 million in aid to": one "in" PP of the object before the recipient
+        k = j + 1
+        while k < i and tokens[k].in_pnp and tokens[k].kind == "NP":
+            k += 1
+        if k < i and tokens[k].word.lower() in RECIPIENT_PREPOSITIONS:
+            j = k
+    if j >= i or tokens[j].word.lower() not in RECIPIENT_PREPOSITIONS | _NOUN_PREPOSITIONS:
         return False
     j += 1
     while j < i and tokens[j].tag in ("DT", "PRP$", "JJ", "VBN"):
