@@ -140,9 +140,7 @@ def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:
 
 def pp_object(parsed: Parse, target_start: int) -> bool:
     """Whether the target is the object of a preposition (its noun phrase inside a PP)."""
-    tokens = parsed.chunked()
-    i = parsed.index(target_start)
-    return i is not None and tokens[i].in_pnp
+    return parsed.preposition(target_start) is not None
 
 
 def infinitive_after(parsed: Parse, end: int) -> bool:

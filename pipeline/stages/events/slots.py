@@ -173,8 +173,10 @@ class _Slots:
                 continue
             if trig.start - group.end > 200:
                 return None, False
-            if frames.relative_subject(self.norm, group.end, trig.start):
-                return group, False  # "a protest by farmers who stormed": the antecedent
+            if not group.place and frames.relative_subject(self.norm, group.end, trig.start):
+                # "a protest by farmers who stormed": the antecedent (a place "which hosted"
+                # is a setting, not an agent)
+                return group, False
             relative = _RELATIVE_CLAUSE.match(self.norm, group.end, trig.start)
             if not relative and (
                 self._clause_break(group.end, trig.start)
