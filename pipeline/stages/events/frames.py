@@ -68,7 +68,7 @@ def bridged_end(text: str, source_end: int, trigger_start: int) -> int:
     return end
 
 
-def head_verb(parsed: Parse, trigger_start: int) -> int | None:
+def head_verb(parsed: Parse, trigger_start: int, *, coordinated: bool = False) -> int | None:
     """The start of the finite verb whose subject the verb at *trigger_start* shares: the
     main clause's verb before a participle clause (``, killing``) or the first of two
     coordinated verbs (``hit ... and destroyed``). None when the trigger is neither, or the
@@ -83,7 +83,7 @@ def head_verb(parsed: Parse, trigger_start: int) -> int | None:
         j -= 1
     if j < 0:
         return None
-    if tokens[j].word == "," and tokens[i].tag == "VBG":
+    if tokens[j].word == "," and tokens[i].tag == "VBG" and not coordinated:
         j -= 1
     elif tokens[j].tag == "CC" and tokens[j].word.lower() == "and" and tokens[i].tag in _FINITE:
         j -= 1
@@ -108,7 +108,24 @@ def head_verb(parsed: Parse, trigger_start: int) -> int | None:
         j -= 1
     if tokens[j].tag == "VBG" or tokens[j].tag == "TO":
         return None  # a participle or an infinitive itself: not a finite clause
+    if coordinated and j > 0 and tokens[j - 1].word.lower() in ("who", "which", "that"):
+        return None  # "arrested men who had crossed ... and accused them": which verb is
+        # coordinated (the relative clause's or the main clause's) is not known
     return tokens[j].start
+
+
+def coordinated_head(parsed: Parse, trigger_start: int) -> int | None:
+    """The first verb of a coordinated verb phrase whose second verb is at *trigger_start*
+    ("entered Syria and attacked"): the two share its subject (see ``head_verb``)."""
+    i = parsed.index(trigger_start)
+    if i is None or parsed.tokens[i].tag not in _FINITE:
+        return None
+    j = i - 1
+    while j >= 0 and parsed.tokens[j].tag.startswith("RB"):
+        j -= 1
+    if j < 0 or parsed.tokens[j].word.lower() != "and":
+        return None  # (tags only: the chunker runs only for a coordinated verb)
+    return head_verb(parsed, trigger_start, coordinated=True)
 
 
 def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:

@@ -168,23 +168,26 @@ class _Slots:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
             return None, False  # a passive without its agent: who acted is not said
+        # "Turkish forces entered Syria and attacked Kurdish fighters": the second verb of a
+        # coordinated verb phrase has the first one's subject, before that verb
+        limit = frames.coordinated_head(self._syntax(sent), trig.start) or trig.start
         for group in reversed(groups):
-            if group.end > trig.start:
+            if group.end > limit:
                 continue
             if trig.start - group.end > 200:
                 return None, False
-            if not group.place and frames.relative_subject(self.norm, group.end, trig.start):
+            if not group.place and frames.relative_subject(self.norm, group.end, limit):
                 # "a protest by farmers who stormed": the antecedent (a place "which hosted"
                 # is a setting, not an agent)
                 return group, False
-            relative = _RELATIVE_CLAUSE.match(self.norm, group.end, trig.start)
+            relative = _RELATIVE_CLAUSE.match(self.norm, group.end, limit)
             if not relative and (
-                self._clause_break(group.end, trig.start)
-                or self._syntax(sent).clause_between(group.end, trig.start)
+                self._clause_break(group.end, limit)
+                or self._syntax(sent).clause_between(group.end, limit)
             ):
                 # another clause opens between them (a WH-word, a subordinator, a quote)
                 return None, False
-            if _COMPLEMENTIZER.search(self.norm, group.end, trig.start):
+            if _COMPLEMENTIZER.search(self.norm, group.end, limit):
                 # "a finding that a tank had fired at": the subject of the embedded clause
                 # is after "that"; an actor before it is the one who claims or finds
                 return None, False
