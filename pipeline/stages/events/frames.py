@@ -140,8 +140,9 @@ def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:
     j = last + 1
     while j < i and tokens[j].chunk == "I-NP":
         j += 1
-    if j < i and tokens[j].word.lower() == "in" and tokens[j].kind == "PP":
-        # "provided $4 million in aid to": one "in" PP of the object before the recipient
+    if j < i and tokens[j].word.lower() in ("in", "of") and tokens[j].kind == "PP":
+        # "provided $4 million in aid to", "sent a team of doctors to": one "in" or "of" PP
+        # of the object before the recipient
         k = j + 1
         while k < i and tokens[k].in_pnp and tokens[k].kind == "NP":
             k += 1
@@ -170,6 +171,13 @@ def infinitive_after(parsed: Parse, end: int) -> bool:
     while i < len(tokens) and tokens[i].chunk == "I-NP":
         i += 1
     return i + 1 < len(tokens) and tokens[i].tag == "TO" and tokens[i + 1].tag in ("VB", "NN")
+
+
+def only_bridges(text: str, source_end: int, trigger_start: int) -> bool:
+    """Whether nothing but bridges (see ``bridged_end``) stands between a subject and its
+    verb: "the army, which controls the region, yesterday deported"."""
+    end = bridged_end(text, source_end, trigger_start)
+    return end > source_end and not text[end:trigger_start].strip()
 
 
 def relative_subject(norm: str, antecedent_end: int, trigger_start: int) -> bool:
