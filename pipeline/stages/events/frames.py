@@ -196,3 +196,12 @@ def ends_in_noun(parsed: Parse, end: int) -> bool:
     """Whether the pattern ending at *end* ends in a noun (a verb and its object noun)."""
     i = parsed.index(max(0, end - 1))
     return i is not None and parsed.tokens[i].tag.startswith("NN")
+
+
+_CONJUNCTION = re.compile(r"\b(?:and|but)\s")
+
+
+def conjoined_clause(parsed: Parse, between: str, group_end: int) -> bool:
+    """Whether an actor after "and" / "but" is the subject of a conjoined clause (its own
+    finite verb follows: "condemned the attack and Ethiopia welcomed it"), not an object."""
+    return _CONJUNCTION.search(between) is not None and parsed.heads_clause(group_end)

@@ -170,7 +170,7 @@ class _Slots:
             return None, False  # a passive without its agent: who acted is not said
         # "Turkish forces entered Syria and attacked Kurdish fighters": the second verb of a
         # coordinated verb phrase has the first one's subject, before that verb
-        limit = frames.coordinated_head(self._syntax(sent), trig.start) or trig.start
+        limit = self._verb_phrase_start(sent, trig)
         for group in reversed(groups):
             if group.end > limit:
                 continue
@@ -208,6 +208,12 @@ class _Slots:
                 continue
             return group, False
         return None, False
+
+    def _verb_phrase_start(self, sent: Sentence, trig: _Trigger) -> int:
+        """Where the trigger's verb phrase starts: at the first verb when the trigger is the
+        second of two coordinated verbs ("has established ties with and opened an embassy":
+        "established" is no verb governing "opened"), else at the trigger."""
+        return frames.coordinated_head(self._syntax(sent), trig.start) or trig.start
 
     def _main_subject(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
         """The subject of the main clause a participle clause (", killing ...") hangs on, when
@@ -336,6 +342,8 @@ class _Slots:
                 return group  # "carried out attacks, mainly targeting the army"
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
+            if frames.conjoined_clause(self._syntax(sent), between, group.end):
+                return bare  # "condemned the attack and Ethiopia welcomed it": a new clause
             if _NEW_PREDICATE.search(between) or _OTHER_CLAUSE.search(
                 self.text, trig.end, group.start
             ):
