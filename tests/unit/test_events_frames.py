@@ -146,3 +146,23 @@ def test_rejected_accusations_deny_the_attack() -> None:
 def test_a_direct_object_before_an_infinitive_is_still_another_clause() -> None:
     got = triples("Washington allowed Kyiv to use its missiles to strike inside Russia.")
     assert not any(s and s.startswith("USA") and t == "UKR" for s, _, t in got)
+
+
+# --- coordinated verb phrases and conjoined clauses
+
+
+def test_the_first_conjunct_is_no_verb_governing_the_second() -> None:
+    assert ("NOR", "054", "IRN") in triples(
+        "Norway has restored diplomatic ties with Iran and opened an embassy in Tehran."
+    )
+
+
+def test_a_noun_object_of_another_verb_stays_governed() -> None:
+    got = triples("Norway denounced the raid on Iranian vessels.")
+    assert not any(c.startswith("19") for _, c, _ in got)  # the raid is not Norway's
+
+
+def test_a_conjoined_clauses_subject_is_no_target() -> None:
+    got = triples("Kenya condemned the attack and Ethiopia welcomed it.")
+    assert ("KEN", "111", "ETH") not in got
+    assert ("KEN", "111", "ETH") in triples("Kenya condemned Ethiopia and Somalia.")
