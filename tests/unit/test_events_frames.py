@@ -166,3 +166,22 @@ def test_a_conjoined_clauses_subject_is_no_target() -> None:
     got = triples("Kenya condemned the attack and Ethiopia welcomed it.")
     assert ("KEN", "111", "ETH") not in got
     assert ("KEN", "111", "ETH") in triples("Kenya condemned Ethiopia and Somalia.")
+
+
+# --- restrictive relative clauses between the subject and the main verb
+
+
+def test_a_restrictive_relative_clause_leaves_its_antecedent_the_subject() -> None:
+    assert ("SDNCVL", "051", "TCDGOV") in triples(
+        "Sudanese refugees who fled the fighting thanked the Chadian government."
+    )
+
+
+def test_a_relative_clause_with_a_complement_or_coordination_is_not_bridged() -> None:
+    text = "Kenyan farmers who said the drought was severe blocked roads."
+    parsed = parse(text, 0, len(text))
+    end = text.index(" who")
+    assert not frames.restrictive_relative(parsed, end, text.index("blocked"))
+    text = "Kenyan farmers who fled and the police attacked Ugandan traders."
+    parsed = parse(text, 0, len(text))
+    assert not frames.restrictive_relative(parsed, text.index(" who"), text.index("attacked"))

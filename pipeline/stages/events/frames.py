@@ -23,8 +23,9 @@ rules say what, in grammatical terms rather than per sentence:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
-from pipeline.stages.events.syntax import Parse
+from pipeline.stages.events.syntax import BE, COMPLEMENTIZERS, Parse
 
 # an appositive name set off by commas, a parenthetical abbreviation or a short aside, a
 # non-restrictive relative clause, or a bare temporal noun between subject and verb
@@ -205,3 +206,39 @@ def conjoined_clause(parsed: Parse, between: str, group_end: int) -> bool:
     """Whether an actor after "and" / "but" is the subject of a conjoined clause (its own
     finite verb follows: "condemned the attack and Ethiopia welcomed it"), not an object."""
     return _CONJUNCTION.search(between) is not None and parsed.heads_clause(group_end)
+
+
+def restrictive_relative(parsed: Parse, antecedent_end: int, trigger_start: int) -> bool:
+    """Whether a restrictive relative clause, and nothing else, separates an antecedent from
+    the main verb: "refugees who fled the fighting thanked the government". The clause is a
+    relative pronoun right after the antecedent, one verb and its objects (no comma, no
+    second verb, no clause opener); the trigger is a finite verb after that object."""
+    tokens = parsed.tokens
+    i = parsed.index(trigger_start)
+    if i is None or tokens[i].tag not in ("VBD", "VBZ", "VBP"):
+        return False
+    j = bisect_left(parsed._starts, antecedent_end)  # the first token after the antecedent
+    if j >= i - 2 or tokens[j].tag not in ("WP", "WDT") or tokens[j].start - antecedent_end > 1:
+        return False
+    k = j + 1
+    while k < i and (tokens[k].tag.startswith(("RB", "MD")) or tokens[k].word.lower() in BE):
+        k += 1
+    if k >= i or not tokens[k].verb:
+        return False
+    k += 1
+
+    def nominal(n: int) -> bool:  # a noun, or a gerund after a determiner ("the fighting")
+        tag = tokens[n].tag
+        return tag.startswith(("NN", "PRP", "CD")) or (
+            tag in ("VBG", "VBN") and tokens[n - 1].tag in ("DT", "PRP$", "JJ", "POS")
+        )
+
+    if k >= i or not nominal(i - 1):
+        return False  # the relative clause ends in its object's noun
+    for n in range(k, i):
+        tok = tokens[n]
+        if (tok.verb and not nominal(n)) or tok.tag in ("WP", "WDT", "WRB", "MD", "CC"):
+            return False
+        if tok.word in ',:;()"“”' or (tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS):
+            return False
+    return True

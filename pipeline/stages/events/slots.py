@@ -180,8 +180,10 @@ class _Slots:
                 # "a protest by farmers who stormed": the antecedent (a place "which hosted"
                 # is a setting, not an agent)
                 return group, False
-            relative = _RELATIVE_CLAUSE.match(self.norm, group.end, limit) or frames.only_bridges(
-                self.text, group.end, limit
+            relative = (
+                _RELATIVE_CLAUSE.match(self.norm, group.end, limit)
+                or frames.only_bridges(self.text, group.end, limit)
+                or frames.restrictive_relative(self._syntax(sent), group.end, limit)
             )
             if not relative and (
                 self._clause_break(group.end, limit)
