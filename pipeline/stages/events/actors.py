@@ -377,7 +377,10 @@ def _cues(lx: Lexicon) -> _Cues:
             + r")\s+of\s+(?:the\s+)?$"
         ),
         clause_break=re.compile(breaks),
-        deny_that=re.compile(r"\b(?:denied|denies|deny|denying|rejected claims)\s+(?:that\s+)?"),
+        deny_that=re.compile(
+            r"\b(?:denied|denies|deny|denying|(?:rejected|rejects|dismissed|dismisses)\s+"
+            r"(?:the\s+)?(?:claims?|accusations?|allegations?|charges|reports?))\s+(?:that\s+)?"
+        ),
         coreference=re.compile(
             _first_chars(w for ws in coref for w in ws)
             + "(?:"

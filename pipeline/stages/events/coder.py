@@ -316,7 +316,9 @@ class _SentenceCoder(_Slots):
                 not trig.pattern.verb_first
                 and not passive
                 and source.end <= trig.start
-                and _GOVERNING_VERB.search(self.norm, source.end, trig.start)
+                and _GOVERNING_VERB.search(
+                    self.norm, source.end, self._verb_phrase_start(sent, trig)
+                )
             ):
                 self._explain(trig, "dropped: a noun governed by another verb")
                 continue

@@ -15,7 +15,7 @@ import re
 from datetime import date
 from typing import Any
 
-from pipeline.stages.events import gate
+from pipeline.stages.events import frames, gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
 from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
@@ -168,19 +168,30 @@ class _Slots:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
             return None, False  # a passive without its agent: who acted is not said
+        # "Turkish forces entered Syria and attacked Kurdish fighters": the second verb of a
+        # coordinated verb phrase has the first one's subject, before that verb
+        limit = self._verb_phrase_start(sent, trig)
         for group in reversed(groups):
-            if group.end > trig.start:
+            if group.end > limit:
                 continue
             if trig.start - group.end > 200:
                 return None, False
-            relative = _RELATIVE_CLAUSE.match(self.norm, group.end, trig.start)
+            if not group.place and frames.relative_subject(self.norm, group.end, limit):
+                # "a protest by farmers who stormed": the antecedent (a place "which hosted"
+                # is a setting, not an agent)
+                return group, False
+            relative = (
+                _RELATIVE_CLAUSE.match(self.norm, group.end, limit)
+                or frames.only_bridges(self.text, group.end, limit)
+                or frames.restrictive_relative(self._syntax(sent), group.end, limit)
+            )
             if not relative and (
-                self._clause_break(group.end, trig.start)
-                or self._syntax(sent).clause_between(group.end, trig.start)
+                self._clause_break(group.end, limit)
+                or self._syntax(sent).clause_between(group.end, limit)
             ):
                 # another clause opens between them (a WH-word, a subordinator, a quote)
                 return None, False
-            if _COMPLEMENTIZER.search(self.norm, group.end, trig.start):
+            if _COMPLEMENTIZER.search(self.norm, group.end, limit):
                 # "a finding that a tank had fired at": the subject of the embedded clause
                 # is after "that"; an actor before it is the one who claims or finds
                 return None, False
@@ -199,6 +210,12 @@ class _Slots:
                 continue
             return group, False
         return None, False
+
+    def _verb_phrase_start(self, sent: Sentence, trig: _Trigger) -> int:
+        """Where the trigger's verb phrase starts: at the first verb when the trigger is the
+        second of two coordinated verbs ("has established ties with and opened an embassy":
+        "established" is no verb governing "opened"), else at the trigger."""
+        return frames.coordinated_head(self._syntax(sent), trig.start) or trig.start
 
     def _main_subject(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
         """The subject of the main clause a participle clause (", killing ...") hangs on, when
@@ -233,16 +250,40 @@ class _Slots:
         if source.end > trig.start or (target is None and not allows_no_target(trig.pattern.code)):
             return False  # (decided before the parse's subject test, which may chunk)
         parsed = self._syntax(sent)
-        if not parsed.subject_frame(source.end, trig.start):
-            return False
+        if not parsed.subject_frame(
+            frames.bridged_end(self.text, source.end, trig.start), trig.start
+        ):
+            # a participle clause or a second conjunct: the subject of the verb it hangs on
+            verb = frames.head_verb(parsed, trig.start)
+            if (
+                verb is None
+                or verb <= source.end
+                or parsed.reading(trig.start) is not None
+                or not parsed.subject_frame(frames.bridged_end(self.text, source.end, verb), verb)
+            ):
+                return False
         if target is None:
             return True
         if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
             return True
-        if parsed.heads_clause(target.end):
-            return False  # "allowed Ukraine to strike", "thought Iran would": another clause
+        if parsed.heads_clause(target.end) and not (
+            frames.pp_object(parsed, target.start) and frames.infinitive_after(parsed, target.end)
+        ):
+            # "allowed Ukraine to strike", "thought Iran would": another clause (a PP object
+            # before an infinitive is none: "gave rifles to the army to help")
+            return False
         phrase = trig.end > trig.head_end and not trig.pattern.weak
-        return parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place)
+        if parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place):
+            return True
+        # "sent a message to", "carried out attacks on": the PP after a verb-object phrase;
+        # "carried out attacks, mainly targeting the army": a participle clause carrying it
+        return trig.end > trig.head_end and (
+            frames.recipient_pp(parsed, trig.end, target.start)
+            or (
+                frames.participle_target(self.norm, trig.end, target.start)
+                and frames.ends_in_noun(parsed, trig.end)
+            )
+        )
 
     def _plain_object(self, sent: Sentence, trig: _Trigger, target: _Group | None) -> bool:
         """The target is the verb's only, plain direct object (see ``Parse.plain_object``)."""
@@ -294,8 +335,17 @@ class _Slots:
                 and not self._clause_break(trig.end, group.start)
             ):
                 return group
+            if (
+                bare is None
+                and trig.end > trig.head_end
+                and frames.participle_target(self.norm, trig.end, group.start)
+                and frames.ends_in_noun(self._syntax(sent), trig.end)
+            ):
+                return group  # "carried out attacks, mainly targeting the army"
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
+            if frames.conjoined_clause(self._syntax(sent), between, group.end):
+                return bare  # "condemned the attack and Ethiopia welcomed it": a new clause
             if _NEW_PREDICATE.search(between) or _OTHER_CLAUSE.search(
                 self.text, trig.end, group.start
             ):

@@ -1,0 +1,244 @@
+"""Clause-aware frames for slot filling: what may stand between a subject and its verb, which
+verb a participle or a second conjunct shares its subject with, and where a verb-object phrase
+names its recipient.
+
+``Parse.subject_frame`` asks that only the verb phrase (auxiliaries, adverbs, PP adjuncts)
+separate the subject's noun phrase from its verb. Clause structure allows more, and these
+rules say what, in grammatical terms rather than per sentence:
+
+* *bridges* between a subject and its verb: an appositive name (``the Foreign Minister, Ann
+  Lee, has welcomed``), a parenthetical abbreviation (``the Air Force (NAF) has``), a
+  non-restrictive relative clause (``the ministry, which runs the prisons, refused``) and a bare
+  temporal noun (``the army yesterday gave``, ``the court Tuesday freed``);
+* *shared subjects*: a participle clause after a comma (``stormed a base, killing``) and the
+  second of two coordinated verbs (``hit the positions and destroyed them``) have the subject of
+  the finite verb they hang on, so the subject test is made against that verb;
+* *recipient PPs*: a pattern made of a verb and its object noun (``sent a message``, ``carried
+  out attacks``) names whom it concerns in a PP right after that object (``to``, ``with``,
+  ``against``, ``on``), as PETRARCH-2's parse reads a verb phrase's PP complement;
+* a *relative pronoun subject*: in ``farmers who stormed a court`` the antecedent right before
+  ``who`` / ``which`` / ``that`` is the subject of the relative clause's verb.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from pipeline.stages.events.syntax import BE, COMPLEMENTIZERS, Parse
+
+# an appositive name set off by commas, a parenthetical abbreviation or a short aside, a
+# non-restrictive relative clause, or a bare temporal noun between subject and verb
+_BRIDGE = re.compile(
+    r"\s*,\s+(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*\s*,"
+    r"|\s*\([^()]{1,40}\)"
+    r"|\s*,\s*(?:who|which)\b[^,;()“”\"]{1,80},"
+    r"|\s+(?:yesterday|today|tonight|on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday)\b"
+    r"|\s+(?:yesterday|today|tonight|recently|earlier|also)\b"
+)
+
+_FINITE = frozenset(("VBD", "VBZ", "VBP", "VBN", "MD"))
+
+# a preposition right after a verb-object phrase that names whom the action concerns
+RECIPIENT_PREPOSITIONS = frozenset(("to", "with", "against", "on", "upon", "toward", "towards"))
+
+# right after the event noun itself: its patient ("the release of", "control of"), whom it is
+# for ("an appeal for"), or what it is about when an actor directly follows ("concern over")
+_NOUN_PREPOSITIONS = frozenset(("of", "for", "over", "about"))
+
+_RELATIVE_PRONOUN = re.compile(r"\s*,?\s*(?:who|which|that)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+
+_PARTICIPLE_TARGET = re.compile(
+    r"\s*,\s+(?:(?:mainly|mostly|largely|mainly|often|chiefly|primarily|apparently)\s+)?"
+    r"(?:targeting|targetting|aimed\s+at|directed\s+at|against|hitting|striking)\s+(?:the\s+)?$"
+)
+
+
+def bridged_end(text: str, source_end: int, trigger_start: int) -> int:
+    """Where the subject's material ends once bridges after *source_end* are passed: the end
+    of the last bridge that follows it without a gap (*source_end* itself when none does)."""
+    end = source_end
+    while end < trigger_start:
+        m = _BRIDGE.match(text, end, trigger_start)
+        if m is None or m.end() == end:
+            break
+        end = m.end()
+    if _RELATIVE_PRONOUN.fullmatch(text, end, trigger_start):
+        return trigger_start  # "farmers who stormed": the antecedent is the subject
+    return end
+
+
+def head_verb(parsed: Parse, trigger_start: int, *, coordinated: bool = False) -> int | None:
+    """The start of the finite verb whose subject the verb at *trigger_start* shares: the
+    main clause's verb before a participle clause (``, killing``) or the first of two
+    coordinated verbs (``hit ... and destroyed``). None when the trigger is neither, or the
+    material between crosses a clause (a comma that is not the participle's, a WH-word, a
+    complementizer) or another finite verb."""
+    tokens = parsed.chunked()
+    i = parsed.index(trigger_start)
+    if i is None or i == 0:
+        return None
+    j = i - 1
+    while j >= 0 and tokens[j].tag.startswith("RB"):
+        j -= 1
+    if j < 0:
+        return None
+    if tokens[j].word == "," and tokens[i].tag == "VBG" and not coordinated:
+        j -= 1
+    elif tokens[j].tag == "CC" and tokens[j].word.lower() == "and" and tokens[i].tag in _FINITE:
+        j -= 1
+        if j >= 0 and tokens[j].word == ",":
+            j -= 1
+    else:
+        return None
+    # back over the first clause's objects and adjuncts to its verb phrase
+    while j >= 0:
+        tok = tokens[j]
+        if tok.kind == "VP" or tok.verb or tok.tag == "MD":
+            break
+        if tok.word in (",", ";", ":", '"', "“", "”") or tok.tag in ("WDT", "WP", "WRB"):
+            return None
+        if tok.tag == "IN" and tok.word.lower() in ("that", "whether", "if", "because"):
+            return None
+        j -= 1
+    if j < 0:
+        return None
+    # to the first word of that verb phrase ("have hit", "has carried out")
+    while j > 0 and tokens[j - 1].kind == "VP" and tokens[j].chunk.startswith("I-"):
+        j -= 1
+    if tokens[j].tag == "VBG" or tokens[j].tag == "TO":
+        return None  # a participle or an infinitive itself: not a finite clause
+    if coordinated and j > 0 and tokens[j - 1].word.lower() in ("who", "which", "that"):
+        return None  # "arrested men who had crossed ... and accused them": which verb is
+        # coordinated (the relative clause's or the main clause's) is not known
+    return tokens[j].start
+
+
+def coordinated_head(parsed: Parse, trigger_start: int) -> int | None:
+    """The first verb of a coordinated verb phrase whose second verb is at *trigger_start*
+    ("entered Syria and attacked"): the two share its subject (see ``head_verb``)."""
+    i = parsed.index(trigger_start)
+    if i is None or parsed.tokens[i].tag not in _FINITE:
+        return None
+    j = i - 1
+    while j >= 0 and parsed.tokens[j].tag.startswith("RB"):
+        j -= 1
+    if j < 0 or parsed.tokens[j].word.lower() != "and":
+        return None  # (tags only: the chunker runs only for a coordinated verb)
+    return head_verb(parsed, trigger_start, coordinated=True)
+
+
+def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:
+    """The target is the object of a recipient PP right after the verb-object phrase that
+    ends at *trigger_end* (``sent a message to``, ``carried out attacks on``): between them
+    only the rest of the object's noun phrase, the preposition and a determiner."""
+    tokens = parsed.chunked()
+    last = parsed.index(max(0, trigger_end - 1))
+    i = parsed.index(target_start)
+    if last is None or i is None or not tokens[last].tag.startswith("NN"):
+        return False  # the phrase must end in its object noun
+    j = last + 1
+    while j < i and tokens[j].chunk == "I-NP":
+        j += 1
+    if j < i and tokens[j].word.lower() in ("in", "of") and tokens[j].kind == "PP":
+        # "provided $4 million in aid to", "sent a team of doctors to": one "in" or "of" PP
+        # of the object before the recipient
+        k = j + 1
+        while k < i and tokens[k].in_pnp and tokens[k].kind == "NP":
+            k += 1
+        if k < i and tokens[k].word.lower() in RECIPIENT_PREPOSITIONS:
+            j = k
+    if j >= i or tokens[j].word.lower() not in RECIPIENT_PREPOSITIONS | _NOUN_PREPOSITIONS:
+        return False
+    j += 1
+    while j < i and tokens[j].tag in ("DT", "PRP$", "JJ", "VBN"):
+        j += 1
+    return j == i
+
+
+def pp_object(parsed: Parse, target_start: int) -> bool:
+    """Whether the target is the object of a preposition (its noun phrase inside a PP)."""
+    return parsed.preposition(target_start) is not None
+
+
+def infinitive_after(parsed: Parse, end: int) -> bool:
+    """Whether "to" and a verb follow the noun phrase ending at *end* (and no finite verb)."""
+    tokens = parsed.chunked()
+    i = parsed.index(max(0, end - 1))
+    if i is None:
+        return False
+    i += 1
+    while i < len(tokens) and tokens[i].chunk == "I-NP":
+        i += 1
+    return i + 1 < len(tokens) and tokens[i].tag == "TO" and tokens[i + 1].tag in ("VB", "NN")
+
+
+def only_bridges(text: str, source_end: int, trigger_start: int) -> bool:
+    """Whether nothing but bridges (see ``bridged_end``) stands between a subject and its
+    verb: "the army, which controls the region, yesterday deported"."""
+    end = bridged_end(text, source_end, trigger_start)
+    return end > source_end and not text[end:trigger_start].strip()
+
+
+def relative_subject(norm: str, antecedent_end: int, trigger_start: int) -> bool:
+    """Whether only a relative pronoun stands between an antecedent and the verb: "farmers
+    who stormed", "the group which claimed": the antecedent is the verb's subject."""
+    return _RELATIVE_PRONOUN.fullmatch(norm, antecedent_end, trigger_start) is not None
+
+
+def participle_target(norm: str, after: int, target_start: int) -> bool:
+    """Whether a participle clause that carries the target opens between the end of an
+    event noun phrase and the target: ``carried out attacks, mainly targeting the army``."""
+    return _PARTICIPLE_TARGET.fullmatch(norm, after, target_start) is not None
+
+
+def ends_in_noun(parsed: Parse, end: int) -> bool:
+    """Whether the pattern ending at *end* ends in a noun (a verb and its object noun)."""
+    i = parsed.index(max(0, end - 1))
+    return i is not None and parsed.tokens[i].tag.startswith("NN")
+
+
+_CONJUNCTION = re.compile(r"\b(?:and|but)\s")
+
+
+def conjoined_clause(parsed: Parse, between: str, group_end: int) -> bool:
+    """Whether an actor after "and" / "but" is the subject of a conjoined clause (its own
+    finite verb follows: "condemned the attack and Ethiopia welcomed it"), not an object."""
+    return _CONJUNCTION.search(between) is not None and parsed.heads_clause(group_end)
+
+
+def restrictive_relative(parsed: Parse, antecedent_end: int, trigger_start: int) -> bool:
+    """Whether a restrictive relative clause, and nothing else, separates an antecedent from
+    the main verb: "refugees who fled the fighting thanked the government". The clause is a
+    relative pronoun right after the antecedent, one verb and its objects (no comma, no
+    second verb, no clause opener); the trigger is a finite verb after that object."""
+    tokens = parsed.tokens
+    i = parsed.index(trigger_start)
+    if i is None or tokens[i].tag not in ("VBD", "VBZ", "VBP"):
+        return False
+    j = bisect_left(parsed._starts, antecedent_end)  # the first token after the antecedent
+    if j >= i - 2 or tokens[j].tag not in ("WP", "WDT") or tokens[j].start - antecedent_end > 1:
+        return False
+    k = j + 1
+    while k < i and (tokens[k].tag.startswith(("RB", "MD")) or tokens[k].word.lower() in BE):
+        k += 1
+    if k >= i or not tokens[k].verb:
+        return False
+    k += 1
+
+    def nominal(n: int) -> bool:  # a noun, or a gerund after a determiner ("the fighting")
+        tag = tokens[n].tag
+        return tag.startswith(("NN", "PRP", "CD")) or (
+            tag in ("VBG", "VBN") and tokens[n - 1].tag in ("DT", "PRP$", "JJ", "POS")
+        )
+
+    if k >= i or not nominal(i - 1):
+        return False  # the relative clause ends in its object's noun
+    for n in range(k, i):
+        tok = tokens[n]
+        if (tok.verb and not nominal(n)) or tok.tag in ("WP", "WDT", "WRB", "MD", "CC"):
+            return False
+        if tok.word in ',:;()"“”' or (tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS):
+            return False
+    return True
