@@ -1,0 +1,120 @@
+"""Speed pass 3: each shortcut gives exactly what the path it replaces gives.
+
+* a converted pattern is matched, until its full expression is built, with an expression
+  restricted to the alternatives whose words occur in the text (``LazyRegex.match``);
+* the chunker (``chunker.find_chunks``) is TextBlob's ``Parser.find_chunks`` re-done with one
+  pass over the tag string instead of a count per match.
+
+Checked on our own sentences (``bench/data/events_gold.jsonl`` and the ones below, written
+for these tests); timings live in ``bench/``, never here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from pipeline.stages.events import load_lexicon
+from pipeline.stages.events.entries import normalise
+from pipeline.stages.events.patterns import RESTRICTED_MAX, LazyRegex, _pattern_regex
+from pipeline.stages.events.sentences import split_sentences
+from pipeline.stages.events.triggers import scan_anchors
+
+GOLD = Path(__file__).resolve().parents[2] / "bench" / "data" / "events_gold.jsonl"
+
+OWN_SENTENCES = [
+    "Rebels fired rockets and mortar shells at the garrison overnight.",
+    "The navy fired a warning shot across the trawler's bow.",
+    "Police fired tear gas at students outside the ministry.",
+    "The board fired its chief executive on Monday.",
+    "Militants fired on a convoy of aid trucks near the border.",
+    "Troops fired back at the gunmen, the army said.",
+    "Nobody fired anything; the weapons stayed in their crates.",
+    "Protesters threw stones and fired flares at riot police.",
+    "The government fought back against the opposition's claims in parliament.",
+    "Villagers fought off the raiders with sticks and stones.",
+]
+
+
+def _texts() -> list[str]:
+    gold = [json.loads(line)["text"] for line in GOLD.read_text(encoding="utf-8").splitlines()]
+    return gold + OWN_SENTENCES
+
+
+def _same(got: re.Match[str] | None, full: re.Match[str] | None) -> bool:
+    return (got is None and full is None) or (
+        got is not None and full is not None and got.span() == full.span()
+    )
+
+
+# a pattern of the converted layer's shape: synonyms, an optional letter, multi-word verbs
+_SYNTHETIC = [
+    "<fire> ... rocket|rockets|mortar|shell?|flare?|tear_gas|warning_shot",
+    "<fire> on|at|upon ... convoy|garrison|police",
+    "fight_back|fights_back|fought_back|<repel> ... against|at",
+    "fight_off|fought_off|<rebuff> ... raider?|attacker?",
+    "<fire> ... its|his|her chief|head|director",
+]
+
+
+def test_restricted_expressions_match_as_the_full_ones() -> None:
+    """Every converted pattern on every anchor word of our sentences (and a few synthetic
+    patterns): a fresh pattern's restricted match has the full expression's span, or both
+    fail; so does the same pattern object once it has compiled several restricted shapes."""
+    lexicon = load_lexicon()
+    checked = matched = 0
+    for text in _texts():
+        norm = normalise(text)
+        for sent in split_sentences(text):
+            scan = scan_anchors(norm, sent, lexicon)
+            for start, _end, anchored in scan.hits:
+                for pattern in anchored.candidates(scan.words, 1):
+                    regex = pattern.regex
+                    full = re.compile(
+                        _pattern_regex(regex.source, regex._irregular, regex._lazy)
+                    ).match(norm, start, sent.end)
+                    fresh = LazyRegex(regex.source, regex._irregular, lazy=True)
+                    assert _same(fresh.match(norm, start, sent.end), full), regex.source
+                    assert _same(regex.match(norm, start, sent.end), full), regex.source
+                    checked += 1
+                    matched += full is not None
+            for source in _SYNTHETIC:
+                shared = LazyRegex(source, {}, lazy=True)
+                full_regex = re.compile(_pattern_regex(source, {}, True))
+                for m in re.finditer(r"\b(?:fir|fight|fought|repel|rebuff)", norm):
+                    full = full_regex.match(norm, m.start(), sent.end)
+                    fresh = LazyRegex(source, {}, lazy=True)
+                    assert _same(fresh.match(norm, m.start(), sent.end), full), (source, text)
+                    assert _same(shared.match(norm, m.start(), sent.end), full), (source, text)
+                    checked += 1
+                    matched += full is not None
+    assert checked > 200
+    assert matched > 10  # the sentences exercise matches, not only failures
+
+
+def test_restricted_expressions_give_way_to_the_full_one() -> None:
+    """A pattern met with many different sets of words builds its full expression once."""
+    pattern = LazyRegex("<strike> ... a|b|c|d|e|f|g|h|i|j|k|l", {}, lazy=True)
+    texts = [f"strikes {w}" for w in "abcdefghijkl"]
+    for text in texts:
+        assert pattern.match(text, 0, len(text)) is not None
+    assert pattern._compiled is not None  # (switched after RESTRICTED_MAX shapes)
+    assert len(texts) > RESTRICTED_MAX
+    for text in [*texts, "strikes zz", "struck a"]:
+        full = re.compile(_pattern_regex(pattern.source, {}, True)).match(text, 0, len(text))
+        assert _same(pattern.match(text, 0, len(text)), full)
+
+
+def test_restricted_expression_refuses_missing_words() -> None:
+    """No alternative of a later word in the text: no match, and nothing compiled."""
+    pattern = LazyRegex("<shell> ... village|town|camp", {}, lazy=True)
+    text = "artillery shelled the valley all night"
+    start = text.index("shelled")
+    assert pattern.match(text, start, len(text)) is None
+    assert pattern._by_kept == {}
+    assert pattern._compiled is None
+    text = "artillery shelled the camp all night"
+    got = pattern.match(text, start, len(text))
+    assert got is not None
+    assert text[start : got.end()] == "shelled the camp"
