@@ -15,10 +15,15 @@ import json
 import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.stages.events import load_lexicon
+from pipeline.stages.events.chunker import find_chunks, find_pnp
 from pipeline.stages.events.entries import normalise
 from pipeline.stages.events.patterns import RESTRICTED_MAX, LazyRegex, _pattern_regex
 from pipeline.stages.events.sentences import split_sentences
+from pipeline.stages.events.syntax import _parser, _textblob, parse
 from pipeline.stages.events.triggers import scan_anchors
 
 GOLD = Path(__file__).resolve().parents[2] / "bench" / "data" / "events_gold.jsonl"
@@ -118,3 +123,48 @@ def test_restricted_expression_refuses_missing_words() -> None:
     got = pattern.match(text, start, len(text))
     assert got is not None
     assert text[start : got.end()] == "shelled the camp"
+
+
+def _textblob_rows(tags: list[str]) -> tuple[list[str], list[bool]]:
+    rows = _parser().find_chunks([[f"w{i}", tag] for i, tag in enumerate(tags)])
+    return [row[2] for row in rows], [row[3] != "O" for row in rows]
+
+
+def _ours(tags: list[str]) -> tuple[list[str], list[bool]]:
+    module = _textblob()
+    chunks = find_chunks(tags, module.CHUNKS[0], module.SEPARATOR)
+    assert chunks is not None
+    return chunks, find_pnp(tags, chunks)
+
+
+def test_chunker_is_textblobs_on_our_sentences() -> None:
+    """Chunks and PNP flags of every sentence of ours equal TextBlob's own chunker's."""
+    checked = 0
+    for text in _texts():
+        for sent in split_sentences(text):
+            tokens = parse(text, sent.start, sent.end).tokens
+            tags = [t.tag for t in tokens]
+            if tags:
+                assert _ours(tags) == _textblob_rows(tags), sent.text
+                checked += 1
+    assert checked > 40
+
+
+# the tags the tagger gives, among them "WDT" (a rule matches inside it) and conjunctions,
+# which may not open a chunk
+_TAGS = [
+    "NN", "NNS", "NNP", "NNPS", "PRP", "PRP$", "DT", "CD", "CC", "JJ", "JJR", "JJS", "RB",
+    "RBR", "RBS", "WRB", "WDT", "WP", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD", "IN",
+    "TO", "RP", "POS", ",", ".", ":", "(", ")", "UH", "FW", "EX", "SYM", "CJ", "NN|JJ",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TAGS), min_size=1, max_size=30))
+def test_chunker_is_textblobs_on_any_tag_sequence(tags: list[str]) -> None:
+    assert _ours(tags) == _textblob_rows(tags)
+
+
+def test_chunker_leaves_a_tag_with_the_separator_to_textblob() -> None:
+    module = _textblob()
+    assert find_chunks(["NN", "A/B", "VBD"], module.CHUNKS[0], module.SEPARATOR) is None

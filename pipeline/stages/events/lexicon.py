@@ -10,6 +10,7 @@ the stored coder version, so editing a dictionary makes the stage re-code the ar
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import json
 import logging
@@ -468,7 +469,13 @@ def _load(directories: Sequence[Path]) -> Lexicon:
 @lru_cache(maxsize=8)
 def _cached(directories: tuple[Path, ...]) -> Lexicon:
     # in memory per process; across processes through the user's cache (cache.py)
-    return cached_build(directories, (*YAML_FILES, *TSV_FILES, CONVERTED_VERBS), _load)
+    lexicon = cached_build(directories, (*YAML_FILES, *TSV_FILES, CONVERTED_VERBS), _load)
+    # the lexicon lives as long as the process: out of the cyclic garbage collector's way,
+    # whose full collections would otherwise walk its ~250,000 objects again and again
+    # (9% of the coder's CPU time on the dense bench, 2% frozen). Frozen objects are still
+    # freed by reference counting; only cycles already garbage now would outlive it.
+    gc.freeze()
+    return lexicon
 
 
 def load_lexicon(extra_dirs: Iterable[Path] = ()) -> Lexicon:
