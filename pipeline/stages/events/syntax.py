@@ -121,7 +121,6 @@ def _textblob() -> Any:
         raise ImportError(f"textblob's tagger module is missing under {package}")
     module = importlib.util.module_from_spec(text_spec)
     text_spec.loader.exec_module(module)
-    module.PACKAGE_DIR = package
     return module
 
 
@@ -136,7 +135,7 @@ def _parser() -> Any:
     A test checks that the tags equal ``textblob.en.parser``'s.
     """
     module = _textblob()
-    en = module.PACKAGE_DIR / "en"
+    en = Path(module.__file__).parent / "en"
     lexicon = module.Lexicon(
         path=str(en / "en-lexicon.txt"),
         morphology=str(en / "en-morphology.txt"),
