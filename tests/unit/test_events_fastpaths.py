@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pipeline.stages.events import load_lexicon
 from pipeline.stages.events.chunker import find_chunks, find_pnp
 from pipeline.stages.events.entries import normalise
-from pipeline.stages.events.patterns import RESTRICTED_MAX, LazyRegex, _pattern_regex
+from pipeline.stages.events.patterns import HOT_USES, RESTRICTED_MAX, LazyRegex, _pattern_regex
 from pipeline.stages.events.sentences import split_sentences
 from pipeline.stages.events.syntax import _parser, _textblob, parse
 from pipeline.stages.events.triggers import scan_anchors
@@ -168,3 +168,14 @@ def test_chunker_is_textblobs_on_any_tag_sequence(tags: list[str]) -> None:
 def test_chunker_leaves_a_tag_with_the_separator_to_textblob() -> None:
     module = _textblob()
     assert find_chunks(["NN", "A/B", "VBD"], module.CHUNKS[0], module.SEPARATOR) is None
+
+
+def test_a_pattern_tried_often_gets_its_full_expression() -> None:
+    """A hot pattern stops working out its alternatives: one full expression, same answers."""
+    pattern = LazyRegex("<shell> ... village|town|camp", {}, lazy=True)
+    text = "artillery shelled the camp all night"
+    start = text.index("shelled")
+    spans = [m.span() for _ in range(HOT_USES + 2) if (m := pattern.match(text, start, len(text)))]
+    assert spans == [(start, text.index(" all"))] * (HOT_USES + 2)
+    assert pattern._compiled is not None
+    assert pattern.match("artillery shelled the valley", start, 28) is None

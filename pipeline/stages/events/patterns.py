@@ -16,6 +16,7 @@ from typing import Any
 # distinct restricted expressions a converted pattern compiles before its full one (a
 # pattern met with that many different sets of words is common enough to build in full)
 RESTRICTED_MAX = 8
+HOT_USES = 16  # matches tried with some alternative of each word present, ditto
 
 
 class DictionaryError(ValueError):
@@ -77,6 +78,7 @@ class LazyRegex:
         "_later",
         "_lazy",
         "_required",
+        "_uses",
         "source",
     )
 
@@ -87,6 +89,7 @@ class LazyRegex:
         self._compiled: re.Pattern[str] | None = None
         self._required: tuple[tuple[str, ...], ...] | None = None
         self._later: tuple[tuple[tuple[str, tuple[str, ...] | None], ...], ...] | None = None
+        self._uses = 0
         self._reset_heads()
 
     def _reset_heads(self) -> None:
@@ -109,6 +112,7 @@ class LazyRegex:
         self._compiled = None
         self._required = None
         self._later = None
+        self._uses = 0
         self._reset_heads()
 
     def compiled(self) -> re.Pattern[str]:
@@ -124,12 +128,13 @@ class LazyRegex:
         of characters: a millisecond or more to compile), and most candidate patterns fail
         on a word after the verb. So until the full expression is built, a match is tried
         with an expression restricted to the alternatives that can match in
-        ``text[pos:endpos]`` (each needs one of its strings there, see ``_restricted``):
-        none left for a word, no match; else a small expression, compiled once per set of
-        alternatives kept. Dropping alternatives that cannot match anywhere in the text
-        leaves the regex engine's answer unchanged (it tries the others in the same order),
-        so the result is the full expression's. A pattern met with many different sets gets
-        its full expression, as before.
+        ``text[pos:endpos]`` (each needs one of its strings there, see
+        ``later_alternatives``): none left for a word, no match; else a small expression,
+        compiled once per set of alternatives kept. Dropping alternatives that cannot match
+        anywhere in the text leaves the regex engine's answer unchanged (it tries the others
+        in the same order), so the result is the full expression's. A pattern met with many
+        different sets (``RESTRICTED_MAX``) or tried often (``HOT_USES``) gets its full
+        expression, as before: then a match is one call into the regex engine.
         """
         compiled = self._compiled
         if compiled is None:
@@ -137,6 +142,8 @@ class LazyRegex:
         return compiled.match(text, pos, endpos)
 
     def _match_restricted(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        if not self.possible(text, pos, endpos):
+            return None  # (the quick test first: most candidates fail on a later word)
         later = self._later
         if later is None:
             later = self._later = later_alternatives(self.source, self._irregular)
@@ -152,10 +159,13 @@ class LazyRegex:
         first = self._first_kept(text, pos) if self._head_len else None
         if first == ():
             return None  # no multi-word verb of the first token starts here
+        self._uses += 1
         key = (first, tuple(kept_later))
         regex = self._by_kept.get(key)
-        if regex is None:
-            if len(self._by_kept) >= RESTRICTED_MAX:  # met in many shapes: the full one
+        if regex is None or self._uses > HOT_USES:
+            if len(self._by_kept) >= RESTRICTED_MAX or self._uses > HOT_USES:
+                # met in many shapes, or often: the full expression (cheaper per match
+                # than working out which alternatives to keep)
                 self._by_kept.clear()
                 self._by_head.clear()
                 return self.compiled().match(text, pos, endpos)
