@@ -16,7 +16,10 @@ from typing import Any
 # distinct restricted expressions a converted pattern compiles before its full one (a
 # pattern met with that many different sets of words is common enough to build in full)
 RESTRICTED_MAX = 8
-HOT_USES = 16  # matches tried with some alternative of each word present, ditto
+# matches tried with some alternative of each word present before the full expression: a
+# restricted try costs a few microseconds more than a full one, a full compilation a
+# millisecond or two, so a pattern pays for it once it has been tried a few hundred times
+HOT_USES = 256
 
 
 class DictionaryError(ValueError):
