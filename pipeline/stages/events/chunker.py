@@ -23,11 +23,11 @@ _PARTICIPLES = ("VBG", "VBN")
 def find_chunks(tags: list[str], rules: list[tuple[str, Any]], separator: str) -> list[str] | None:
     """Per token, its chunk tag (``B-NP``, ``I-VP``, ``O`` ...), as TextBlob's
     ``find_chunks`` gives it for tokens with *tags* (*rules*: its ``CHUNKS[0]``); None for
-    a tag holding the separator, which the tagger never gives (TextBlob's own bookkeeping
-    then goes wrong: leave it to TextBlob)."""
-    if any(separator in tag for tag in tags):
+    a tag holding the separator (or a separator of more than one character), which the
+    tagger never gives (TextBlob's own bookkeeping then goes wrong: leave it to TextBlob)."""
+    string = separator.join(tags) + separator
+    if string.count(separator) != len(tags) or len(separator) != 1:
         return None
-    string = "".join([tag + separator for tag in tags])
     # each token's separator: the matches' token indices by binary search
     seps = [end - 1 for end in accumulate(len(tag) + len(separator) for tag in tags)]
     chunk: list[str | None] = [None] * len(tags)
@@ -45,18 +45,19 @@ def find_chunks(tags: list[str], rules: list[tuple[str, Any]], separator: str) -
                     chunk[k] = begin
                 else:
                     chunk[k] = inside
-    out = [c if c is not None else "O" for c in chunk]
-    last = len(out) - 1
-    for i in range(len(out)):
-        # "Very nice work" (NP) <=> "Perhaps" (ADVP) + "you" (NP)
-        if (
-            out[i] == "B-NP"
-            and tags[i].startswith("RB")
-            and i < last
-            and not tags[i + 1].startswith("JJ")
-        ):
-            out[i] = "B-ADVP"
-            out[i + 1] = "B-NP"
+    out = [c or "O" for c in chunk]
+    if "RB" in string:  # (the correction is about RB* tags only)
+        last = len(out) - 1
+        for i, tag in enumerate(tags):
+            # "Very nice work" (NP) <=> "Perhaps" (ADVP) + "you" (NP)
+            if (
+                out[i] == "B-NP"
+                and tag.startswith("RB")
+                and i < last
+                and not tags[i + 1].startswith("JJ")
+            ):
+                out[i] = "B-ADVP"
+                out[i + 1] = "B-NP"
     return out
 
 
@@ -65,8 +66,8 @@ def find_pnp(tags: list[str], chunks: list[str]) -> list[bool]:
     followed by NP/PP chunks or participles)."""
     n = len(tags)
     pnp = [False] * n
-    for i in range(n - 1):
-        if pnp[i] or not chunks[i].endswith("PP"):
+    for i in [i for i, chunk in enumerate(chunks) if chunk.endswith("PP")]:
+        if pnp[i] or i == n - 1:
             continue
         if not (chunks[i + 1].endswith(_PNP_NEXT) or tags[i + 1] in _PARTICIPLES):
             continue
