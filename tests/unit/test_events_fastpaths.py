@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from pipeline.stages.events import load_lexicon
 from pipeline.stages.events.chunker import find_chunks, find_pnp
-from pipeline.stages.events.entries import normalise
+from pipeline.stages.events.entries import MERGED_KEPT, AnchorPatterns, normalise
 from pipeline.stages.events.patterns import HOT_USES, RESTRICTED_MAX, LazyRegex, _pattern_regex
 from pipeline.stages.events.sentences import split_sentences
 from pipeline.stages.events.syntax import _parser, _textblob, parse
@@ -179,3 +179,24 @@ def test_a_pattern_tried_often_gets_its_full_expression() -> None:
     assert spans == [(start, text.index(" all"))] * (HOT_USES + 2)
     assert pattern._compiled is not None
     assert pattern.match("artillery shelled the valley", start, 28) is None
+
+
+def test_merged_candidates_are_remembered_per_set_of_second_words() -> None:
+    """The remembered merge is the one computed afresh, whatever other words a sentence
+    holds; and the memo stays bounded."""
+    lexicon = load_lexicon()
+    merges = 0
+    for text in _texts():
+        norm = normalise(text)
+        for sent in split_sentences(text):
+            scan = scan_anchors(norm, sent, lexicon)
+            for _start, _end, anchored in scan.hits:
+                first = list(anchored.candidates(scan.words))
+                fresh = AnchorPatterns(anchored.free, anchored.keyed, anchored.tiers)
+                assert list(fresh.candidates(scan.words)) == first
+                # the same second words among other words: the remembered list
+                padded = scan.words | {"zzyzx", "qwerty"}
+                assert list(anchored.candidates(padded)) == first
+                merges += bool(fresh.merged)
+                assert len(anchored.merged) <= MERGED_KEPT
+    assert merges > 5  # the sentences reach the merge, not only single groups

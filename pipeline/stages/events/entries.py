@@ -101,6 +101,7 @@ def pattern_rank(order: int, keys: frozenset[str], seq: int) -> int:
 
 
 _rank = attrgetter("rank")
+MERGED_KEPT = 64  # merged candidate lists kept per anchor entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +111,20 @@ class AnchorPatterns:
     free: tuple[Pattern, ...]
     keyed: dict[str, tuple[Pattern, ...]]
     tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
+    # merged candidate lists by the set of indexed second words met: a handful of common
+    # words ("to", "with", "on") make the same few sets in sentence after sentence
+    merged: dict[frozenset[str], tuple[Pattern, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def candidates(self, words: frozenset[str], tier: int | None = None) -> Sequence[Pattern]:
         """The patterns (of *tier*, or all) that can match a sentence made of *words*, in
         dictionary order.
 
         Called for every anchor word of every sentence, so it does little: one set
-        intersection with the indexed second words, and a sort only when patterns from
-        several of them meet (``free`` and each ``keyed`` group are already in order).
+        intersection with the indexed second words, and a merge only when patterns from
+        several of them meet (``free`` and each ``keyed`` group are already in order),
+        remembered per set of words met (``merged``).
         """
         keyed = self.keyed
         hits = keyed.keys() & words if keyed else ()
@@ -127,15 +134,21 @@ class AnchorPatterns:
         elif len(hits) == 1 and not self.free:
             out = keyed[next(iter(hits))]  # each group is unique and in order already
         else:
-            merged = list(self.free)
-            seen = {id(p) for p in merged}
-            for word in hits:
-                for p in keyed[word]:
-                    if id(p) not in seen:
-                        seen.add(id(p))
-                        merged.append(p)
-            merged.sort(key=_rank)
-            out = merged
+            key = frozenset(hits)
+            known = self.merged.get(key)
+            if known is None:
+                merged = list(self.free)
+                seen = {id(p) for p in merged}
+                for word in hits:
+                    for p in keyed[word]:
+                        if id(p) not in seen:
+                            seen.add(id(p))
+                            merged.append(p)
+                merged.sort(key=_rank)
+                if len(self.merged) >= MERGED_KEPT:  # bounded per anchor
+                    self.merged.clear()
+                known = self.merged[key] = tuple(merged)
+            out = known
         if tier is None:
             return out  # not a copy: read it, don't change it
         return [p for p in out if p.tier == tier]
