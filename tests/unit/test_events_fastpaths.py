@@ -15,16 +15,18 @@ import json
 import re
 from pathlib import Path
 
+import ahocorasick
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.stages.events import load_lexicon
 from pipeline.stages.events.chunker import find_chunks, find_pnp
-from pipeline.stages.events.entries import MERGED_KEPT, AnchorPatterns, normalise
+from pipeline.stages.events.entries import MERGED_KEPT, AnchorPatterns, Lexicon, normalise
+from pipeline.stages.events.lexicon import bounded_anchors
 from pipeline.stages.events.patterns import HOT_USES, RESTRICTED_MAX, LazyRegex, _pattern_regex
-from pipeline.stages.events.sentences import split_sentences
+from pipeline.stages.events.sentences import Sentence, split_sentences
 from pipeline.stages.events.syntax import _parser, _textblob, parse
-from pipeline.stages.events.triggers import scan_anchors
+from pipeline.stages.events.triggers import _anchor_hits, _bounded_hits, scan_anchors
 
 GOLD = Path(__file__).resolve().parents[2] / "bench" / "data" / "events_gold.jsonl"
 
@@ -200,3 +202,49 @@ def test_merged_candidates_are_remembered_per_set_of_second_words() -> None:
                 merges += bool(fresh.merged)
                 assert len(anchored.merged) <= MERGED_KEPT
     assert merges > 5  # the sentences reach the merge, not only single groups
+
+
+_BOUNDARY_TEXTS = [
+    "Troops attacked. Cease-fire talks collapsed; the cease-fire-like pause ended.",
+    "attack",  # an anchor word as the whole text
+    "Counterattacks, re-attacked, attack_plan, attack's aftermath and (attack) again.",
+    "Rebels’ attack-ready units fired—then fired again—at 'attack' posts.",
+    "Ölattack and attackÖl: letters either side; 3attack and attack3: digits either side.",
+    "The minister's visit: she visits, visited and re-visited Kyiv's port.",
+    "Police re-arrested him; they re arrested nobody else. The border re-opens, re'opens.",
+    "They can't re-open it and couldn't re-examine the file; they can t say.",
+]
+
+
+def test_bounded_anchor_scan_finds_what_the_boundary_test_finds() -> None:
+    """The space-bounded automaton gives the hits (same order) of testing every occurrence's
+    neighbours, on our sentences, sentence by sentence and on whole texts."""
+    lexicon = load_lexicon()
+    assert lexicon.anchor_words is not None
+    checked = 0
+    for text in [*_texts(), *_BOUNDARY_TEXTS]:
+        norm = normalise(text)
+        sentences = split_sentences(text)
+        whole = Sentence(0, 0, len(text), text)
+        for sent in [*sentences, whole]:
+            expected = _anchor_hits(norm, sent, lexicon)
+            assert _bounded_hits(norm, sent, lexicon.anchor_words) == expected, sent.text
+            checked += len(expected)
+    assert checked > 300
+
+
+def test_bounded_anchors_tell_words_spelled_alike_apart() -> None:
+    """Words that differ only in their non-alphanumeric characters share a spelling in the
+    bounded automaton: the text decides which one (or none) was found."""
+    plain = ahocorasick.Automaton()
+    for n, word in enumerate(["re-open", "re'open", "open", "reopen"]):
+        plain.add_word(word, (len(word), n))
+    plain.make_automaton()
+    bounded = bounded_anchors(plain)
+    for text in ["they re-open", "they re'open", "they re open", "they reopen it", "re_open"]:
+        sent = Sentence(0, 0, len(text), text)
+        lexicon = Lexicon(None, plain, {}, {}, {}, {}, "", anchor_words=bounded)  # type: ignore[arg-type]
+        assert _bounded_hits(text, sent, bounded) == _anchor_hits(text, sent, lexicon), text
+    text = "they re open"
+    found = [index for _, _, index in _bounded_hits(text, Sentence(0, 0, 12, text), bounded)]
+    assert found == [2]  # "open" only: no word of the dictionary is spelled "re open"

@@ -5,6 +5,7 @@ Plain data, built by ``lexicon.py`` from the dictionary files and read by the co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -236,6 +237,9 @@ class Lexicon:
     phrasal_verbs: frozenset[str] = frozenset()  # "struck down": the head alone is no trigger
     # entries resolved per date (by id); bounded: cleared when it grows past a few thousand days
     resolved: dict[date | None, dict[int, Term | None]] = field(default_factory=dict)
+    # the same words bounded by spaces, for a search where a word cannot sit inside another
+    # (lexicon.bounded_anchors); None: scan_anchors tests word boundaries itself
+    anchor_words: Any = None
 
     def cameo(self, code: str) -> CameoCode:
         """The code's table row; unknown codes are a dictionary error, caught at load time."""
@@ -244,6 +248,10 @@ class Lexicon:
     def future_code(self, code: str) -> str:
         """The code for an action announced for the future ("will meet" -> 036)."""
         return self.future_codes.get(code) or self.future_codes.get(code[:2]) or code
+
+
+# a character that is not a letter or a digit (``str.isalnum``): ``\w`` is those and "_"
+NOT_ALNUM = re.compile(r"[\W_]")
 
 
 def normalise(text: str) -> str:

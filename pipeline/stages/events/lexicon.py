@@ -31,6 +31,7 @@ from pipeline.stages.events.entries import (
     IGNORE,
     IGO,
     NAMED,
+    NOT_ALNUM,
     ROLE,
     ActorEntry,
     ActorIndex,
@@ -389,6 +390,7 @@ class _Builder:
         return Lexicon(
             actors=ActorIndex(actors, table),
             anchors=anchors,
+            anchor_words=bounded_anchors(anchors),
             codes=self.codes,
             future_codes=self.future_codes,
             cues=self.cues,
@@ -403,6 +405,24 @@ class _Builder:
                 if form != lemma and not form.endswith(("s", "ing"))
             ),
         )
+
+
+def bounded_anchors(anchors: Any) -> Any:
+    """The anchor automaton again, each word between two spaces and with its non-alphanumeric
+    characters as spaces (``triggers.scan_anchors`` searches the sentence spelled that way):
+    it only finds words with no letter or digit on either side. A value lists the words
+    spelled alike (``cease-fire``, ``cease'fire``), each with its patterns, and None for a
+    word of letters and digits only (nothing to check)."""
+    spelled: dict[str, list[tuple[str | None, AnchorPatterns]]] = {}
+    for key, (_length, index) in anchors.items():
+        plain = NOT_ALNUM.sub(" ", key)
+        exact = NOT_ALNUM.search(key) is None  # letters and digits only: found is found
+        spelled.setdefault(f" {plain} ", []).append((None if exact else key, index))
+    automaton = ahocorasick.Automaton()
+    for word, found in spelled.items():
+        automaton.add_word(word, (len(word) - 2, tuple(found)))
+    automaton.make_automaton()
+    return automaton
 
 
 def _anchor_index(pats: list[Pattern]) -> AnchorPatterns:
