@@ -103,9 +103,12 @@ child = subprocess.Popen(
     [sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
      "print('ready', flush=True); time.sleep(600)"],
     process_group=0, stdout=subprocess.PIPE, text=True)
-child.stdout.readline()
-print(child.pid, flush=True)
+assert child.stdout.readline() == "ready\\n"  # the child ignores SIGTERM from here on
+# the parent ignores SIGTERM too before it says so: printing the pid first let the test's
+# stop_tree SIGTERM a parent that had not installed its handler yet (it then died at once and
+# only the child needed a SIGKILL: 1 killed instead of 2, seen once under load)
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
+print(child.pid, flush=True)
 time.sleep(600)
 """
 
@@ -119,8 +122,10 @@ def test_stop_tree_stops_task_processes_outside_the_group_that_ignore_sigterm() 
         process_group=0,
     )
     assert parent.stdout is not None
+    # the parent prints the child's pid only once both of them ignore SIGTERM
     child = int(parent.stdout.readline())
     assert psutil.pid_exists(child)
+    assert parent.poll() is None
     started = time.monotonic()
     killed = stop_tree([parent.pid], grace=1.0, pgid=parent.pid)
     parent.wait(timeout=10)

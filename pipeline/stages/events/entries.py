@@ -5,6 +5,7 @@ Plain data, built by ``lexicon.py`` from the dictionary files and read by the co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -101,6 +102,7 @@ def pattern_rank(order: int, keys: frozenset[str], seq: int) -> int:
 
 
 _rank = attrgetter("rank")
+MERGED_KEPT = 64  # merged candidate lists kept per anchor entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +112,20 @@ class AnchorPatterns:
     free: tuple[Pattern, ...]
     keyed: dict[str, tuple[Pattern, ...]]
     tiers: frozenset[int] = frozenset()  # the layers with a pattern on this anchor
+    # merged candidate lists by the set of indexed second words met: a handful of common
+    # words ("to", "with", "on") make the same few sets in sentence after sentence
+    merged: dict[frozenset[str], tuple[Pattern, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def candidates(self, words: frozenset[str], tier: int | None = None) -> Sequence[Pattern]:
         """The patterns (of *tier*, or all) that can match a sentence made of *words*, in
         dictionary order.
 
         Called for every anchor word of every sentence, so it does little: one set
-        intersection with the indexed second words, and a sort only when patterns from
-        several of them meet (``free`` and each ``keyed`` group are already in order).
+        intersection with the indexed second words, and a merge only when patterns from
+        several of them meet (``free`` and each ``keyed`` group are already in order),
+        remembered per set of words met (``merged``).
         """
         keyed = self.keyed
         hits = keyed.keys() & words if keyed else ()
@@ -127,15 +135,21 @@ class AnchorPatterns:
         elif len(hits) == 1 and not self.free:
             out = keyed[next(iter(hits))]  # each group is unique and in order already
         else:
-            merged = list(self.free)
-            seen = {id(p) for p in merged}
-            for word in hits:
-                for p in keyed[word]:
-                    if id(p) not in seen:
-                        seen.add(id(p))
-                        merged.append(p)
-            merged.sort(key=_rank)
-            out = merged
+            key = frozenset(hits)
+            known = self.merged.get(key)
+            if known is None:
+                merged = list(self.free)
+                seen = {id(p) for p in merged}
+                for word in hits:
+                    for p in keyed[word]:
+                        if id(p) not in seen:
+                            seen.add(id(p))
+                            merged.append(p)
+                merged.sort(key=_rank)
+                if len(self.merged) >= MERGED_KEPT:  # bounded per anchor
+                    self.merged.clear()
+                known = self.merged[key] = tuple(merged)
+            out = known
         if tier is None:
             return out  # not a copy: read it, don't change it
         return [p for p in out if p.tier == tier]
@@ -223,6 +237,9 @@ class Lexicon:
     phrasal_verbs: frozenset[str] = frozenset()  # "struck down": the head alone is no trigger
     # entries resolved per date (by id); bounded: cleared when it grows past a few thousand days
     resolved: dict[date | None, dict[int, Term | None]] = field(default_factory=dict)
+    # the same words bounded by spaces, for a search where a word cannot sit inside another
+    # (lexicon.bounded_anchors); None: scan_anchors tests word boundaries itself
+    anchor_words: Any = None
 
     def cameo(self, code: str) -> CameoCode:
         """The code's table row; unknown codes are a dictionary error, caught at load time."""
@@ -231,6 +248,10 @@ class Lexicon:
     def future_code(self, code: str) -> str:
         """The code for an action announced for the future ("will meet" -> 036)."""
         return self.future_codes.get(code) or self.future_codes.get(code[:2]) or code
+
+
+# a character that is not a letter or a digit (``str.isalnum``): ``\w`` is those and "_"
+NOT_ALNUM = re.compile(r"[\W_]")
 
 
 def normalise(text: str) -> str:

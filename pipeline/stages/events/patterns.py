@@ -10,6 +10,16 @@ converted patterns never match a given corpus, and compiling them all costs seco
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
+
+# distinct restricted expressions a converted pattern compiles before its full one (a
+# pattern met with that many different sets of words is common enough to build in full)
+RESTRICTED_MAX = 8
+# matches tried with some alternative of each word present before the full expression: a
+# restricted try costs a few microseconds more than a full one, a full compilation a
+# millisecond or two, so a pattern pays for it once it has been tried a few hundred times
+HOT_USES = 256
 
 
 class DictionaryError(ValueError):
@@ -68,8 +78,10 @@ class LazyRegex:
         "_head_len",
         "_heads",
         "_irregular",
+        "_later",
         "_lazy",
         "_required",
+        "_uses",
         "source",
     )
 
@@ -79,6 +91,8 @@ class LazyRegex:
         self._lazy = lazy
         self._compiled: re.Pattern[str] | None = None
         self._required: tuple[tuple[str, ...], ...] | None = None
+        self._later: tuple[tuple[tuple[str, tuple[str, ...] | None], ...], ...] | None = None
+        self._uses = 0
         self._reset_heads()
 
     def _reset_heads(self) -> None:
@@ -87,8 +101,9 @@ class LazyRegex:
         # where it is tried: a small expression each instead of the whole alternation
         self._heads: tuple[tuple[str, tuple[str, ...]], ...] | None = None
         self._head_len = -1 if self._lazy and "_" in self.source.split(maxsplit=1)[0] else 0
-        self._by_head: dict[str, re.Pattern[str] | None] = {}
-        self._by_kept: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+        self._by_head: dict[str, tuple[str, ...]] = {}
+        # the restricted expressions compiled so far, by the alternatives they keep
+        self._by_kept: dict[tuple[tuple[str, ...] | None, tuple[tuple[str, ...], ...]], Any] = {}
 
     def __getstate__(self) -> tuple[str, dict[str, list[str]], bool]:
         # a pickled lexicon (the cache) carries the source, not the compiled expression:
@@ -99,6 +114,8 @@ class LazyRegex:
         self.source, self._irregular, self._lazy = state
         self._compiled = None
         self._required = None
+        self._later = None
+        self._uses = 0
         self._reset_heads()
 
     def compiled(self) -> re.Pattern[str]:
@@ -108,46 +125,77 @@ class LazyRegex:
         return self._compiled
 
     def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
-        """``re.Pattern.match`` on the compiled expression.
+        """``re.Pattern.match`` of the pattern's expression.
 
-        Before the expression is built, a cheap test rules out text that lacks a word the
-        pattern needs: compiling a converted pattern's synonym alternations costs a
-        millisecond or more, and most candidate patterns fail on a word after the verb.
-        The test is a necessary condition only, so the result is the same either way.
+        A converted pattern's synonym alternations make its full expression long (thousands
+        of characters: a millisecond or more to compile), and most candidate patterns fail
+        on a word after the verb. So until the full expression is built, a match is tried
+        with an expression restricted to the alternatives that can match in
+        ``text[pos:endpos]`` (each needs one of its strings there, see
+        ``later_alternatives``): none left for a word, no match; else a small expression,
+        compiled once per set of alternatives kept. Dropping alternatives that cannot match
+        anywhere in the text leaves the regex engine's answer unchanged (it tries the others
+        in the same order), so the result is the full expression's. A pattern met with many
+        different sets (``RESTRICTED_MAX``) or tried often (``HOT_USES``) gets its full
+        expression, as before: then a match is one call into the regex engine.
         """
         compiled = self._compiled
         if compiled is None:
-            if not self.possible(text, pos, endpos):
-                return None
-            if self._head_len:  # a converted pattern with multi-word verbs first
-                return self._match_from_head(text, pos, endpos)
-            compiled = self.compiled()
+            return self._match_restricted(text, pos, endpos)
         return compiled.match(text, pos, endpos)
 
-    def _match_from_head(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
-        """The match at *pos* of the expression restricted to the first-token alternatives
-        whose first word can start there (in their order, so the same alternative wins)."""
+    def _match_restricted(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        if not self.possible(text, pos, endpos):
+            return None  # (the quick test first: most candidates fail on a later word)
+        later = self._later
+        if later is None:
+            later = self._later = later_alternatives(self.source, self._irregular)
+        contains = text[pos:endpos].__contains__
+        kept_later = []
+        for alternatives in later:
+            kept = tuple(
+                [alt for alt, needs in alternatives if needs is None or any(map(contains, needs))]
+            )
+            if not kept:
+                return None  # no alternative of this word occurs: no match
+            kept_later.append(kept)
+        first = self._first_kept(text, pos) if self._head_len else None
+        if first == ():
+            return None  # no multi-word verb of the first token starts here
+        self._uses += 1
+        key = (first, tuple(kept_later))
+        regex = self._by_kept.get(key)
+        if regex is None or self._uses > HOT_USES:
+            if len(self._by_kept) >= RESTRICTED_MAX or self._uses > HOT_USES:
+                # met in many shapes, or often: the full expression (cheaper per match
+                # than working out which alternatives to keep)
+                self._by_kept.clear()
+                self._by_head.clear()
+                return self.compiled().match(text, pos, endpos)
+            source = _pattern_regex(
+                self.source, self._irregular, self._lazy, first=first, later=kept_later
+            )
+            regex = self._by_kept[key] = re.compile(source)
+        return regex.match(text, pos, endpos)
+
+    def _first_kept(self, text: str, pos: int) -> tuple[str, ...]:
+        """The first-token alternatives (multi-word verbs and ``<lemma>``s) whose first word
+        can start at *pos*, in their order (so the same alternative wins)."""
         heads = self._heads
         if heads is None:
             heads = self._heads = _heads(self.source.split(maxsplit=1)[0], self._irregular)
             self._head_len = max((len(p) for _, ps in heads for p in ps), default=0) or 1
         # which alternatives can start at pos depends on the next few characters only
         key = text[pos : pos + self._head_len]
-        if key in self._by_head:
-            regex = self._by_head[key]
-        else:
+        kept = self._by_head.get(key)
+        if kept is None:
             kept = tuple(
                 alt for alt, prefixes in heads if any(text.startswith(p, pos) for p in prefixes)
             )
-            if kept in self._by_kept:
-                regex = self._by_kept[kept]
-            else:
-                source = _pattern_regex(self.source, self._irregular, self._lazy, first=kept)
-                regex = self._by_kept[kept] = re.compile(source) if kept else None
             if len(self._by_head) > 512:  # bounded: the texts seen at this anchor vary
                 self._by_head.clear()
-            self._by_head[key] = regex
-        return regex.match(text, pos, endpos) if regex is not None else None
+            self._by_head[key] = kept
+        return kept
 
     def possible(self, text: str, pos: int, endpos: int) -> bool:
         """Whether ``text[pos:endpos]`` holds, for every word after the first, one of its
@@ -183,15 +231,18 @@ def _pattern_regex(
     irregular: dict[str, list[str]],
     short_gaps: bool,
     first: tuple[str, ...] | None = None,
+    later: list[tuple[str, ...]] | None = None,
 ) -> str:
     """The regex of a pattern, anchored at its first word.
 
     The first word is found by the anchor automaton, on word boundaries, so the regex only
     has to consume it (one word), not repeat the alternation of every inflected form. A
     first token with multi-word alternatives is spelled out: only *first* of them when given.
+    *later* gives, per token after the first (gaps aside), the alternatives to keep.
     """
     regex = ""
     pending_gap = False
+    n_later = 0
     for i, token in enumerate(text.split()):
         if token == GAP_TOKEN:
             pending_gap = True
@@ -199,7 +250,13 @@ def _pattern_regex(
         if i == 0 and "_" not in token:
             regex = r"[^\s;:!?,.\"“”]+"
             continue
-        alternatives = first if i == 0 and first is not None else token.split("|")
+        if i == 0:
+            alternatives: Sequence[str] = first if first is not None else token.split("|")
+        elif later is not None:
+            alternatives = later[n_later]
+            n_later += 1
+        else:
+            alternatives = token.split("|")
         piece = "(?:" + "|".join(_alt_regex(a, irregular)[0] for a in alternatives if a) + ")"
         if i == 0:
             regex = piece
@@ -236,6 +293,32 @@ def required_words(text: str, irregular: dict[str, list[str]]) -> tuple[tuple[st
             words.append(first)
         if words:
             out.append(tuple(dict.fromkeys(words)))
+    return tuple(out)
+
+
+def later_alternatives(
+    text: str, irregular: dict[str, list[str]]
+) -> tuple[tuple[tuple[str, tuple[str, ...] | None], ...], ...]:
+    """Per token after the first (gaps aside), its alternatives in order, each with the
+    strings one of which any match of it contains (None: it could match anything there),
+    as ``required_words`` reads them: a ``<lemma>`` its forms, a literal its first word up to
+    the letter a ``?`` makes optional."""
+    out = []
+    for token in text.split()[1:]:
+        if token == GAP_TOKEN:
+            continue
+        alternatives: list[tuple[str, tuple[str, ...] | None]] = []
+        for alt in token.split("|"):
+            if not alt:
+                continue
+            if alt.startswith("<") and alt.endswith(">"):
+                alternatives.append((alt, tuple(inflections(alt[1:-1], irregular))))
+                continue
+            first = alt.split("_")[0]
+            if "?" in first:
+                first = first[: max(0, first.index("?") - 1)]
+            alternatives.append((alt, (first,) if first else None))
+        out.append(tuple(alternatives))
     return tuple(out)
 
 

@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pipeline.stages.events.chunker import find_chunks, find_pnp
+
 # "U.S.", "don't" -> "do" "n't", "Iran's" -> "Iran" "'s", words with inner hyphens and dots
 _TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}"
@@ -106,15 +108,8 @@ class Token(NamedTuple):
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Any:
-    """TextBlob's English tagger and chunker, built as ``textblob.en`` builds its ``parser``.
-
-    ``import textblob`` imports all of NLTK first (about 4 s of CPU per process) for parts
-    we do not use; the tagger and chunker live in ``textblob/_text.py``, which needs only the
-    standard library. So that module is loaded from the installed package by itself, with
-    the lexicon, morphology, context and entity files shipped beside it in ``textblob/en``.
-    A test checks that the tags equal ``textblob.en.parser``'s.
-    """
+def _textblob() -> Any:
+    """``textblob/_text.py`` loaded by itself (see ``_parser``)."""
     spec = importlib.util.find_spec("textblob")  # locates the package, does not import it
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("textblob is not installed (see pyproject.toml)")
@@ -126,7 +121,21 @@ def _parser() -> Any:
         raise ImportError(f"textblob's tagger module is missing under {package}")
     module = importlib.util.module_from_spec(text_spec)
     text_spec.loader.exec_module(module)
-    en = package / "en"
+    return module
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    """TextBlob's English tagger and chunker, built as ``textblob.en`` builds its ``parser``.
+
+    ``import textblob`` imports all of NLTK first (about 4 s of CPU per process) for parts
+    we do not use; the tagger and chunker live in ``textblob/_text.py``, which needs only the
+    standard library. So that module is loaded from the installed package by itself, with
+    the lexicon, morphology, context and entity files shipped beside it in ``textblob/en``.
+    A test checks that the tags equal ``textblob.en.parser``'s.
+    """
+    module = _textblob()
+    en = Path(module.__file__).parent / "en"
     lexicon = module.Lexicon(
         path=str(en / "en-lexicon.txt"),
         morphology=str(en / "en-morphology.txt"),
@@ -205,11 +214,20 @@ class Parse:
     def chunked(self) -> tuple[Token, ...]:
         """The tokens with their NP/VP/PP chunks and PNP flags (chunked once)."""
         if not self._chunked:
-            rows = _parser().find_chunks([[t[2], t[3]] for t in self.tokens])
+            # TextBlob's ``Parser.find_chunks`` (chunks, then PNP flags), its bookkeeping
+            # done faster (chunker.py); it reads the tags only
+            module = _textblob()
+            tags = [t[3] for t in self.tokens]
+            chunks = find_chunks(tags, module.CHUNKS[0], module.SEPARATOR)
+            if chunks is None:  # (a tag the tagger never gives): TextBlob's own chunker
+                rows = _parser().find_chunks([[t[2], t[3]] for t in self.tokens])
+                chunks, pnp = [r[2] for r in rows], [r[3] != "O" for r in rows]
+            else:
+                pnp = find_pnp(tags, chunks)
             self.tokens = tuple(
                 [
-                    _new(Token, (t[0], t[1], t[2], t[3], row[2], row[3] != "O"))
-                    for t, row in zip(self.tokens, rows, strict=True)
+                    _new(Token, (t[0], t[1], t[2], t[3], c, p))
+                    for t, c, p in zip(self.tokens, chunks, pnp, strict=True)
                 ]
             )
             self._chunked = True

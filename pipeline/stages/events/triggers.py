@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.stages.events.actors import _Cues, _Group
 from pipeline.stages.events.dates import DateMention
-from pipeline.stages.events.entries import AnchorPatterns
+from pipeline.stages.events.entries import NOT_ALNUM, AnchorPatterns
 from pipeline.stages.events.event import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED
 from pipeline.stages.events.lexicon import (
     Lexicon,
@@ -291,6 +291,21 @@ class AnchorScan:
 
 def scan_anchors(norm: str, sent: Sentence, lx: Lexicon) -> AnchorScan:
     """One pass of the anchor automaton over a sentence (see ``AnchorScan``)."""
+    if lx.anchor_words is not None:
+        hits = _bounded_hits(norm, sent, lx.anchor_words)
+    else:
+        hits = _anchor_hits(norm, sent, lx)
+    if not hits:
+        return AnchorScan((), frozenset())
+    raw = norm[sent.start : sent.end].split()
+    words = set(raw)
+    words.update([w.strip(_PUNCT) for w in raw])
+    return AnchorScan(tuple(hits), frozenset(words))
+
+
+def _anchor_hits(norm: str, sent: Sentence, lx: Lexicon) -> list[tuple[int, int, AnchorPatterns]]:
+    """The anchor words of the sentence with no letter or digit on either side: every
+    occurrence the automaton finds, tested one by one (most lie inside longer words)."""
     size = len(norm)
     hits = []
     for end_idx, (length, anchored) in lx.anchors.iter(norm, sent.start, sent.end):
@@ -300,12 +315,31 @@ def scan_anchors(norm: str, sent: Sentence, lx: Lexicon) -> AnchorScan:
         ):
             continue
         hits.append((start, end_idx, anchored))
-    if not hits:
-        return AnchorScan((), frozenset())
-    raw = norm[sent.start : sent.end].split()
-    words = set(raw)
-    words.update([w.strip(_PUNCT) for w in raw])
-    return AnchorScan(tuple(hits), frozenset(words))
+    return hits
+
+
+def _bounded_hits(norm: str, sent: Sentence, words: Any) -> list[tuple[int, int, AnchorPatterns]]:
+    """``_anchor_hits`` from the automaton of space-bounded words (``lexicon.bounded_anchors``):
+    searched in the sentence and the character either side (a space past either end of the
+    text) with every non-alphanumeric character a space, a word found is one with no letter
+    or digit next to it, so only words that had other non-alphanumeric characters than
+    their spelling's need checking. Same hits, same order (by end, longest first)."""
+    lo = sent.start - 1
+    hi = sent.end + 1
+    window = NOT_ALNUM.sub(" ", norm[max(lo, 0) : hi])
+    if lo < 0:
+        window = " " + window
+    if hi > len(norm):
+        window += " "
+    hits = []
+    for end, (length, found) in words.iter(window):
+        end_idx = lo + end - 1  # the word's last character, in the text
+        start = end_idx - length + 1
+        for key, anchored in found:
+            if key is None or norm.startswith(key, start):
+                hits.append((start, end_idx, anchored))
+                break
+    return hits
 
 
 def _find_triggers(
