@@ -27,3 +27,94 @@ triples = triples_at(PUB)
 )
 def test_a_code_of_an_action_on_the_subject_does_not_make_it_the_source(text: str) -> None:
     assert not {t for t in triples(text) if t[0] and t[0][:3] in ("ARM", "GEO")}
+
+
+# --- relative clauses: the subject of the clause's verbs, and of the verb after it
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hungary, which considers the EU hostile and has rejected Germany as a mediator,"
+            " called for talks with Serbia.",
+            {("HUN", "120", "DEU"), ("HUN", "026", "SRB")},
+        ),
+        (
+            "Hungary - which considers Brussels hostile and has rejected Germany as a broker -"
+            " called for new talks.",
+            {("HUN", "120", "DEU")},
+        ),
+        (
+            "Poland, which has accused Belarus of provoking the crisis, sent envoys to Minsk.",
+            {("POL", "112", "BLR")},
+        ),
+    ],
+)
+def test_a_subject_relative_clause_acts_through_its_antecedent(
+    text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    got = triples(text)
+    assert expected <= got
+    # nobody inside the clause (the object of "considers") is made a source
+    assert not {t for t in got if t[0] and t[0][:3] in ("IGO", "BEL")}
+
+
+def test_an_object_relative_clause_keeps_its_own_subject() -> None:
+    assert ("SRB", "190", "XKX") not in triples(
+        "Kosovo, which Serbia attacked, condemned Belgrade."
+    )
+    assert ("XKX", "111", "SRBGOV") in triples("Kosovo, which Serbia attacked, condemned Belgrade.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the relative clause is on a noun that is no actor: its subject is that noun
+        "The deal, which condemned Iran, was signed.",
+        "The report, which accused Russia of war crimes, was published on Friday.",
+        "Japan condemned the missile test, which flew over waters near South Korea.",
+    ],
+)
+def test_a_relative_clause_on_a_non_actor_has_no_actor_subject(text: str) -> None:
+    got = triples(text)
+    assert not {t for t in got if t[0] in ("RUS", "IRN")}
+
+
+# --- reduced passives
+
+
+def test_a_participle_after_a_comma_with_a_by_agent_is_a_passive() -> None:
+    got = triples("Ukraine, attacked by Russia in 2022, asked Germany for tanks.")
+    assert ("RUS", "190", "UKR") in got
+    assert ("UKR", "190", "RUS") not in got
+    got = triples("Serbia, condemned by Albania for the raid, recalled its envoy.")
+    assert ("ALB", "111", "SRB") in got
+    assert ("SRB", "111", "ALB") not in got
+
+
+def test_a_coordinated_past_verb_after_a_comma_stays_active() -> None:
+    assert ("IRN", "190", "ISR") in triples("Iran, backed by Russia, attacked Israel.")
+
+
+# --- clauses that assert nothing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Whether Russia will agree to talks with Ukraine remains unclear.",
+        "Whether Egypt hosts Israeli negotiators next week is still open.",
+        "Will China attack Taiwan?",
+        "Did Russia sanction Georgia?",
+    ],
+)
+def test_an_open_question_is_no_event(text: str) -> None:
+    assert triples(text) == set()
+
+
+def test_the_same_clause_asserted_is_an_event() -> None:
+    assert ("RUS", "036", "UKR") in triples(
+        "Russia will agree to talks with Ukraine, officials said."
+    )
+    assert ("CHN", "163", "LTU") in triples("Why did China sanction Lithuania?")

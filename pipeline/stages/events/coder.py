@@ -37,6 +37,7 @@ from pipeline.stages.events.actors import (
     _resolve_bare,
     _with_location,
 )
+from pipeline.stages.events.clauses import unasserted
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.event import (
     ASSERTED,
@@ -366,6 +367,10 @@ class _SentenceCoder(_Slots):
                 pairs = [(s, _as_place(t)) for s, t in pairs]
             if target is not None and trig.pattern.code[:2] in _ASKING:
                 addressee = target
+            open_question = unasserted(self.norm, sent.start, sent.end, source.start)
+            if open_question is not None:
+                self._explain(trig, open_question)
+                continue
             modality = _modality(self.norm, sent, source, trig, self.cues)
             if requested:
                 modality = HYPOTHETICAL

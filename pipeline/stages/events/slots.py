@@ -17,6 +17,7 @@ from typing import Any
 
 from pipeline.stages.events import gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
+from pipeline.stages.events.clauses import reduced_passive, relative_subject
 from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
 from pipeline.stages.events.lexicon import Lexicon
@@ -163,11 +164,23 @@ class _Slots:
         if is_passive is None:
             participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
             is_passive = participle and bool(_PASSIVE.search(before))
+        if not is_passive:
+            # "Ukraine, attacked by Russia in 2022, asked ...": a passive without "be"
+            after = next((g for g in groups if g.start >= trig.end), None)
+            is_passive = after is not None and reduced_passive(
+                self.norm, sent.start, trig.start, head, self.norm[trig.end : after.start]
+            )
         if is_passive:
             for group in groups:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
             return None, False  # a passive without its agent: who acted is not said
+        parsed = self._syntax(sent)
+        rel = relative_subject(self.norm, sent.start, trig.start, parsed.tag_at)
+        if rel is not None:
+            # "X, which considers Y hostile and has rejected Z, called for ...": the subject
+            # of the relative clause's verbs, and of the verb after it, is its antecedent
+            return self._antecedent(sent, groups, rel.opener), False
         for group in reversed(groups):
             if group.end > trig.start:
                 continue
@@ -199,6 +212,18 @@ class _Slots:
                 continue
             return group, False
         return None, False
+
+    def _antecedent(self, sent: Sentence, groups: list[_Group], opener: int) -> _Group | None:
+        """The actor a relative clause opening at *opener* hangs on: the noun phrase right
+        before it, when that is an actor and not a preposition's object ("the attacks on
+        Israel, which ...": the attacks)."""
+        for group in reversed(groups):
+            if group.end > opener:
+                continue
+            if self.norm[group.end : opener].strip():
+                return None  # a noun that is no actor ("the deal, which ...")
+            return None if self._preceded_by_preposition(sent, group) else group
+        return None
 
     def _main_subject(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
         """The subject of the main clause a participle clause (", killing ...") hangs on, when

@@ -229,6 +229,11 @@ class Parse:
             return i
         return None
 
+    def tag_at(self, offset: int) -> str:
+        """The part-of-speech tag of the word at *offset* ("" between tokens)."""
+        i = self.index(offset)
+        return "" if i is None else self.tokens[i].tag
+
     def reading(self, start: int, *, past: bool = False) -> str | None:
         """Why the word at *start* is no verb here (None: it reads as one).
 

@@ -1,0 +1,128 @@
+"""Clause structure for precision (round 7): relative-clause subjects, reduced passives and
+clauses that assert nothing.
+
+Each rule is stated in terms of the sentence's clause structure, not of particular words of an
+article:
+
+* **Relative clauses.** In "X, which considers Y hostile and has rejected Z, called for ..."
+  the subject of "rejected" (inside the clause, whose relative pronoun is its subject) and of
+  "called" (right after the clause closes) is the antecedent X, never an actor inside the
+  clause. When the antecedent is no actor ("the deal, which angered Russia", "the attacks on
+  Israel, which killed ...": the head noun, not the PP's object) the subject is not an actor
+  and nothing is coded for it. An object relative ("the deal, which Uganda rejected") leaves
+  the subject to the ordinary search.
+* **Reduced passives.** "Ukraine, attacked by Russia in 2022, asked ..." is a passive without
+  "be": a past participle right after a comma with a "by" agent.
+* **Unasserted clauses.** A clause opened by "whether" (an indirect question: "Whether A will
+  agree to ... remains unclear") and a yes/no question ("Will A attack B?") assert no event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# ", which" / " - who" / "—which": a relative clause on the noun phrase before it
+_REL_OPEN = re.compile(r"(?:,|\s?[-–—]{1,2})\s*(?P<pron>who|which)\s+")
+
+# what closes a relative clause opened by a comma or a dash
+_REL_CLOSE = re.compile(r",|\s[-–—]{1,2}\s|[-–—]{2}|—|;|\(|\)")
+
+# the verb group of the relative pronoun itself: auxiliaries and adverbs only
+_AUX = (
+    r"(?:(?:has|have|had|is|are|was|were|been|will|would|can|could|may|might|must|should|"
+    r"shall|does|did|do|also|then|now|still|already|later|repeatedly|recently|just|not|"
+    r"never|long|since|\w+ly)\s+)*"
+)
+_DIRECT = re.compile(rf"\s*{_AUX}$")
+
+# a coordinated predicate of the same subject: "... and has rejected", "..., and then sent"
+_COORDINATED = re.compile(rf"(?:,\s*)?\b(?:and|but|or)\s+{_AUX}$")
+
+# right after the relative clause closes: adverbs and auxiliaries before the main verb
+_AFTER_CLOSE = re.compile(rf"^\s*(?:,\s*)?{_AUX}$")
+
+# "whether A will ...": an indirect question
+_WHETHER = re.compile(r"\bwhether\b")
+
+_PUNCT = re.compile(r"[,;:]")
+
+# a past participle right after a comma (or a dash): "Ukraine, attacked by Russia, ..."
+_COMMA_BEFORE = re.compile(r"(?:,|\s[-–—])\s*(?:\w+ly\s+)?$")
+
+_BY_AFTER = re.compile(r"^\s*(?:[^\s.,;]+\s+){0,4}?by\s+(?:the\s+)?$")
+
+# a yes/no question: an auxiliary or modal opens the sentence, a question mark ends it
+_YES_NO = re.compile(
+    r"^\W*(?:will|would|can|could|should|shall|may|might|must|is|are|was|were|does|do|did|"
+    r"has|have|had)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Relative:
+    """A subject relative clause the trigger is in (or right after): where it opens, and
+    where the noun phrase before it (its antecedent) ends."""
+
+    opener: int  # the comma or dash before the relative pronoun
+    inside: bool  # the trigger is inside the clause (else right after its close)
+
+
+def relative_subject(
+    norm: str, sent_start: int, trig_start: int, tag_at: Callable[[int], str]
+) -> Relative | None:
+    """The subject relative clause whose subject the trigger at *trig_start* shares, or None.
+
+    *tag_at* gives the part-of-speech tag of the word at an offset ("" when unknown): the
+    relative pronoun is the clause's subject when a verb, a modal or an adverb follows it.
+    """
+    last: re.Match[str] | None = None
+    for m in _REL_OPEN.finditer(norm, sent_start, trig_start):
+        last = m
+    if last is None:
+        return None
+    between = norm[last.end() : trig_start]
+    close = _REL_CLOSE.search(between)
+    if close is None:
+        if not tag_at(last.end()).startswith(("VB", "MD", "RB")):
+            return None  # "the deal, which Uganda rejected": the ordinary search decides
+        # the trigger is the relative pronoun's own verb, or coordinated with it
+        if _DIRECT.fullmatch(between) or _COORDINATED.search(between):
+            return Relative(last.start(), inside=True)
+        return None
+    # the clause closed before the trigger: the trigger is the main clause's verb when only
+    # auxiliaries and adverbs stand between the close and it
+    rest = between[close.end() :]
+    if _AFTER_CLOSE.match(rest) and _REL_CLOSE.search(rest) is None:
+        return Relative(last.start(), inside=False)
+    return None
+
+
+def reduced_passive(norm: str, sent_start: int, trig_start: int, head: str, agent_gap: str) -> bool:
+    """A participle after a comma with a "by" agent: "Ukraine, attacked by Russia, asked".
+
+    *head* is the trigger's head word, *agent_gap* the text between the trigger's end and the
+    first actor after it."""
+    if not head.endswith(("ed", "en", "wn", "ne", "ht", "ck")):
+        return False
+    return bool(_COMMA_BEFORE.search(norm, sent_start, trig_start)) and bool(
+        _BY_AFTER.match(agent_gap)
+    )
+
+
+def unasserted(norm: str, sent_start: int, sent_end: int, source_start: int) -> str | None:
+    """Why the clause of a subject starting at *source_start* asserts nothing, or None.
+
+    "Whether" before the subject in the same sentence opens an indirect question; a sentence
+    that opens with an auxiliary and ends with a question mark is a yes/no question.
+    """
+    lo = max(sent_start, source_start - 40)
+    whether = _WHETHER.search(norm, lo, source_start)
+    if whether is not None and not _PUNCT.search(norm, whether.end(), source_start):
+        return "dropped: in a whether-clause (an open question, not an event)"
+    text = norm[sent_start:sent_end].rstrip()
+    if text.endswith("?") and _YES_NO.match(text):
+        return "dropped: a yes/no question, not an event"
+    return None
