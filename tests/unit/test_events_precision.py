@@ -118,3 +118,15 @@ def test_the_same_clause_asserted_is_an_event() -> None:
         "Russia will agree to talks with Ukraine, officials said."
     )
     assert ("CHN", "163", "LTU") in triples("Why did China sanction Lithuania?")
+
+
+def test_on_is_a_preposition_in_the_cues() -> None:
+    # YAML reads a bare `on` as the boolean true: the cue list must hold the word
+    from pipeline.stages.events import load_lexicon
+
+    assert "on" in load_lexicon().cues["prepositions"]
+
+
+def test_the_object_of_on_is_not_the_subject_of_a_relative_clause() -> None:
+    got = triples("The strikes on Lebanon, which killed Syrian soldiers, drew criticism.")
+    assert not {t for t in got if t[0] == "LBN"}
