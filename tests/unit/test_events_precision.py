@@ -130,3 +130,31 @@ def test_on_is_a_preposition_in_the_cues() -> None:
 def test_the_object_of_on_is_not_the_subject_of_a_relative_clause() -> None:
     got = triples("The strikes on Lebanon, which killed Syrian soldiers, drew criticism.")
     assert not {t for t in got if t[0] == "LBN"}
+
+
+# --- targets deep in a prepositional chain
+
+
+@pytest.mark.parametrize(
+    ("text", "not_target"),
+    [
+        (
+            "The United States charged Assange with espionage over files about the wars in"
+            " Iraq and Afghanistan.",
+            {"IRQ", "AFG"},
+        ),
+        ("France criticised the editor for remarks at a conference on the war in Mali.", {"MLI"}),
+        ("Qatar sent aid to refugees at camps on the border with Syria.", {"SYR"}),
+    ],
+)
+def test_an_actor_deep_in_the_objects_pp_chain_is_not_the_target(
+    text: str, not_target: set[str]
+) -> None:
+    assert not {t for t in triples(text) if t[2] in not_target}
+
+
+def test_a_target_in_the_objects_first_pp_stays() -> None:
+    assert ("TUR", "111", "ISR") in triples("Turkey condemned the attack on Israel.")
+    assert ("RUS", "112", "GBR") in triples(
+        "Russia accused Britain of spreading lies about its troops in Ukraine."
+    )

@@ -20,8 +20,10 @@ article:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from pipeline.stages.events.syntax import Token
 
 # ", which" / " - who" / "—which": a relative clause on the noun phrase before it
 _REL_OPEN = re.compile(r"(?:,|\s?[-–—]{1,2})\s*(?P<pron>who|which)\s+")
@@ -126,3 +128,35 @@ def unasserted(norm: str, sent_start: int, sent_end: int, source_start: int) -> 
     if text.endswith("?") and _YES_NO.match(text):
         return "dropped: a yes/no question, not an event"
     return None
+
+
+# the deepest prepositional chain a target may sit in after its verb: "condemned the attack
+# on Israel" (1), "expressed concern over the attack on Israel" (2); past that the actor
+# modifies a noun of the object ("charged Assange with espionage over files about the wars in
+# Iraq": the wars are in Iraq, the charge is not against it)
+MAX_PP_DEPTH = 3
+
+
+def pp_depth(tokens: Sequence[Token], start: int, end: int) -> int:
+    """How many prepositions (IN or TO before a non-verb) stand between *start* and *end*
+    among the sentence's *tokens*."""
+    depth = 0
+    for i, tok in enumerate(tokens):
+        if tok.start < start:
+            continue
+        if tok.start >= end:
+            break
+        tag = tok.tag
+        if tag not in ("IN", "TO") or tok.word.lower() in _NOT_PREPOSITIONS:
+            continue
+        nxt = tokens[i + 1].tag if i + 1 < len(tokens) else ""
+        if tag == "TO" and nxt.startswith("VB"):
+            continue  # an infinitive's "to"
+        if nxt == "CD" or (i + 1 < len(tokens) and tokens[i + 1].word == "$"):
+            continue  # "about $162 billion", "over 300": a quantity, not a preposition
+        depth += 1
+    return depth
+
+
+# "of" belongs to the noun before it ("the family of", "parts of the city of"): no new level
+_NOT_PREPOSITIONS = frozenset(("of", "that", "whether", "if", "because", "while", "as", "than"))

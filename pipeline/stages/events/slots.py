@@ -17,7 +17,12 @@ from typing import Any
 
 from pipeline.stages.events import gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
-from pipeline.stages.events.clauses import reduced_passive, relative_subject
+from pipeline.stages.events.clauses import (
+    MAX_PP_DEPTH,
+    pp_depth,
+    reduced_passive,
+    relative_subject,
+)
 from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
 from pipeline.stages.events.lexicon import Lexicon
@@ -321,6 +326,10 @@ class _Slots:
                 return group
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
+            if group.start > trig.end and (
+                pp_depth(self._syntax(sent).tokens, trig.head_end, group.start) > MAX_PP_DEPTH
+            ):
+                return bare  # an actor deep in the object's PP chain modifies a noun of it
             if _NEW_PREDICATE.search(between) or _OTHER_CLAUSE.search(
                 self.text, trig.end, group.start
             ):
