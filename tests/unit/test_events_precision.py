@@ -158,3 +158,34 @@ def test_a_target_in_the_objects_first_pp_stays() -> None:
     assert ("RUS", "112", "GBR") in triples(
         "Russia accused Britain of spreading lies about its troops in Ukraine."
     )
+
+
+# --- pronoun subjects: a clear antecedent or none
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "it" is never a place or partner named as a preposition's object
+        "Talks were held in Paris on Monday. It accused Iran of supplying weapons.",
+        "Fighting in Sudan has displaced millions. It accused Chad of arming rebels.",
+        # an antecedent more than two sentences back is too far
+        "Blinken spoke in Washington on Monday. The weather was cold. Markets fell sharply."
+        " Analysts were worried. She will also meet with Italy's minister.",
+    ],
+)
+def test_a_pronoun_without_a_clear_antecedent_codes_nothing(text: str) -> None:
+    assert triples(text) == set()
+
+
+def test_a_pronoun_with_a_clear_antecedent_is_resolved() -> None:
+    assert ("RUS", "1123", "GEO") in triples(
+        "Russia sent troops. It also accused Georgia of provocations."
+    )
+    assert ("FRAGOV", "111", "RUS") in triples(
+        "Macron met Scholz in Berlin. He later criticised Russia."
+    )
+    assert ("USAGOV", "036", "ITAGOV") in triples(
+        "Blinken spoke in Washington on Monday. Markets fell sharply."
+        " She will also meet with Italy's minister."
+    )

@@ -160,3 +160,9 @@ def pp_depth(tokens: Sequence[Token], start: int, end: int) -> int:
 
 # "of" belongs to the noun before it ("the family of", "parts of the city of"): no new level
 _NOT_PREPOSITIONS = frozenset(("of", "that", "whether", "if", "because", "while", "as", "than"))
+
+
+def pp_object(norm: str, preposition_before: re.Pattern[str], start: int) -> bool:
+    """Whether the actor at *start* is a preposition's object ("in Paris", "with Iran"): such
+    an actor names a place or a partner, and is no antecedent for "it"."""
+    return preposition_before.search(norm, max(0, start - 16), start) is not None

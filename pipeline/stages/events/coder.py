@@ -37,7 +37,7 @@ from pipeline.stages.events.actors import (
     _resolve_bare,
     _with_location,
 )
-from pipeline.stages.events.clauses import unasserted
+from pipeline.stages.events.clauses import pp_object, unasserted
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.event import (
     ASSERTED,
@@ -127,10 +127,12 @@ class _SentenceCoder(_Slots):
         self.mentions: list[_Mention] = []
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
         self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
+        self.starts: list[int] = [0]  # each sentence's start, for the pronouns' horizon
         self.parses: dict[int, Parse] = {}  # the syntax layer's parse per sentence start
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
+        self.starts = [s.start for s in sentences] or [0]
         mentions = self.mentions = _find_mentions(self.text, self.norm, self.lx, self.pub)
         events: list[Event] = []
         i = 0
@@ -209,11 +211,18 @@ class _SentenceCoder(_Slots):
                 del self.pending[:-PENDING_SENTENCES]
             return []
         for earlier in self.pending:
-            _remember(self.memory, _build_groups(self.text, earlier))
+            _remember(self.memory, _build_groups(self.text, earlier), self._governed)
         self.pending.clear()
         groups = _build_groups(self.text, mentions)
         coref = _coref_groups(
-            self.text, self.norm, sent, memory=self.memory, cues=self.cues, groups=groups
+            self.text,
+            self.norm,
+            sent,
+            memory=self.memory,
+            cues=self.cues,
+            groups=groups,
+            horizon=self.starts[max(0, min(sent.index, len(self.starts) - 1) - 2)],
+            governed=self._governed,
         )
         if coref:
             taken = [(g.start, g.end) for g in groups]
@@ -235,8 +244,11 @@ class _SentenceCoder(_Slots):
                 for g in coref
                 for a in g.actors
             ]
-        _remember(self.memory, groups)
+        _remember(self.memory, groups, self._governed)
         return events
+
+    def _governed(self, group: _Group) -> bool:
+        return pp_object(self.norm, self.cues.preposition_before, group.start)
 
     def _worth_reading(self, sent: Sentence, mentions: list[_Mention], scan: AnchorScan) -> bool:
         """Whether a sentence needs its triggers read (False: skip to the next one).
