@@ -189,3 +189,32 @@ def test_a_pronoun_with_a_clear_antecedent_is_resolved() -> None:
         "Blinken spoke in Washington on Monday. Markets fell sharply."
         " She will also meet with Italy's minister."
     )
+
+
+# --- passives without "be": the accused is not the accuser
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Georgian man accused of threatening the Russian ambassador",
+        "A Kenyan officer charged with spying on Uganda",
+    ],
+)
+def test_accused_of_without_be_is_a_passive_without_agent(text: str) -> None:
+    assert not {t for t in triples(text) if t[1][:2] == "11"}
+
+
+def test_accused_of_with_an_agent_and_the_active_stay() -> None:
+    assert ("ZAF", "1124", "ISR") in triples("Israel accused of war crimes by South Africa.")
+    assert ("RUS", "112", "UKR") in triples("Russia has accused Ukraine of shelling the plant.")
+
+
+# --- an appeal needs its addressee
+
+
+def test_wanting_to_do_something_oneself_is_no_appeal() -> None:
+    assert triples("Myanmar police want to speak to a Thai model.") == set()
+    assert triples("Iran asked to join the talks with Iraq.") == set()
+    assert ("CHN", "020", "JPN") in triples("China wants Japan to apologise.")
+    assert ("IRN", "020", "IRQ") in triples("Iran asked Iraq to join the talks.")

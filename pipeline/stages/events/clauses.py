@@ -53,7 +53,7 @@ _PUNCT = re.compile(r"[,;:]")
 # a past participle right after a comma (or a dash): "Ukraine, attacked by Russia, ..."
 _COMMA_BEFORE = re.compile(r"(?:,|\s[-–—])\s*(?:\w+ly\s+)?$")
 
-_BY_AFTER = re.compile(r"^\s*(?:[^\s.,;]+\s+){0,4}?by\s+(?:the\s+)?$")
+_BY_AGENT_GAP = re.compile(r"^\s*(?:[^\s.,;]+\s+){0,4}?by\s+(?:the\s+)?$")
 
 # a yes/no question: an auxiliary or modal opens the sentence, a question mark ends it
 _YES_NO = re.compile(
@@ -102,16 +102,33 @@ def relative_subject(
     return None
 
 
-def reduced_passive(norm: str, sent_start: int, trig_start: int, head: str, agent_gap: str) -> bool:
-    """A participle after a comma with a "by" agent: "Ukraine, attacked by Russia, asked".
+def reduced_passive(
+    norm: str, sent_start: int, trig_start: int, head_end: int, agent_gap: str | None
+) -> bool:
+    """A passive without "be": a participle after a comma with a "by" agent ("Ukraine,
+    attacked by Russia, asked"), or a verb whose object must come before its "of"/"with"
+    complement directly followed by it ("a man accused of threatening the FBI", "Kenyan
+    officer charged with bribery": the one accused, not the accuser).
 
-    *head* is the trigger's head word, *agent_gap* the text between the trigger's end and the
-    first actor after it."""
+    *agent_gap* is the text between the trigger's end and the first actor after it (None
+    without one)."""
+    head = norm[trig_start:head_end]
     if not head.endswith(("ed", "en", "wn", "ne", "ht", "ck")):
         return False
-    return bool(_COMMA_BEFORE.search(norm, sent_start, trig_start)) and bool(
-        _BY_AFTER.match(agent_gap)
+    if _OBJECT_FIRST.fullmatch(head) and _OF_WITH.match(norm, head_end):
+        return not _HAVE_BEFORE.search(norm, max(sent_start, trig_start - 30), trig_start)
+    return (
+        agent_gap is not None
+        and bool(_COMMA_BEFORE.search(norm, sent_start, trig_start))
+        and bool(_BY_AGENT_GAP.match(agent_gap))
     )
+
+
+# verbs whose object comes before their "of"/"with" complement: "accused Iran of", "charged
+# the envoy with"; directly followed by "of"/"with" they are passive participles
+_OBJECT_FIRST = re.compile(r"(?:accus|convict|suspect|charg|indict|strip|clear)ed")
+_OF_WITH = re.compile(r"\s+(?:of|with)\b")
+_HAVE_BEFORE = re.compile(r"\b(?:has|have|had)\s+(?:\w+ly\s+)?$")
 
 
 def unasserted(norm: str, sent_start: int, sent_end: int, source_start: int) -> str | None:
@@ -166,3 +183,16 @@ def pp_object(norm: str, preposition_before: re.Pattern[str], start: int) -> boo
     """Whether the actor at *start* is a preposition's object ("in Paris", "with Iran"): such
     an actor names a place or a partner, and is no antecedent for "it"."""
     return preposition_before.search(norm, max(0, start - 16), start) is not None
+
+
+_CONTROL_PATTERN = re.compile(r"\.\.\.\s+to$")
+_EMPTY_GAP = re.compile(r"\s+to")
+
+
+def no_addressee(pattern_source: str, norm: str, head_end: int, end: int) -> bool:
+    """An appeal pattern "<want> ... to" / "<ask> ... to" whose gap is empty: "want to speak
+    to her" is the wanter's own aim, not an appeal to anyone (the addressee is the noun
+    phrase between the verb and "to")."""
+    return bool(_CONTROL_PATTERN.search(pattern_source)) and bool(
+        _EMPTY_GAP.fullmatch(norm, head_end, end)
+    )

@@ -37,7 +37,7 @@ from pipeline.stages.events.actors import (
     _resolve_bare,
     _with_location,
 )
-from pipeline.stages.events.clauses import pp_object, unasserted
+from pipeline.stages.events.clauses import no_addressee, pp_object, unasserted
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.event import (
     ASSERTED,
@@ -320,6 +320,9 @@ class _SentenceCoder(_Slots):
             addressee = None
             if source is None:
                 self._explain(trig, "dropped: no source actor in its clause")
+                continue
+            if no_addressee(trig.pattern.source, self.norm, trig.head_end, trig.end):
+                self._explain(trig, "dropped: 'wants ... to' with no addressee")
                 continue
             if (
                 not trig.pattern.verb_first

@@ -172,8 +172,12 @@ class _Slots:
         if not is_passive:
             # "Ukraine, attacked by Russia in 2022, asked ...": a passive without "be"
             after = next((g for g in groups if g.start >= trig.end), None)
-            is_passive = after is not None and reduced_passive(
-                self.norm, sent.start, trig.start, head, self.norm[trig.end : after.start]
+            is_passive = reduced_passive(
+                self.norm,
+                sent.start,
+                trig.start,
+                trig.head_end,
+                self.norm[trig.end : after.start] if after is not None else None,
             )
         if is_passive:
             for group in groups:
