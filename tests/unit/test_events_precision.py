@@ -218,3 +218,23 @@ def test_wanting_to_do_something_oneself_is_no_appeal() -> None:
     assert triples("Iran asked to join the talks with Iraq.") == set()
     assert ("CHN", "020", "JPN") in triples("China wants Japan to apologise.")
     assert ("IRN", "020", "IRQ") in triples("Iran asked Iraq to join the talks.")
+
+
+# --- a coordinated predicate without a subject of its own
+
+
+def test_a_coordinated_predicate_takes_the_first_conjuncts_subject() -> None:
+    got = triples(
+        "The US keeps sensitive equipment at a plant inside Ukraine and is warning Russia"
+        " not to touch it."
+    )
+    assert ("USA", "130", "RUS") in got
+    assert ("UKR", "130", "RUS") not in got
+
+
+def test_conjuncts_inside_a_subordinate_clause_keep_that_clauses_subject() -> None:
+    got = triples(
+        "Jordan's army carried out raids against targets after Syrian gunmen shot and killed"
+        " a Jordanian soldier at the border."
+    )
+    assert not {t for t in got if t[0] == "JORMIL" and t[1][:2] == "19"}

@@ -22,8 +22,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from pipeline.stages.events.syntax import Token
+
+
+class _Span(Protocol):
+    start: int
+    end: int
+
+
+G = TypeVar("G", bound=_Span)
 
 # ", which" / " - who" / "—which": a relative clause on the noun phrase before it
 _REL_OPEN = re.compile(r"(?:,|\s?[-–—]{1,2})\s*(?P<pron>who|which)\s+")
@@ -196,3 +205,38 @@ def no_addressee(pattern_source: str, norm: str, head_end: int, end: int) -> boo
     return bool(_CONTROL_PATTERN.search(pattern_source)) and bool(
         _EMPTY_GAP.fullmatch(norm, head_end, end)
     )
+
+
+# "... and is warning", "..., but later sent": a predicate with no subject of its own
+_COORDINATED_PREDICATE = re.compile(rf"(?:,\s*)?\b(?:and|but)\s+{_AUX}$")
+
+
+def coordinated_predicate(norm: str, sent_start: int, trig_start: int) -> int | None:
+    """Where the "and"/"but" of a subjectless coordinated predicate before the trigger is
+    ("The US has technology inside Ukraine and is warning Russia": the US warns), or None."""
+    m = _COORDINATED_PREDICATE.search(norm, max(sent_start, trig_start - 60), trig_start)
+    return m.start() if m is not None else None
+
+
+def first_conjunct_subject(
+    groups: Sequence[G], before: int, heads_verb: Callable[[G], bool]
+) -> G | None:
+    """The subject of the first conjunct: the nearest actor before *before* whose noun phrase
+    heads a finite verb (*heads_verb*), or None (the ordinary search decides)."""
+    for group in reversed(groups):
+        if group.end <= before and heads_verb(group):
+            return group
+    return None
+
+
+# a clause of its own opens here: the conjunct before "and" may be its predicate
+_CLAUSE_OPENER = re.compile(
+    r"\b(?:after|before|because|while|when|since|although|though|unless|until|whereas|if|"
+    r"as|that|who|which|whom|whose|where|what|how|whether|why)\b|[“\"]"
+)
+
+
+def clause_opens(norm: str, start: int, end: int) -> bool:
+    """Whether a subordinate, relative or complement clause opens between *start* and *end*
+    ("after Palestinian gunmen shot and killed": the conjuncts are that clause's)."""
+    return _CLAUSE_OPENER.search(norm, start, end) is not None

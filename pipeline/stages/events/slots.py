@@ -19,6 +19,9 @@ from pipeline.stages.events import gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
 from pipeline.stages.events.clauses import (
     MAX_PP_DEPTH,
+    clause_opens,
+    coordinated_predicate,
+    first_conjunct_subject,
     pp_depth,
     reduced_passive,
     relative_subject,
@@ -190,6 +193,22 @@ class _Slots:
             # "X, which considers Y hostile and has rejected Z, called for ...": the subject
             # of the relative clause's verbs, and of the verb after it, is its antecedent
             return self._antecedent(sent, groups, rel.opener), False
+        conj = coordinated_predicate(self.norm, sent.start, trig.start)
+        last = next((g for g in reversed(groups) if g.end <= trig.start), None)
+        if conj is not None and last is not None and id(last) not in inherited:
+            # "The US has technology inside Ukraine and is warning Russia": the subject of a
+            # subjectless coordinated predicate is the first conjunct's, not the nearest actor
+            subject = first_conjunct_subject(
+                groups,
+                conj,
+                lambda g: parsed.heads_clause(g.end) and not self._preceded_by_preposition(sent, g),
+            )
+            if (
+                subject is not None
+                and not self._clause_break(subject.end, conj)
+                and not clause_opens(self.norm, subject.end, conj)
+            ):
+                return subject, False
         for group in reversed(groups):
             if group.end > trig.start:
                 continue
