@@ -17,19 +17,12 @@ from typing import Any
 
 from pipeline.stages.events import gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
-from pipeline.stages.events.clauses import (
-    MAX_PP_DEPTH,
-    clause_opens,
-    coordinated_predicate,
-    first_conjunct_subject,
-    pp_depth,
-    reduced_passive,
-    relative_subject,
-)
+from pipeline.stages.events.clauses import MAX_PP_DEPTH, pp_depth
 from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
 from pipeline.stages.events.lexicon import Lexicon
 from pipeline.stages.events.sentences import Sentence
+from pipeline.stages.events.subjects import _ClauseSubjects
 from pipeline.stages.events.syntax import LOCATIVE, Parse, parse
 from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
 
@@ -116,7 +109,7 @@ _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
 _LOCATIVE_OR_AT = LOCATIVE | {"at"}  # what _locative_pp asks the parse about
 
 
-class _Slots:
+class _Slots(_ClauseSubjects):
     """Source, target, place and speaker finding, and building an event; mixed into the coder."""
 
     raw: str
@@ -173,42 +166,15 @@ class _Slots:
             participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
             is_passive = participle and bool(_PASSIVE.search(before))
         if not is_passive:
-            # "Ukraine, attacked by Russia in 2022, asked ...": a passive without "be"
-            after = next((g for g in groups if g.start >= trig.end), None)
-            is_passive = reduced_passive(
-                self.norm,
-                sent.start,
-                trig.start,
-                trig.head_end,
-                self.norm[trig.end : after.start] if after is not None else None,
-            )
+            is_passive = self._reduced_passive(sent, groups, trig)
         if is_passive:
             for group in groups:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
             return None, False  # a passive without its agent: who acted is not said
-        parsed = self._syntax(sent)
-        rel = relative_subject(self.norm, sent.start, trig.start, parsed.tag_at)
-        if rel is not None:
-            # "X, which considers Y hostile and has rejected Z, called for ...": the subject
-            # of the relative clause's verbs, and of the verb after it, is its antecedent
-            return self._antecedent(sent, groups, rel.opener), False
-        conj = coordinated_predicate(self.norm, sent.start, trig.start)
-        last = next((g for g in reversed(groups) if g.end <= trig.start), None)
-        if conj is not None and last is not None and id(last) not in inherited:
-            # "The US has technology inside Ukraine and is warning Russia": the subject of a
-            # subjectless coordinated predicate is the first conjunct's, not the nearest actor
-            subject = first_conjunct_subject(
-                groups,
-                conj,
-                lambda g: parsed.heads_clause(g.end) and not self._preceded_by_preposition(sent, g),
-            )
-            if (
-                subject is not None
-                and not self._clause_break(subject.end, conj)
-                and not clause_opens(self.norm, subject.end, conj)
-            ):
-                return subject, False
+        decided, subject = self._clause_subject(sent, groups, trig, inherited)
+        if decided:
+            return subject, False
         for group in reversed(groups):
             if group.end > trig.start:
                 continue
@@ -240,18 +206,6 @@ class _Slots:
                 continue
             return group, False
         return None, False
-
-    def _antecedent(self, sent: Sentence, groups: list[_Group], opener: int) -> _Group | None:
-        """The actor a relative clause opening at *opener* hangs on: the noun phrase right
-        before it, when that is an actor and not a preposition's object ("the attacks on
-        Israel, which ...": the attacks)."""
-        for group in reversed(groups):
-            if group.end > opener:
-                continue
-            if self.norm[group.end : opener].strip():
-                return None  # a noun that is no actor ("the deal, which ...")
-            return None if self._preceded_by_preposition(sent, group) else group
-        return None
 
     def _main_subject(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
         """The subject of the main clause a participle clause (", killing ...") hangs on, when
