@@ -238,3 +238,22 @@ def test_conjuncts_inside_a_subordinate_clause_keep_that_clauses_subject() -> No
         " a Jordanian soldier at the border."
     )
     assert not {t for t in got if t[0] == "JORMIL" and t[1][:2] == "19"}
+
+
+# --- a subordinate "as" clause ends the target search
+
+
+def test_an_actor_in_a_following_as_clause_is_not_the_target() -> None:
+    got = triples(
+        "The regional government in Russia declared a state of emergency as military analysts"
+        " reported that Ukrainian forces had advanced."
+    )
+    assert not {t for t in got if t[2] == "UKRMIL"}
+    got = triples("Egypt sent aid as Israel bombed Gaza.")
+    assert not {t for t in got if t[0] == "EGY"}
+    assert ("ISR", "195", "PSE") in got
+
+
+def test_as_before_a_plain_noun_phrase_is_no_clause() -> None:
+    assert ("TUR", "111", "SWE") in triples("Turkey criticised Sweden as protests continued.")
+    assert ("QAT", "045", "ISR") in triples("Qatar acted as a mediator between Israel and Hamas.")

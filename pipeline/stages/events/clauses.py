@@ -240,3 +240,28 @@ def clause_opens(norm: str, start: int, end: int) -> bool:
     """Whether a subordinate, relative or complement clause opens between *start* and *end*
     ("after Palestinian gunmen shot and killed": the conjuncts are that clause's)."""
     return _CLAUSE_OPENER.search(norm, start, end) is not None
+
+
+_NP_TAGS = ("DT", "JJ", "NN", "PRP", "CD", "POS")
+
+
+def as_clause(
+    tokens: Sequence[Token], heads_clause: Callable[[int], bool], start: int, end: int
+) -> bool:
+    """Whether a subordinate "as" clause ("as analysts reported that ...", "as Russia
+    advanced") opens between *start* and *end*: "as", a noun phrase, and its own verb. An
+    actor past it is that clause's, not the target ("as a mediator" is no clause)."""
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.start < start:
+            continue
+        if tok.start >= end:
+            break
+        if tok.word.lower() != "as" or tok.tag != "IN":
+            continue
+        j = i + 1
+        while j < n and tokens[j].tag.startswith(_NP_TAGS):
+            j += 1
+        if j > i + 1 and heads_clause(tokens[j - 1].end):
+            return True
+    return False

@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.stages.events import gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
-from pipeline.stages.events.clauses import MAX_PP_DEPTH, pp_depth
+from pipeline.stages.events.clauses import MAX_PP_DEPTH, as_clause, pp_depth
 from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
 from pipeline.stages.events.lexicon import Lexicon
@@ -307,6 +307,10 @@ class _Slots(_ClauseSubjects):
                 pp_depth(self._syntax(sent).tokens, trig.head_end, group.start) > MAX_PP_DEPTH
             ):
                 return bare  # an actor deep in the object's PP chain modifies a noun of it
+            if group.start > trig.end and as_clause(
+                self._syntax(sent).tokens, self._syntax(sent).heads_clause, trig.end, group.start
+            ):
+                return bare  # "declared an emergency as analysts reported that ... forces"
             if _NEW_PREDICATE.search(between) or _OTHER_CLAUSE.search(
                 self.text, trig.end, group.start
             ):
