@@ -229,6 +229,12 @@ class Parse:
             return i
         return None
 
+    def span(self, start: int, end: int) -> tuple[Token, ...]:
+        """The tokens starting in [*start*, *end*), plus the one after them (a lookahead)."""
+        lo = bisect_left(self._starts, start)
+        hi = bisect_left(self._starts, end)
+        return self.tokens[lo : hi + 1]
+
     def tag_at(self, offset: int) -> str:
         """The part-of-speech tag of the word at *offset* ("" between tokens)."""
         i = self.index(offset)
