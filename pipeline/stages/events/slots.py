@@ -304,14 +304,12 @@ class _Slots(_ClauseSubjects):
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
             if group.start > trig.end and (
-                pp_depth(
-                    self._syntax(sent).span(trig.head_end, group.start), trig.head_end, group.start
-                )
+                pp_depth(self._syntax(sent).tokens_from(trig.head_end), trig.head_end, group.start)
                 > MAX_PP_DEPTH
             ):
                 return bare  # an actor deep in the object's PP chain modifies a noun of it
             if group.start > trig.end and as_clause(
-                self._syntax(sent).span(trig.end, group.start),
+                self._syntax(sent).tokens_from(trig.end),
                 self._syntax(sent).heads_clause,
                 trig.end,
                 group.start,

@@ -229,11 +229,9 @@ class Parse:
             return i
         return None
 
-    def span(self, start: int, end: int) -> tuple[Token, ...]:
-        """The tokens starting in [*start*, *end*), plus the one after them (a lookahead)."""
-        lo = bisect_left(self._starts, start)
-        hi = bisect_left(self._starts, end)
-        return self.tokens[lo : hi + 1]
+    def tokens_from(self, start: int) -> tuple[Token, ...]:
+        """The tokens from the first one starting at or after *start* to the sentence's end."""
+        return self.tokens[bisect_left(self._starts, start) :]
 
     def tag_at(self, offset: int) -> str:
         """The part-of-speech tag of the word at *offset* ("" between tokens)."""
