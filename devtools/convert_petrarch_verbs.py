@@ -129,6 +129,13 @@ def _code(raw: str) -> str | None:
     return None
 
 
+def _target_side(raw: str) -> bool:
+    """``:100`` (no code before the colon): the subject undergoes the action (PETRARCH's
+    second code is for the reversed dyad)."""
+    head, colon, tail = raw.partition(":")
+    return bool(colon) and not head.strip() and bool(tail.strip())
+
+
 def _plural(word: str) -> str:
     """The regular plural; a word that already is one ("TROOPS", "FORCES") stays as it is."""
     if word.endswith("S") and not word.endswith(("SS", "US", "IS")):
@@ -248,6 +255,12 @@ def read_blocks(lines: list[str], conv: Conversion) -> list[Block]:
             code = _code(m.group(1))
             if code is None:
                 conv.skip("pattern with the null code")
+                continue
+            if _target_side(m.group(1)):
+                # "FACE PRESSURE [:100]", "APPEAR BEFORE COURT [:173]": the code is of an
+                # action done TO the sentence's subject by someone else; coded with the
+                # subject as source it would swap the dyad, and who acted is not in the slot
+                conv.skip("code of an action on the subject ([:code])")
                 continue
             block.patterns.append((_CODE.sub("", body).strip(), code, number))
         elif stripped.startswith("&"):

@@ -9,7 +9,7 @@ sentence; pronouns and "the two countries" resolve against what earlier sentence
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -84,6 +84,8 @@ class _Memory:
 
     person: Actor | None = None
     organisation: Actor | None = None
+    person_at: int = -1  # where the antecedents were named (offsets into the text)
+    organisation_at: int = -1
     pair: list[Actor] = field(default_factory=list)
     countries: list[Actor] = field(default_factory=list)
 
@@ -400,13 +402,24 @@ _COUNTRY_NOUN = re.compile(r"countr|nation|neighbo")
 
 
 def _coref_groups(
-    text: str, norm: str, sent: Sentence, *, memory: _Memory, cues: _Cues, groups: list[_Group]
+    text: str,
+    norm: str,
+    sent: Sentence,
+    *,
+    memory: _Memory,
+    cues: _Cues,
+    groups: list[_Group],
+    horizon: int = 0,
+    governed: Callable[[_Group], bool] | None = None,
 ) -> list[_Group]:
     """Pronouns and "the two countries" as actor groups, resolved cheaply.
 
     "he"/"she" is the nearest person earlier in the sentence, else the subject (first person)
-    of the last sentence that had one; "it" likewise with countries and organisations; "the two
-    countries" is the last compound actor, or the last two countries named.
+    of the last sentence that had one; "it" likewise with countries and organisations, but
+    never one named as a preposition's object (*governed*: "talks in Paris", "fighting in
+    Sudan" name places, not agents); "the two countries" is the last compound actor, or the
+    last two countries named. An antecedent from memory named before *horizon* (the start
+    of the sentence two before this one) is too far back: the pronoun stays unresolved.
     """
     out: list[_Group] = []
     segment = norm[sent.start : sent.end]
@@ -429,24 +442,44 @@ def _coref_groups(
         local = [
             g
             for g in groups
-            if g.end <= s and g.person == person and len(g.actors) == 1 and not g.coreferent
+            if g.end <= s
+            and g.person == person
+            and len(g.actors) == 1
+            and not g.coreferent
+            and (person or governed is None or not governed(g))
         ]
+        at = memory.person_at if person else memory.organisation_at
         antecedent = (
-            local[-1].actors[0] if local else (memory.person if person else memory.organisation)
+            local[-1].actors[0]
+            if local
+            else (memory.person if person else memory.organisation)
+            if at >= horizon
+            else None
         )
         if antecedent is not None:
             out.append(_Group(s, e, alias([antecedent], s, e), person=person, coreferent=True))
     return out
 
 
-def _remember(memory: _Memory, groups: list[_Group]) -> None:
+def _remember(
+    memory: _Memory, groups: list[_Group], governed: Callable[[_Group], bool] | None = None
+) -> None:
     real = [g for g in groups if not g.coreferent and not g.bare]
     person = next((g for g in real if g.person and len(g.actors) == 1), None)
     if person is not None:
         memory.person = person.actors[0]
-    organisation = next((g for g in real if not g.person and len(g.actors) == 1), None)
+        memory.person_at = person.start
+    organisation = next(
+        (
+            g
+            for g in real
+            if not g.person and len(g.actors) == 1 and (governed is None or not governed(g))
+        ),
+        None,
+    )
     if organisation is not None:
         memory.organisation = organisation.actors[0]
+        memory.organisation_at = organisation.start
     compounds = [g for g in real if len(g.actors) >= 2]
     if compounds:
         memory.pair = list(compounds[-1].actors)

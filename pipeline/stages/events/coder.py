@@ -36,6 +36,7 @@ from pipeline.stages.events.actors import (
     _remember,
     _with_location,
 )
+from pipeline.stages.events.clauses import no_addressee, pp_object, unasserted
 from pipeline.stages.events.context import article_country, resolve_agents
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.event import (
@@ -126,11 +127,13 @@ class _SentenceCoder(_Slots):
         self.mentions: list[_Mention] = []
         self.pending: list[list[_Mention]] = []  # actors of trigger-less sentences, unread
         self.date_cache: dict[tuple[int, bool], list[DateMention]] = {}
+        self.starts: list[int] = [0]  # each sentence's start, for the pronouns' horizon
         self.parses: dict[int, Parse] = {}  # the syntax layer's parse per sentence start
         self.country: str | None = None
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
+        self.starts = [s.start for s in sentences] or [0]
         mentions = self.mentions = _find_mentions(self.text, self.norm, self.lx, self.pub)
         self.country = article_country(mentions)  # the one country the article names
         events: list[Event] = []
@@ -212,11 +215,18 @@ class _SentenceCoder(_Slots):
                 del self.pending[:-PENDING_SENTENCES]
             return []
         for earlier in self.pending:
-            _remember(self.memory, _build_groups(self.text, earlier))
+            _remember(self.memory, _build_groups(self.text, earlier), self._governed)
         self.pending.clear()
         groups = _build_groups(self.text, mentions)
         coref = _coref_groups(
-            self.text, self.norm, sent, memory=self.memory, cues=self.cues, groups=groups
+            self.text,
+            self.norm,
+            sent,
+            memory=self.memory,
+            cues=self.cues,
+            groups=groups,
+            horizon=self.starts[max(0, min(sent.index, len(self.starts) - 1) - 2)],
+            governed=self._governed,
         )
         if coref:
             taken = [(g.start, g.end) for g in groups]
@@ -238,8 +248,11 @@ class _SentenceCoder(_Slots):
                 for g in coref
                 for a in g.actors
             ]
-        _remember(self.memory, groups)
+        _remember(self.memory, groups, self._governed)
         return events
+
+    def _governed(self, group: _Group) -> bool:
+        return pp_object(self.norm, self.cues.preposition_before, group.start)
 
     def _worth_reading(self, sent: Sentence, mentions: list[_Mention], scan: AnchorScan) -> bool:
         """Whether a sentence needs its triggers read (False: skip to the next one).
@@ -312,6 +325,9 @@ class _SentenceCoder(_Slots):
             if source is None:
                 self._explain(trig, "dropped: no source actor in its clause")
                 continue
+            if no_addressee(trig.pattern.source, self.norm, trig.head_end, trig.end):
+                self._explain(trig, "dropped: 'wants ... to' with no addressee")
+                continue
             if (
                 not trig.pattern.verb_first
                 and not passive
@@ -372,6 +388,10 @@ class _SentenceCoder(_Slots):
                 pairs = [(s, _as_place(t)) for s, t in pairs]
             if target is not None and trig.pattern.code[:2] in _ASKING:
                 addressee = target
+            open_question = unasserted(self.norm, sent.start, sent.end, source.start)
+            if open_question is not None:
+                self._explain(trig, open_question)
+                continue
             modality = _modality(self.norm, sent, source, trig, self.cues)
             if requested:
                 modality = HYPOTHETICAL

@@ -17,10 +17,12 @@ from typing import Any
 
 from pipeline.stages.events import frames, gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
+from pipeline.stages.events.clauses import MAX_PP_DEPTH, as_clause, pp_depth
 from pipeline.stages.events.dates import DateMention, find_dates
 from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
 from pipeline.stages.events.lexicon import Lexicon
 from pipeline.stages.events.sentences import Sentence
+from pipeline.stages.events.subjects import _ClauseSubjects
 from pipeline.stages.events.syntax import LOCATIVE, Parse, parse
 from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
 
@@ -107,7 +109,7 @@ _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
 _LOCATIVE_OR_AT = LOCATIVE | {"at"}  # what _locative_pp asks the parse about
 
 
-class _Slots:
+class _Slots(_ClauseSubjects):
     """Source, target, place and speaker finding, and building an event; mixed into the coder."""
 
     raw: str
@@ -163,11 +165,16 @@ class _Slots:
         if is_passive is None:
             participle = head.endswith(("ed", "en")) or head in self.lx.past_forms
             is_passive = participle and bool(_PASSIVE.search(before))
+        if not is_passive:
+            is_passive = self._reduced_passive(sent, groups, trig)
         if is_passive:
             for group in groups:
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
             return None, False  # a passive without its agent: who acted is not said
+        decided, subject = self._clause_subject(sent, groups, trig, inherited)
+        if decided:
+            return subject, False
         # "Turkish forces entered Syria and attacked Kurdish fighters": the second verb of a
         # coordinated verb phrase has the first one's subject, before that verb
         limit = self._verb_phrase_start(sent, trig)
@@ -344,6 +351,18 @@ class _Slots:
                 return group  # "carried out attacks, mainly targeting the army"
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
+            if group.start > trig.end and (
+                pp_depth(self._syntax(sent).tokens_from(trig.head_end), trig.head_end, group.start)
+                > MAX_PP_DEPTH
+            ):
+                return bare  # an actor deep in the object's PP chain modifies a noun of it
+            if group.start > trig.end and as_clause(
+                self._syntax(sent).tokens_from(trig.end),
+                self._syntax(sent).heads_clause,
+                trig.end,
+                group.start,
+            ):
+                return bare  # "declared an emergency as analysts reported that ... forces"
             if frames.conjoined_clause(self._syntax(sent), between, group.end):
                 return bare  # "condemned the attack and Ethiopia welcomed it": a new clause
             if _NEW_PREDICATE.search(between) or _OTHER_CLAUSE.search(

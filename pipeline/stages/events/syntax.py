@@ -247,6 +247,15 @@ class Parse:
             return i
         return None
 
+    def tokens_from(self, start: int) -> tuple[Token, ...]:
+        """The tokens from the first one starting at or after *start* to the sentence's end."""
+        return self.tokens[bisect_left(self._starts, start) :]
+
+    def tag_at(self, offset: int) -> str:
+        """The part-of-speech tag of the word at *offset* ("" between tokens)."""
+        i = self.index(offset)
+        return "" if i is None else self.tokens[i].tag
+
     def reading(self, start: int, *, past: bool = False) -> str | None:
         """Why the word at *start* is no verb here (None: it reads as one).
 
