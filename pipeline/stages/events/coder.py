@@ -84,7 +84,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "3.4.0"  # round 6: participle clauses, ceasefire violations, place-noun objects
+CODER_VERSION = "3.5.0"  # round 7: domestic dyads, article country, clause rules
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
