@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.stages.events.discards import DISCARDS_FILE, parse_discards
 from pipeline.stages.events.lexicon import DATA_DIR
 
 LOGGER = logging.getLogger(__name__)
@@ -202,6 +203,17 @@ def convert(reference_dir: Path, out_dir: Path = DATA_DIR) -> dict[str, int]:
         writer.writerow(["phrase", "role"])
         writer.writerows(agents)
     counts["phoenix_agents.tsv"] = len(agents)
+
+    discards = sorted(parse_discards(phoenix / "Phoenix.discards.txt"))
+    with (out_dir / DISCARDS_FILE).open("w", encoding="utf-8", newline="") as fh:
+        fh.write(
+            "# Converted from Phoenix.discards.txt (MIT); see ATTRIBUTION.md. scope: story (the\n"
+            "# original's '+': the whole document gives no events) or sentence.\n"
+        )
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        writer.writerow(["phrase", "scope"])
+        writer.writerows(discards)
+    counts[DISCARDS_FILE] = len(discards)
 
     with (reference_dir / "cameo_codes.tsv").open(encoding="utf-8") as src:
         table = list(csv.DictReader(src, delimiter="\t"))

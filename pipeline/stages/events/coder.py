@@ -39,6 +39,7 @@ from pipeline.stages.events.actors import (
 from pipeline.stages.events.clauses import no_addressee, pp_object, unasserted
 from pipeline.stages.events.context import article_country, resolve_agents
 from pipeline.stages.events.dates import DateMention
+from pipeline.stages.events.discards import discard_reason
 from pipeline.stages.events.event import (
     ASSERTED,
     CONVERTED_PREFIX,
@@ -136,6 +137,10 @@ class _SentenceCoder(_Slots):
         self.starts = [s.start for s in sentences] or [0]
         mentions = self.mentions = _find_mentions(self.text, self.norm, self.lx, self.pub)
         self.country = article_country(mentions)  # the one country the article names
+        # PETRARCH's discard list: a sports story, a historical aside (discards.py)
+        hits = self.lx.discards.find(self.text) if self.lx.discards is not None else []
+        if self.trace is None and any(h.story for h in hits):
+            return []
         events: list[Event] = []
         i = 0
         for sent in sentences:
@@ -144,8 +149,27 @@ class _SentenceCoder(_Slots):
                 if mentions[i].start >= sent.start and mentions[i].end <= sent.end:
                     mine.append(mentions[i])
                 i += 1
+            discarded = discard_reason(hits, sent.start, sent.end) if hits else None
+            if discarded:
+                self._skip(sent, discarded)
+                continue
             events.extend(self.sentence(sent, mine))
         return events
+
+    def _skip(self, sent: Sentence, reason: str) -> None:
+        """A sentence not coded at all: in the --explain trace, with *reason*."""
+        if self.trace is not None:
+            self.trace.append(
+                {
+                    "sentence_index": sent.index,
+                    "start": sent.start,
+                    "end": sent.end,
+                    "text": sent.text,
+                    "actors": [],
+                    "candidates": [],
+                    "skipped": reason,
+                }
+            )
 
     # --- one sentence
     def sentence(self, sent: Sentence, mentions: list[_Mention]) -> list[Event]:
@@ -153,18 +177,7 @@ class _SentenceCoder(_Slots):
         notes = self.notes = [] if self.trace is not None else None
         if gate.clutter(sent.text):
             # link lists and menus: no clause structure to read, and no coreference either
-            if self.trace is not None:
-                self.trace.append(
-                    {
-                        "sentence_index": sent.index,
-                        "start": sent.start,
-                        "end": sent.end,
-                        "text": sent.text,
-                        "actors": [],
-                        "candidates": [],
-                        "skipped": "page furniture (link list, menu or unpunctuated run)",
-                    }
-                )
+            self._skip(sent, "page furniture (link list, menu or unpunctuated run)")
             return []
         scan = scan_anchors(self.norm, sent, self.lx)
         if self.trace is None and not self._worth_reading(sent, mentions, scan):

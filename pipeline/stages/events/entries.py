@@ -240,6 +240,8 @@ class Lexicon:
     # the same words bounded by spaces, for a search where a word cannot sit inside another
     # (lexicon.bounded_anchors); None: scan_anchors tests word boundaries itself
     anchor_words: Any = None
+    # PETRARCH's discard phrases (discards.DiscardIndex); None: nothing is discarded
+    discards: Any = None
 
     def cameo(self, code: str) -> CameoCode:
         """The code's table row; unknown codes are a dictionary error, caught at load time."""

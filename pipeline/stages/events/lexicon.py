@@ -25,6 +25,7 @@ import ahocorasick
 import yaml
 
 from pipeline.stages.events.cache import cached_build
+from pipeline.stages.events.discards import DISCARDS_FILE, DiscardIndex, read_discards
 from pipeline.stages.events.entries import (
     CAPITAL,
     COUNTRY,
@@ -84,7 +85,7 @@ YAML_FILES = (
     "verbs.yaml",
     "cues.yaml",
 )
-TSV_FILES = ("phoenix_actors.tsv", "phoenix_agents.tsv", "cameo_codes.tsv")
+TSV_FILES = ("phoenix_actors.tsv", "phoenix_agents.tsv", "cameo_codes.tsv", DISCARDS_FILE)
 # generated from the PETRARCH-2 verb dictionary (convert_petrarch_verbs.py): below the curated
 # verbs.yaml of every directory
 CONVERTED_VERBS = "petrarch_verbs.json"
@@ -169,6 +170,7 @@ class _Builder:
         self.irregular: dict[str, list[str]] = {}
         self.hasher = hashlib.sha256()
         self.files: list[str] = []
+        self.discards: list[tuple[str, bool]] = []  # PETRARCH discard phrases (discards.py)
 
     def _layer(self) -> dict[str, list[ActorEntry]]:
         layer: dict[str, list[ActorEntry]] = {}
@@ -225,6 +227,10 @@ class _Builder:
                         case_sensitive=acronym or len(re.sub(r"[^A-Z]", "", phrase)) <= 3,
                     ),
                 )
+        discards = directory / DISCARDS_FILE
+        if discards.is_file():
+            self.note(discards)
+            self.discards.extend(read_discards(discards))
         agents = directory / "phoenix_agents.tsv"
         if agents.is_file():
             self.note(agents)
@@ -419,6 +425,7 @@ class _Builder:
             coreference=self.coreference,
             fingerprint=self.hasher.hexdigest()[:12],
             files=self.files,
+            discards=DiscardIndex(self.discards),
             phrasal_verbs=frozenset(self.phrasal),
             past_forms=frozenset(
                 form
