@@ -103,7 +103,7 @@ def test_bare_years_and_relative_times_are_not_discards() -> None:
     assert triples("France accused Germany of breaking a treaty signed in 1961.") != set()
 
 
-def test_the_same_sentence_without_the_year_codes() -> None:
+def test_the_same_sentence_without_the_aside_codes() -> None:
     assert triples("The German army invaded Poland.") != set()
 
 
