@@ -377,6 +377,7 @@ class _Builder:
                         id=str(entry.get("id") or f"{path.name}#{i + 1}"),
                         tier=tier,
                         weak=bool(entry.get("weak", False)),
+                        swap=bool(entry.get("swap", False)),
                         keys=keys,
                         seq=seq,
                         rank=pattern_rank(order_base + i, keys, seq),
