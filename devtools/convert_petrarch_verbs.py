@@ -68,12 +68,13 @@ FUNCTION_WORDS = frozenset(
 )
 
 # Converted codes the CAMEO codebook gives otherwise, as (block, verb) -> (dictionary's code,
-# ours, why). The dictionary's code is checked, so a changed source shows here, not silently.
+# ours, why); ours applies when the verb's object is an organisation (an IGO actor), the
+# dictionary's otherwise. The dictionary's code is checked, so a changed source shows here.
 CODE_OVERRIDES: dict[tuple[str, str], tuple[str, str, str]] = {
-    # "Finland joined the alliance", "joined the bloc": becoming a member or ally is
-    # diplomatic cooperation (050, "initiate or expand diplomatic cooperation"), as the
-    # dictionary itself codes JOIN COALITION; 040 is for meetings ("joined talks" has its own
-    # pattern, JOIN (FOR MEETING) [040]), and a treaty joined is JOIN &TREATY [057]
+    # "Finland joined the alliance", "joined the bloc": becoming a member is diplomatic
+    # cooperation (050, "initiate or expand diplomatic cooperation"), as the dictionary itself
+    # codes JOIN COALITION; joining a person ("joined his counterpart") stays a meeting (040),
+    # and a treaty joined is JOIN &TREATY [057]
     ("ASSEMBLE", "<join>"): ("040", "050", "joining an organisation or alliance is 050"),
     ("ASSEMBLE", "<conjoin>"): ("040", "050", "joining an organisation or alliance is 050"),
 }
@@ -374,16 +375,21 @@ def convert(source: Path, codes: set[str]) -> Conversion:
                 if verb.lemma is None:  # "STRIKE_DOWN" (FELL [---]): not its head's sense
                     conv.phrasal.extend(a for a in verb.token.split("|") if a)
                 continue
-            code = _override(slug, verb.token, code)
             if code not in codes:
                 conv.skip("code not in the CAMEO table")
                 continue
             if code in CATCH_ALL:
                 conv.skip("bare statement verb (no catch-all)")
                 continue
-            conv.entries.append(
-                {"code": code, "id": f"petrarch:{slug}:{verb.token}", "patterns": [verb.token]}
-            )
+            entry: dict[str, object] = {
+                "code": code,
+                "id": f"petrarch:{slug}:{verb.token}",
+                "patterns": [verb.token],
+            }
+            igo_code = _override(slug, verb.token, code)
+            if igo_code != code:
+                entry["igo_code"] = igo_code
+            conv.entries.append(entry)
         head = "|".join(v.token for v in block.verbs)
         speech = block.code in CATCH_ALL
         for post, code, number, swapped in block.patterns:
@@ -392,17 +398,18 @@ def convert(source: Path, codes: set[str]) -> Conversion:
                 # names what was talked about, not what the speaker did
                 conv.skip("speech-verb pattern coding another action")
                 continue
-            entry = _pattern_entry(post, code, head, synsets, conv, codes)
-            if entry is not None and swapped:
-                entry["swap"] = True
-            if entry is not None:
-                entry["id"] = f"petrarch:{slug}:L{number + offset}"
-                conv.entries.append(entry)
+            found = _pattern_entry(post, code, head, synsets, conv, codes)
+            if found is not None and swapped:
+                found["swap"] = True
+            if found is not None:
+                found["id"] = f"petrarch:{slug}:L{number + offset}"
+                conv.entries.append(found)
     return conv
 
 
 def _override(block: str, verb: str, code: str) -> str:
-    """The code of a bare verb after ``CODE_OVERRIDES`` (a stale override is an error)."""
+    """The code of a bare verb with an organisation as its object, after ``CODE_OVERRIDES``
+    (*code* when it has none; a stale override is an error)."""
     override = CODE_OVERRIDES.get((block, verb))
     if override is None:
         return code

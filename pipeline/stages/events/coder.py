@@ -57,8 +57,8 @@ from pipeline.stages.events.lexicon import (
     normalise,
 )
 from pipeline.stages.events.sentences import Sentence, split_sentences
-from pipeline.stages.events.swapped import agent_named
 from pipeline.stages.events.slots import _Slots
+from pipeline.stages.events.swapped import agent_named
 from pipeline.stages.events.syntax import Parse
 from pipeline.stages.events.triggers import (
     AnchorScan,
@@ -406,6 +406,12 @@ class _SentenceCoder(_Slots):
             if requested:
                 modality = HYPOTHETICAL
             code = trig.pattern.code
+            if (
+                trig.pattern.igo_code
+                and target is not None
+                and all(a.code.startswith("IGO") for a in target.actors)
+            ):
+                code = trig.pattern.igo_code  # "Finland joined NATO": membership, not a meeting
             refused = (
                 gate.rejection(code, self.norm[max(sent.start, trig.start - 40) : trig.start])
                 if modality == NEGATED

@@ -26,4 +26,6 @@ def agent_named(norm: str, pattern_end: int, actor_start: int) -> bool:
         return True
     gap = norm[pattern_end:actor_start]
     # the preposition may end the pattern itself ("SUPPORT (FROM)": "got support from")
-    return len(gap.split()) <= 2 and bool(_AGENT_PP.search(norm, max(0, pattern_end - 5), actor_start))
+    return len(gap.split()) <= 2 and bool(
+        _AGENT_PP.search(norm, max(0, pattern_end - 5), actor_start)
+    )
