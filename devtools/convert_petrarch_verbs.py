@@ -22,7 +22,11 @@ dictionary's own header notes):
   the source and ``+`` the target slot; ``^`` skips a noun phrase; ``(PREP ...)`` is a
   prepositional phrase; ``{A B}`` and ``A_B`` need consecutive words, a blank allows words in
   between (here: up to five, our ``...``); ``%`` (a compound-actor slot) is not supported.
-* A code ``[a:b]`` is read as ``a`` (or ``b`` when ``a`` is empty); ``[---]`` codes nothing.
+* A code ``[a:b]`` is read as ``a``; ``[---]`` codes nothing. ``[:b]`` (nothing before the
+  colon) codes an action done TO the subject ("FACES PRESSURE (FROM)", "RECEIVED AN
+  INVITATION", "CAME UNDER ATTACK"): the entry gets ``"swap": true`` and the coder swaps the
+  dyad, the actor after the verb (the ``+`` slot or the PP object) being the source and the
+  subject the target; with no such actor it codes nothing, as who acted is unknown.
   Multi-word verbs without a code ("STRIKE_DOWN", "SET_UP", "ROUND_UP") are listed as
   ``null_phrasal_verbs``: their head word alone ("struck") is another verb, so a one-word
   trigger that begins one of them is no event of its head's sense.
@@ -62,6 +66,18 @@ FUNCTION_WORDS = frozenset(
         " as it its their this that these those letter message report statement"
     ).split()
 )
+
+# Converted codes the CAMEO codebook gives otherwise, as (block, verb) -> (dictionary's code,
+# ours, why); ours applies when the verb's object is an organisation (an IGO actor), the
+# dictionary's otherwise. The dictionary's code is checked, so a changed source shows here.
+CODE_OVERRIDES: dict[tuple[str, str], tuple[str, str, str]] = {
+    # "Finland joined the alliance", "joined the bloc": becoming a member is diplomatic
+    # cooperation (050, "initiate or expand diplomatic cooperation"), as the dictionary itself
+    # codes JOIN COALITION; joining a person ("joined his counterpart") stays a meeting (040),
+    # and a treaty joined is JOIN &TREATY [057]
+    ("ASSEMBLE", "<join>"): ("040", "050", "joining an organisation or alliance is 050"),
+    ("ASSEMBLE", "<conjoin>"): ("040", "050", "joining an organisation or alliance is 050"),
+}
 
 _CODE = re.compile(r"\[([^\]]*)\]")
 _WORD = re.compile(r"^[A-Z][A-Z'-]*$")
@@ -104,7 +120,8 @@ class Block:
     code: str | None
     line: int
     verbs: list[Verb] = field(default_factory=list)
-    patterns: list[tuple[str, str, int]] = field(default_factory=list)  # (post, code, line)
+    # (post, code, line, swapped): swapped for a ``[:code]`` (an action done to the subject)
+    patterns: list[tuple[str, str, int, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -256,13 +273,11 @@ def read_blocks(lines: list[str], conv: Conversion) -> list[Block]:
             if code is None:
                 conv.skip("pattern with the null code")
                 continue
-            if _target_side(m.group(1)):
-                # "FACE PRESSURE [:100]", "APPEAR BEFORE COURT [:173]": the code is of an
-                # action done TO the sentence's subject by someone else; coded with the
-                # subject as source it would swap the dyad, and who acted is not in the slot
-                conv.skip("code of an action on the subject ([:code])")
-                continue
-            block.patterns.append((_CODE.sub("", body).strip(), code, number))
+            # "FACE PRESSURE (FROM) [:100]", "RECEIVE INVITATION [:026]": the code is of an
+            # action done TO the sentence's subject by the actor after the verb; the entry
+            # is converted with ``swap`` (the coder makes the subject the target)
+            swapped = _target_side(m.group(1))
+            block.patterns.append((_CODE.sub("", body).strip(), code, number, swapped))
         elif stripped.startswith("&"):
             block = None  # a synset defined between blocks
         else:
@@ -366,22 +381,42 @@ def convert(source: Path, codes: set[str]) -> Conversion:
             if code in CATCH_ALL:
                 conv.skip("bare statement verb (no catch-all)")
                 continue
-            conv.entries.append(
-                {"code": code, "id": f"petrarch:{slug}:{verb.token}", "patterns": [verb.token]}
-            )
+            entry: dict[str, object] = {
+                "code": code,
+                "id": f"petrarch:{slug}:{verb.token}",
+                "patterns": [verb.token],
+            }
+            igo_code = _override(slug, verb.token, code)
+            if igo_code != code:
+                entry["igo_code"] = igo_code
+            conv.entries.append(entry)
         head = "|".join(v.token for v in block.verbs)
         speech = block.code in CATCH_ALL
-        for post, code, number in block.patterns:
+        for post, code, number, swapped in block.patterns:
             if speech and code[:2] not in ("01", "02"):
                 # "said the attack", "announced ... assistance": the noun after a speech verb
                 # names what was talked about, not what the speaker did
                 conv.skip("speech-verb pattern coding another action")
                 continue
-            entry = _pattern_entry(post, code, head, synsets, conv, codes)
-            if entry is not None:
-                entry["id"] = f"petrarch:{slug}:L{number + offset}"
-                conv.entries.append(entry)
+            found = _pattern_entry(post, code, head, synsets, conv, codes)
+            if found is not None and swapped:
+                found["swap"] = True
+            if found is not None:
+                found["id"] = f"petrarch:{slug}:L{number + offset}"
+                conv.entries.append(found)
     return conv
+
+
+def _override(block: str, verb: str, code: str) -> str:
+    """The code of a bare verb with an organisation as its object, after ``CODE_OVERRIDES``
+    (*code* when it has none; a stale override is an error)."""
+    override = CODE_OVERRIDES.get((block, verb))
+    if override is None:
+        return code
+    theirs, ours, _ = override
+    if theirs != code:
+        raise ValueError(f"override of {block} {verb}: the dictionary now codes {code}")
+    return ours
 
 
 def _pattern_entry(  # noqa: PLR0917 - one call site, all needed
@@ -440,7 +475,12 @@ def render(conv: Conversion, origin: str) -> str:
     merged: dict[tuple[str, str], dict[str, object]] = {}
     for entry in conv.entries:
         pattern = str(entry["patterns"][0])  # type: ignore[index]
-        merged.setdefault((str(entry["code"]), pattern), entry)
+        key = (str(entry["code"]), pattern)
+        kept = merged.setdefault(key, entry)
+        if entry.get("swap") and not kept.get("swap"):
+            # "GAIN BACKING [051]" and "RECEIVE BACKING [:051]" in one block: the same words
+            # coded both ways; the [:code] reading (the subject gets the backing) is CAMEO's
+            merged[key] = entry
     body = {
         "_license": LICENSE,
         "_source": origin,

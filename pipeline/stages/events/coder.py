@@ -59,6 +59,7 @@ from pipeline.stages.events.lexicon import (
 )
 from pipeline.stages.events.sentences import Sentence, split_sentences
 from pipeline.stages.events.slots import _Slots
+from pipeline.stages.events.swapped import agent_named
 from pipeline.stages.events.syntax import Parse
 from pipeline.stages.events.triggers import (
     AnchorScan,
@@ -360,6 +361,12 @@ class _SentenceCoder(_Slots):
                 passive=passive,
                 next_start=next_start,
             )
+            if trig.pattern.swap and (
+                target is None or passive or not agent_named(self.norm, trig.end, target.start)
+            ):
+                # "Kenya faced pressure (over Somalia)": done to the subject, by whom not said
+                self._explain(trig, "dropped: an action on the subject by no named actor")
+                continue
             # a converted pattern ("joined", "give", "took over") is an event only in a frame
             # the parse calls sound: its subject's noun phrase heading the verb phrase and an
             # actor as its object (PETRARCH-2 read the same from its parser)
@@ -378,10 +385,13 @@ class _SentenceCoder(_Slots):
                 # country's name by inference, but whose people they were is not said
                 self._explain(trig, "dropped: a participle's victims of unknown country")
                 continue
-            if target is not None and not passive:
+            if target is not None and not passive and not trig.pattern.swap:
                 inherited[id(target)] = source
             pairs: list[tuple[Actor, Actor | None]]
-            if target is not None:
+            if target is not None and trig.pattern.swap:
+                # "Kenya faced pressure from the US": the actor after the verb did it
+                pairs = [(t, s) for s in source.actors for t in target.actors]
+            elif target is not None:
                 pairs = [(s, t) for s in source.actors for t in target.actors]
             elif trig.pattern.reciprocal and len(source.actors) >= 2:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
@@ -409,6 +419,12 @@ class _SentenceCoder(_Slots):
             if requested:
                 modality = HYPOTHETICAL
             code = trig.pattern.code
+            if (
+                trig.pattern.igo_code
+                and target is not None
+                and all(a.code.startswith("IGO") for a in target.actors)
+            ):
+                code = trig.pattern.igo_code  # "Finland joined NATO": membership, not a meeting
             refused = (
                 gate.rejection(code, self.norm[max(sent.start, trig.start - 40) : trig.start])
                 if modality == NEGATED

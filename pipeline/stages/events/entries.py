@@ -89,6 +89,11 @@ class Pattern:
     id: str = ""  # which dictionary entry: "verbs.yaml#12", "petrarch:ATTACK:L3012"
     tier: int = 0  # 0 curated, 1 converted (PETRARCH-2): a curated match wins an overlap
     weak: bool = False  # the words after the verb add no evidence ("came to")
+    # PETRARCH-2 ``[:code]``: an action done TO the subject ("faced pressure from A"): the
+    # actor after the verb is the source, the subject the target
+    swap: bool = False
+    # the code when the object is an organisation (an IGO actor): "joined NATO" is 050
+    igo_code: str = ""
     keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
     seq: int = 0  # position in the merged dictionaries
     # the order candidates are tried in: ``order``, then (one entry) the patterns needing no

@@ -359,6 +359,8 @@ class _Builder:
             code = str(entry.get("code", ""))
             if code not in self.codes:
                 raise DictionaryError(f"{where}: unknown CAMEO code {code!r}")
+            if entry.get("igo_code") and str(entry["igo_code"]) not in self.codes:
+                raise DictionaryError(f"{where}: unknown CAMEO code {entry['igo_code']!r}")
             for text in entry.get("patterns") or []:
                 if tier and str(text) in self.vetoed:
                     continue
@@ -383,6 +385,8 @@ class _Builder:
                         id=str(entry.get("id") or f"{path.name}#{i + 1}"),
                         tier=tier,
                         weak=bool(entry.get("weak", False)),
+                        swap=bool(entry.get("swap", False)),
+                        igo_code=str(entry.get("igo_code", "")),
                         keys=keys,
                         seq=seq,
                         rank=pattern_rank(order_base + i, keys, seq),

@@ -23,6 +23,7 @@ from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_targe
 from pipeline.stages.events.lexicon import Lexicon
 from pipeline.stages.events.sentences import Sentence
 from pipeline.stages.events.subjects import _ClauseSubjects
+from pipeline.stages.events.swapped import agent_named
 from pipeline.stages.events.syntax import LOCATIVE, Parse, parse
 from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
 
@@ -377,8 +378,10 @@ class _Slots(_ClauseSubjects):
             if _SPEAKER_AFTER.match(self.norm, group.end):
                 continue  # ", a Jordanian official confirmed": who reports it, not the target
             locative = _AT_PLACE if trig.pattern.code[:2] in ("04", "05") else _IN_PLACE
-            if group.place and locative.search(
-                self.norm, max(sent.start, group.start - 12), group.start
+            if (
+                group.place
+                and locative.search(self.norm, max(sent.start, group.start - 12), group.start)
+                and not (trig.pattern.swap and agent_named(self.norm, trig.end, group.start))
             ):
                 continue  # a place the action happened in, not its target ("fired at" is one)
             if group.place and group.start > trig.end and self._locative_pp(sent, trig, group):
