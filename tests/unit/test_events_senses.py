@@ -116,3 +116,34 @@ def test_an_appeal_to_a_country_still_codes() -> None:
         s and s.startswith("DEU") and c.startswith("02") and t and t.startswith("NER")
         for s, c, t in triples("Germany urged Niger to release the detained president.")
     )
+
+
+# --- page furniture run together with body text: menus, teasers, datelines
+
+
+def test_a_menu_before_a_body_sentence_is_split_off() -> None:
+    text = "Home | World | Americas Chilean police detained forty protesters in Santiago."
+    assert any(s and s.startswith("CHL") and c == "173" for s, c, _ in triples(text))
+
+
+def test_a_menu_alone_still_codes_nothing() -> None:
+    assert triples("Home | World | Chile detains protesters | Peru sanctions Bolivia") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "READ MORE: Chile detains forty Peruvian protesters",
+        "Related: Ecuador expels the Colombian ambassador",
+        "See also: Uruguay condemns Paraguay over border raid.",
+    ],
+)
+def test_a_teaser_for_another_article_codes_nothing(text: str) -> None:
+    assert triples(text) == set()
+
+
+def test_a_spaced_dash_after_an_agency_is_a_dateline_not_a_hyphen() -> None:
+    text = "Reuters - Chilean police detained forty protesters in Santiago."
+    sources = {s for s, c, _ in triples(text) if c == "173"}
+    assert sources
+    assert all(s and s.startswith("CHL") for s in sources)
