@@ -147,3 +147,14 @@ def test_a_spaced_dash_after_an_agency_is_a_dateline_not_a_hyphen() -> None:
     sources = {s for s, c, _ in triples(text) if c == "173"}
     assert sources
     assert all(s and s.startswith("CHL") for s in sources)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Belgian soldiers allegedly looted the Congolese town.",
+        "Serbian forces purportedly shelled the Bosnian village on Monday.",
+    ],
+)
+def test_an_action_marked_as_alleged_codes_no_act(text: str) -> None:
+    assert triples(text) == set()

@@ -393,7 +393,9 @@ class _SentenceCoder(_Slots):
             ) or senses.reported_only(self.norm, sent.start, source.start)
             if open_question is None and not passive:
                 span = (target.start, target.end) if target is not None else None
-                open_question = senses.sense_veto(self.norm, trig.pattern.code, trig.head_end, span)
+                open_question = senses.sense_veto(
+                    self.norm, trig.pattern.code, (trig.start, trig.head_end), span
+                )
             if open_question is not None:
                 self._explain(trig, open_question)
                 continue

@@ -2,8 +2,9 @@
 
 Each rule is a class of reading, stated in CAMEO terms, never a sentence:
 
-* reported only: a clause that is the content of an allegation or of evidence ("allegations
-  that ...", "evidence shows that ...", "documents suggest ...") asserts no act of the accused;
+* reported only: an action marked "allegedly" / "alleged", or a clause that is the content of
+  an allegation or of evidence ("allegations that ...", "evidence shows that ...", "documents
+  suggest ...") asserts no act of the accused;
   CAMEO codes the accusation (112) when someone makes it, not the act alleged;
 * the victim of an investigated incident: investigating "the death of" / "the killing of" an
   actor investigates the incident, and that actor is its victim, not the investigated party
@@ -64,6 +65,12 @@ _AGAINST_TRAVEL = re.compile(
 )
 
 
+# an adverb or adjective that marks the action as alleged, not established
+_ALLEGED = re.compile(
+    r"\b(?:allegedly|purportedly|supposedly|alleged|purported)\s+(?:[\w'’-]+\s+){0,2}$"
+)
+
+
 def reported_only(norm: str, sent_start: int, source_start: int) -> str | None:
     """Why the clause of a subject at *source_start* only reports an allegation or evidence."""
     lo = max(sent_start, source_start - 120)
@@ -75,11 +82,14 @@ def reported_only(norm: str, sent_start: int, source_start: int) -> str | None:
 def sense_veto(
     norm: str,
     code: str,
-    head_end: int,
+    trigger: tuple[int, int],
     target: tuple[int, int] | None,
 ) -> str | None:
-    """Why a candidate of *code* whose verb ends at *head_end* and whose target spans
-    *target* reads another sense of its verb (no event), or None."""
+    """Why a candidate of *code* whose verb spans *trigger* (start, end of its first word) and
+    whose target spans *target* reads another sense of its verb or no act (no event), or None."""
+    start, head_end = trigger
+    if _ALLEGED.search(norm, max(0, start - 60), start):
+        return "dropped: an alleged action, not an asserted one"
     if target is None:
         return None
     between = norm[head_end : target[0]]
