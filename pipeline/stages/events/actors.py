@@ -155,8 +155,9 @@ def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
     if "\n" in gap:
         return False
     stripped = gap.strip()
-    if stripped in ("", "'s", "’s", "-"):
-        # two country names in a row are two actors unless joined by a possessive or hyphen
+    if stripped in ("", "'s", "’s") or gap == "-":
+        # two country names in a row are two actors unless joined by a possessive or hyphen;
+        # a spaced dash is punctuation ("Reuters - Kenyan police": a dateline), no hyphen
         return not (
             prev.entry.kind in (COUNTRY, CAPITAL, IGO)
             and nxt.entry.kind in (COUNTRY, CAPITAL, IGO)

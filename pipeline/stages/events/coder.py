@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.stages.events import gate
+from pipeline.stages.events import gate, senses
 from pipeline.stages.events.actors import (
     _as_place,
     _build_groups,
@@ -411,7 +411,14 @@ class _SentenceCoder(_Slots):
                 pairs = [(s, _as_place(t)) for s, t in pairs]
             if target is not None and trig.pattern.code[:2] in _ASKING:
                 addressee = target
-            open_question = unasserted(self.norm, sent.start, sent.end, source.start)
+            open_question = unasserted(
+                self.norm, sent.start, sent.end, source.start
+            ) or senses.reported_only(self.norm, sent.start, source.start)
+            if open_question is None and not passive:
+                span = (target.start, target.end) if target is not None else None
+                open_question = senses.sense_veto(
+                    self.norm, trig.pattern.code, (trig.start, trig.head_end), span
+                )
             if open_question is not None:
                 self._explain(trig, open_question)
                 continue

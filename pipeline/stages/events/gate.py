@@ -67,6 +67,14 @@ PROTEST_ROOT = "14"  # CAMEO 14: protests by anyone, civilians and workers inclu
 # headline, navigation and link-list text run together into one "sentence"
 _CLUTTER = re.compile(r"\s\|\s|\s•\s|\s»\s")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$")
+# a label opening a link to another article ("Read more: ...", "Related: ..."): its headline
+# reports that article, not this one
+_TEASER = re.compile(
+    r"\s*(?:read more|read also|also read|related(?: stories| articles| news| content)?|"
+    r"see also|more on this(?: story)?|recommended(?: stories)?|most read|trending|"
+    r"top stories|you may also like|further reading|more from \w+)\s*[:>»|]",
+    re.IGNORECASE,
+)
 LONG_UNPUNCTUATED = 30  # words: a "sentence" this long without a full stop is page furniture
 
 
@@ -315,7 +323,7 @@ def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> 
 
 
 def clutter(sentence: str) -> bool:
-    """Whether a "sentence" is page furniture: link lists, menus, headline runs."""
-    if _CLUTTER.search(sentence):
+    """Whether a "sentence" is page furniture: link lists, menus, teasers, headline runs."""
+    if _CLUTTER.search(sentence) or _TEASER.match(sentence):
         return True
     return not _TERMINAL.search(sentence) and len(sentence.split()) > LONG_UNPUNCTUATED

@@ -140,10 +140,33 @@ def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield start, end
 
 
+# a menu or breadcrumb run together with the body text after it ("Home | World | Africa The
+# army said ..."): the text after the last separator is a sentence of its own when it reads
+# as one (ends in a full stop, several words), the menu before it stays page furniture
+_MENU_SEPARATOR = re.compile(r"\s[|•»]\s")
+_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+MIN_TAIL_WORDS = 6
+
+
+def _menu_split(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    separators = list(_MENU_SEPARATOR.finditer(text, start, end))
+    if not separators:
+        yield start, end
+        return
+    last = separators[-1]
+    tail = text[last.end() : end]
+    if _TERMINAL.search(tail) and len(tail.split()) >= MIN_TAIL_WORDS:
+        yield start, last.end()
+        yield last.end(), end
+    else:
+        yield start, end
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """The sentences of *text* (empty pieces dropped), offsets into *text*."""
     out: list[Sentence] = []
-    for raw_start, raw_end in _pieces(text):
+    pieces = (p for s, e in _pieces(text) for p in _menu_split(text, s, e))
+    for raw_start, raw_end in pieces:
         for piece_start, piece_end in _bounded(text, raw_start, raw_end):
             # trim whitespace so offsets point at the first and last character
             start, end = piece_start, piece_end
