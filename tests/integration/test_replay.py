@@ -277,7 +277,7 @@ def test_cli_replay_serves_until_interrupted(
         assert [(f.url, f.outlet) for f in feeds] == [(feed_line[1], "news.example.org")]
     finally:
         proc.send_signal(sig)
-        out, _ = proc.communicate(timeout=20)
+        out, _ = proc.communicate(timeout=60)  # a hang guard (a loaded host took > 20 s once)
     assert proc.returncode == 0
     assert "stopped" in out
 
