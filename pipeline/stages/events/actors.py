@@ -302,21 +302,26 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
         # X" is often a visitor from elsewhere): the agent's country is the sentence's
         countries = {a.country for g in known for a in g.actors}
         sole = not own and not group.person and len(countries) == 1
-        actors = [
-            Actor(
-                a.text,
-                country + (a.role or ""),
-                country,
-                a.role,
-                a.start,
-                a.end,
-                inferred=not own,
-                sole=sole,
-            )
-            for a in group.actors
-        ]
+        actors = [_of_country(a, country, inferred=not own, sole=sole) for a in group.actors]
         out.append(_Group(group.start, group.end, actors, person=group.person, bare=True))
     return out
+
+
+def _of_country(actor: Actor, country: str, *, inferred: bool, sole: bool = False) -> Actor:
+    """A country-less agent placed in *country*: its code becomes the country plus its role.
+
+    Both ways an agent gets a country (its sentence's, its article's) mark how sure that is.
+    """
+    return Actor(
+        actor.text,
+        country + (actor.role or ""),
+        country,
+        actor.role,
+        actor.start,
+        actor.end,
+        inferred=inferred,
+        sole=sole,
+    )
 
 
 def _first_chars(words: Iterable[str]) -> str:

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipeline.stages.events.actors import _Group, _Mention, _resolve_bare
-from pipeline.stages.events.event import Actor
+from pipeline.stages.events.actors import _Group, _Mention, _of_country, _resolve_bare
 from pipeline.stages.events.lexicon import ROLE
 
 
@@ -52,17 +51,6 @@ def resolve_agents(text: str, groups: list[_Group], country: str | None) -> list
         if not group.bare or group.actors[0].country or group.person:
             out.append(group)
             continue
-        actors = [
-            Actor(
-                a.text,
-                country + (a.role or ""),
-                country,
-                a.role,
-                a.start,
-                a.end,
-                inferred=True,
-            )
-            for a in group.actors
-        ]
+        actors = [_of_country(a, country, inferred=True) for a in group.actors]
         out.append(_Group(group.start, group.end, actors, bare=True))
     return out
