@@ -66,7 +66,7 @@ from pipeline.db import make_engine, upgrade  # noqa: E402
 from pipeline.stages.feeds.feedfile import FeedConfig  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from freshness_report import FEEDS, read_lags, report  # noqa: E402
+from freshness_report import FEEDS, publication_lags, read_lags, report  # noqa: E402
 
 WORDS = (  # noqa: SIM905 - a sentence reads better than a list
     "minister envoy talks summit border trade sanctions treaty ceasefire delegation parliament "
@@ -353,22 +353,9 @@ def run_policy(
         from devtools.local_airflow import drop_database
 
         drop_database(admin, name)
-    seen = {r[0]: r[1:] for r in rows}
-    feed_lags: dict[int, dict[str, list[float]]] = {}
-    missed = 0
-    for feed in range(FEEDS):
-        for i, offset in enumerate(pub.timelines[feed]):
-            if offset < 0 or offset > args.minutes * 60:
-                continue  # history before the start: no publication lag to measure
-            got = seen.get(f"{base}/a/{feed}/{i}")  # articles.url: the link as listed
-            published = pub.start + offset
-            for stage, value in zip(
-                ("discovered", "stored", "coded"), got or (None,) * 3, strict=True
-            ):
-                # not seen by the end: censored at the end (a lower bound on its lag)
-                lag = (float(value if value is not None else end) - published) * k
-                feed_lags.setdefault(feed, {}).setdefault(stage, []).append(max(lag, 0.0))
-            missed += got is None
+    feed_lags, missed = publication_lags(
+        rows, pub.timelines[:FEEDS], pub.start, base, args.minutes, end, k
+    )
     hub_requests = hub.requests if hub is not None else 0
     return {
         "feed_lags": feed_lags,

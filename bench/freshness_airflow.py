@@ -82,7 +82,7 @@ def run_airflow_policy(
 ) -> dict[str, Any]:
     """One stream run under a real local Airflow; lags per feed read from the database."""
     from bench_freshness import Publisher, make_handler, process
-    from freshness_report import FEEDS, read_lags
+    from freshness_report import FEEDS, publication_lags, read_lags
 
     from devtools.local_airflow import (
         AirflowClient,
@@ -186,21 +186,9 @@ def run_airflow_policy(
         drop_database(admin, article_db)
         drop_database(admin, meta_db)
         shutil.rmtree(home, ignore_errors=True)
-    seen = {r[0]: r[1:] for r in rows}
-    feed_lags: dict[int, dict[str, list[float]]] = {}
-    missed = 0
-    for feed in range(FEEDS):
-        for i, offset in enumerate(pub.timelines[feed]):
-            if offset < 0 or offset > args.minutes * 60:
-                continue
-            got = seen.get(f"{base}/a/{feed}/{i}")
-            published = pub.start + offset
-            for stage, value in zip(
-                ("discovered", "stored", "coded"), got or (None,) * 3, strict=True
-            ):
-                lag = float(value if value is not None else end) - published
-                feed_lags.setdefault(feed, {}).setdefault(stage, []).append(max(lag, 0.0))
-            missed += got is None
+    feed_lags, missed = publication_lags(
+        rows, pub.timelines[:FEEDS], pub.start, base, args.minutes, end
+    )
     print(f"dag runs {runs}; newswire_ingest paused: {ingest_paused}", flush=True)
     return {
         "feed_lags": feed_lags,

@@ -104,3 +104,36 @@ def read_lags(conn: Any) -> tuple[list[Any], dict[str, Any] | None]:
     ).all()
     view = conn.execute(text("SELECT * FROM freshness WHERE feed_id IS NULL")).mappings().first()
     return list(rows), dict(view) if view else None
+
+
+def publication_lags(
+    rows: list[Any],
+    timelines: list[list[float]],
+    start: float,
+    base: str,
+    minutes: float,
+    end: float,
+    scale: float = 1.0,
+) -> tuple[dict[int, dict[str, list[float]]], int]:
+    """Each published article's lag to discovered / stored / coded, per feed, and the missed.
+
+    *rows* are ``read_lags`` rows (url, discovered, stored, coded as epoch seconds). An article
+    not seen by *end* is censored at the end (a lower bound on its lag); *scale* turns the
+    service loop's compressed seconds back into real ones.
+    """
+    seen = {r[0]: r[1:] for r in rows}
+    feed_lags: dict[int, dict[str, list[float]]] = {}
+    missed = 0
+    for feed, timeline in enumerate(timelines):
+        for i, offset in enumerate(timeline):
+            if offset < 0 or offset > minutes * 60:
+                continue  # history before the start: no publication lag to measure
+            got = seen.get(f"{base}/a/{feed}/{i}")  # articles.url: the link as listed
+            published = start + offset
+            for stage, value in zip(
+                ("discovered", "stored", "coded"), got or (None,) * 3, strict=True
+            ):
+                lag = (float(value if value is not None else end) - published) * scale
+                feed_lags.setdefault(feed, {}).setdefault(stage, []).append(max(lag, 0.0))
+            missed += got is None
+    return feed_lags, missed
