@@ -7,10 +7,15 @@ scan of the string per match) and tests the length of each token's list to know 
 chunk took it; here the separators' offsets are known once (a binary search per match) and
 a token's chunk is one slot of a list. The chunker reads the tags only, never the words. A
 test checks the answers against TextBlob's on our own sentences and on random tag sequences.
+
+When every tag is a Penn tag of the tagger's and the rules are TextBlob's English ones, the
+rules run over one character per tag instead (``_CHAR_RULES``): the same chunks from
+expressions over character classes, with a token's index its match offset, no search.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from itertools import accumulate
 from typing import Any
@@ -20,11 +25,73 @@ _PNP_NEXT = ("NP", "PP")
 _PARTICIPLES = ("VBG", "VBN")
 
 
+# One character per Penn tag the tagger gives. TextBlob's rules match a tag string like
+# "DT/JJ/NN/"; each of their groups is an alternation of whole tags followed by the separator,
+# so within a match a group takes one whole tag from its class, and the classes below are
+# those alternations. A match can *start* inside a tag only where a tag ends in another one
+# that opens a rule: "PDT/" and "WDT/" hold "DT/", which opens a noun phrase ("WRB/" holds
+# "RB/", but the rules' ``(?<!W)`` refuses it). So "PDT" and "WDT" (B, C) open a noun
+# phrase as a determiner would and take no other part in it.
+_TAG_CHARS = {
+    "NN": "a", "NNS": "b", "NNP": "c", "NNPS": "d", "PRP": "e", "PRP$": "f",
+    "DT": "g", "CD": "h", "CC": "i",
+    "RB": "j", "RBR": "k", "RBS": "l", "JJ": "m", "JJR": "o", "JJS": "p",
+    "IN": "q", "TO": "r",
+    "MD": "t", "VB": "u", "VBD": "v", "VBG": "w", "VBN": "x", "VBP": "y", "VBZ": "z",
+    "WRB": "A", "PDT": "B", "WDT": "C",
+    "WP": "D", "WP$": "E", "EX": "F", "FW": "G", "LS": "H", "POS": "I", "RP": "J",
+    "SYM": "K", "UH": "L", ",": "M", ".": "N", ":": "O", "(": "P", ")": "Q", "``": "R",
+    "''": "S", "#": "T", "$": "U", '"': "V",
+}  # fmt: skip
+_NOUN, _DET, _MOD = "[abcdef]", "[ghi]", "[jklmop]"
+# TextBlob's English rules (``CHUNKS[0]`` of textblob/_text.py) as it spells them: the
+# character rules stand in for these only
+_TEXTBLOB_RULES = (
+    (
+        "NP",
+        r"((NN|NNS|NNP|NNPS|NNPS?\-[A-Z]{3,4}|PR|PRP|PRP\$)/)*((DT|CD|CC|CJ)/)*"
+        r"(((?<!W)RB|RBR|RBS|JJ|JJR|JJS)/)*((NN|NNS|NNP|NNPS|NNPS?\-[A-Z]{3,4}|PR|PRP|PRP\$)/)+",
+    ),
+    ("PP", r"((IN|PP|TO)/)+"),
+    ("VP", r"(((MD|(?<!W)RB|RBR|RBS)/)*((VB|VBD|VBG|VBN|VBP|VBZ)/)+)+"),
+    ("VP", r"((MD)/)"),
+    ("ADJP", r"((CC|CJ|(?<!W)RB|RBR|RBS|JJ|JJR|JJS)/)*((JJ|JJR|JJS)/)+"),
+    ("ADVP", r"(((?<!W)RB|RBR|RBS|WRB)/)+"),
+)
+_CHAR_RULES = (
+    ("NP", re.compile(f"(?:{_NOUN}*{_DET}*|[BC]{_DET}*){_MOD}*{_NOUN}+")),
+    ("PP", re.compile("[qr]+")),
+    ("VP", re.compile("(?:[tjkl]*[uvwxyz]+)+")),
+    ("VP", re.compile("t")),
+    ("ADJP", re.compile("[ijklmop]*[mop]+")),
+    ("ADVP", re.compile("[jklA]+")),
+)
+
+
+_RULES_CHECKED: dict[tuple[int, str], tuple[object, bool]] = {}  # (id, separator) -> answer
+
+
+def _char_rules(rules: list[tuple[str, Any]], separator: str) -> bool:
+    """Whether *rules* and *separator* are TextBlob's English ones (``_CHAR_RULES`` apply);
+    worked out once per rule list."""
+    known = _RULES_CHECKED.get((id(rules), separator))
+    if known is None or known[0] is not rules:
+        spelled = tuple((name, getattr(rule, "pattern", None)) for name, rule in rules)
+        known = _RULES_CHECKED[id(rules), separator] = (
+            rules,
+            separator == "/" and spelled == _TEXTBLOB_RULES,
+        )
+    return known[1]
+
+
 def find_chunks(tags: list[str], rules: list[tuple[str, Any]], separator: str) -> list[str] | None:
     """Per token, its chunk tag (``B-NP``, ``I-VP``, ``O`` ...), as TextBlob's
     ``find_chunks`` gives it for tokens with *tags* (*rules*: its ``CHUNKS[0]``); None for
     a tag holding the separator (or a separator of more than one character), which the
     tagger never gives (TextBlob's own bookkeeping then goes wrong: leave it to TextBlob)."""
+    spelled = [_TAG_CHARS.get(tag) for tag in tags]
+    if None not in spelled and _char_rules(rules, separator):
+        return _find_chunks_spelled(tags, "".join(spelled))  # type: ignore[arg-type]
     string = separator.join(tags) + separator
     if string.count(separator) != len(tags) or len(separator) != 1:
         return None
@@ -45,8 +112,32 @@ def find_chunks(tags: list[str], rules: list[tuple[str, Any]], separator: str) -
                     chunk[k] = begin
                 else:
                     chunk[k] = inside
-    out = [c or "O" for c in chunk]
-    if "RB" in string:  # (the correction is about RB* tags only)
+    return _corrected(tags, [c or "O" for c in chunk], "RB" in string)
+
+
+def _find_chunks_spelled(tags: list[str], spelled: str) -> list[str]:
+    """``find_chunks`` over the tags spelled one character each (``_TAG_CHARS``)."""
+    chunk: list[str | None] = [None] * len(tags)
+    for name, rule in _CHAR_RULES:
+        begin, inside = "B-" + name, "I-" + name
+        for m in rule.finditer(spelled):
+            j, end = m.span()
+            for k in range(j, end):
+                if chunk[k] is not None:
+                    continue
+                if k == j and tags[k] in _CONJUNCTIONS:
+                    j += 1
+                elif k == j:
+                    chunk[k] = begin
+                else:
+                    chunk[k] = inside
+    return _corrected(tags, [c or "O" for c in chunk], any("RB" in tag for tag in tags))
+
+
+def _corrected(tags: list[str], out: list[str], adverbs: bool) -> list[str]:
+    """TextBlob's post-correction of an adverb opening a noun phrase (*adverbs*: some tag
+    holds "RB", else there is nothing to correct)."""
+    if adverbs:  # (the correction is about RB* tags only)
         last = len(out) - 1
         for i, tag in enumerate(tags):
             # "Very nice work" (NP) <=> "Perhaps" (ADVP) + "you" (NP)

@@ -96,7 +96,7 @@ class Sentence:
     text: str
 
 
-def _last_word(text: str, start: int, end: int) -> re.Match[str] | None:
+def _last_word(text: str, start: int, end: int, stop: int | None = None) -> re.Match[str] | None:
     """``_LAST_WORD.search(text[start:end])``, without searching the whole sentence.
 
     The expression is anchored at the end, so a search over the whole piece tries (and
@@ -104,7 +104,13 @@ def _last_word(text: str, start: int, end: int) -> re.Match[str] | None:
     match that reaches the start of the window may extend further left, and a window of
     only spaces and quotes holds none: then the search is repeated over the whole piece, so
     the result is always the full search's.
+
+    With *stop*, where the piece's closing punctuation begins (``_BOUNDARY``'s match), the
+    window starts after the last space before it: a match is one run without whitespace
+    (the word and its punctuation) and the trailing whitespace, so it cannot start earlier.
     """
+    if stop is not None:
+        return _LAST_WORD.search(text, max(start, text.rfind(" ", start, stop) + 1), end)
     low = max(start, end - 64)
     word = _LAST_WORD.search(text, low, end)
     if low > start and (word is None or word.start() == low):
@@ -117,7 +123,7 @@ def _pieces(text: str) -> Iterator[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         end = match.end()
         if "\n" not in match.group(0):
-            word = _last_word(text, start, end)
+            word = _last_word(text, start, end, match.start())
             if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
                 continue
             if word and len(word.group(1).rstrip(".")) == 1 and word.group(1)[0].isupper():

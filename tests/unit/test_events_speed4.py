@@ -1,0 +1,104 @@
+"""Speed pass 4: each shortcut gives exactly what the path it replaces gives.
+
+* the chunker runs TextBlob's rules over one character per tag (``chunker._CHAR_RULES``);
+* the sentence splitter looks for a piece's last word only after the last space before its
+  closing punctuation (``sentences._last_word`` with *stop*).
+
+Checked on our own sentences and on generated input; timings live in ``bench/``, never here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.stages.events.chunker import _TAG_CHARS, _char_rules, find_chunks
+from pipeline.stages.events.sentences import _LAST_WORD, _last_word, split_sentences
+from pipeline.stages.events.syntax import _parser, _textblob, parse
+
+OWN_SENTENCES = [
+    "Which of the two envoys did the ministry summon on Tuesday?",
+    "All the rebels who fought near the dam were quietly disarmed by the army.",
+    "Both sides very nearly agreed to lift the blockade, officials said.",
+    "Perhaps the talks will resume when the monsoon ends.",
+    "The very first convoy reached the town of Kadugli before dawn.",
+    "Such a deal, which neither party wanted, was signed in Geneva.",
+    "Half the villagers fled; the others stayed and quickly rebuilt their homes.",
+    "He said that Mr. Okafor met Gen. Ruiz (retd.) in St. Louis on Feb. 3.",
+]
+
+
+def _textblob_chunks(tags: list[str]) -> list[str]:
+    rows = _parser().find_chunks([[f"w{i}", tag] for i, tag in enumerate(tags)])
+    return [row[2] for row in rows]
+
+
+def _chunks(tags: list[str]) -> list[str] | None:
+    module = _textblob()
+    return find_chunks(tags, module.CHUNKS[0], module.SEPARATOR)
+
+
+def test_character_rules_stand_in_for_textblobs_english_rules() -> None:
+    module = _textblob()
+    assert _char_rules(module.CHUNKS[0], module.SEPARATOR)
+    assert not _char_rules(module.CHUNKS[0][:-1], module.SEPARATOR)  # another rule list
+    assert not _char_rules(module.CHUNKS[0], "|")
+
+
+def test_spelled_chunker_is_textblobs_on_our_sentences() -> None:
+    checked = 0
+    for text in OWN_SENTENCES:
+        for sent in split_sentences(text):
+            tags = [t.tag for t in parse(text, sent.start, sent.end).tokens]
+            assert all(tag in _TAG_CHARS for tag in tags)  # the spelled path is the one taken
+            assert _chunks(tags) == _textblob_chunks(tags), sent.text
+            checked += 1
+    assert checked == len(OWN_SENTENCES)
+
+
+# every spelled tag (PDT and WDT open a noun phrase from inside the tag), and a few the
+# spelled path leaves to the general one
+_TAGS = [*_TAG_CHARS, "CJ", "PP", "NN|JJ", "NNP-ORG"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_TAGS), min_size=1, max_size=40))
+def test_spelled_chunker_is_textblobs_on_any_tag_sequence(tags: list[str]) -> None:
+    assert _chunks(tags) == _textblob_chunks(tags)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["PDT", "WDT", "DT", "CD", "CC", "JJ", "RB", "WRB", "NN", "NNS", "VB"]),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_determiners_spelled_inside_a_tag_chunk_as_textblob(tags: list[str]) -> None:
+    assert _chunks(tags) == _textblob_chunks(tags)
+
+
+_PIECE = st.text(alphabet=" \t\xa0.!?\"'”’)]aZ.-_é1\n", min_size=1, max_size=40)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_PIECE)
+def test_last_word_after_the_last_space_is_the_full_search(text: str) -> None:
+    for match in re.finditer(r"[.!?]+[\"'”’)\]]*\s+", text):
+        for start in range(0, match.start() + 1):
+            end = match.end()
+            full = _LAST_WORD.search(text, start, end)
+            tail = _last_word(text, start, end, match.start())
+            assert (full.span() if full else None) == (tail.span() if tail else None)
+
+
+def test_splitter_keeps_abbreviations_and_initials() -> None:
+    text = OWN_SENTENCES[-1] + " Ulysses S. Grant arrived. It rained."
+    assert [s.text for s in split_sentences(text)] == [
+        OWN_SENTENCES[-1],
+        "Ulysses S. Grant arrived.",
+        "It rained.",
+    ]
