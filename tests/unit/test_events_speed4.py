@@ -2,7 +2,10 @@
 
 * the chunker runs TextBlob's rules over one character per tag (``chunker._CHAR_RULES``);
 * the sentence splitter looks for a piece's last word only after the last space before its
-  closing punctuation (``sentences._last_word`` with *stop*).
+  closing punctuation (``sentences._last_word`` with *stop*);
+* a sentence without an apostrophe is tokenised without the contraction alternatives
+  (``syntax._TOKEN_PLAIN``), a token found by ``bisect`` (``Parse.index``);
+* the anchor scan spells its window with fewer replacements (``_NOT_ALNUM_OR_SPACE``).
 
 Checked on our own sentences and on generated input; timings live in ``bench/``, never here.
 """
@@ -14,9 +17,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.stages.events import load_lexicon
 from pipeline.stages.events.chunker import _TAG_CHARS, _char_rules, find_chunks
+from pipeline.stages.events.entries import NOT_ALNUM, normalise
 from pipeline.stages.events.sentences import _LAST_WORD, _last_word, split_sentences
-from pipeline.stages.events.syntax import _parser, _textblob, parse
+from pipeline.stages.events.syntax import _TOKEN, _TOKEN_PLAIN, _parse, _parser, _textblob, parse
+from pipeline.stages.events.triggers import _NOT_ALNUM_OR_SPACE, _PUNCT, scan_anchors
 
 OWN_SENTENCES = [
     "Which of the two envoys did the ministry summon on Tuesday?",
@@ -102,3 +108,44 @@ def test_splitter_keeps_abbreviations_and_initials() -> None:
         "Ulysses S. Grant arrived.",
         "It rained.",
     ]
+
+
+_TEXT = st.text(alphabet="aZé1_ -.&'’,;\"()\n\t\xa0U.S.n't", max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXT)
+def test_plain_tokeniser_is_the_full_one_without_apostrophes(text: str) -> None:
+    plain = text.replace("'", " ").replace("’", " ")
+    assert [m.span() for m in _TOKEN_PLAIN.finditer(plain)] == [
+        m.span() for m in _TOKEN.finditer(plain)
+    ]
+    assert [(t.start, t.end, t.word) for t in _parse(text, 5).tokens] == [
+        (m.start() + 5, m.end() + 5, m.group()) for m in _TOKEN.finditer(text)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_token_index_is_the_covering_token(text: str) -> None:
+    parsed = _parse(text, 3)
+    for offset in range(0, len(text) + 6):
+        covering = [i for i, t in enumerate(parsed.tokens) if t.start <= offset < t.end]
+        assert parsed.index(offset) == (covering[0] if covering else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_anchor_window_spelling_is_not_alnums(text: str) -> None:
+    assert _NOT_ALNUM_OR_SPACE.sub(" ", text) == NOT_ALNUM.sub(" ", text)
+
+
+def test_anchor_scan_words_are_the_sentences_words() -> None:
+    lx = load_lexicon()
+    for text in OWN_SENTENCES:
+        norm = normalise(text)
+        for sent in split_sentences(text):
+            scan = scan_anchors(norm, sent, lx)
+            if scan.hits:
+                raw = norm[sent.start : sent.end].split()
+                assert scan.words == frozenset(raw) | {w.strip(_PUNCT) for w in raw}

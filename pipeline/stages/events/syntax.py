@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +33,9 @@ _TOKEN = re.compile(
     r"|\w+(?:[-.&]\w+)*"
     r"|[^\w\s]"
 )
+# ``_TOKEN`` for a sentence with no apostrophe: its contraction alternatives, each needing one,
+# cannot match there, and they cost a third of the tokenising (tried at every word)
+_TOKEN_PLAIN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[-.&]\w+)*|[^\w\s]")
 
 BE = frozenset(("is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "’s"))
 
@@ -175,7 +178,8 @@ def _tags(forms: list[str]) -> list[str]:
 
 
 def _parse(text: str, offset: int) -> Parse:
-    spans = [m.span() for m in _TOKEN.finditer(text)]
+    token = _TOKEN if "'" in text or "’" in text else _TOKEN_PLAIN
+    spans = [m.span() for m in token.finditer(text)]
     if not spans:
         return Parse(())
     words = [text[a:b] for a, b in spans]
@@ -235,14 +239,7 @@ class Parse:
 
     def index(self, offset: int) -> int | None:
         """The token that covers character *offset* (None between tokens)."""
-        lo, hi = 0, len(self._starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self._starts[mid] <= offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        i = lo - 1
+        i = bisect_right(self._starts, offset) - 1  # the last token starting at or before it
         if i >= 0 and self.tokens[i].start <= offset < self.tokens[i].end:
             return i
         return None

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.stages.events.actors import _Cues, _Group
 from pipeline.stages.events.dates import DateMention
-from pipeline.stages.events.entries import NOT_ALNUM, AnchorPatterns
+from pipeline.stages.events.entries import AnchorPatterns
 from pipeline.stages.events.event import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED
 from pipeline.stages.events.lexicon import (
     Lexicon,
@@ -298,9 +298,7 @@ def scan_anchors(norm: str, sent: Sentence, lx: Lexicon) -> AnchorScan:
     if not hits:
         return AnchorScan((), frozenset())
     raw = norm[sent.start : sent.end].split()
-    words = set(raw)
-    words.update([w.strip(_PUNCT) for w in raw])
-    return AnchorScan(tuple(hits), frozenset(words))
+    return AnchorScan(tuple(hits), frozenset([*raw, *[w.strip(_PUNCT) for w in raw]]))
 
 
 def _anchor_hits(norm: str, sent: Sentence, lx: Lexicon) -> list[tuple[int, int, AnchorPatterns]]:
@@ -318,6 +316,11 @@ def _anchor_hits(norm: str, sent: Sentence, lx: Lexicon) -> list[tuple[int, int,
     return hits
 
 
+# ``NOT_ALNUM`` without the space, which it would replace by itself: the same text from
+# a fraction of the replacements
+_NOT_ALNUM_OR_SPACE = re.compile(r"[^\w ]|_")
+
+
 def _bounded_hits(norm: str, sent: Sentence, words: Any) -> list[tuple[int, int, AnchorPatterns]]:
     """``_anchor_hits`` from the automaton of space-bounded words (``lexicon.bounded_anchors``):
     searched in the sentence and the character either side (a space past either end of the
@@ -326,7 +329,7 @@ def _bounded_hits(norm: str, sent: Sentence, words: Any) -> list[tuple[int, int,
     their spelling's need checking. Same hits, same order (by end, longest first)."""
     lo = sent.start - 1
     hi = sent.end + 1
-    window = NOT_ALNUM.sub(" ", norm[max(lo, 0) : hi])
+    window = _NOT_ALNUM_OR_SPACE.sub(" ", norm[max(lo, 0) : hi])
     if lo < 0:
         window = " " + window
     if hi > len(norm):
