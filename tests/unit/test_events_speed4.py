@@ -5,21 +5,33 @@
   closing punctuation (``sentences._last_word`` with *stop*);
 * a sentence without an apostrophe is tokenised without the contraction alternatives
   (``syntax._TOKEN_PLAIN``), a token found by ``bisect`` (``Parse.index``);
-* the anchor scan spells its window with fewer replacements (``_NOT_ALNUM_OR_SPACE``).
+* the anchor scan spells its window with fewer replacements (``_NOT_ALNUM_OR_SPACE``);
+* the actor automaton holds phrases bounded by spaces (``ActorIndex.bounded``): the hits the
+  boundary test kept, and no others.
 
 Checked on our own sentences and on generated input; timings live in ``bench/``, never here.
 """
 
 from __future__ import annotations
 
+import pickle
 import re
 
+import ahocorasick
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.stages.events import load_lexicon
+from pipeline.stages.events.actors import _find_mentions
 from pipeline.stages.events.chunker import _TAG_CHARS, _char_rules, find_chunks
-from pipeline.stages.events.entries import NOT_ALNUM, normalise
+from pipeline.stages.events.entries import (
+    COUNTRY,
+    NOT_ALNUM,
+    ActorEntry,
+    ActorIndex,
+    Term,
+    normalise,
+)
 from pipeline.stages.events.sentences import _LAST_WORD, _last_word, split_sentences
 from pipeline.stages.events.syntax import _TOKEN, _TOKEN_PLAIN, _parse, _parser, _textblob, parse
 from pipeline.stages.events.triggers import _NOT_ALNUM_OR_SPACE, _PUNCT, scan_anchors
@@ -149,3 +161,68 @@ def test_anchor_scan_words_are_the_sentences_words() -> None:
             if scan.hits:
                 raw = norm[sent.start : sent.end].split()
                 assert scan.words == frozenset(raw) | {w.strip(_PUNCT) for w in raw}
+
+
+# phrases of every shape the boundary test meets: words, several words, inner and outer
+# punctuation, spelled alike ("a-b", "a b", "a_b"), a word inside another, one character
+_PHRASES = ["us", "u.s.", "u.s", "south korea", "south-korea", "a-b", "a b", "a_b", "-x", "b", "a"]
+
+
+def _plain_hits(phrases: list[str], norm: str) -> list[tuple[int, int, str]]:
+    """What the plain automaton and the boundary test found (the path ``bounded`` replaces)."""
+    automaton = ahocorasick.Automaton()
+    for p in phrases:
+        automaton.add_word(p, (len(p), p))
+    automaton.make_automaton()
+    size = len(norm)
+    out = []
+    for end_idx, (length, phrase) in automaton.iter(norm):
+        start, end = end_idx - length + 1, end_idx + 1
+        if (start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_")) or (
+            end < size and (norm[end].isalnum() or norm[end] == "_")
+        ):
+            continue
+        out.append((start, end, phrase))
+    return sorted(out)
+
+
+def _index(phrases: list[str]) -> ActorIndex:
+    automaton = ahocorasick.Automaton()
+    for n, p in enumerate(phrases):
+        automaton.add_word(p, (len(p), n))
+    automaton.make_automaton()
+    entries = [(ActorEntry(COUNTRY, p, (Term("XXX", None, None, None),)),) for p in phrases]
+    return ActorIndex(automaton, entries)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_PHRASES, " ", "_", ".", "-", ",", "x", "é", "1"]), max_size=14))
+def test_bounded_actor_hits_are_the_boundary_tested_ones(parts: list[str]) -> None:
+    norm = "".join(parts)
+    index = _index(_PHRASES)
+    got = sorted((s, e, g[0].phrase) for s, e, g in index.bounded(norm))
+    assert got == _plain_hits(_PHRASES, norm)
+
+
+def test_bounded_actor_hits_survive_the_cache_pickle() -> None:
+    index = pickle.loads(pickle.dumps(_index(_PHRASES)))
+    norm = "the u.s. and south-korea met a_b, a-b and -x in bus"
+    assert sorted((s, e, g[0].phrase) for s, e, g in index.bounded(norm)) == _plain_hits(
+        _PHRASES, norm
+    )
+    assert list(_index([]).bounded(norm)) == []
+
+
+def test_mentions_on_our_sentences_are_the_boundary_tested_ones() -> None:
+    lx = load_lexicon()
+    tail = " The U.S.-led coalition and Russia_based N.A.T.O. envoys met Iran's."
+    text = " ".join(OWN_SENTENCES) + tail
+    norm = normalise(text)
+    got = [(m.start, m.end) for m in _find_mentions(text, norm, lx, None)]
+    assert (text.index("Russia"), text.index("Russia") + 6) not in got  # "_" is no boundary
+    assert got
+    assert all(
+        not (s > 0 and (norm[s - 1].isalnum() or norm[s - 1] == "_"))
+        and not (e < len(norm) and (norm[e].isalnum() or norm[e] == "_"))
+        for s, e in got
+    )

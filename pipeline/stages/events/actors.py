@@ -118,13 +118,7 @@ def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[
     if len(lx.resolved) > 4096:  # a backfill over many dates: keep the cache bounded
         lx.resolved.clear()
     resolved = lx.resolved.setdefault(day, {})  # entries resolve the same way all day
-    size = len(norm)
-    for end_idx, (length, entries) in lx.actors.iter(norm):
-        start, end = end_idx - length + 1, end_idx + 1
-        if (start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_")) or (
-            end < size and (norm[end].isalnum() or norm[end] == "_")
-        ):
-            continue
+    for start, end, entries in lx.actors.bounded(norm):  # (no word character next to them)
         surface = text[start:end]
         for entry in entries:
             if entry.kind == IGNORE:  # "South China Sea": a longer phrase that is no actor

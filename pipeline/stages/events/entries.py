@@ -12,6 +12,8 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+import ahocorasick
+
 from pipeline.stages.events.patterns import LazyRegex
 
 # kinds of actor dictionary entries
@@ -180,25 +182,56 @@ class ActorIndex:
     Pickled (the compiled-lexicon cache) the entries travel as plain rows, which load a
     dozen times faster than tens of thousands of frozen dataclasses, and become
     ``ActorEntry`` objects when a text first matches their phrase: a process only ever
-    builds the few hundred it meets. ``iter`` yields what the automaton of plain entries did.
+    builds the few hundred it meets.
+
+    The coder only wants phrases with no word character (a letter, a digit or "_") on
+    either side, and half of a plain automaton's hits lie inside longer words ("us" in
+    "because"). So the automaton holds each phrase between two spaces with its
+    non-alphanumeric characters as spaces, and is run over the text spelled the same way
+    (``bounded``): it finds only phrases with no letter or digit next to them; phrases spelled
+    alike ("south-korea", "south korea") are told apart against the text, and a "_" next
+    to one is refused as the boundary test refused it.
     """
 
     __slots__ = ("_automaton", "_entries", "_rows")
 
     def __init__(self, automaton: Any, entries: list[tuple[ActorEntry, ...]]) -> None:
-        self._automaton = automaton  # phrase -> (length, index into entries)
+        # *automaton*: phrase -> (length, index into entries), respelled (see the class)
+        spelled: dict[str, list[tuple[str | None, int, int]]] = {}
+        for key, (length, index) in automaton.items():
+            exact = NOT_ALNUM.search(key) is None  # letters and digits only: found is found
+            word = f" {NOT_ALNUM.sub(' ', key)} "
+            spelled.setdefault(word, []).append((None if exact else key, length, index))
+        self._automaton = ahocorasick.Automaton()
+        for word, found in spelled.items():
+            self._automaton.add_word(word, tuple(found))
+        if spelled:
+            self._automaton.make_automaton()
         self._entries: list[tuple[ActorEntry, ...] | None] = list(entries)
         self._rows: list[tuple[_EntryRow, ...]] | None = None
 
-    def iter(self, text: str) -> Iterator[tuple[int, tuple[int, tuple[ActorEntry, ...]]]]:
-        """Every phrase occurrence in *text*: (index of its last character, (length, entries))."""
+    def bounded(self, norm: str) -> Iterator[tuple[int, int, tuple[ActorEntry, ...]]]:
+        """Every phrase occurrence in *norm* with no word character on either side:
+        (start, end, entries), by end (what a plain automaton's hits that pass the boundary
+        test give, in an order of their own)."""
+        if not self._entries:
+            return
         entries = self._entries
-        for end, (length, index) in self._automaton.iter(text):
-            group = entries[index]
-            if group is None:
-                assert self._rows is not None
-                group = entries[index] = tuple(_entry(r) for r in self._rows[index])
-            yield end, (length, group)
+        size = len(norm)
+        spaced = f" {_NOT_ALNUM_OR_SPACE.sub(' ', norm)} "
+        for last, found in self._automaton.iter(spaced):
+            end = last - 1  # (the word's closing space is the character after the phrase)
+            start = end - found[0][1]
+            if (start > 0 and norm[start - 1] == "_") or (end < size and norm[end] == "_"):
+                continue
+            for key, _length, index in found:
+                if key is None or norm.startswith(key, start):
+                    group = entries[index]
+                    if group is None:
+                        assert self._rows is not None
+                        group = entries[index] = tuple(_entry(r) for r in self._rows[index])
+                    yield start, end, group
+                    break  # (phrases spelled alike: one of them is in the text here)
 
     def __getstate__(self) -> tuple[Any, list[tuple[_EntryRow, ...]]]:
         rows = [
@@ -259,6 +292,9 @@ class Lexicon:
 
 # a character that is not a letter or a digit (``str.isalnum``): ``\w`` is those and "_"
 NOT_ALNUM = re.compile(r"[\W_]")
+# the same without the space, which it would replace by itself: the same text from a
+# fraction of the replacements
+_NOT_ALNUM_OR_SPACE = re.compile(r"[^\w ]|_")
 
 
 def normalise(text: str) -> str:
