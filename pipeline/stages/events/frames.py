@@ -28,7 +28,8 @@ from bisect import bisect_left
 from pipeline.stages.events.syntax import BE, COMPLEMENTIZERS, Parse
 
 # an appositive name set off by commas, a parenthetical abbreviation or a short aside, a
-# non-restrictive relative clause, or a bare temporal noun between subject and verb
+# non-restrictive relative clause, or a bare temporal noun or phrase ("last week") between
+# subject and verb
 _BRIDGE = re.compile(
     r"\s*,\s+(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*\s*,"
     r"|\s*\([^()]{1,40}\)"
@@ -36,6 +37,8 @@ _BRIDGE = re.compile(
     r"|\s+(?:yesterday|today|tonight|on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday)\b"
     r"|\s+(?:yesterday|today|tonight|recently|earlier|also)\b"
+    r"|\s+(?:(?:earlier|later|late|early)\s+)?(?:this|last|next)\s+(?:week|weekend|month|year|"
+    r"morning|afternoon|evening|night|spring|summer|autumn|fall|winter)\b"
 )
 
 _FINITE = frozenset(("VBD", "VBZ", "VBP", "VBN", "MD"))
@@ -46,6 +49,12 @@ RECIPIENT_PREPOSITIONS = frozenset(("to", "with", "against", "on", "upon", "towa
 # right after the event noun itself: its patient ("the release of", "control of"), whom it is
 # for ("an appeal for"), or what it is about when an actor directly follows ("concern over")
 _NOUN_PREPOSITIONS = frozenset(("of", "for", "over", "about"))
+
+_RECIPIENT_AFTER_PP = frozenset(("to", "with", "against", "toward", "towards"))
+
+# the prepositions of a PP that modifies the object of a verb-object phrase before its
+# recipient PP ("aid in cash to", "a team of doctors to", "concerns about the delay to")
+_OBJECT_PREPOSITIONS = frozenset(("in", "of", "about", "over", "for"))
 
 _RELATIVE_PRONOUN = re.compile(r"\s*,?\s*(?:who|which|that)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 
@@ -67,6 +76,49 @@ def bridged_end(text: str, source_end: int, trigger_start: int) -> int:
     if _RELATIVE_PRONOUN.fullmatch(text, end, trigger_start):
         return trigger_start  # "farmers who stormed": the antecedent is the subject
     return end
+
+
+# the tags of a noun phrase (a title, a name, a possessor) and of its short PP modifiers
+_NP_TAGS = ("DT", "JJ", "NN", "POS", "PRP$", "CD")
+_TITLE_PREPOSITIONS = frozenset(("of", "for", "in", "at", "on"))
+
+
+def apposition_end(parsed: Parse, source_start: int, source_end: int) -> int | None:
+    """Where an apposition that is the source ends, when it renames the clause's opening noun
+    phrase: ``Pakistan's military ruler, Gen. Ann Lee, has given`` (the name renames the
+    title) and ``Tom Lee, undersecretary of state for political affairs, paid`` (the title
+    renames the name): the end of the comma that closes it, from where the verb phrase
+    follows. None when the material before the opening comma is not a bare noun phrase at
+    the start of the sentence (a fronted PP or clause: ``In March, Iran, ...``), or the
+    apposition holds a verb or runs on without a closing comma."""
+    tokens = parsed.tokens
+    first = parsed.index(source_start)
+    if first is None:
+        return None
+    b = first  # back over the rest of the apposition's noun phrase ("the [Kenyan minister]")
+    while b > 0 and first - b < 4 and tokens[b - 1].tag.startswith(_NP_TAGS):
+        b -= 1
+    if b < 2 or tokens[b - 1].word != ",":
+        return None
+    first = b
+    opening = tokens[: first - 1]
+    if len(opening) > 8 or not all(
+        t.tag.startswith(_NP_TAGS) or (t.word == "." and n > 0 and len(opening[n - 1].word) <= 4)
+        for n, t in enumerate(opening)
+    ):
+        return None  # ("Gen." is "Gen" and "."): only a noun phrase opens the sentence
+    last = parsed.index(max(0, source_end - 1))
+    if last is None:
+        return None
+    k = last + 1
+    while k < len(tokens) and k - last <= 10 and tokens[k].word != ",":
+        tok = tokens[k]
+        if not (tok.tag.startswith(_NP_TAGS) or tok.word.lower() in _TITLE_PREPOSITIONS):
+            return None
+        k += 1
+    if k >= len(tokens) or tokens[k].word != ",":
+        return None
+    return tokens[k].end
 
 
 def head_verb(parsed: Parse, trigger_start: int, *, coordinated: bool = False) -> int | None:
@@ -136,23 +188,36 @@ def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:
     tokens = parsed.chunked()
     last = parsed.index(max(0, trigger_end - 1))
     i = parsed.index(target_start)
-    if last is None or i is None or not tokens[last].tag.startswith("NN"):
-        return False  # the phrase must end in its object noun
+    if last is None or i is None:
+        return False
     j = last + 1
     while j < i and tokens[j].chunk == "I-NP":
         j += 1
-    if j < i and tokens[j].word.lower() in ("in", "of") and tokens[j].kind == "PP":
-        # "provided $4 million in aid to", "sent a team of doctors to": one "in" or "of" PP
-        # of the object before the recipient
-        k = j + 1
+    if not (tokens[j - 1].tag.startswith("NN") or tokens[j - 1].tag == "CD"):
+        # the phrase must end in its object noun, or in the middle of its noun phrase
+        # ("sending a military [platoon] to"), or in an amount ("provided $4 million to")
+        return False
+    k = j
+    for _ in range(2):
+        # "provided $4 million in aid to", "sent a team of doctors to", "conveyed concerns
+        # about the delay to": up to two PPs of the object before the recipient's PP (not
+        # "on": "concern about the attacks on Iran" is about the attacks)
+        if not (
+            k < i and tokens[k].word.lower() in _OBJECT_PREPOSITIONS and tokens[k].kind == "PP"
+        ):
+            break
+        k += 1
         while k < i and tokens[k].in_pnp and tokens[k].kind == "NP":
             k += 1
-        if k < i and tokens[k].word.lower() in RECIPIENT_PREPOSITIONS:
+        if k < i and tokens[k].word.lower() in _RECIPIENT_AFTER_PP:
             j = k
+            break
     if j >= i or tokens[j].word.lower() not in RECIPIENT_PREPOSITIONS | _NOUN_PREPOSITIONS:
         return False
     j += 1
-    while j < i and tokens[j].tag in ("DT", "PRP$", "JJ", "VBN"):
+    if j < i and parsed.quantity_before(i - 1) < i - 1:
+        i = parsed.quantity_before(i - 1) + 1  # "on a number of", "to 1.5 million people"
+    while j < i and tokens[j].tag in ("DT", "PRP$", "JJ", "VBN", "CD"):
         j += 1
     return j == i
 

@@ -258,8 +258,15 @@ class _Slots(_ClauseSubjects):
         if source.end > trig.start or (target is None and not allows_no_target(trig.pattern.code)):
             return False  # (decided before the parse's subject test, which may chunk)
         parsed = self._syntax(sent)
+        appositive = frames.apposition_end(parsed, source.start, source.end)
         if not parsed.subject_frame(
             frames.bridged_end(self.text, source.end, trig.start), trig.start
+        ) and not (  # "Pakistan's ruler, Gen. Ann Lee, has given": the apposition's comma
+            appositive is not None
+            and appositive <= trig.start
+            and parsed.subject_frame(
+                frames.bridged_end(self.text, appositive, trig.start), trig.start
+            )
         ):
             # a participle clause or a second conjunct: the subject of the verb it hangs on
             verb = frames.head_verb(parsed, trig.start)
