@@ -274,3 +274,34 @@ def test_an_apposition_after_a_fronted_phrase_or_in_a_list_is_no_subject() -> No
     end = frames.apposition_end(parsed, text.index("Iraq"), text.index("Iraq") + 4)
     assert end is not None
     assert not parsed.subject_frame(end, text.index("signed"))
+
+
+def test_a_pp_object_before_a_reduced_relative_is_still_the_target() -> None:
+    assert ("NLDJUD", "063", "RWAREB") in triples(
+        "A Dutch court approved the extradition of a Rwandan militant wanted in France."
+    )
+    text = "They sought the release of soldiers held in Iran and of men who fled."
+    parsed = parse(text, 0, len(text))
+    assert frames.reduced_relative_after(parsed, text.index(" held"))
+    # a finite verb with an object of its own is a clause, not a participle
+    other = "They said the army attacked the town."
+    parsed = parse(other, 0, len(other))
+    assert not frames.reduced_relative_after(parsed, other.index(" attacked"))
+
+
+def test_a_recipient_pp_may_name_a_person_of_the_target() -> None:
+    got = triples(
+        "The Kenyan president has sent a letter to the head of the World Health Organization."
+    )
+    assert ("KENGOV", "040", "IGOUNOHLHWHO") in got
+    text = "They sent a letter to the wife of the Iranian envoy."
+    parsed = parse(text, 0, len(text))
+    end = text.index("letter") + len("letter")
+    assert not frames.recipient_pp(parsed, end, text.index("Iranian"))  # only persons and bodies
+
+
+def test_a_second_verb_after_and_is_no_speaker_after_the_target() -> None:
+    assert ("PHLGOV", "120", "IGOEUREEC") in triples(
+        "The Philippine government has rejected the call of the European Parliament and told "
+        "the press to stay out of it."
+    )

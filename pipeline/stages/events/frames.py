@@ -50,6 +50,15 @@ RECIPIENT_PREPOSITIONS = frozenset(("to", "with", "against", "on", "upon", "towa
 # for ("an appeal for"), or what it is about when an actor directly follows ("concern over")
 _NOUN_PREPOSITIONS = frozenset(("of", "for", "over", "about"))
 
+# nouns for a person or a body of an organisation or a country, whose "of" PP names it
+_MEMBER_NOUNS = frozenset(
+    (
+        "head", "heads", "leader", "leaders", "chief", "chiefs", "president", "members",
+        "representatives", "envoy", "envoys", "ambassador", "people", "citizens",
+        "government", "embassy", "officials", "delegation", "families",
+    )
+)  # fmt: skip
+
 _RECIPIENT_AFTER_PP = frozenset(("to", "with", "against", "toward", "towards"))
 
 # the prepositions of a PP that modifies the object of a verb-object phrase before its
@@ -219,6 +228,11 @@ def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:
         i = parsed.quantity_before(i - 1) + 1  # "on a number of", "to 1.5 million people"
     while j < i and tokens[j].tag in ("DT", "PRP$", "JJ", "VBN", "CD"):
         j += 1
+    if j + 1 < i and tokens[j].word.lower() in _MEMBER_NOUNS and tokens[j + 1].word == "of":
+        # "sent a letter to the head of the WHO": a person or body of the target's
+        j += 2
+        while j < i and tokens[j].tag in ("DT", "PRP$", "JJ"):
+            j += 1
     return j == i
 
 
@@ -237,6 +251,23 @@ def infinitive_after(parsed: Parse, end: int) -> bool:
     while i < len(tokens) and tokens[i].chunk == "I-NP":
         i += 1
     return i + 1 < len(tokens) and tokens[i].tag == "TO" and tokens[i + 1].tag in ("VB", "NN")
+
+
+def reduced_relative_after(parsed: Parse, end: int) -> bool:
+    """Whether a participle with no object of its own follows the noun phrase ending at
+    *end*: a reduced relative clause ("a militant wanted in France", "soldiers held by the
+    rebels"), which the tagger may call a past tense (VBD) as if the noun were its subject."""
+    tokens = parsed.chunked()
+    i = parsed.index(max(0, end - 1))
+    if i is None:
+        return False
+    i += 1
+    while i < len(tokens) and tokens[i].chunk == "I-NP":
+        i += 1
+    if i + 1 >= len(tokens) or tokens[i].tag not in ("VBN", "VBD"):
+        return False
+    nxt = tokens[i + 1]
+    return (nxt.tag == "IN" and nxt.word.lower() not in COMPLEMENTIZERS) or nxt.word in ",."
 
 
 def only_bridges(text: str, source_end: int, trigger_start: int) -> bool:

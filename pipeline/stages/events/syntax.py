@@ -60,7 +60,8 @@ PLACE_HEADS = frozenset(
         "town", "towns", "city", "cities", "village", "villages", "enclave", "region",
         "province", "district", "capital", "port", "outskirts", "suburbs", "suburb",
         "territory", "island", "neighbourhood", "neighborhood", "area", "areas", "border",
-        "positions", "stronghold", "strongholds", "camp", "camps",
+        "positions", "stronghold", "strongholds", "camp", "camps", "home", "homes", "house",
+        "houses", "headquarters", "embassy", "residence", "base", "bases", "offices",
     )
 )  # fmt: skip
 _QUANTIFIERS = frozenset(("up", "about", "around", "over", "nearly", "some", "almost"))
