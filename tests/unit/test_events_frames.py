@@ -305,3 +305,45 @@ def test_a_second_verb_after_and_is_no_speaker_after_the_target() -> None:
         "The Philippine government has rejected the call of the European Parliament and told "
         "the press to stay out of it."
     )
+
+
+# --- coordinated nationality adjectives share their noun
+
+
+def test_coordinated_nationality_adjectives_share_the_role_of_their_noun() -> None:
+    got = triples("Kenyan and Ugandan authorities have rejected talks with the Somali government.")
+    assert {("KENGOV", "125", "SOMGOV"), ("UGAGOV", "125", "SOMGOV")} <= got
+    got = triples("British, French and German troops attacked Libyan positions.")
+    assert {s for s, _, _ in got} == {"GBRMIL", "FRAMIL", "DEUMIL"}
+
+
+def test_a_country_name_or_an_adjective_with_its_own_noun_keeps_its_reading() -> None:
+    # "Kenya" is a name, not an adjective of "troops"; "Iraqi oil" has a noun of its own
+    got = triples("Kenya and Ugandan troops attacked Somali positions.")
+    assert not any(s == "KENMIL" for s, _, _ in got)
+    got = triples("Iraqi oil and Kuwaiti troops attacked Iran.")
+    assert not any(s and s.startswith("IRQ") for s, _, _ in got)
+
+
+def test_a_description_set_off_by_commas_after_the_subject_is_bridged() -> None:
+    got = triples(
+        "The Kenyan army, the largest in the region, rejected talks with the Somali government."
+    )
+    assert ("KENMIL", "125", "SOMGOV") in got
+    got = triples("The Kenyan army, however, rejected talks with the Somali government.")
+    assert ("KENMIL", "125", "SOMGOV") in got
+    text = "The People in Diaspora, PID, has called on the army."
+    parsed = parse(text, 0, len(text))
+    assert frames.aside_end(parsed, text.index(" in")) == text.index(" has")
+
+
+def test_an_aside_with_a_verb_or_a_list_is_no_bridge() -> None:
+    text = "The Kenyan army, which the police joined, rejected talks."
+    parsed = parse(text, 0, len(text))
+    assert frames.aside_end(parsed, text.index(",")) is None
+    # "police" is one item of a list: the verb's subject is the whole list, not the army
+    text = "The Kenyan army, police, and rebels rejected talks."
+    parsed = parse(text, 0, len(text))
+    end = frames.aside_end(parsed, text.index(","))
+    assert end is not None
+    assert not parsed.subject_frame(end, text.index("rejected"))

@@ -17,7 +17,11 @@ rules say what, in grammatical terms rather than per sentence:
   out attacks``) names whom it concerns in a PP right after that object (``to``, ``with``,
   ``against``, ``on``), as PETRARCH-2's parse reads a verb phrase's PP complement;
 * a *relative pronoun subject*: in ``farmers who stormed a court`` the antecedent right before
-  ``who`` / ``which`` / ``that`` is the subject of the relative clause's verb.
+  ``who`` / ``which`` / ``that`` is the subject of the relative clause's verb;
+* an *apposition as subject*: ``Ann Lee, the Kenyan minister, rejected`` (the actor renames
+  the noun phrase that opens the sentence, and the closing comma ends the subject);
+* *quantities and amounts* in the object and the recipient PP (``held around 20,000``,
+  ``provided 3.5 million in funding to``, ``attacks on a number of``).
 """
 
 from __future__ import annotations
@@ -126,6 +130,44 @@ def apposition_end(parsed: Parse, source_start: int, source_end: int) -> int | N
             return None
         k += 1
     if k >= len(tokens) or tokens[k].word != ",":
+        return None
+    return tokens[k].end
+
+
+def aside_end(parsed: Parse, source_end: int) -> int | None:
+    """Where a noun phrase set off by commas right after the source ends (the end of its
+    closing comma): a description or an abbreviation (``the Kenyan army, the largest in the
+    region, rejected``, ``the People in Diaspora, PID, has called``), after at most one PP of
+    the source's own. None when the material between the commas holds a verb, a WH-word or
+    anything but a noun phrase with its PPs, or when no closing comma follows."""
+    tokens = parsed.chunked()
+    last = parsed.index(max(0, source_end - 1))
+    if last is None:
+        return None
+    k = last + 1
+    while k < len(tokens) and tokens[k].chunk == "I-NP":
+        k += 1  # the rest of the source's noun phrase
+    if k < len(tokens) and tokens[k].word.lower() in _TITLE_PREPOSITIONS:
+        k += 1  # "in Diaspora": one PP of the source's, a noun phrase in it
+        start = k
+        while k < len(tokens) and k - start < 5 and tokens[k].tag.startswith(_NP_TAGS):
+            k += 1
+        if k == start:
+            return None
+    if k >= len(tokens) or tokens[k].word != ",":
+        return None
+    k += 1
+    start = k
+    while k < len(tokens) and k - start <= 10 and tokens[k].word != ",":
+        tok = tokens[k]
+        if not (
+            tok.tag.startswith((*_NP_TAGS, "RB"))
+            or tok.word.lower() in _TITLE_PREPOSITIONS
+            or (tok.tag == "CC" and k > start)
+        ):
+            return None
+        k += 1
+    if k == start or k >= len(tokens) or tokens[k].word != ",":
         return None
     return tokens[k].end
 

@@ -260,14 +260,16 @@ class _Slots(_ClauseSubjects):
         if source.end > trig.start or (target is None and not allows_no_target(trig.pattern.code)):
             return False  # (decided before the parse's subject test, which may chunk)
         parsed = self._syntax(sent)
-        appositive = frames.apposition_end(parsed, source.start, source.end)
         if not parsed.subject_frame(
             frames.bridged_end(self.text, source.end, trig.start), trig.start
-        ) and not (  # "Pakistan's ruler, Gen. Ann Lee, has given": the apposition's comma
-            appositive is not None
-            and appositive <= trig.start
-            and parsed.subject_frame(
-                frames.bridged_end(self.text, appositive, trig.start), trig.start
+        ) and not any(  # "Pakistan's ruler, Gen. Ann Lee, has given": the apposition's comma;
+            # "the army, the largest in the region, rejected": the aside's closing comma
+            end is not None
+            and end <= trig.start
+            and parsed.subject_frame(frames.bridged_end(self.text, end, trig.start), trig.start)
+            for end in (
+                frames.apposition_end(parsed, source.start, source.end),
+                frames.aside_end(parsed, source.end),
             )
         ):
             # a participle clause or a second conjunct: the subject of the verb it hangs on
