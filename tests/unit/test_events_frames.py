@@ -185,3 +185,165 @@ def test_a_relative_clause_with_a_complement_or_coordination_is_not_bridged() ->
     text = "Kenyan farmers who fled and the police attacked Ugandan traders."
     parsed = parse(text, 0, len(text))
     assert not frames.restrictive_relative(parsed, text.index(" who"), text.index("attacked"))
+
+
+# --- quantities, adverbs, years and appositions in the frame (round 8)
+
+
+def test_a_number_with_thousands_separators_is_one_word() -> None:
+    text = "Syrian troops held 2,000 soldiers and 2 tanks."
+    words = [(t.word, t.tag) for t in parse(text, 0, len(text)).tokens]
+    assert ("2,000", "CD") in words  # its comma is no clause punctuation
+    assert ("2", "CD") in words  # not "to" (the tagger's chat reading of "2")
+
+
+def test_a_quantified_object_is_still_the_object() -> None:
+    assert ("SYRMIL", "170", "TURMIL") in triples(
+        "Syrian troops held around 2,000 Turkish soldiers near the border."
+    )
+    assert ("SYRMIL", "170", "TURMIL") in triples(
+        "Syrian troops are holding more than 1,500 Turkish soldiers as hostages."
+    )
+    assert ("SYRMIL", "171", "TURMIL") in triples(
+        "Syrian troops captured dozens of Turkish soldiers."
+    )
+    text = "The army killed the son of Iraqi soldiers and held 20 of the Iraqi soldiers."
+    parsed = parse(text, 0, len(text))
+    end = text.index("killed") + len("killed")
+    # a noun of kinship or a partitive is no quantity: the verb's object is another noun
+    assert not parsed.object_frame(end, text.index("Iraqi"), False)
+    end = text.index("held") + len("held")
+    assert not parsed.object_frame(end, text.rindex("Iraqi"), False)
+
+
+def test_quantity_words_need_a_number() -> None:
+    text = "They sent 100 to Iraqi civilians and sent more than Iraqi civilians."
+    parsed = parse(text, 0, len(text))
+    end = text.index("sent") + len("sent")
+    assert not parsed.object_frame(end, text.index("Iraqi"), False)  # "to" is no "up to"
+    end = text.rindex("sent") + len("sent")
+    assert not parsed.object_frame(end, text.rindex("Iraqi"), False)  # no number after
+
+
+def test_recipient_pp_after_an_amount_a_noun_phrase_or_a_pp_about_it() -> None:
+    assert ("SWE", "071", "SOM") in triples(
+        "Sweden has provided over 4.5 million in emergency funding to Somalia."
+    )
+    assert ("NLDGOV", "012", "GRCGOV") in triples(
+        "The Dutch embassy had conveyed serious concerns about the delay to the Greek government."
+    )
+    text = "USAID provided basic shelter materials to 1.5 million people in Haiti."
+    parsed = parse(text, 0, len(text))
+    end = text.index("shelter") + len("shelter")
+    assert frames.recipient_pp(parsed, end, text.index("people"))
+    # a PP about the object, then "on": what the concern is about, not whom it is sent to
+    text = "France expressed concern about the attacks on Iran."
+    parsed = parse(text, 0, len(text))
+    end = text.index("concern") + len("concern")
+    assert not frames.recipient_pp(parsed, end, text.index("Iran"))
+
+
+def test_an_adverb_tagged_as_adjective_or_a_year_between_subject_and_verb() -> None:
+    assert ("KENMIL", "125", "SOMGOV") in triples(
+        "The Kenyan army has long refused talks with Somali officials."
+    )
+    assert ("KENGOV", "125", "SOMGOV") in triples(
+        "The Kenyan president in 2019 rejected talks with Somali officials."
+    )
+    assert ("KENMIL", "125", "SOMGOV") in triples(
+        "The Kenyan army this month rejected talks with Somali officials."
+    )
+
+
+def test_an_apposition_renaming_the_opening_noun_phrase_is_the_subject() -> None:
+    assert ("KENGOV", "125", "SOMGOV") in triples(
+        "Ann Lee, the Kenyan minister of state for foreign affairs, rejected talks with the "
+        "Somali government."
+    )
+    text = "Kenya's defence chief, Gen. Ann Lee, had given the Somali army permission."
+    parsed = parse(text, 0, len(text))
+    start = text.index("Gen.")
+    assert frames.apposition_end(parsed, start, text.index(", had")) == text.index(" had")
+
+
+def test_an_apposition_after_a_fronted_phrase_or_in_a_list_is_no_subject() -> None:
+    assert not triples("In March, Kenya, a close ally, rejected talks with the Somali government.")
+    text = "Iran, Iraq, and Syria signed a deal."
+    parsed = parse(text, 0, len(text))
+    # the closing comma is found, but the verb's subject is the last conjunct's phrase
+    end = frames.apposition_end(parsed, text.index("Iraq"), text.index("Iraq") + 4)
+    assert end is not None
+    assert not parsed.subject_frame(end, text.index("signed"))
+
+
+def test_a_pp_object_before_a_reduced_relative_is_still_the_target() -> None:
+    assert ("NLDJUD", "063", "RWAREB") in triples(
+        "A Dutch court approved the extradition of a Rwandan militant wanted in France."
+    )
+    text = "They sought the release of soldiers held in Iran and of men who fled."
+    parsed = parse(text, 0, len(text))
+    assert frames.reduced_relative_after(parsed, text.index(" held"))
+    # a finite verb with an object of its own is a clause, not a participle
+    other = "They said the army attacked the town."
+    parsed = parse(other, 0, len(other))
+    assert not frames.reduced_relative_after(parsed, other.index(" attacked"))
+
+
+def test_a_recipient_pp_may_name_a_person_of_the_target() -> None:
+    got = triples(
+        "The Kenyan president has sent a letter to the head of the World Health Organization."
+    )
+    assert ("KENGOV", "040", "IGOUNOHLHWHO") in got
+    text = "They sent a letter to the wife of the Iranian envoy."
+    parsed = parse(text, 0, len(text))
+    end = text.index("letter") + len("letter")
+    assert not frames.recipient_pp(parsed, end, text.index("Iranian"))  # only persons and bodies
+
+
+def test_a_second_verb_after_and_is_no_speaker_after_the_target() -> None:
+    assert ("PHLGOV", "120", "IGOEUREEC") in triples(
+        "The Philippine government has rejected the call of the European Parliament and told "
+        "the press to stay out of it."
+    )
+
+
+# --- coordinated nationality adjectives share their noun
+
+
+def test_coordinated_nationality_adjectives_share_the_role_of_their_noun() -> None:
+    got = triples("Kenyan and Ugandan authorities have rejected talks with the Somali government.")
+    assert {("KENGOV", "125", "SOMGOV"), ("UGAGOV", "125", "SOMGOV")} <= got
+    got = triples("British, French and German troops attacked Libyan positions.")
+    assert {s for s, _, _ in got} == {"GBRMIL", "FRAMIL", "DEUMIL"}
+
+
+def test_a_country_name_or_an_adjective_with_its_own_noun_keeps_its_reading() -> None:
+    # "Kenya" is a name, not an adjective of "troops"; "Iraqi oil" has a noun of its own
+    got = triples("Kenya and Ugandan troops attacked Somali positions.")
+    assert not any(s == "KENMIL" for s, _, _ in got)
+    got = triples("Iraqi oil and Kuwaiti troops attacked Iran.")
+    assert not any(s and s.startswith("IRQ") for s, _, _ in got)
+
+
+def test_a_description_set_off_by_commas_after_the_subject_is_bridged() -> None:
+    got = triples(
+        "The Kenyan army, the largest in the region, rejected talks with the Somali government."
+    )
+    assert ("KENMIL", "125", "SOMGOV") in got
+    got = triples("The Kenyan army, however, rejected talks with the Somali government.")
+    assert ("KENMIL", "125", "SOMGOV") in got
+    text = "The People in Diaspora, PID, has called on the army."
+    parsed = parse(text, 0, len(text))
+    assert frames.aside_end(parsed, text.index(" in")) == text.index(" has")
+
+
+def test_an_aside_with_a_verb_or_a_list_is_no_bridge() -> None:
+    text = "The Kenyan army, which the police joined, rejected talks."
+    parsed = parse(text, 0, len(text))
+    assert frames.aside_end(parsed, text.index(",")) is None
+    # "police" is one item of a list: the verb's subject is the whole list, not the army
+    text = "The Kenyan army, police, and rebels rejected talks."
+    parsed = parse(text, 0, len(text))
+    end = frames.aside_end(parsed, text.index(","))
+    assert end is not None
+    assert not parsed.subject_frame(end, text.index("rejected"))

@@ -208,6 +208,37 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     return _Group(start, end, [actor], place=only_place, person=is_person)
 
 
+# a nationality adjective on its own ("Kenyan", "Chinese", "British", "Israeli", "Dutch")
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|i|ch)")
+
+
+def _share_head(text: str, first: _Group, second: _Group) -> None:
+    """Give coordinated nationality adjectives the role of the noun they share: in "Kenyan
+    and Ugandan authorities" (and "British, French and German troops") the adjectives before
+    "and" modify "authorities" too, so they are governments, not bare countries; only bare
+    adjectives (no role, no noun of their own) take it, from a group that opens with one."""
+    head = second.actors[0]
+    if head.role is None or head.country is None or head.country.startswith("IGO"):
+        return
+    if not _DEMONYM.match(text, second.start) or second.end - second.start <= len(
+        text[second.start :].split(None, 1)[0]
+    ):
+        return  # the second conjunct must be "<adjective> <noun>" itself
+    if not all(
+        a.role is None
+        and a.country
+        and not a.country.startswith("IGO")
+        and _DEMONYM.fullmatch(a.text)
+        for a in first.actors
+    ):
+        return
+    first.actors[:] = [
+        Actor(a.text, a.country + head.role, a.country, head.role, a.start, a.end)  # type: ignore[operator]
+        for a in first.actors
+    ]
+    first.place = False
+
+
 def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
     runs: list[list[_Mention]] = []
     for mention in mentions:
@@ -230,6 +261,8 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
     # compounds: "China and Russia", "Britain, France and Germany"
     merged: list[_Group] = []
     for group in groups:
+        if merged and _COMPOUND_GAP.match(text[merged[-1].end : group.start]):
+            _share_head(text, merged[-1], group)
         if (
             merged
             and _COMPOUND_GAP.match(text[merged[-1].end : group.start])

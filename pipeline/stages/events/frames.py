@@ -17,7 +17,11 @@ rules say what, in grammatical terms rather than per sentence:
   out attacks``) names whom it concerns in a PP right after that object (``to``, ``with``,
   ``against``, ``on``), as PETRARCH-2's parse reads a verb phrase's PP complement;
 * a *relative pronoun subject*: in ``farmers who stormed a court`` the antecedent right before
-  ``who`` / ``which`` / ``that`` is the subject of the relative clause's verb.
+  ``who`` / ``which`` / ``that`` is the subject of the relative clause's verb;
+* an *apposition as subject*: ``Ann Lee, the Kenyan minister, rejected`` (the actor renames
+  the noun phrase that opens the sentence, and the closing comma ends the subject);
+* *quantities and amounts* in the object and the recipient PP (``held around 20,000``,
+  ``provided 3.5 million in funding to``, ``attacks on a number of``).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from bisect import bisect_left
 from pipeline.stages.events.syntax import BE, COMPLEMENTIZERS, Parse
 
 # an appositive name set off by commas, a parenthetical abbreviation or a short aside, a
-# non-restrictive relative clause, or a bare temporal noun between subject and verb
+# non-restrictive relative clause, or a bare temporal noun or phrase ("last week") between
+# subject and verb
 _BRIDGE = re.compile(
     r"\s*,\s+(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*\s*,"
     r"|\s*\([^()]{1,40}\)"
@@ -36,6 +41,8 @@ _BRIDGE = re.compile(
     r"|\s+(?:yesterday|today|tonight|on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday)\b"
     r"|\s+(?:yesterday|today|tonight|recently|earlier|also)\b"
+    r"|\s+(?:(?:earlier|later|late|early)\s+)?(?:this|last|next)\s+(?:week|weekend|month|year|"
+    r"morning|afternoon|evening|night|spring|summer|autumn|fall|winter)\b"
 )
 
 _FINITE = frozenset(("VBD", "VBZ", "VBP", "VBN", "MD"))
@@ -46,6 +53,21 @@ RECIPIENT_PREPOSITIONS = frozenset(("to", "with", "against", "on", "upon", "towa
 # right after the event noun itself: its patient ("the release of", "control of"), whom it is
 # for ("an appeal for"), or what it is about when an actor directly follows ("concern over")
 _NOUN_PREPOSITIONS = frozenset(("of", "for", "over", "about"))
+
+# nouns for a person or a body of an organisation or a country, whose "of" PP names it
+_MEMBER_NOUNS = frozenset(
+    (
+        "head", "heads", "leader", "leaders", "chief", "chiefs", "president", "members",
+        "representatives", "envoy", "envoys", "ambassador", "people", "citizens",
+        "government", "embassy", "officials", "delegation", "families",
+    )
+)  # fmt: skip
+
+_RECIPIENT_AFTER_PP = frozenset(("to", "with", "against", "toward", "towards"))
+
+# the prepositions of a PP that modifies the object of a verb-object phrase before its
+# recipient PP ("aid in cash to", "a team of doctors to", "concerns about the delay to")
+_OBJECT_PREPOSITIONS = frozenset(("in", "of", "about", "over", "for"))
 
 _RELATIVE_PRONOUN = re.compile(r"\s*,?\s*(?:who|which|that)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 
@@ -67,6 +89,87 @@ def bridged_end(text: str, source_end: int, trigger_start: int) -> int:
     if _RELATIVE_PRONOUN.fullmatch(text, end, trigger_start):
         return trigger_start  # "farmers who stormed": the antecedent is the subject
     return end
+
+
+# the tags of a noun phrase (a title, a name, a possessor) and of its short PP modifiers
+_NP_TAGS = ("DT", "JJ", "NN", "POS", "PRP$", "CD")
+_TITLE_PREPOSITIONS = frozenset(("of", "for", "in", "at", "on"))
+
+
+def apposition_end(parsed: Parse, source_start: int, source_end: int) -> int | None:
+    """Where an apposition that is the source ends, when it renames the clause's opening noun
+    phrase: ``Pakistan's military ruler, Gen. Ann Lee, has given`` (the name renames the
+    title) and ``Tom Lee, undersecretary of state for political affairs, paid`` (the title
+    renames the name): the end of the comma that closes it, from where the verb phrase
+    follows. None when the material before the opening comma is not a bare noun phrase at
+    the start of the sentence (a fronted PP or clause: ``In March, Iran, ...``), or the
+    apposition holds a verb or runs on without a closing comma."""
+    tokens = parsed.tokens
+    first = parsed.index(source_start)
+    if first is None:
+        return None
+    b = first  # back over the rest of the apposition's noun phrase ("the [Kenyan minister]")
+    while b > 0 and first - b < 4 and tokens[b - 1].tag.startswith(_NP_TAGS):
+        b -= 1
+    if b < 2 or tokens[b - 1].word != ",":
+        return None
+    first = b
+    opening = tokens[: first - 1]
+    if len(opening) > 8 or not all(
+        t.tag.startswith(_NP_TAGS) or (t.word == "." and n > 0 and len(opening[n - 1].word) <= 4)
+        for n, t in enumerate(opening)
+    ):
+        return None  # ("Gen." is "Gen" and "."): only a noun phrase opens the sentence
+    last = parsed.index(max(0, source_end - 1))
+    if last is None:
+        return None
+    k = last + 1
+    while k < len(tokens) and k - last <= 10 and tokens[k].word != ",":
+        tok = tokens[k]
+        if not (tok.tag.startswith(_NP_TAGS) or tok.word.lower() in _TITLE_PREPOSITIONS):
+            return None
+        k += 1
+    if k >= len(tokens) or tokens[k].word != ",":
+        return None
+    return tokens[k].end
+
+
+def aside_end(parsed: Parse, source_end: int) -> int | None:
+    """Where a noun phrase set off by commas right after the source ends (the end of its
+    closing comma): a description or an abbreviation (``the Kenyan army, the largest in the
+    region, rejected``, ``the People in Diaspora, PID, has called``), after at most one PP of
+    the source's own. None when the material between the commas holds a verb, a WH-word or
+    anything but a noun phrase with its PPs, or when no closing comma follows."""
+    tokens = parsed.chunked()
+    last = parsed.index(max(0, source_end - 1))
+    if last is None:
+        return None
+    k = last + 1
+    while k < len(tokens) and tokens[k].chunk == "I-NP":
+        k += 1  # the rest of the source's noun phrase
+    if k < len(tokens) and tokens[k].word.lower() in _TITLE_PREPOSITIONS:
+        k += 1  # "in Diaspora": one PP of the source's, a noun phrase in it
+        start = k
+        while k < len(tokens) and k - start < 5 and tokens[k].tag.startswith(_NP_TAGS):
+            k += 1
+        if k == start:
+            return None
+    if k >= len(tokens) or tokens[k].word != ",":
+        return None
+    k += 1
+    start = k
+    while k < len(tokens) and k - start <= 10 and tokens[k].word != ",":
+        tok = tokens[k]
+        if not (
+            tok.tag.startswith((*_NP_TAGS, "RB"))
+            or tok.word.lower() in _TITLE_PREPOSITIONS
+            or (tok.tag == "CC" and k > start)
+        ):
+            return None
+        k += 1
+    if k == start or k >= len(tokens) or tokens[k].word != ",":
+        return None
+    return tokens[k].end
 
 
 def head_verb(parsed: Parse, trigger_start: int, *, coordinated: bool = False) -> int | None:
@@ -136,24 +239,42 @@ def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:
     tokens = parsed.chunked()
     last = parsed.index(max(0, trigger_end - 1))
     i = parsed.index(target_start)
-    if last is None or i is None or not tokens[last].tag.startswith("NN"):
-        return False  # the phrase must end in its object noun
+    if last is None or i is None:
+        return False
     j = last + 1
     while j < i and tokens[j].chunk == "I-NP":
         j += 1
-    if j < i and tokens[j].word.lower() in ("in", "of") and tokens[j].kind == "PP":
-        # "provided $4 million in aid to", "sent a team of doctors to": one "in" or "of" PP
-        # of the object before the recipient
-        k = j + 1
+    if not (tokens[j - 1].tag.startswith("NN") or tokens[j - 1].tag == "CD"):
+        # the phrase must end in its object noun, or in the middle of its noun phrase
+        # ("sending a military [platoon] to"), or in an amount ("provided $4 million to")
+        return False
+    k = j
+    for _ in range(2):
+        # "provided $4 million in aid to", "sent a team of doctors to", "conveyed concerns
+        # about the delay to": up to two PPs of the object before the recipient's PP (not
+        # "on": "concern about the attacks on Iran" is about the attacks)
+        if not (
+            k < i and tokens[k].word.lower() in _OBJECT_PREPOSITIONS and tokens[k].kind == "PP"
+        ):
+            break
+        k += 1
         while k < i and tokens[k].in_pnp and tokens[k].kind == "NP":
             k += 1
-        if k < i and tokens[k].word.lower() in RECIPIENT_PREPOSITIONS:
+        if k < i and tokens[k].word.lower() in _RECIPIENT_AFTER_PP:
             j = k
+            break
     if j >= i or tokens[j].word.lower() not in RECIPIENT_PREPOSITIONS | _NOUN_PREPOSITIONS:
         return False
     j += 1
-    while j < i and tokens[j].tag in ("DT", "PRP$", "JJ", "VBN"):
+    if j < i and parsed.quantity_before(i - 1) < i - 1:
+        i = parsed.quantity_before(i - 1) + 1  # "on a number of", "to 1.5 million people"
+    while j < i and tokens[j].tag in ("DT", "PRP$", "JJ", "VBN", "CD"):
         j += 1
+    if j + 1 < i and tokens[j].word.lower() in _MEMBER_NOUNS and tokens[j + 1].word == "of":
+        # "sent a letter to the head of the WHO": a person or body of the target's
+        j += 2
+        while j < i and tokens[j].tag in ("DT", "PRP$", "JJ"):
+            j += 1
     return j == i
 
 
@@ -172,6 +293,23 @@ def infinitive_after(parsed: Parse, end: int) -> bool:
     while i < len(tokens) and tokens[i].chunk == "I-NP":
         i += 1
     return i + 1 < len(tokens) and tokens[i].tag == "TO" and tokens[i + 1].tag in ("VB", "NN")
+
+
+def reduced_relative_after(parsed: Parse, end: int) -> bool:
+    """Whether a participle with no object of its own follows the noun phrase ending at
+    *end*: a reduced relative clause ("a militant wanted in France", "soldiers held by the
+    rebels"), which the tagger may call a past tense (VBD) as if the noun were its subject."""
+    tokens = parsed.chunked()
+    i = parsed.index(max(0, end - 1))
+    if i is None:
+        return False
+    i += 1
+    while i < len(tokens) and tokens[i].chunk == "I-NP":
+        i += 1
+    if i + 1 >= len(tokens) or tokens[i].tag not in ("VBN", "VBD"):
+        return False
+    nxt = tokens[i + 1]
+    return (nxt.tag == "IN" and nxt.word.lower() not in COMPLEMENTIZERS) or nxt.word in ",."
 
 
 def only_bridges(text: str, source_end: int, trigger_start: int) -> bool:

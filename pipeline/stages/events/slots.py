@@ -76,8 +76,10 @@ _NEW_PREDICATE = re.compile(
 )
 
 
+# (not after "and": "rejected the call of the EU and told ..." is the subject's second verb)
 _SPEAKER_AFTER = re.compile(
-    r"\s+(?:\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|stated)\b"
+    r"\s+(?:(?!(?:and|but|or)\b)\w+\s+)?(?:said|says|told|confirmed|added|announced|reported|"
+    r"stated)\b"
 )
 
 
@@ -260,6 +262,15 @@ class _Slots(_ClauseSubjects):
         parsed = self._syntax(sent)
         if not parsed.subject_frame(
             frames.bridged_end(self.text, source.end, trig.start), trig.start
+        ) and not any(  # "Pakistan's ruler, Gen. Ann Lee, has given": the apposition's comma;
+            # "the army, the largest in the region, rejected": the aside's closing comma
+            end is not None
+            and end <= trig.start
+            and parsed.subject_frame(frames.bridged_end(self.text, end, trig.start), trig.start)
+            for end in (
+                frames.apposition_end(parsed, source.start, source.end),
+                frames.aside_end(parsed, source.end),
+            )
         ):
             # a participle clause or a second conjunct: the subject of the verb it hangs on
             verb = frames.head_verb(parsed, trig.start)
@@ -275,10 +286,15 @@ class _Slots(_ClauseSubjects):
         if target.start < trig.end:  # the object inside the pattern ("conflict with NATO")
             return True
         if parsed.heads_clause(target.end) and not (
-            frames.pp_object(parsed, target.start) and frames.infinitive_after(parsed, target.end)
+            frames.pp_object(parsed, target.start)
+            and (
+                frames.infinitive_after(parsed, target.end)
+                or frames.reduced_relative_after(parsed, target.end)
+            )
         ):
             # "allowed Ukraine to strike", "thought Iran would": another clause (a PP object
-            # before an infinitive is none: "gave rifles to the army to help")
+            # before an infinitive is none: "gave rifles to the army to help"; nor before a
+            # participle: "the extradition of a militant wanted in France")
             return False
         phrase = trig.end > trig.head_end and not trig.pattern.weak
         if parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place):

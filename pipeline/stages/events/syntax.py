@@ -24,9 +24,12 @@ from typing import Any, NamedTuple
 
 from pipeline.stages.events.chunker import find_chunks, find_pnp
 
-# "U.S.", "don't" -> "do" "n't", "Iran's" -> "Iran" "'s", words with inner hyphens and dots
+# "U.S.", "don't" -> "do" "n't", "Iran's" -> "Iran" "'s", words with inner hyphens and dots;
+# a number with thousands separators is one word ("20,000 civilians": its comma is no clause
+# punctuation between a verb and its object)
 _TOKEN = re.compile(
-    r"(?:[A-Za-z]\.){2,}"
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\w)"
+    r"|(?:[A-Za-z]\.){2,}"
     r"|\w+(?=n['’]t\b)"
     r"|n['’]t\b"
     r"|['’](?:s|re|ve|ll|d|m)\b"
@@ -60,14 +63,34 @@ PLACE_HEADS = frozenset(
         "town", "towns", "city", "cities", "village", "villages", "enclave", "region",
         "province", "district", "capital", "port", "outskirts", "suburbs", "suburb",
         "territory", "island", "neighbourhood", "neighborhood", "area", "areas", "border",
-        "positions", "stronghold", "strongholds", "camp", "camps",
+        "positions", "stronghold", "strongholds", "camp", "camps", "home", "homes", "house",
+        "houses", "headquarters", "embassy", "residence", "base", "bases", "offices",
     )
 )  # fmt: skip
 _QUANTIFIERS = frozenset(("up", "about", "around", "over", "nearly", "some", "almost"))
 
-# what the tagger reads as a pronoun or a common word: "US" is "us" to it
-# (and its lexicon knows "'s", not "’s")
+# words of a quantity before a number ("around 20,000", "more than 100", "at least 40") and
+# nouns that count what their "of" PP names ("dozens of", "a number of"): a quantified noun
+# phrase is still the verb's object ("held around 20,000 civilians", "killed dozens of")
+QUANTITY_WORDS = frozenset(
+    (
+        "up", "about", "around", "over", "nearly", "some", "almost", "roughly",
+        "approximately", "more", "less", "fewer", "than", "least", "as", "many",
+        "close", "just", "only", "all", "another", "an", "additional", "estimated",
+    )
+)  # fmt: skip
+COUNT_NOUNS = frozenset(
+    (
+        "number", "dozens", "hundreds", "thousands", "millions", "scores", "tens", "dozen",
+        "hundred", "thousand", "million", "couple", "handful", "lot", "lots",
+    )
+)  # fmt: skip
+
+# what the tagger reads as a pronoun or a common word: "US" is "us" to it, "2" and "4" are
+# chat spellings of "to" and "for" (IN) to it (and its lexicon knows "'s", not "’s")
 _TAGGER_FORMS = {
+    "2": "3",
+    "4": "3",
     "US": "U.S.",
     "UK": "U.K.",
     "UN": "U.N.",
@@ -85,6 +108,8 @@ _TAGGER_FORMS = {
 _NP_TAG_PREFIXES = ("DT", "PDT", "JJ", "NN", "CD", "PRP", "RB", "CC")
 _SUBJECT_PRONOUNS = frozenset(("i", "you", "he", "she", "it", "we", "they"))
 _DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can", "could", "may"))
+# adverbs the tagger reads as adjectives, when right before a verb ("have long rejected")
+_ADVERBIAL_ADJECTIVES = frozenset(("long", "first", "last", "later", "once", "twice", "jointly"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
 _DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
 
@@ -394,6 +419,12 @@ class Parse:
             tok = self.tokens[j]
             if tok.word in (",", ";", ":", "(", ")", '"', "“", "”"):
                 return False
+            if tok.word.lower() in _ADVERBIAL_ADJECTIVES and self.tokens[j + 1].verb:
+                j -= 1  # "have long rejected", "first opened": an adverb the tagger calls JJ
+                continue
+            if tok.tag == "CD" and j > 0 and self.tokens[j - 1].kind == "PP":
+                j -= 1  # "in 2019 failed": a year, the object of a PP adjunct
+                continue
             if tok.kind in ("NP", "ADJP") and not tok.in_pnp:
                 break  # the subject's noun phrase ("Canadian [agency]" ends in it)
             if not (
@@ -429,6 +460,10 @@ class Parse:
             if tok.tag in ("DT", "PRP$") and tok.kind in ("", "NP"):
                 j -= 1
                 continue
+            back = self.quantity_before(j)
+            if back < j:  # "around 20,000 [civilians]", "dozens of [Iraqi soldiers]"
+                j = back
+                continue
             if (
                 prepositions
                 and tok.kind == "PP"
@@ -448,6 +483,41 @@ class Parse:
                     continue
             return False
         return True
+
+    def quantity_before(self, j: int) -> int:
+        """The token before a quantity that ends at token *j* (*j* itself when none does): a
+        number with its modifiers ("more than 100,000", "at least 40", "some 2,650") or a
+        counting noun and its "of" ("dozens of", "a number of", "tens of thousands of")."""
+        k = j
+        while k >= 0:
+            word = self.tokens[k].word.lower()
+            if word == "of" and k > 0 and self.tokens[k - 1].word.lower() in COUNT_NOUNS:
+                k -= 2
+                continue
+            number = self.tokens[k].tag == "CD"
+            if not number and not (
+                # a number's modifiers right before the noun phrase it opens ("around 20,000")
+                self._quantity_word(k)
+                and k + 1 < len(self.tokens)
+                and self.tokens[k + 1].tag == "CD"
+            ):
+                break
+            while k >= 0 and self.tokens[k].tag == "CD":
+                k -= 1
+            while k >= 0 and self._quantity_word(k):
+                k -= 1
+        return k
+
+    def _quantity_word(self, k: int) -> bool:
+        """Whether token *k* modifies a number after it: "around", "more than", and "to" or
+        "at" only in "up to", "close to", "at least", "at most"."""
+        word = self.tokens[k].word.lower()
+        if word == "to":
+            return k > 0 and self.tokens[k - 1].word.lower() in ("up", "close")
+        if word == "at":
+            nxt = self.tokens[k + 1].word.lower() if k + 1 < len(self.tokens) else ""
+            return nxt in ("least", "most")
+        return word in QUANTITY_WORDS
 
     def plain_object(self, end: int) -> bool:
         """Whether the noun phrase ending at *end* is a plain direct object: not a possessor
