@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pipeline.stages.events.event import Actor, Event
@@ -88,6 +88,8 @@ class _Memory:
     organisation_at: int = -1
     pair: list[Actor] = field(default_factory=list)
     countries: list[Actor] = field(default_factory=list)
+    # the last sentence read and its mentions: "they" may be its plural subject
+    previous: tuple[Sentence, list[_Mention]] | None = None
 
 
 def _mask_html(text: str) -> str:
@@ -357,7 +359,7 @@ class _Cues:
     partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
     clause_break: re.Pattern[str]
     deny_that: re.Pattern[str]
-    coreference: re.Pattern[str]  # named groups pair / person / organisation
+    coreference: re.Pattern[str]  # named groups pair / person / organisation / plural
 
 
 _CUE_CACHE: dict[str, _Cues] = {}
@@ -371,7 +373,8 @@ def _cues(lx: Lexicon) -> _Cues:
     preps = "|".join(re.escape(p) for p in c.get("prepositions", []))
     breaks = "|".join(re.escape(b) for b in c.get("clause_breaks", [";"]))
     coref = [
-        lx.coreference.get(kind, []) or ["\x00"] for kind in ("pair", "person", "organisation")
+        lx.coreference.get(kind, []) or ["\x00"]
+        for kind in ("pair", "person", "organisation", "plural")
     ]
     cues = _Cues(
         negation=_cue_regex(c.get("negation", ["not"])),
@@ -394,7 +397,9 @@ def _cues(lx: Lexicon) -> _Cues:
             + "(?:"
             + "|".join(
                 f"(?P<{kind}>" + _cue_source(words) + ")"
-                for kind, words in zip(("pair", "person", "organisation"), coref, strict=True)
+                for kind, words in zip(
+                    ("pair", "person", "organisation", "plural"), coref, strict=True
+                )
             )
             + ")"
         ),
@@ -417,6 +422,7 @@ def _coref_groups(
     groups: list[_Group],
     horizon: int = 0,
     governed: Callable[[_Group], bool] | None = None,
+    plural: Callable[[int], list[Actor] | None] | None = None,
 ) -> list[_Group]:
     """Pronouns and "the two countries" as actor groups, resolved cheaply.
 
@@ -426,6 +432,9 @@ def _coref_groups(
     Sudan" name places, not agents); "the two countries" is the last compound actor, or the
     last two countries named. An antecedent from memory named before *horizon* (the start
     of the sentence two before this one) is too far back: the pronoun stays unresolved.
+    "they" needs the clause structure (*plural*, given the pronoun's offset: the nearest
+    plural subject before it in the sentence, else in the sentence right before; None when
+    that subject is no actor, or none agrees in number): without it "they" stays unresolved.
     """
     out: list[_Group] = []
     segment = norm[sent.start : sent.end]
@@ -443,6 +452,13 @@ def _coref_groups(
                     # countries themselves, not the agents that named them
                     pair = [_as_place(a) or a for a in pair]
                 out.append(_Group(s, e, alias(pair, s, e), coreferent=True))
+            continue
+        if m.lastgroup == "plural":
+            found = plural(s) if plural is not None else None
+            if found:
+                # (an agent whose country was only inferred stays so: the gate decides)
+                they = [replace(a, text=text[s:e], start=s, end=e, coreferent=True) for a in found]
+                out.append(_Group(s, e, they, coreferent=True))
             continue
         person = m.lastgroup == "person"
         local = [

@@ -3,19 +3,23 @@
 The rules themselves are stated in ``clauses.py``; this mixin applies them to a trigger's actor
 groups before the ordinary nearest-actor search: a passive without "be", the antecedent of a
 subject relative clause, and the first conjunct's subject of a subjectless coordinated
-predicate.
+predicate. It also finds the antecedent of "they" (``_plural_antecedent``), which needs the
+same clause structure: which noun phrases are subjects, and of which number.
 """
 
 from __future__ import annotations
 
-from pipeline.stages.events.actors import _Group
+from pipeline.stages.events.actors import _Group, _Memory, _Mention
 from pipeline.stages.events.clauses import (
     clause_opens,
     coordinated_predicate,
     first_conjunct_subject,
     reduced_passive,
     relative_subject,
+    subjects_before,
+    verb_after,
 )
+from pipeline.stages.events.event import Actor
 from pipeline.stages.events.sentences import Sentence
 from pipeline.stages.events.syntax import Parse
 from pipeline.stages.events.triggers import _Trigger
@@ -25,8 +29,12 @@ class _ClauseSubjects:
     """Subjects decided by clause structure; the slots class provides the parse and tests."""
 
     norm: str
+    memory: _Memory
 
     def _syntax(self, sent: Sentence) -> Parse:  # pragma: no cover - provided by _Slots
+        raise NotImplementedError
+
+    def _groups(self, mentions: list[_Mention]) -> list[_Group]:  # pragma: no cover - coder
         raise NotImplementedError
 
     def _preceded_by_preposition(  # pragma: no cover - provided by _Slots
@@ -90,3 +98,61 @@ class _ClauseSubjects:
                 return None  # a noun that is no actor ("the deal, which ...")
             return None if self._preceded_by_preposition(sent, group) else group
         return None
+
+    def _plural_antecedent(
+        self, sent: Sentence, groups: list[_Group], at: int
+    ) -> list[Actor] | None:
+        """The actors "they" at *at* stands for: the nearest plural subject before it in its
+        sentence ("The rebels said that they had attacked ...", "Serbia and Croatia signed
+        the deal after they ..."), else the nearest plural subject of the sentence right
+        before (*self.memory.previous*). None when that subject is no actor, or when no
+        subject agrees in number ("Minister X said they ..." names who "they" are nowhere):
+        a pronoun resolved wrongly codes a wrong event, an unresolved one codes nothing."""
+        found = self._plural_subject(sent, groups, at)
+        if found is not None:
+            return found or None
+        previous = self.memory.previous
+        if previous is None or previous[0].index != sent.index - 1:
+            return None  # the antecedent must be in the sentence right before: the horizon
+        return self._plural_subject(previous[0], self._groups(previous[1]), previous[0].end) or None
+
+    def _plural_subject(
+        self, sent: Sentence, groups: list[_Group], before: int
+    ) -> list[Actor] | None:
+        """The actors of the nearest plural subject before *before* in *sent*; [] when that
+        subject is no actor (or a preposition's object), None when no subject there is
+        plural. A compound actor ("Serbia and Croatia") is plural, and so is a rebel,
+        opposition or armed group whose verb is not singular ("the Taliban claimed", not
+        "Hamas says")."""
+        parsed = self._syntax(sent)
+        tokens = parsed.chunked()
+        for subject in subjects_before(tokens, parsed.heads_clause, before):
+            group = next(
+                (
+                    g
+                    for g in groups
+                    if not g.coreferent
+                    and g.start < subject.head_end
+                    and g.end > subject.head_start
+                ),
+                None,
+            )
+            collective = group is not None and (
+                len(group.actors) > 1
+                or (
+                    all(a.role in _COLLECTIVE_ROLES for a in group.actors)
+                    and verb_after(tokens, subject.end) != "VBZ"
+                )
+            )
+            if not (subject.plural or collective):
+                continue  # a singular subject: "they" is someone else
+            if group is None or (
+                subject.head_start == subject.start and self._preceded_by_preposition(sent, group)
+            ):
+                return []
+            return list(group.actors)
+        return None
+
+
+# roles of groups often named as plurals ("the Taliban ... they", "the FARC ... they")
+_COLLECTIVE_ROLES = frozenset(("REB", "OPP", "UAF", "INS", "SEP", "RAD"))

@@ -1,0 +1,117 @@
+""" "they" as a source: the nearest plural subject, in its sentence or the one right before.
+
+A pronoun resolved wrongly codes a wrong event, an unresolved one codes nothing, so the tests
+pair every resolution with sentences where the same pronoun must stay unresolved: no antecedent,
+the wrong number, a plural subject that is no actor, an antecedent too far back. Sentences are
+written for the test. Pure: the coder and its packaged dictionaries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from eventkit import triples_at
+
+from pipeline.stages.events import code_text
+from pipeline.stages.events.clauses import subjects_before
+from pipeline.stages.events.syntax import parse
+
+PUB = date(2023, 2, 28)
+
+triples = triples_at(PUB)
+
+
+# --- resolved: the speaker or matrix subject of a complement clause
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a collective armed group named without a singular verb
+        ("The Taliban claimed that they had attacked Pakistan.", ("AFGREB", "190", "PAK")),
+        # plural by the head noun, not by the "of" complement's country
+        (
+            "Houthi rebels of Yemen have claimed that they attacked Saudi Arabia.",
+            ("YEMREB", "190", "SAU"),
+        ),
+        # a time adjunct between the subject and its verb
+        ("Iraqi officials on Friday said that they had attacked Syria.", ("IRQGOV", "190", "SYR")),
+        # "a group of X": the number and the referent are the complement's
+        (
+            "A group of Kenyan officials announced on Friday that they would attack Somalia.",
+            ("KENGOV", "138", "SOM"),
+        ),
+    ],
+)
+def test_they_in_a_complement_clause_is_the_plural_subject(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(text)
+
+
+def test_the_resolved_pronoun_is_marked_coreferent() -> None:
+    (event,) = code_text("The Taliban claimed that they had attacked Pakistan.", PUB)
+    assert event.source is not None
+    assert event.source.coreferent
+    assert event.source.text == "they"
+
+
+def test_they_after_a_compound_subject_is_every_member() -> None:
+    got = triples("Serbia and Croatia signed a treaty before they attacked Bosnia.")
+    assert {("SRB", "190", "BIH"), ("HRV", "190", "BIH")} <= got
+
+
+def test_they_is_the_plural_subject_of_the_sentence_before() -> None:
+    got = triples("Serbian troops entered the village on Monday. They attacked Croatia.")
+    assert {t for t in got if t[1] == "190"} == {("SRB", "190", "HRV")}
+
+
+# --- unresolved: nothing is coded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no antecedent at all
+        "They attacked Croatia.",
+        # the wrong number: one person is not "they"
+        "The Serbian president said that they had attacked Croatia.",
+        # a collective with a singular verb ("Hamas says") is "it"
+        "Hamas says they attacked Israel.",
+        # the nearest plural subject is no actor: they are the residents
+        "Israeli troops raided the camp and residents said that they attacked Hamas.",
+        # too far: the antecedent is two sentences back
+        "Serbian troops entered the village. The weather was bad. They attacked Croatia.",
+        # the sentence before names a singular subject only
+        "Serbian troops entered the village. The Serbian president visited Belgrade. "
+        "They attacked Croatia.",
+    ],
+)
+def test_they_without_an_agreeing_antecedent_codes_nothing(text: str) -> None:
+    assert not {t for t in triples(text) if t[1] == "190"}
+
+
+def test_an_unresolved_he_is_not_a_plural_speaker() -> None:
+    # "he" after "officials said" is someone else, not the officials
+    assert not triples("Russian officials said he attacked Ukraine.")
+
+
+def test_a_singular_speaker_still_takes_his_own_pronoun() -> None:
+    assert ("UGAREB", "036", "UGAGOV") in triples(
+        "Rebel leaders said on Wednesday they would meet the Ugandan government."
+    )
+
+
+# --- the clause helper itself
+
+
+def test_subjects_before_lists_subjects_nearest_first_with_their_number() -> None:
+    text = "A group of Yoruba leaders announced that the president said that they would go."
+    parsed = parse(text, 0, len(text))
+    found = subjects_before(parsed.chunked(), parsed.heads_clause, text.index("they"))
+    assert [(text[s.start : s.end], s.plural) for s in found] == [
+        ("the president", False),
+        ("A group of Yoruba leaders", True),
+    ]
+    assert text[found[1].head_start : found[1].head_end] == "Yoruba leaders"
