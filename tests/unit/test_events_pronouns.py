@@ -115,3 +115,33 @@ def test_subjects_before_lists_subjects_nearest_first_with_their_number() -> Non
         ("A group of Yoruba leaders", True),
     ]
     assert text[found[1].head_start : found[1].head_end] == "Yoruba leaders"
+
+
+def test_a_phrase_cut_off_at_the_pronoun_is_not_a_compound() -> None:
+    # "Kharkiv and they accused": "they" opens a new clause; its antecedent is the officials
+    got = triples(
+        "Ukrainian officials said Russia had attacked Kharkiv "
+        "and they accused Moscow of war crimes."
+    )
+    assert ("UKRGOV", "1124", "RUSGOV") in got
+    assert not any(s == "UKR" and c == "1124" for s, c, _ in got)
+
+
+# --- "he"/"she": a noun phrase headed by a person's title is a person
+
+
+def test_he_is_the_titled_person_of_the_sentence_before() -> None:
+    got = triples(
+        "The Kenyan president arrived in Uganda on Monday. "
+        "He met Ugandan President Yoweri Museveni."
+    )
+    assert ("KENGOV", "040", "UGAGOV") in got
+
+
+def test_he_is_not_an_organisation_named_by_a_role_noun() -> None:
+    # "the Kenyan government" is no person: "he" has no antecedent, and no meeting is coded
+    got = triples(
+        "The Kenyan government arrived in Uganda on Monday. "
+        "He met Ugandan President Yoweri Museveni."
+    )
+    assert not {t for t in got if t[1] == "040"}

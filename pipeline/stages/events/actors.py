@@ -57,6 +57,23 @@ _OWN_QUALIFIER_AFTER = re.compile(
 )
 
 
+# role nouns that name one person ("the Kenyan president ... he"), not an organisation ("the
+# Kenyan government ... it"): a noun phrase headed by one is a person for "he"/"she"
+PERSON_TITLES = frozenset(
+    (
+        "president", "vice president", "prime minister", "premier", "deputy prime minister",
+        "chancellor", "king", "queen", "crown prince", "emir", "supreme leader", "leader",
+        "head of state", "minister", "foreign minister", "foreign secretary",
+        "secretary of state", "secretary", "state secretary", "deputy foreign minister",
+        "trade minister", "finance minister", "interior minister", "economy minister",
+        "defence minister", "defense minister", "spokesperson", "spokesman", "spokeswoman",
+        "press secretary", "ambassador", "envoy", "special envoy", "diplomat", "negotiator",
+        "national security adviser", "national security advisor", "governor", "mayor",
+        "senator", "general", "commander", "army chief",
+    )
+)  # fmt: skip
+
+
 @dataclass(slots=True)
 class _Mention:
     start: int
@@ -212,7 +229,12 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         role = None
     actor = Actor(text[start:end], code, country, role, start, end)
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
-    is_person = named is not None or (role_m is not None and end > members[-1].end)
+    is_person = (
+        named is not None
+        or (role_m is not None and end > members[-1].end)
+        # "the Kenyan president", "Britain's foreign minister": a person's title heads it
+        or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)
+    )
     return _Group(start, end, [actor], place=only_place, person=is_person)
 
 

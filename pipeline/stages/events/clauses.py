@@ -332,7 +332,11 @@ def subjects_before(
         ]
         if not head or tokens[i].tag == "PRP":
             continue  # a pronoun ("he said", "they said") is no antecedent of its own
-        joined = any(t.tag == "CC" for t in tokens[i:j])
+        # nouns joined by "and" (not a phrase cut off at the pronoun: "Kharkiv and they")
+        joined = any(
+            tokens[t].tag == "CC" and tokens[t + 1].tag.startswith(_NP_TAGS[:3])
+            for t in range(i, j - 1)
+        )
         head_span = (tokens[i].start, tokens[j - 1].end)
         if head[-1].word.lower() in _PARTITIVE_HEADS and m > k:
             # "a group of Yoruba leaders announced": the leaders, and their number
