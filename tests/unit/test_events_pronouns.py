@@ -145,3 +145,28 @@ def test_he_is_not_an_organisation_named_by_a_role_noun() -> None:
         "He met Ugandan President Yoweri Museveni."
     )
     assert not {t for t in got if t[1] == "040"}
+
+
+# --- "it": the nearest singular subject of its sentence, when it has one
+
+
+def test_it_after_a_coordinating_and_is_the_subject_not_the_object() -> None:
+    got = triples("Russia attacked Ukraine on Monday, and it later bombed Georgia.")
+    assert ("RUS", "195", "GEO") in got
+    assert not any(s == "UKR" for s, _, _ in got)
+
+
+def test_it_whose_subject_is_no_actor_codes_nothing() -> None:
+    # "it" is the deal; neither Iran (the object) nor anyone else attacked
+    assert not triples("The sanctions deal hurt Iran, and it later attacked Iraq.")
+
+
+def test_it_is_no_person_speaker() -> None:
+    # the president is "he"/"she": "it" is someone else, and who acts is not said
+    assert not triples("The Kenyan president said it would expel the Somali ambassador.")
+
+
+def test_it_after_a_claim_is_the_claimant() -> None:
+    assert ("PAK", "190", "IND") in triples(
+        "Pakistan claimed it shot down several Indian aircraft."
+    )

@@ -445,6 +445,7 @@ def _coref_groups(
     horizon: int = 0,
     governed: Callable[[_Group], bool] | None = None,
     plural: Callable[[int], list[Actor] | None] | None = None,
+    singular: Callable[[int], list[Actor] | None] | None = None,
 ) -> list[_Group]:
     """Pronouns and "the two countries" as actor groups, resolved cheaply.
 
@@ -457,6 +458,9 @@ def _coref_groups(
     "they" needs the clause structure (*plural*, given the pronoun's offset: the nearest
     plural subject before it in the sentence, else in the sentence right before; None when
     that subject is no actor, or none agrees in number): without it "they" stays unresolved.
+    "it" is likewise the nearest singular subject before it in its sentence when there is
+    one (*singular*; [] when that subject is no organisation or country: "the deal said it"),
+    and only otherwise the nearest organisation or the remembered one.
     """
     out: list[_Group] = []
     segment = norm[sent.start : sent.end]
@@ -483,6 +487,14 @@ def _coref_groups(
                 out.append(_Group(s, e, they, coreferent=True))
             continue
         person = m.lastgroup == "person"
+        if not person and singular is not None:
+            decided = singular(s)
+            if decided is not None:
+                # "Russia attacked Ukraine, and it later bombed Georgia": the subject, not the
+                # nearest organisation; [] when the nearest singular subject is no actor
+                if decided:
+                    out.append(_Group(s, e, alias(decided, s, e), coreferent=True))
+                continue
         local = [
             g
             for g in groups

@@ -246,6 +246,7 @@ class _SentenceCoder(_Slots):
             horizon=self.starts[max(0, min(sent.index, len(self.starts) - 1) - 2)],
             governed=self._governed,
             plural=lambda at: self._plural_antecedent(sent, groups, at),
+            singular=lambda at: self._singular_antecedent(sent, groups, at),
         )
         if coref:
             taken = [(g.start, g.end) for g in groups]

@@ -31,7 +31,7 @@ _COMPLEMENTIZER = re.compile(r"\bthat\b")
 
 
 # a personal pronoun in subject position: the clause's subject, whoever it is
-_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b")
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|we|it)\b")
 
 
 # an actor, a speech verb and a few words ("said on Wednesday"), then the pronoun: the speaker
@@ -112,7 +112,8 @@ _LOCATIVE_OR_AT = LOCATIVE | {"at"}  # what _locative_pp asks the parse about
 
 def _agrees(norm: str, pronoun: int, speaker: _Group) -> bool:
     """Whether an unresolved subject pronoun at *pronoun* may be its *speaker*: "he"/"she"
-    only a single person ("Russian officials said he would ..." is someone else); "they"
+    only a single person ("Russian officials said he would ..." is someone else), "it" only
+    a single organisation or country ("the president said it would ..."); "they"
     never, since its resolution (the nearest plural subject) already failed ("Minister X
     said they would ...", "Hamas says they ..."); "we" anyone (one speaks for one's side)."""
     word = norm[pronoun : pronoun + 4]
@@ -120,6 +121,8 @@ def _agrees(norm: str, pronoun: int, speaker: _Group) -> bool:
         return False
     if word.startswith(("he", "she")):
         return speaker.person and len(speaker.actors) == 1
+    if word.startswith("it"):
+        return not speaker.person and len(speaker.actors) == 1
     return True
 
 

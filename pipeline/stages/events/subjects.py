@@ -9,8 +9,11 @@ same clause structure: which noun phrases are subjects, and of which number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pipeline.stages.events.actors import _Group, _Memory, _Mention
 from pipeline.stages.events.clauses import (
+    Subject,
     clause_opens,
     coordinated_predicate,
     first_conjunct_subject,
@@ -21,7 +24,7 @@ from pipeline.stages.events.clauses import (
 )
 from pipeline.stages.events.event import Actor
 from pipeline.stages.events.sentences import Sentence
-from pipeline.stages.events.syntax import Parse
+from pipeline.stages.events.syntax import Parse, Token
 from pipeline.stages.events.triggers import _Trigger
 
 
@@ -116,6 +119,53 @@ class _ClauseSubjects:
             return None  # the antecedent must be in the sentence right before: the horizon
         return self._plural_subject(previous[0], self._groups(previous[1]), previous[0].end) or None
 
+    def _singular_antecedent(
+        self, sent: Sentence, groups: list[_Group], at: int
+    ) -> list[Actor] | None:
+        """The actor "it" at *at* stands for when its sentence has a subject before it: the
+        nearest singular subject ("Russia attacked Ukraine, and it bombed Georgia": Russia),
+        [] when that subject is a person or no actor ("the deal, it said, ..."); None when
+        the sentence has no singular subject before the pronoun (the older rule decides)."""
+        parsed = self._syntax(sent)
+        tokens = parsed.chunked()
+        for subject in subjects_before(tokens, parsed.heads_clause, at):
+            if subject.plural:
+                continue
+            group = self._group_of(groups, subject)
+            if group is not None and self._collective(tokens, group, subject):
+                continue
+            if (
+                group is None
+                or group.person
+                or (
+                    subject.head_start == subject.start
+                    and self._preceded_by_preposition(sent, group)
+                )
+            ):
+                return []
+            return list(group.actors)
+        return None
+
+    @staticmethod
+    def _group_of(groups: list[_Group], subject: Subject) -> _Group | None:
+        """The (named, not coreferent) actor group that names *subject*, if any."""
+        return next(
+            (
+                g
+                for g in groups
+                if not g.coreferent and g.start < subject.head_end and g.end > subject.head_start
+            ),
+            None,
+        )
+
+    @staticmethod
+    def _collective(tokens: Sequence[Token], group: _Group, subject: Subject) -> bool:
+        """A compound, or a rebel, opposition or armed group whose verb is not singular."""
+        return len(group.actors) > 1 or (
+            all(a.role in _COLLECTIVE_ROLES for a in group.actors)
+            and verb_after(tokens, subject.end) != "VBZ"
+        )
+
     def _plural_subject(
         self, sent: Sentence, groups: list[_Group], before: int
     ) -> list[Actor] | None:
@@ -127,23 +177,8 @@ class _ClauseSubjects:
         parsed = self._syntax(sent)
         tokens = parsed.chunked()
         for subject in subjects_before(tokens, parsed.heads_clause, before):
-            group = next(
-                (
-                    g
-                    for g in groups
-                    if not g.coreferent
-                    and g.start < subject.head_end
-                    and g.end > subject.head_start
-                ),
-                None,
-            )
-            collective = group is not None and (
-                len(group.actors) > 1
-                or (
-                    all(a.role in _COLLECTIVE_ROLES for a in group.actors)
-                    and verb_after(tokens, subject.end) != "VBZ"
-                )
-            )
+            group = self._group_of(groups, subject)
+            collective = group is not None and self._collective(tokens, group, subject)
             if not (subject.plural or collective):
                 continue  # a singular subject: "they" is someone else
             if group is None or (
