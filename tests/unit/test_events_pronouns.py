@@ -170,3 +170,17 @@ def test_it_after_a_claim_is_the_claimant() -> None:
     assert ("PAK", "190", "IND") in triples(
         "Pakistan claimed it shot down several Indian aircraft."
     )
+
+
+# --- a relative clause on a passive's "by" agent
+
+
+def test_a_relative_clause_on_a_by_agent_has_the_agent_as_subject() -> None:
+    got = triples("Ukraine was attacked by Russian forces, which later shelled Moldova.")
+    assert {("RUSMIL", "190", "UKR"), ("RUSMIL", "194", "MDA")} <= got
+
+
+def test_a_relative_clause_on_another_preposition_s_object_has_no_actor_subject() -> None:
+    # "the talks with Russia, which ...": the talks, not Russia
+    got = triples("Ukraine ended the talks with Russia, which later shelled Moldova.")
+    assert not any(s == "RUS" for s, _, _ in got)

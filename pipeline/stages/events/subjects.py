@@ -9,6 +9,7 @@ same clause structure: which noun phrases are subjects, and of which number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pipeline.stages.events.actors import _Group, _Memory, _Mention
@@ -93,12 +94,16 @@ class _ClauseSubjects:
     def _antecedent(self, sent: Sentence, groups: list[_Group], opener: int) -> _Group | None:
         """The actor a relative clause opening at *opener* hangs on: the noun phrase right
         before it, when that is an actor and not a preposition's object ("the attacks on
-        Israel, which ...": the attacks)."""
+        Israel, which ...": the attacks) other than a passive's "by" agent."""
         for group in reversed(groups):
             if group.end > opener:
                 continue
             if self.norm[group.end : opener].strip():
                 return None  # a noun that is no actor ("the deal, which ...")
+            if _BY_BEFORE.search(self.norm, max(sent.start, group.start - 8), group.start):
+                # "attacked by Russian forces, which later shelled ...": a passive's agent
+                # is an agent, and the clause's subject
+                return group
             return None if self._preceded_by_preposition(sent, group) else group
         return None
 
@@ -188,6 +193,8 @@ class _ClauseSubjects:
             return list(group.actors)
         return None
 
+
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
 
 # roles of groups often named as plurals ("the Taliban ... they", "the FARC ... they")
 _COLLECTIVE_ROLES = frozenset(("REB", "OPP", "UAF", "INS", "SEP", "RAD"))
