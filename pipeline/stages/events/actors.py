@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pipeline.stages.events.event import Actor, Event
@@ -57,6 +57,23 @@ _OWN_QUALIFIER_AFTER = re.compile(
 )
 
 
+# role nouns that name one person ("the Kenyan president ... he"), not an organisation ("the
+# Kenyan government ... it"): a noun phrase headed by one is a person for "he"/"she"
+PERSON_TITLES = frozenset(
+    (
+        "president", "vice president", "prime minister", "premier", "deputy prime minister",
+        "chancellor", "king", "queen", "crown prince", "emir", "supreme leader", "leader",
+        "head of state", "minister", "foreign minister", "foreign secretary",
+        "secretary of state", "secretary", "state secretary", "deputy foreign minister",
+        "trade minister", "finance minister", "interior minister", "economy minister",
+        "defence minister", "defense minister", "spokesperson", "spokesman", "spokeswoman",
+        "press secretary", "ambassador", "envoy", "special envoy", "diplomat", "negotiator",
+        "national security adviser", "national security advisor", "governor", "mayor",
+        "senator", "general", "commander", "army chief",
+    )
+)  # fmt: skip
+
+
 @dataclass(slots=True)
 class _Mention:
     start: int
@@ -88,6 +105,8 @@ class _Memory:
     organisation_at: int = -1
     pair: list[Actor] = field(default_factory=list)
     countries: list[Actor] = field(default_factory=list)
+    # the last sentence read and its mentions: "they" may be its plural subject
+    previous: tuple[Sentence, list[_Mention]] | None = None
 
 
 def _mask_html(text: str) -> str:
@@ -204,7 +223,12 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         role = None
     actor = Actor(text[start:end], code, country, role, start, end)
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
-    is_person = named is not None or (role_m is not None and end > members[-1].end)
+    is_person = (
+        named is not None
+        or (role_m is not None and end > members[-1].end)
+        # "the Kenyan president", "Britain's foreign minister": a person's title heads it
+        or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)
+    )
     return _Group(start, end, [actor], place=only_place, person=is_person)
 
 
@@ -384,7 +408,7 @@ class _Cues:
     partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
     clause_break: re.Pattern[str]
     deny_that: re.Pattern[str]
-    coreference: re.Pattern[str]  # named groups pair / person / organisation
+    coreference: re.Pattern[str]  # named groups pair / person / organisation / plural
 
 
 _CUE_CACHE: dict[str, _Cues] = {}
@@ -398,7 +422,8 @@ def _cues(lx: Lexicon) -> _Cues:
     preps = "|".join(re.escape(p) for p in c.get("prepositions", []))
     breaks = "|".join(re.escape(b) for b in c.get("clause_breaks", [";"]))
     coref = [
-        lx.coreference.get(kind, []) or ["\x00"] for kind in ("pair", "person", "organisation")
+        lx.coreference.get(kind, []) or ["\x00"]
+        for kind in ("pair", "person", "organisation", "plural")
     ]
     cues = _Cues(
         negation=_cue_regex(c.get("negation", ["not"])),
@@ -421,7 +446,9 @@ def _cues(lx: Lexicon) -> _Cues:
             + "(?:"
             + "|".join(
                 f"(?P<{kind}>" + _cue_source(words) + ")"
-                for kind, words in zip(("pair", "person", "organisation"), coref, strict=True)
+                for kind, words in zip(
+                    ("pair", "person", "organisation", "plural"), coref, strict=True
+                )
             )
             + ")"
         ),
@@ -444,6 +471,8 @@ def _coref_groups(
     groups: list[_Group],
     horizon: int = 0,
     governed: Callable[[_Group], bool] | None = None,
+    plural: Callable[[int], list[Actor] | None] | None = None,
+    singular: Callable[[int], list[Actor] | None] | None = None,
 ) -> list[_Group]:
     """Pronouns and "the two countries" as actor groups, resolved cheaply.
 
@@ -453,6 +482,12 @@ def _coref_groups(
     Sudan" name places, not agents); "the two countries" is the last compound actor, or the
     last two countries named. An antecedent from memory named before *horizon* (the start
     of the sentence two before this one) is too far back: the pronoun stays unresolved.
+    "they" needs the clause structure (*plural*, given the pronoun's offset: the nearest
+    plural subject before it in the sentence, else in the sentence right before; None when
+    that subject is no actor, or none agrees in number): without it "they" stays unresolved.
+    "it" is likewise the nearest singular subject before it in its sentence when there is
+    one (*singular*; [] when that subject is no organisation or country: "the deal said it"),
+    and only otherwise the nearest organisation or the remembered one.
     """
     out: list[_Group] = []
     segment = norm[sent.start : sent.end]
@@ -471,7 +506,22 @@ def _coref_groups(
                     pair = [_as_place(a) or a for a in pair]
                 out.append(_Group(s, e, alias(pair, s, e), coreferent=True))
             continue
+        if m.lastgroup == "plural":
+            found = plural(s) if plural is not None else None
+            if found:
+                # (an agent whose country was only inferred stays so: the gate decides)
+                they = [replace(a, text=text[s:e], start=s, end=e, coreferent=True) for a in found]
+                out.append(_Group(s, e, they, coreferent=True))
+            continue
         person = m.lastgroup == "person"
+        if not person and singular is not None:
+            decided = singular(s)
+            if decided is not None:
+                # "Russia attacked Ukraine, and it later bombed Georgia": the subject, not the
+                # nearest organisation; [] when the nearest singular subject is no actor
+                if decided:
+                    out.append(_Group(s, e, alias(decided, s, e), coreferent=True))
+                continue
         local = [
             g
             for g in groups

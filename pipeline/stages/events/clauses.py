@@ -265,3 +265,126 @@ def as_clause(
         if j > i + 1 and heads_clause(tokens[j - 1].end):
             return True
     return False
+
+
+# a noun phrase's "of"/"from" complement is part of it: "rebels of Yemen", "officials from Kansas"
+_NP_COMPLEMENT = frozenset(("of", "from"))
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A noun phrase that heads a finite verb: its span, whether it is plural (a plural
+    head noun, or nouns joined by "and"), and the part of it that names its referent."""
+
+    start: int
+    end: int
+    plural: bool
+    head_start: int  # the noun phrase that names who it is ("the leaders" of "a group of
+    head_end: int  # the leaders"; else the first one: "rebels" of "rebels of Yemen")
+
+
+def subjects_before(
+    tokens: Sequence[Token], heads_clause: Callable[[int], bool], before: int
+) -> list[Subject]:
+    """The noun phrases ending before *before* that head a verb of their own, nearest first.
+
+    The chunker's NP runs, each widened over an "of"/"from" complement ("rebels of Yemen
+    has claimed": the subject is plural by "rebels", not singular by "Yemen"), are kept when
+    *heads_clause* says a verb follows the widened phrase. A pronoun antecedent must be such
+    a subject, and the nearest subject of the right number decides who the pronoun is
+    (also when it is no actor: "Israeli troops raided the camp and residents said they were
+    beaten" - they are the residents, and nothing is coded for them).
+    """
+    spans: list[tuple[int, int]] = []  # token index ranges of the NP runs
+    i, n = 0, len(tokens)
+    while i < n and tokens[i].start < before:
+        if tokens[i].kind != "NP":
+            i += 1
+            continue
+        j = i + 1
+        while j < n and tokens[j].chunk == "I-NP" and tokens[j].start < before:
+            j += 1
+        spans.append((i, j))
+        i = j
+    out: list[Subject] = []
+    inner: set[int] = set()  # spans that are another one's "of" complement
+    for k, (i, j) in enumerate(spans):
+        if k in inner:
+            continue
+        end_i = j
+        # widen over "of"/"from" and the next NP run: "Leaders of the Union of Teachers"
+        m = k
+        while (
+            end_i < n
+            and tokens[end_i].word.lower() in _NP_COMPLEMENT
+            and m + 1 < len(spans)
+            and spans[m + 1][0] == end_i + 1
+        ):
+            m += 1
+            inner.add(m)
+            end_i = spans[m][1]
+        last = tokens[end_i - 1]
+        if last.end > before or not (heads_clause(last.end) or _verb_past_adjunct(tokens, end_i)):
+            continue
+        # (a time word the chunker joined to the phrase is no head: "African states today")
+        head = [
+            t for t in tokens[i:j] if t.tag.startswith("NN") and t.word.lower() not in _TIME_WORDS
+        ]
+        if not head or tokens[i].tag == "PRP":
+            continue  # a pronoun ("he said", "they said") is no antecedent of its own
+        # nouns joined by "and" (not a phrase cut off at the pronoun: "Kharkiv and they")
+        joined = any(
+            tokens[t].tag == "CC" and tokens[t + 1].tag.startswith(_NP_TAGS[:3])
+            for t in range(i, j - 1)
+        )
+        head_span = (tokens[i].start, tokens[j - 1].end)
+        if head[-1].word.lower() in _PARTITIVE_HEADS and m > k:
+            # "a group of Yoruba leaders announced": the leaders, and their number
+            a, b = spans[k + 1]
+            head = [t for t in tokens[a:b] if t.tag.startswith("NN")]
+            if not head:
+                continue
+            head_span = (tokens[a].start, tokens[b - 1].end)
+        plural = joined or head[-1].tag in ("NNS", "NNPS")
+        out.append(Subject(tokens[i].start, last.end, plural, head_span[0], head_span[1]))
+    out.reverse()
+    return out
+
+
+# a time adjunct between a subject and its verb: "the rebels on Friday rejected", "Iraqi
+# officials said Thursday", "African states today announced"
+_TIME_WORDS = frozenset(
+    (
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "today", "yesterday", "tonight", "earlier", "later", "again", "also", "on", "last",
+        "this", "week", "month", "year", "morning", "evening", "night",
+    )
+)  # fmt: skip
+# a noun that counts or collects its "of" complement, which gives the phrase its number
+_PARTITIVE_HEADS = frozenset(
+    (
+        "group", "number", "delegation", "team", "unit", "contingent", "faction", "majority",
+        "third", "half", "band", "batch", "patch", "handful", "dozen", "couple",
+    )
+)  # fmt: skip
+_FINITE = frozenset(("MD", "VBD", "VBZ", "VBP", "VBN"))
+
+
+def _verb_past_adjunct(tokens: Sequence[Token], i: int) -> bool:
+    """Whether a finite verb follows token *i* past at most four words of a time adjunct
+    or adverbs ("on Friday again rejected"); no adjunct at all is ``heads_clause``'s case."""
+    for tok in tokens[i : i + 5]:
+        if tok.tag in _FINITE:
+            return tok is not tokens[i]
+        if tok.word.lower() not in _TIME_WORDS and not tok.tag.startswith("RB"):
+            return False
+    return False
+
+
+def verb_after(tokens: Sequence[Token], end: int) -> str:
+    """The tag of the first verb or modal after *end* ("" when none): "VBZ" marks a
+    singular subject ("Hamas says", "FARC has")."""
+    for tok in tokens:
+        if tok.start >= end and (tok.verb or tok.tag == "MD"):
+            return tok.tag
+    return ""

@@ -132,6 +132,7 @@ class _SentenceCoder(_Slots):
         self.starts: list[int] = [0]  # each sentence's start, for the pronouns' horizon
         self.parses: dict[int, Parse] = {}  # the syntax layer's parse per sentence start
         self.country: str | None = None
+        self.last_read: tuple[Sentence, list[_Mention]] | None = None
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -179,7 +180,10 @@ class _SentenceCoder(_Slots):
         if gate.clutter(sent.text):
             # link lists and menus: no clause structure to read, and no coreference either
             self._skip(sent, "page furniture (link list, menu or unpunctuated run)")
+            self.last_read = None
             return []
+        # the sentence before this one, for "they" (its plural subject, parsed only if asked)
+        self.memory.previous, self.last_read = self.last_read, (sent, mentions)
         scan = scan_anchors(self.norm, sent, self.lx)
         if self.trace is None and not self._worth_reading(sent, mentions, scan):
             return []
@@ -241,6 +245,8 @@ class _SentenceCoder(_Slots):
             groups=groups,
             horizon=self.starts[max(0, min(sent.index, len(self.starts) - 1) - 2)],
             governed=self._governed,
+            plural=lambda at: self._plural_antecedent(sent, groups, at),
+            singular=lambda at: self._singular_antecedent(sent, groups, at),
         )
         if coref:
             taken = [(g.start, g.end) for g in groups]
@@ -264,6 +270,10 @@ class _SentenceCoder(_Slots):
             ]
         _remember(self.memory, groups, self._governed)
         return events
+
+    def _groups(self, mentions: list[_Mention]) -> list[_Group]:
+        """The actor groups of a sentence's *mentions*, as coding builds them."""
+        return resolve_agents(self.text, _build_groups(self.text, mentions), self.country)
 
     def _governed(self, group: _Group) -> bool:
         return pp_object(self.norm, self.cues.preposition_before, group.start)

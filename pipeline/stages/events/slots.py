@@ -31,7 +31,7 @@ _COMPLEMENTIZER = re.compile(r"\bthat\b")
 
 
 # a personal pronoun in subject position: the clause's subject, whoever it is
-_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b")
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|we|it)\b")
 
 
 # an actor, a speech verb and a few words ("said on Wednesday"), then the pronoun: the speaker
@@ -110,6 +110,22 @@ _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
 
 
 _LOCATIVE_OR_AT = LOCATIVE | {"at"}  # what _locative_pp asks the parse about
+
+
+def _agrees(norm: str, pronoun: int, speaker: _Group) -> bool:
+    """Whether an unresolved subject pronoun at *pronoun* may be its *speaker*: "he"/"she"
+    only a single person ("Russian officials said he would ..." is someone else), "it" only
+    a single organisation or country ("the president said it would ..."); "they"
+    never, since its resolution (the nearest plural subject) already failed ("Minister X
+    said they would ...", "Hamas says they ..."); "we" anyone (one speaks for one's side)."""
+    word = norm[pronoun : pronoun + 4]
+    if word.startswith("they"):
+        return False
+    if word.startswith(("he", "she")):
+        return speaker.person and len(speaker.actors) == 1
+    if word.startswith("it"):
+        return not speaker.person and len(speaker.actors) == 1
+    return True
 
 
 class _Slots(_ClauseSubjects):
@@ -213,7 +229,9 @@ class _Slots(_ClauseSubjects):
                 # verb it is the speaker ("rebel leaders said on Wednesday they would meet",
                 # "44 percent of Americans say they want"); otherwise an actor before it is
                 # someone else, and who acts is not said
-                if _SPEAKER_PRONOUN.fullmatch(self.norm, group.end, pronoun):
+                if _SPEAKER_PRONOUN.fullmatch(self.norm, group.end, pronoun) and _agrees(
+                    self.norm, pronoun, group
+                ):
                     return group, False
                 return None, False
             if self._preceded_by_preposition(sent, group):

@@ -3,21 +3,29 @@
 The rules themselves are stated in ``clauses.py``; this mixin applies them to a trigger's actor
 groups before the ordinary nearest-actor search: a passive without "be", the antecedent of a
 subject relative clause, and the first conjunct's subject of a subjectless coordinated
-predicate.
+predicate. It also finds the antecedent of "they" (``_plural_antecedent``), which needs the
+same clause structure: which noun phrases are subjects, and of which number.
 """
 
 from __future__ import annotations
 
-from pipeline.stages.events.actors import _Group
+import re
+from collections.abc import Sequence
+
+from pipeline.stages.events.actors import _Group, _Memory, _Mention
 from pipeline.stages.events.clauses import (
+    Subject,
     clause_opens,
     coordinated_predicate,
     first_conjunct_subject,
     reduced_passive,
     relative_subject,
+    subjects_before,
+    verb_after,
 )
+from pipeline.stages.events.event import Actor
 from pipeline.stages.events.sentences import Sentence
-from pipeline.stages.events.syntax import Parse
+from pipeline.stages.events.syntax import Parse, Token
 from pipeline.stages.events.triggers import _Trigger
 
 
@@ -25,8 +33,12 @@ class _ClauseSubjects:
     """Subjects decided by clause structure; the slots class provides the parse and tests."""
 
     norm: str
+    memory: _Memory
 
     def _syntax(self, sent: Sentence) -> Parse:  # pragma: no cover - provided by _Slots
+        raise NotImplementedError
+
+    def _groups(self, mentions: list[_Mention]) -> list[_Group]:  # pragma: no cover - coder
         raise NotImplementedError
 
     def _preceded_by_preposition(  # pragma: no cover - provided by _Slots
@@ -82,11 +94,107 @@ class _ClauseSubjects:
     def _antecedent(self, sent: Sentence, groups: list[_Group], opener: int) -> _Group | None:
         """The actor a relative clause opening at *opener* hangs on: the noun phrase right
         before it, when that is an actor and not a preposition's object ("the attacks on
-        Israel, which ...": the attacks)."""
+        Israel, which ...": the attacks) other than a passive's "by" agent."""
         for group in reversed(groups):
             if group.end > opener:
                 continue
             if self.norm[group.end : opener].strip():
                 return None  # a noun that is no actor ("the deal, which ...")
+            if _BY_BEFORE.search(self.norm, max(sent.start, group.start - 8), group.start):
+                # "attacked by Russian forces, which later shelled ...": a passive's agent
+                # is an agent, and the clause's subject
+                return group
             return None if self._preceded_by_preposition(sent, group) else group
         return None
+
+    def _plural_antecedent(
+        self, sent: Sentence, groups: list[_Group], at: int
+    ) -> list[Actor] | None:
+        """The actors "they" at *at* stands for: the nearest plural subject before it in its
+        sentence ("The rebels said that they had attacked ...", "Serbia and Croatia signed
+        the deal after they ..."), else the nearest plural subject of the sentence right
+        before (*self.memory.previous*). None when that subject is no actor, or when no
+        subject agrees in number ("Minister X said they ..." names who "they" are nowhere):
+        a pronoun resolved wrongly codes a wrong event, an unresolved one codes nothing."""
+        found = self._plural_subject(sent, groups, at)
+        if found is not None:
+            return found or None
+        previous = self.memory.previous
+        if previous is None or previous[0].index != sent.index - 1:
+            return None  # the antecedent must be in the sentence right before: the horizon
+        return self._plural_subject(previous[0], self._groups(previous[1]), previous[0].end) or None
+
+    def _singular_antecedent(
+        self, sent: Sentence, groups: list[_Group], at: int
+    ) -> list[Actor] | None:
+        """The actor "it" at *at* stands for when its sentence has a subject before it: the
+        nearest singular subject ("Russia attacked Ukraine, and it bombed Georgia": Russia),
+        [] when that subject is a person or no actor ("the deal, it said, ..."); None when
+        the sentence has no singular subject before the pronoun (the older rule decides)."""
+        parsed = self._syntax(sent)
+        tokens = parsed.chunked()
+        for subject in subjects_before(tokens, parsed.heads_clause, at):
+            if subject.plural:
+                continue
+            group = self._group_of(groups, subject)
+            if group is not None and self._collective(tokens, group, subject):
+                continue
+            if (
+                group is None
+                or group.person
+                or (
+                    subject.head_start == subject.start
+                    and self._preceded_by_preposition(sent, group)
+                )
+            ):
+                return []
+            return list(group.actors)
+        return None
+
+    @staticmethod
+    def _group_of(groups: list[_Group], subject: Subject) -> _Group | None:
+        """The (named, not coreferent) actor group that names *subject*, if any."""
+        return next(
+            (
+                g
+                for g in groups
+                if not g.coreferent and g.start < subject.head_end and g.end > subject.head_start
+            ),
+            None,
+        )
+
+    @staticmethod
+    def _collective(tokens: Sequence[Token], group: _Group, subject: Subject) -> bool:
+        """A compound, or a rebel, opposition or armed group whose verb is not singular."""
+        return len(group.actors) > 1 or (
+            all(a.role in _COLLECTIVE_ROLES for a in group.actors)
+            and verb_after(tokens, subject.end) != "VBZ"
+        )
+
+    def _plural_subject(
+        self, sent: Sentence, groups: list[_Group], before: int
+    ) -> list[Actor] | None:
+        """The actors of the nearest plural subject before *before* in *sent*; [] when that
+        subject is no actor (or a preposition's object), None when no subject there is
+        plural. A compound actor ("Serbia and Croatia") is plural, and so is a rebel,
+        opposition or armed group whose verb is not singular ("the Taliban claimed", not
+        "Hamas says")."""
+        parsed = self._syntax(sent)
+        tokens = parsed.chunked()
+        for subject in subjects_before(tokens, parsed.heads_clause, before):
+            group = self._group_of(groups, subject)
+            collective = group is not None and self._collective(tokens, group, subject)
+            if not (subject.plural or collective):
+                continue  # a singular subject: "they" is someone else
+            if group is None or (
+                subject.head_start == subject.start and self._preceded_by_preposition(sent, group)
+            ):
+                return []
+            return list(group.actors)
+        return None
+
+
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
+
+# roles of groups often named as plurals ("the Taliban ... they", "the FARC ... they")
+_COLLECTIVE_ROLES = frozenset(("REB", "OPP", "UAF", "INS", "SEP", "RAD"))
