@@ -14,6 +14,7 @@ from eventkit import outcomes_at, triples_at
 
 from pipeline.stages.events import code_text
 from pipeline.stages.events.syntax import parse
+from pipeline.stages.events.triggers import participle_clause
 
 PUB = date(2024, 5, 14)
 
@@ -108,3 +109,42 @@ def test_a_subject_pronoun_lets_a_base_or_s_form_read_as_a_verb() -> None:
     )
     # a demonstrative before a base form is still a determiner
     assert "not read as a verb here" in outcomes("Chile condemned that attack on Peru.")
+
+
+def test_a_light_verb_reaches_a_phrase_pattern_of_its_noun() -> None:
+    # "renewed an appeal to": the noun's own phrase pattern ("appeal to"), the verb before it
+    assert triples("Chile renewed an appeal to Peru to return the fishermen.") == {
+        ("CHL", "020", "PER")
+    }
+
+
+def test_the_pp_after_a_light_verb_noun_is_no_embedded_verb() -> None:
+    # a converted bare verb before "to" frames the verb it embeds, but "aid to Peru" is a PP
+    assert ("CHL", "060", "PER") in triples("Chile extended aid to Peru.")
+    assert "frames an embedded verb" in outcomes("Chile plans to aid Peru.")
+
+
+def test_commas_between_light_verb_and_noun_only_in_a_coordination() -> None:
+    assert (
+        light("Chile launched artillery, mortar, and rocket attacks on Peru.", "attacks")
+        == "launched"
+    )
+    assert light("Chile launched raids, attacks on Peru.", "attacks") is None
+
+
+# --- two coordinated participle clauses share the main clause's subject
+
+
+def test_the_second_of_two_participle_clauses_is_one_too() -> None:
+    assert participle_clause(
+        "the army entered the town, seizing a post and killing three soldiers.",
+        len("the army entered the town, seizing a post and "),
+    )
+    # an -ing noun after "and" with no participle clause before it is none
+    assert not participle_clause(
+        "chile hosts many refugees and fighting continues.", len("chile hosts many refugees and ")
+    )
+    # its subject is the main clause's
+    assert triples(
+        "The Chilean army entered Peru, seizing a border post and killing three Peruvian soldiers."
+    ) == {("CHLMIL", "190", "PERMIL")}

@@ -101,6 +101,7 @@ LIGHT_VERBS = frozenset(
         " make makes made making pay pays paid paying resume resumes resumed resuming"
         " intensify intensifies intensified intensifying express expresses expressed"
         " expressing provide provides provided providing extend extends extended extending"
+        " renew renews renewed renewing"
     ).split()
 )  # fmt: skip
 # two-word light verbs by their particle ("carried out", "stepped up")
@@ -338,11 +339,22 @@ class Parse:
         ):
             return None  # "imposed blockades to limit": a purpose clause, no recipient
         j = i - 1
-        while j >= 0 and i - j <= _LIGHT_GAP and self.tokens[j].tag in _NP_MODIFIER_TAGS:
+        while (
+            j >= 0
+            and i - j <= _LIGHT_GAP + 2
+            and (self.tokens[j].tag in _NP_MODIFIER_TAGS or self.tokens[j].word == ",")
+        ):
             if self.tokens[j].word.lower() in LIGHT_VERBS:
                 break  # ("order", "issue" are nouns to the lexicon too)
             j -= 1
         if j < 0:
+            return None
+        gap = [t for t in self.tokens[j + 1 : i] if t.word != ","]
+        if len(gap) > _LIGHT_GAP:
+            return None
+        commas = [k for k in range(j + 1, i) if self.tokens[k].word == ","]
+        if commas and not any(t.tag == "CC" for t in self.tokens[commas[-1] + 1 : i]):
+            # "artillery, mortar, and rocket fire": commas only in a coordination of modifiers
             return None
         verb = self.tokens[j]
         word = verb.word.lower()

@@ -260,11 +260,19 @@ _CLAUSE_COMMA = re.compile(r",\s*$")
 _ING_WORD = re.compile(r"[a-z]+ing\b")
 
 
+# the first of two coordinated participle clauses, up to the "and" before the second
+# (", suspending the constitution and arresting"): one clause, no other punctuation in it
+_FIRST_PARTICIPLE = re.compile(r",\s*[a-z]+ing\b[^,;:.!?()\"“”]*?\s(?:,\s*)?and\s+$")
+
+
 def participle_clause(norm: str, start: int) -> bool:
     """Whether the -ing word at *start* opens a participle clause after a comma ("shelled the
-    town, killing three soldiers"): its subject is the main clause's, not the nearest actor."""
-    return bool(_ING_WORD.match(norm, start)) and bool(
-        _CLAUSE_COMMA.search(norm, max(0, start - 3), start)
+    town, killing three soldiers"), or the second of two coordinated ones (", suspending the
+    constitution and arresting opponents"): its subject is the main clause's, not the nearest
+    actor."""
+    return bool(_ING_WORD.match(norm, start)) and (
+        bool(_CLAUSE_COMMA.search(norm, max(0, start - 3), start))
+        or bool(_FIRST_PARTICIPLE.search(norm, max(0, start - 120), start))
     )
 
 
@@ -402,7 +410,13 @@ def _find_triggers(
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
-            if tier and match.end() == end_idx + 1 and _COMPLEMENT_AFTER.match(norm, match.end()):
+            if (
+                tier
+                and match.end() == end_idx + 1
+                and _COMPLEMENT_AFTER.match(norm, match.end())
+                # "extended aid to Vietnam": the object noun of a light verb, a PP after it
+                and (syntax is None or (parsed := parsed or syntax(sent)).light_verb(start) is None)
+            ):
                 if notes is not None:
                     notes.append(
                         _note(text, start, match.end(), pattern, "frames an embedded verb")
@@ -444,7 +458,7 @@ def _find_triggers(
                         intransitive=intransitive,
                     )
                 light: tuple[int, int] | None = None
-                if not verbal[key] and syntax is not None and bare:
+                if not verbal[key] and syntax is not None and not noun_ok:
                     # what the word shapes refuse as a noun may be the event noun of a light
                     # verb ("launched attacks on", "ordered the release of"): the action
                     parsed = parsed or syntax(sent)
