@@ -148,3 +148,38 @@ def test_the_second_of_two_participle_clauses_is_one_too() -> None:
     assert triples(
         "The Chilean army entered Peru, seizing a border post and killing three Peruvian soldiers."
     ) == {("CHLMIL", "190", "PERMIL")}
+
+
+# --- word shapes: a relative clause's verb, a quantity after a past tense
+
+
+def trigger_outcomes(text: str, trigger: str) -> list[str]:
+    """The trace outcomes of the candidates whose trigger is *trigger*."""
+    trace: list[dict[str, object]] = []
+    code_text(text, PUB, trace=trace)
+    return [
+        str(note["outcome"])
+        for record in trace
+        for note in record["candidates"] or []  # type: ignore[attr-defined]
+        if note["trigger"] == trigger
+    ]
+
+
+def test_after_that_a_past_tense_is_a_relative_clause_verb() -> None:
+    # no longer refused as a noun after a determiner; who acted is then the clause's business
+    killed = trigger_outcomes(
+        "Chile condemned the raid in Peru that killed two fishermen.", "killed"
+    )
+    assert killed
+    assert "not read as a verb here" not in killed
+    assert "not read as a verb here" in trigger_outcomes(
+        "Chile condemned that attack on Peru.", "attack"
+    )
+
+
+def test_at_least_after_a_past_tense_counts_its_object() -> None:
+    # "killed at least": the object's quantity, no reduced relative clause ("killed at the")
+    assert ("CHLREB", "190", "PERMIL") in triples(
+        "Chilean rebels killed at least 12 Peruvian soldiers on Monday."
+    )
+    assert not triples("Peruvian soldiers killed at the border were buried on Monday.")

@@ -160,8 +160,11 @@ _ROLE_PLURALS = frozenset(
 _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
 
 
-# "athletes killed at the Games": a participle after a common noun, then a preposition
-_REDUCED_RELATIVE = re.compile(r"\s+(?:at|in|during|near|when|while|since|after)\b")
+# "athletes killed at the Games": a participle after a common noun, then a preposition (but
+# "at least" and "at most" count the verb's object: "the group killed at least 75 people")
+_REDUCED_RELATIVE = re.compile(
+    r"\s+(?:at(?!\s+(?:least|most)\b)|in|during|near|when|while|since|after)\b"
+)
 
 
 _PUNCT = ",;:!?()\"“”.'’‘[]"
@@ -208,10 +211,11 @@ def _verbal(
     if (
         noun_ok is False
         and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start)
-        and not (prev == "that" and word.endswith("s") and not word.endswith("ss"))
+        and not (prev == "that" and _relative_verb_form(word, lx))
     ):
-        # "a visit", "a U.S. request", "the attack" (but "a report that calls on": after
-        # "that" an -s form is a verb, the demonstrative takes a singular noun)
+        # "a visit", "a U.S. request", "the attack" (but "a report that calls on", "an attack
+        # that killed": after "that" an -s form or a past tense is the relative clause's verb,
+        # the demonstrative takes a singular noun)
         return False
     if word.endswith("ed") and prev in _PREPOSITIONS:
         return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
@@ -263,6 +267,13 @@ _ING_WORD = re.compile(r"[a-z]+ing\b")
 # the first of two coordinated participle clauses, up to the "and" before the second
 # (", suspending the constitution and arresting"): one clause, no other punctuation in it
 _FIRST_PARTICIPLE = re.compile(r",\s*[a-z]+ing\b[^,;:.!?()\"“”]*?\s(?:,\s*)?and\s+$")
+
+
+def _relative_verb_form(word: str, lx: Lexicon) -> bool:
+    """An -s form or a past tense: after "that", a relative clause's verb, not a noun."""
+    return (word.endswith("s") and not word.endswith("ss")) or (
+        word.endswith("ed") or word in lx.past_forms
+    )
 
 
 def participle_clause(norm: str, start: int) -> bool:
