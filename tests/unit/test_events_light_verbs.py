@@ -40,6 +40,14 @@ def test_a_light_verb_is_found_across_the_object_noun_phrase() -> None:
     assert light("Chile launched cyber-attacks on Peru.", "attacks") == "launched"
 
 
+def test_agents_and_goods_are_no_event_nouns() -> None:
+    # "led forces into", "provided arms to": who or what, not an action by the subject
+    assert light("The general led Chilean forces into Peru.", "forces") is None
+    assert light("Chile provided arms to the Peruvian rebels.", "arms") is None
+    # "regarding" is a preposition the lexicon tags as a participle
+    assert light("Chile voiced concerns regarding Peru.", "concerns") == "voiced"
+
+
 def test_no_light_verb_for_a_noun_without_one_or_without_its_pp() -> None:
     assert light("The Chilean strikes on Peru continued.", "strikes") is None
     # the noun is a modifier of another noun, not the head of the object

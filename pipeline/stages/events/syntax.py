@@ -101,7 +101,8 @@ LIGHT_VERBS = frozenset(
         " make makes made making pay pays paid paying resume resumes resumed resuming"
         " intensify intensifies intensified intensifying express expresses expressed"
         " expressing provide provides provided providing extend extends extended extending"
-        " renew renews renewed renewing"
+        " renew renews renewed renewing declare declares declared declaring convey conveys"
+        " conveyed conveying voice voices voiced voicing lead leads led leading"
     ).split()
 )  # fmt: skip
 # two-word light verbs by their particle ("carried out", "stepped up")
@@ -115,6 +116,11 @@ _NP_MODIFIER_TAGS = frozenset(
     ("DT", "PDT", "PRP$", "JJ", "JJR", "JJS", "NN", "NNS", "CC", "CD", "VBN", "RB")
 )
 _LIGHT_GAP = 4  # modifier tokens at most
+# nouns of verb patterns that name agents or goods, not an action: "led Syrian forces into",
+# "provided arms to" are no coercion (170) or cooperation (062) by the subject
+_NOT_EVENT_NOUNS = frozenset(("force", "forces", "arms", "supplies", "funds", "troops"))
+# prepositions the lexicon tags as participles ("concerns regarding the casualties")
+_PARTICIPLE_PREPOSITIONS = frozenset(("regarding", "concerning"))
 # how the object of a recipient "to" begins ("aid to the rebels", "a visit to Japan", "to its
 # allies"); a bare common noun after "to" is mostly a verb the lexicon reads as one ("to limit")
 _TO_OBJECT_TAGS = frozenset(("DT", "PDT", "PRP$", "PRP", "NNP", "NNPS", "JJ", "CD"))
@@ -329,10 +335,12 @@ class Parse:
         if i is None or i + 1 >= len(self.tokens):
             return None
         tok = self.tokens[i]
-        if tok.tag not in ("NN", "NNS", "JJ"):
+        if tok.tag not in ("NN", "NNS", "JJ") or tok.word.lower() in _NOT_EVENT_NOUNS:
             return None  # (JJ: "cyber-attacks", a compound the lexicon does not know)
         nxt = self.tokens[i + 1]
-        if nxt.tag not in ("IN", "TO") or nxt.word.lower() in COMPLEMENTIZERS:
+        if (
+            nxt.tag not in ("IN", "TO") or nxt.word.lower() in COMPLEMENTIZERS
+        ) and nxt.word.lower() not in _PARTICIPLE_PREPOSITIONS:
             return None
         if nxt.tag == "TO" and (
             i + 2 >= len(self.tokens) or self.tokens[i + 2].tag not in _TO_OBJECT_TAGS
