@@ -191,3 +191,13 @@ def test_at_least_after_a_past_tense_counts_its_object() -> None:
         "Chilean rebels killed at least 12 Peruvian soldiers on Monday."
     )
     assert not triples("Peruvian soldiers killed at the border were buried on Monday.")
+
+
+def test_a_pattern_naming_the_phrase_wins_over_a_light_verb() -> None:
+    # PETRARCH-2's own "EXPRESS * CONCERN" is the explanation, not the bare noun "concern"
+    [event] = code_text("Chile expressed concern about the Peruvian build-up.", PUB)
+    assert event.pattern_id.startswith("petrarch:EXPLAIN_VERBAL:")
+    # where no pattern names the phrase, the noun's own pattern is the one that fired
+    [event] = code_text("Chile launched attacks on Peru.", PUB)
+    assert event.pattern_id.startswith("verbs.yaml#")
+    assert event.trigger == "launched attacks"
