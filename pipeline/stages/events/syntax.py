@@ -114,6 +114,46 @@ _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
 _DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
 
 
+# Verbs whose object noun names the event itself: "launched attacks on", "carried out strikes
+# against", "imposed blockades around", "issued a warning to", "ordered the release of",
+# "paid a visit to", "expressed concern about". CAMEO and PETRARCH-2 code the noun's action
+# ("attacked", "released"); the tagger rightly reads the noun as a noun, so the verb is what
+# makes it an action (``light_verb``).
+LIGHT_VERBS = frozenset(
+    (  # noqa: SIM905 - a word list, kept compact
+        "launch launches launched launching conduct conducts conducted conducting"
+        " stage stages staged staging mount mounts mounted mounting wage wages waged waging"
+        " impose imposes imposed imposing reimpose reimposed unleash unleashes unleashed"
+        " unleashing issue issues issued issuing order orders ordered ordering announce"
+        " announces announced announcing levy levies levied levying lodge lodges lodged"
+        " make makes made making pay pays paid paying resume resumes resumed resuming"
+        " intensify intensifies intensified intensifying express expresses expressed"
+        " expressing provide provides provided providing extend extends extended extending"
+        " renew renews renewed renewing declare declares declared declaring convey conveys"
+        " conveyed conveying voice voices voiced voicing lead leads led leading"
+    ).split()
+)  # fmt: skip
+# two-word light verbs by their particle ("carried out", "stepped up")
+_LIGHT_PARTICLES = {
+    "out": frozenset(("carry", "carries", "carried", "carrying")),
+    "up": frozenset(("step", "steps", "stepped", "stepping", "ramp", "ramped")),
+}
+# what may stand between a light verb and its event noun: the noun phrase's determiners and
+# modifiers ("a brazen", "air and artillery", "cyber", "numerous", "a coordinated")
+_NP_MODIFIER_TAGS = frozenset(
+    ("DT", "PDT", "PRP$", "JJ", "JJR", "JJS", "NN", "NNS", "CC", "CD", "VBN", "RB")
+)
+_LIGHT_GAP = 4  # modifier tokens at most
+# nouns of verb patterns that name agents or goods, not an action: "led Syrian forces into",
+# "provided arms to" are no coercion (170) or cooperation (062) by the subject
+_NOT_EVENT_NOUNS = frozenset(("force", "forces", "arms", "supplies", "funds", "troops"))
+# prepositions the lexicon tags as participles ("concerns regarding the casualties")
+_PARTICIPLE_PREPOSITIONS = frozenset(("regarding", "concerning"))
+# how the object of a recipient "to" begins ("aid to the rebels", "a visit to Japan", "to its
+# allies"); a bare common noun after "to" is mostly a verb the lexicon reads as one ("to limit")
+_TO_OBJECT_TAGS = frozenset(("DT", "PDT", "PRP$", "PRP", "NNP", "NNPS", "JJ", "CD"))
+
+
 class Token(NamedTuple):
     """One token with its tag and chunk (``B-NP``/``I-VP``/``O``) and whether it is in a PP."""
 
@@ -303,6 +343,63 @@ class Parse:
             if prev.tag in _DETERMINERS or prev.word.lower() in ("most", "more", "least"):
                 return f"syntax: a participle adjective after '{prev.word}'"
         return None
+
+    def light_verb(self, start: int) -> tuple[int, int] | None:
+        """The (start, end) of the light verb whose object is the event noun at *start*.
+
+        The noun heads its noun phrase (no other noun follows it: not "attack helicopters")
+        and a preposition follows it, to carry the target ("launched attacks on", "ordered
+        the release of"); before it, at most a few determiners and modifiers, then one of
+        ``LIGHT_VERBS`` (or "carried out", "stepped up") read as a verb, or after "to" or a
+        modal ("to issue a warning to"). None otherwise.
+        """
+        i = self.index(start)
+        if i is None or i + 1 >= len(self.tokens):
+            return None
+        tok = self.tokens[i]
+        if tok.tag not in ("NN", "NNS", "JJ") or tok.word.lower() in _NOT_EVENT_NOUNS:
+            return None  # (JJ: "cyber-attacks", a compound the lexicon does not know)
+        nxt = self.tokens[i + 1]
+        if (
+            nxt.tag not in ("IN", "TO") or nxt.word.lower() in COMPLEMENTIZERS
+        ) and nxt.word.lower() not in _PARTICIPLE_PREPOSITIONS:
+            return None
+        if nxt.tag == "TO" and (
+            i + 2 >= len(self.tokens) or self.tokens[i + 2].tag not in _TO_OBJECT_TAGS
+        ):
+            return None  # "imposed blockades to limit": a purpose clause, no recipient
+        j = i - 1
+        while (
+            j >= 0
+            and i - j <= _LIGHT_GAP + 2
+            and (self.tokens[j].tag in _NP_MODIFIER_TAGS or self.tokens[j].word == ",")
+        ):
+            if self.tokens[j].word.lower() in LIGHT_VERBS:
+                break  # ("order", "issue" are nouns to the lexicon too)
+            j -= 1
+        if j < 0:
+            return None
+        gap = [t for t in self.tokens[j + 1 : i] if t.word != ","]
+        if len(gap) > _LIGHT_GAP:
+            return None
+        commas = [k for k in range(j + 1, i) if self.tokens[k].word == ","]
+        if commas and not any(t.tag == "CC" for t in self.tokens[commas[-1] + 1 : i]):
+            # "artillery, mortar, and rocket fire": commas only in a coordination of modifiers
+            return None
+        verb = self.tokens[j]
+        word = verb.word.lower()
+        if word in LIGHT_VERBS:
+            first = verb
+        elif j > 0 and self.tokens[j - 1].word.lower() in _LIGHT_PARTICLES.get(word, ()):
+            first = self.tokens[j - 1]  # "carried out", "stepped up"
+            j -= 1
+        else:
+            return None
+        if not (first.verb or self._after_auxiliary(j)):
+            return None  # "the order of", "a new issue": a noun, no light verb
+        if j > 0 and self.tokens[j - 1].tag in _DETERMINERS:
+            return None  # "the launched attack"
+        return first.start, verb.end
 
     def _after_auxiliary(self, i: int) -> bool:
         """Whether token *i* follows "to", a modal or a form of "do" (adverbs between)."""

@@ -160,8 +160,11 @@ _ROLE_PLURALS = frozenset(
 _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
 
 
-# "athletes killed at the Games": a participle after a common noun, then a preposition
-_REDUCED_RELATIVE = re.compile(r"\s+(?:at|in|during|near|when|while|since|after)\b")
+# "athletes killed at the Games": a participle after a common noun, then a preposition (but
+# "at least" and "at most" count the verb's object: "the group killed at least 75 people")
+_REDUCED_RELATIVE = re.compile(
+    r"\s+(?:at(?!\s+(?:least|most)\b)|in|during|near|when|while|since|after)\b"
+)
 
 
 _PUNCT = ",;:!?()\"“”.'’‘[]"
@@ -176,6 +179,9 @@ class _Trigger:
     end: int
     head_end: int  # end of the first word: targets may sit inside a ditransitive pattern
     pattern: Pattern
+    # a light verb and the event noun a one-word pattern matched ("launched attacks"): a
+    # pattern that names the phrase itself ("expressed concern") is preferred to it
+    light: bool = False
 
 
 def _verbal(
@@ -202,8 +208,15 @@ def _verbal(
     prev = prev_match.group(1) if prev_match else ""
     if start > 0 and norm[start - 1] == "-":
         return False  # "Israeli-occupied": part of a compound adjective
-    if noun_ok is False and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start):
-        return False  # "a visit", "a U.S. request", "the attack"
+    if (
+        noun_ok is False
+        and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start)
+        and not (prev == "that" and _relative_verb_form(word, lx))
+    ):
+        # "a visit", "a U.S. request", "the attack" (but "a report that calls on", "an attack
+        # that killed": after "that" an -s form or a past tense is the relative clause's verb,
+        # the demonstrative takes a singular noun)
+        return False
     if word.endswith("ed") and prev in _PREPOSITIONS:
         return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
     if word.endswith("ing"):
@@ -251,11 +264,26 @@ _CLAUSE_COMMA = re.compile(r",\s*$")
 _ING_WORD = re.compile(r"[a-z]+ing\b")
 
 
+# the first of two coordinated participle clauses, up to the "and" before the second
+# (", suspending the constitution and arresting"): one clause, no other punctuation in it
+_FIRST_PARTICIPLE = re.compile(r",\s*[a-z]+ing\b[^,;:.!?()\"“”]*?\s(?:,\s*)?and\s+$")
+
+
+def _relative_verb_form(word: str, lx: Lexicon) -> bool:
+    """An -s form or a past tense: after "that", a relative clause's verb, not a noun."""
+    return (word.endswith("s") and not word.endswith("ss")) or (
+        word.endswith("ed") or word in lx.past_forms
+    )
+
+
 def participle_clause(norm: str, start: int) -> bool:
     """Whether the -ing word at *start* opens a participle clause after a comma ("shelled the
-    town, killing three soldiers"): its subject is the main clause's, not the nearest actor."""
-    return bool(_ING_WORD.match(norm, start)) and bool(
-        _CLAUSE_COMMA.search(norm, max(0, start - 3), start)
+    town, killing three soldiers"), or the second of two coordinated ones (", suspending the
+    constitution and arresting opponents"): its subject is the main clause's, not the nearest
+    actor."""
+    return bool(_ING_WORD.match(norm, start)) and (
+        bool(_CLAUSE_COMMA.search(norm, max(0, start - 3), start))
+        or bool(_FIRST_PARTICIPLE.search(norm, max(0, start - 120), start))
     )
 
 
@@ -264,12 +292,22 @@ def _named(text: str, prev_match: re.Match[str] | None) -> bool:
     return prev_match is not None and text[prev_match.start(1)].isupper()
 
 
+# a subject pronoun, or a relative one, before a base, -s or irregular past form is its
+# subject ("they agree with", "it hit five bases", "he contests the charges", "a report that
+# calls on"): no noun follows a nominative pronoun, and "that" before a noun takes a singular
+# one (the noun guard refuses "that attack" before this is asked)
+_PRONOUN_SUBJECTS = frozenset(("he", "she", "it", "we", "they", "i", "you", "who", "which", "that"))
+
+
 def _subject_before(text: str, prev: str, prev_match: re.Match[str] | None) -> bool:
-    """Whether the word before a base or -s form looks like its subject (a name, a role)."""
+    """Whether the word before a base or -s form looks like its subject (a name, a role,
+    a subject pronoun)."""
     if prev.endswith("'s") or prev_match is None:
         return False  # "Iran's attack": a possessive makes it a noun
     original = text[prev_match.start(1) : prev_match.end(1)]
-    return original[:1].isupper() or prev in _ROLE_PLURALS or prev in _AUX
+    return (
+        original[:1].isupper() or prev in _ROLE_PLURALS or prev in _AUX or prev in _PRONOUN_SUBJECTS
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +424,13 @@ def _find_triggers(
             match = pattern.regex.match(norm, start, sent.end)
             if match is None:
                 continue
-            if tier and match.end() == end_idx + 1 and _COMPLEMENT_AFTER.match(norm, match.end()):
+            if (
+                tier
+                and match.end() == end_idx + 1
+                and _COMPLEMENT_AFTER.match(norm, match.end())
+                # "extended aid to Vietnam": the object noun of a light verb, a PP after it
+                and (syntax is None or (parsed := parsed or syntax(sent)).light_verb(start) is None)
+            ):
                 if notes is not None:
                     notes.append(
                         _note(text, start, match.end(), pattern, "frames an embedded verb")
@@ -427,6 +471,15 @@ def _find_triggers(
                         noun_ok=noun_ok,
                         intransitive=intransitive,
                     )
+                light: tuple[int, int] | None = None
+                if not verbal[key] and syntax is not None and not noun_ok:
+                    # what the word shapes refuse as a noun may be the event noun of a light
+                    # verb ("launched attacks on", "ordered the release of"): the action
+                    parsed = parsed or syntax(sent)
+                    light = parsed.light_verb(start)
+                if light is not None:
+                    found.append(_Trigger(light[0], match.end(), light[1], pattern, light=True))
+                    continue
                 if not verbal[key]:
                     if notes is not None:
                         notes.append(
@@ -493,12 +546,15 @@ def _note(text: str, start: int, end: int, pattern: Pattern, outcome: str) -> di
 
 
 def _select(triggers: list[_Trigger]) -> list[_Trigger]:
-    """Curated before converted, then longest match first (then dictionary order), no overlaps.
+    """Curated before converted, a pattern's own match before a light verb's event noun, then
+    longest match first (then dictionary order), no overlaps.
 
     A curated pattern wins any overlap with a converted PETRARCH-2 one: the curated list is
     where the project corrects the big dictionary.
     """
-    triggers.sort(key=lambda t: (t.pattern.tier, t.start - t.end, t.pattern.order, t.start))
+    triggers.sort(
+        key=lambda t: (t.pattern.tier, t.light, t.start - t.end, t.pattern.order, t.start)
+    )
     chosen: list[_Trigger] = []
     for trig in triggers:
         if all(trig.end <= c.start or trig.start >= c.end for c in chosen):
