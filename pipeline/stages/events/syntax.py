@@ -260,7 +260,8 @@ class Parse:
         """Why the word at *start* is no verb here (None: it reads as one).
 
         A noun, a name or an adjective is no verb ("Sue", "Indian strikes", "a visit"); a past
-        participle right after a determiner or "most" is an adjective ("the most tortured").
+        participle right after a determiner or "most" is an adjective ("the most tortured"),
+        also with "-ly" adverbs between ("an emotionally charged convention").
         """
         i = self.index(start)
         if i is None:
@@ -270,17 +271,47 @@ class Parse:
             return None  # "U.S. Lifts Travel Ban": in a headline every word is "a name"
         if not tok.verb and not (
             (tok.tag in ("NN", "JJ") and self._after_auxiliary(i))
-            or (tok.tag in ("NN", "NNS") and self._after_subject(i, past=past))
+            or (
+                tok.tag in ("NN", "NNS")
+                and self._after_subject(i, past=past)
+                and not self._in_object_of_preposition(i)
+            )
         ):
             # "to strike", "did not attack", "will supply", "is training", "it shot down",
             # "Pakistan summons": the lexicon's noun reading of a verb, which the context
             # rules miss after "to", a modal, "do", "be" (-ing), a subject pronoun or a name
             return f"syntax: tagged {tok.tag}, not a verb"
         if tok.tag in ("VBN", "VBG") and i > 0:
-            prev = self.tokens[i - 1]
+            j = i - 1
+            # "an emotionally charged convention", "the largely destroyed city": a manner
+            # adverb between the determiner and the participle keeps it an adjective
+            while j > 0 and self.tokens[j].tag == "RB" and self.tokens[j].word.endswith("ly"):
+                j -= 1
+            prev = self.tokens[j]
             if prev.tag in _DETERMINERS or prev.word.lower() in ("most", "more", "least"):
                 return f"syntax: a participle adjective after '{prev.word}'"
         return None
+
+    def _in_object_of_preposition(self, i: int) -> bool:
+        """Whether token *i* ends a determined noun phrase that is a preposition's object
+        ("rooted in the Tea Party protests."): the name before it is a modifier in that
+        phrase, never a subject, so the noun reading stands ("Pakistan summons" has no PP).
+        A word with a noun phrase after it may still be the verb of a subject that ends in a
+        PP ("Rebels in the Donbas attack Ukraine"): that reading is left alone."""
+        tokens = self.chunked()
+        if not tokens[i].in_pnp or tokens[i].chunk != "I-NP":
+            return False
+        if i + 1 < len(tokens) and tokens[i + 1].kind == "NP":
+            return False
+        j = i
+        while j > 0 and tokens[j].chunk == "I-NP":
+            j -= 1
+        return (
+            tokens[j].chunk == "B-NP"
+            and tokens[j].tag in ("DT", "PRP$")
+            and j > 0
+            and tokens[j - 1].kind == "PP"
+        )
 
     def _after_auxiliary(self, i: int) -> bool:
         """Whether token *i* follows "to", a modal or a form of "do" (adverbs between)."""
