@@ -166,3 +166,28 @@ def test_a_former_holder_is_no_longer_government_years_later() -> None:
     assert triples_at(date(2012, 1, 10))("Fouad Siniora visited Syria.") == {
         ("LBNELI", "042", "SYR")
     }
+
+
+# --- the speaker of a reported clause is the subject of its speech verb
+
+
+def test_the_speaker_is_not_an_actor_of_an_earlier_clause() -> None:
+    text = (
+        "As Indian negotiators try to reach a deal with the Taliban, the bombing will fuel the "
+        "worries of critics who say the militant group cannot be trusted."
+    )
+    assert not any(code == "111" for _, code, _ in triples(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Indian officials say the Taliban cannot be trusted.", "INDGOV"),
+        ("India's foreign ministry, in a statement, said the Taliban cannot be trusted.", "INDGOV"),
+        ("India, which hosts the talks, says the Taliban cannot be trusted.", "IND"),
+    ],
+)
+def test_a_speaker_with_its_own_verb_phrase_or_a_parenthetical_still_codes(
+    text: str, speaker: str
+) -> None:
+    assert (speaker, "111", "AFGREB") in triples(text)

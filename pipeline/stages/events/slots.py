@@ -115,6 +115,26 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+_PARENTHETICAL = re.compile(r"\s*,[^,;:]*,\s*(?:\w+ly\s+)?")
+_RELATIVE_WORD = re.compile(r"\b(?:who|which|that)\b")
+_RELATIVE_FIRST = re.compile(r"\s*(?:who|which|that)\b")
+
+
+def _speaker_gap(gap: str) -> bool:
+    """Whether an actor followed by *gap* can be the subject of the speech verb after it.
+
+    Words of its own verb phrase ("on Tuesday", "has repeatedly") or a parenthetical between
+    commas (", in a statement,", ", which ..., ") can sit between them; a comma that opens a
+    new clause or a relative clause of another noun cannot ("... with the Taliban, the attack
+    will fuel the concerns of critics who say": the critics say it, not the negotiators).
+    """
+    if _PARENTHETICAL.fullmatch(gap):
+        return True
+    if any(c in gap for c in ",;:"):
+        return False
+    return not (_RELATIVE_WORD.search(gap) and not _RELATIVE_FIRST.match(gap))
+
+
 def _part_of_action(pattern_source: str, text: str, group: _Group, trigger_end: int) -> bool:
     """Whether *group*, inside the trigger's span, is a word of the action itself, not an
     actor it acts on: every word of it a literal word of the pattern ("military" in "joint
@@ -452,7 +472,7 @@ class _Slots(_ClauseSubjects):
             if group.end <= speech.start():
                 if self._preceded_by_preposition(sent, group):
                     continue
-                return group
+                return group if _speaker_gap(self.norm[group.end : speech.start()]) else None
         return None
 
     def _speaker_after(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
