@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import re
 import sys
@@ -129,7 +130,8 @@ def _feed_language(body: bytes) -> str | None:
     """The channel's declared language (parse_feed keeps entries only)."""
     import feedparser
 
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    # a stream, as parse_feed does: feedparser would open a bytes body that names a file
+    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     channel = parsed.get("feed") or {}
     return channel.get("language") or None
 
