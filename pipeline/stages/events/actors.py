@@ -131,6 +131,9 @@ def _case_ok(entry: ActorEntry, surface: str) -> bool:
     return True
 
 
+_HELD = re.compile(r"-(?:held|controlled|occupied|dominated)\b")
+
+
 def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[_Mention]:
     """Dictionary phrases at word boundaries, case-checked, resolved on *day*, longest first."""
     candidates: list[_Mention] = []
@@ -139,7 +142,12 @@ def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[
     resolved = lx.resolved.setdefault(day, {})  # entries resolve the same way all day
     for start, end, entries in lx.actors.bounded(norm):  # (no word character next to them)
         surface = text[start:end]
+        held = _HELD.match(norm, end) is not None
         for entry in entries:
+            if held and entry.kind == ROLE:
+                # "the rebel-held city", "opposition-controlled areas": a territory named by
+                # who holds it, not an actor (whose country would only be guessed)
+                break
             if entry.kind == IGNORE:  # "South China Sea": a longer phrase that is no actor
                 candidates.append(_Mention(start, end, entry, None))
                 break
@@ -389,8 +397,18 @@ def _first_chars(words: Iterable[str]) -> str:
 
 
 def _cue_source(words: Iterable[str]) -> str:
-    alts = sorted((re.escape(w) for w in words), key=len, reverse=True)
-    return r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w])"
+    # a contraction ("n't", "'ll") is the end of the word it is written into ("won't",
+    # "didn't", "it'll"), so it needs no word boundary before it
+    words = list(words)
+    alts = sorted((re.escape(w) for w in words if not _CLITIC.match(w)), key=len, reverse=True)
+    clitics = sorted((re.escape(w) for w in words if _CLITIC.match(w)), key=len, reverse=True)
+    source = r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w])" if alts else ""
+    if clitics:
+        source += ("|" if source else "") + r"(?<=\w)(?:" + "|".join(clitics) + r")(?![\w])"
+    return "(?:" + source + ")"
+
+
+_CLITIC = re.compile(r"^(?:n't|'\w+)$")
 
 
 def _cue_regex(words: Iterable[str]) -> re.Pattern[str]:

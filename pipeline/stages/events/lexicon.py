@@ -10,6 +10,7 @@ the stored coder version, so editing a dictionary makes the stage re-code the ar
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gc
 import hashlib
 import json
@@ -118,6 +119,34 @@ def _plurals(noun: str) -> list[str]:
     return [noun + "s"]
 
 
+def close_stale_terms(terms: Sequence[Term]) -> list[Term]:
+    """A person's terms with open-ended ones closed where the list itself dates that code.
+
+    The Phoenix lists often give a holder an open-ended term from taking office ("MICHELLE
+    BACHELET CHLGOV 2006-03-11") next to dated rows of the same code from that day on, whose
+    last end is when the list last saw them in office: left open, the first would keep a
+    former president in government for ever (in office a decade later, while at the UN). An
+    open-ended term is closed at the latest end among the dated terms of its code that start
+    on or after it; one with no such dated term stays open.
+    """
+    out: list[Term] = []
+    for term in terms:
+        if term.start is not None and term.end is None:
+            ends = [
+                t.end
+                for t in terms
+                if t.end is not None
+                and t.start is not None
+                and t.start >= term.start
+                and (t.country, t.role) == (term.country, term.role)
+            ]
+            if ends:
+                out.append(dataclasses.replace(term, end=max(ends)))
+                continue
+        out.append(term)
+    return out
+
+
 def _split_code(code: str) -> tuple[str, str | None]:
     """``BLRGOV`` -> (BLR, GOV); IGO codes stay whole (they are their own "country")."""
     if code.startswith(("IGO", "NGO", "IMG", "MNC")):
@@ -203,7 +232,8 @@ class _Builder:
                     Term(country, role, _iso(start, where), _iso(end, where))
                 )
             layer = self._layer()
-            for phrase, terms in grouped.items():
+            for phrase, raw_terms in grouped.items():
+                terms = close_stale_terms(raw_terms)
                 is_country = all(len(t.country) == 3 and t.role is None for t in terms)
                 # short one-word names collide with ordinary words ("Sue", "Male"): they are
                 # kept as abbreviations (ISIL, FARC, PKK, CIA, MSF) that must be upper case

@@ -13,7 +13,10 @@ Each rule is a class of reading, stated in CAMEO terms, never a sentence:
   object with a topic ("a report on", "a video showing", "a statement about") is a text or
   recording, and the actor after it is its subject matter, not a party to a release;
 * advice to one's own people: an appeal or warning to "its citizens" / "their nationals" about
-  a country (a travel advisory), or against travel there, is no act toward that country.
+  a country (a travel advisory), or against travel there, is no act toward that country;
+* threatened or plotted only: the infinitive of "threats to" / "a plot to" ("threats to
+  injure", "a plot to kill") is what was threatened or plotted, not an act (a threat is
+  coded from its verb, "threatened to").
 """
 
 from __future__ import annotations
@@ -71,6 +74,12 @@ _ALLEGED = re.compile(
 )
 
 
+# a threat or a plot whose "to"-infinitive names what is threatened or plotted: "threats to
+# injure", "a plot to kill" (a plan is another matter: "the government's plans to impose
+# restrictions" is an intent, which the coder codes from its "plans to" cue)
+_INTENDED = re.compile(r"\b(?:threats?|plots?|conspiracy)\s+to\s+$")
+
+
 def reported_only(norm: str, sent_start: int, source_start: int) -> str | None:
     """Why the clause of a subject at *source_start* only reports an allegation or evidence."""
     lo = max(sent_start, source_start - 120)
@@ -90,6 +99,8 @@ def sense_veto(
     start, head_end = trigger
     if _ALLEGED.search(norm, max(0, start - 60), start):
         return "dropped: an alleged action, not an asserted one"
+    if _INTENDED.search(norm, max(0, start - 60), start):
+        return "dropped: what a threat or a plot is to do, not an act"
     if target is None:
         return None
     between = norm[head_end : target[0]]

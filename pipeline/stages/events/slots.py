@@ -110,6 +110,50 @@ _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
 
 
 _LOCATIVE_OR_AT = LOCATIVE | {"at"}  # what _locative_pp asks the parse about
+_WORD = re.compile(r"[a-z]+")
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+_FUNCTION_WORDS = frozenset(
+    ("of", "with", "to", "for", "on", "in", "against", "over", "from", "about", "at", "into")
+)
+
+
+_PARENTHETICAL = re.compile(r"\s*,[^,;:]*,\s*(?:\w+ly\s+)?")
+_RELATIVE_WORD = re.compile(r"\b(?:who|which|that)\b")
+_RELATIVE_FIRST = re.compile(r"\s*(?:who|which|that)\b")
+
+
+def _speaker_gap(gap: str) -> bool:
+    """Whether an actor followed by *gap* can be the subject of the speech verb after it.
+
+    Words of its own verb phrase ("on Tuesday", "has repeatedly") or a parenthetical between
+    commas (", in a statement,", ", which ..., ") can sit between them; a comma that opens a
+    new clause or a relative clause of another noun cannot ("... with the Taliban, the attack
+    will fuel the concerns of critics who say": the critics say it, not the negotiators).
+    """
+    if _PARENTHETICAL.fullmatch(gap):
+        return True
+    if any(c in gap for c in ",;:"):
+        return False
+    return not (_RELATIVE_WORD.search(gap) and not _RELATIVE_FIRST.match(gap))
+
+
+def _part_of_action(pattern_source: str, text: str, group: _Group, trigger_end: int) -> bool:
+    """Whether *group*, inside the trigger's span, is a word of the action itself, not an
+    actor it acts on: every word of it a literal word of the pattern ("military" in "joint
+    military exercises"), or an agent noun of no named country modifying a pattern noun right
+    after it ("began joint military exercises", "military" in the "..." gap). A group before
+    a preposition of the pattern stays a target ("accused police of")."""
+    pattern_words = set(_WORD.findall(pattern_source.lower()))
+    words = _WORD.findall(text[group.start : group.end].lower())
+    if words and set(words) <= pattern_words:
+        return True
+    after = _NEXT_WORD.match(text, group.end, trigger_end)
+    return (
+        group.bare
+        and after is not None
+        and after[1].lower() in pattern_words
+        and after[1].lower() not in _FUNCTION_WORDS
+    )
 
 
 def _agrees(norm: str, pronoun: int, speaker: _Group) -> bool:
@@ -362,6 +406,10 @@ class _Slots(_ClauseSubjects):
         for group in groups:
             if group is source or group.start < trig.head_end or group.start >= limit:
                 continue
+            if group.end < trig.end and _part_of_action(
+                trig.pattern.regex.source, self.text, group, trig.end
+            ):
+                continue
             # "deported 1,086 migrants", "more than 16,000 Syrians": a digit group is no comma
             between = _DIGIT_GROUP.sub("", self.norm[trig.end : group.start])
             if (
@@ -458,7 +506,7 @@ class _Slots(_ClauseSubjects):
             if group.end <= speech.start():
                 if self._preceded_by_preposition(sent, group):
                     continue
-                return group
+                return group if _speaker_gap(self.norm[group.end : speech.start()]) else None
         return None
 
     def _speaker_after(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:

@@ -38,7 +38,9 @@ _TOKEN = re.compile(
 )
 # ``_TOKEN`` for a sentence with no apostrophe: its contraction alternatives, each needing one,
 # cannot match there, and they cost a third of the tokenising (tried at every word)
-_TOKEN_PLAIN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[-.&]\w+)*|[^\w\s]")
+_TOKEN_PLAIN = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\w)|(?:[A-Za-z]\.){2,}|\w+(?:[-.&]\w+)*|[^\w\s]"
+)
 
 BE = frozenset(("is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "’s"))
 
@@ -111,6 +113,14 @@ _DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can",
 # adverbs the tagger reads as adjectives, when right before a verb ("have long rejected")
 _ADVERBIAL_ADJECTIVES = frozenset(("long", "first", "last", "later", "once", "twice", "jointly"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
+# prepositions a headline's verb never follows directly ("Calls For Probe", "Talks On Attack")
+_HEADLINE_PREPOSITIONS = frozenset(
+    (
+        "for", "of", "over", "against", "with", "about", "on", "in", "into", "from", "by",
+        "at", "amid", "after", "before", "despite", "without", "toward", "towards", "between",
+        "among", "under",
+    )
+)  # fmt: skip
 _DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
 
 
@@ -322,24 +332,38 @@ class Parse:
         """Why the word at *start* is no verb here (None: it reads as one).
 
         A noun, a name or an adjective is no verb ("Sue", "Indian strikes", "a visit"); a past
-        participle right after a determiner or "most" is an adjective ("the most tortured").
+        participle right after a determiner or "most" is an adjective ("the most tortured"),
+        also with "-ly" adverbs between ("an emotionally charged convention").
         """
         i = self.index(start)
         if i is None:
             return None
         tok = self.tokens[i]
         if tok.tag.startswith("NNP") and self.title_case:
+            if i > 0 and self.tokens[i - 1].word.lower() in _HEADLINE_PREPOSITIONS:
+                # "UN Calls For Probe Of ...": a preposition's object, a noun even in a
+                # headline, where capitals hide the tag
+                return f"syntax: a noun after '{self.tokens[i - 1].word}' in a headline"
             return None  # "U.S. Lifts Travel Ban": in a headline every word is "a name"
         if not tok.verb and not (
             (tok.tag in ("NN", "JJ") and self._after_auxiliary(i))
-            or (tok.tag in ("NN", "NNS") and self._after_subject(i, past=past))
+            or (
+                tok.tag in ("NN", "NNS")
+                and self._after_subject(i, past=past)
+                and not self._in_object_of_preposition(i)
+            )
         ):
             # "to strike", "did not attack", "will supply", "is training", "it shot down",
             # "Pakistan summons": the lexicon's noun reading of a verb, which the context
             # rules miss after "to", a modal, "do", "be" (-ing), a subject pronoun or a name
             return f"syntax: tagged {tok.tag}, not a verb"
         if tok.tag in ("VBN", "VBG") and i > 0:
-            prev = self.tokens[i - 1]
+            j = i - 1
+            # "an emotionally charged convention", "the largely destroyed city": a manner
+            # adverb between the determiner and the participle keeps it an adjective
+            while j > 0 and self.tokens[j].tag == "RB" and self.tokens[j].word.endswith("ly"):
+                j -= 1
+            prev = self.tokens[j]
             if prev.tag in _DETERMINERS or prev.word.lower() in ("most", "more", "least"):
                 return f"syntax: a participle adjective after '{prev.word}'"
         return None
@@ -400,6 +424,26 @@ class Parse:
         if j > 0 and self.tokens[j - 1].tag in _DETERMINERS:
             return None  # "the launched attack"
         return first.start, verb.end
+    def _in_object_of_preposition(self, i: int) -> bool:
+        """Whether token *i* ends a determined noun phrase that is a preposition's object
+        ("rooted in the Tea Party protests."): the name before it is a modifier in that
+        phrase, never a subject, so the noun reading stands ("Pakistan summons" has no PP).
+        A word with a noun phrase after it may still be the verb of a subject that ends in a
+        PP ("Rebels in the Donbas attack Ukraine"): that reading is left alone."""
+        tokens = self.chunked()
+        if not tokens[i].in_pnp or tokens[i].chunk != "I-NP":
+            return False
+        if i + 1 < len(tokens) and tokens[i + 1].kind == "NP":
+            return False
+        j = i
+        while j > 0 and tokens[j].chunk == "I-NP":
+            j -= 1
+        return (
+            tokens[j].chunk == "B-NP"
+            and tokens[j].tag in ("DT", "PRP$")
+            and j > 0
+            and tokens[j - 1].kind == "PP"
+        )
 
     def _after_auxiliary(self, i: int) -> bool:
         """Whether token *i* follows "to", a modal or a form of "do" (adverbs between)."""

@@ -255,7 +255,7 @@ def _verbal(
             or prev == "and"
             or _subject_before(text, prev, prev_match)
         )
-    if prev in _AUX or prev.endswith("ly"):
+    if prev in _AUX or prev.endswith(("ly", "n't")):  # "won't attack", "didn't sign"
         return True
     return _subject_before(text, prev, prev_match)
 
