@@ -122,7 +122,16 @@ def test_splitter_keeps_abbreviations_and_initials() -> None:
     ]
 
 
-_TEXT = st.text(alphabet="aZé1_ -.&'’,;\"()\n\t\xa0U.S.n't", max_size=60)
+_TEXT = st.text(alphabet="aZé1_ -.&'’,;\"()\n\t\xa0U.S.n't000", max_size=60)
+
+
+def test_plain_tokeniser_keeps_thousands_separated_numbers() -> None:
+    # the two tokenisers were written on separate branches: a number rule added to one only
+    text = "Troops held 2,000 men, 1,250.5 tonnes and 12,34 items"
+    assert [m.group() for m in _TOKEN_PLAIN.finditer(text)] == [
+        m.group() for m in _TOKEN.finditer(text)
+    ]
+    assert "2,000" in [m.group() for m in _TOKEN_PLAIN.finditer(text)]
 
 
 @settings(max_examples=500, deadline=None)
