@@ -104,6 +104,12 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# "..., the Ukrainian foreign minister said": a short noun phrase, then the speech verb
+_ATTRIBUTION_PHRASE = re.compile(
+    r"[\s,]*(?P<who>[Hh]e|[Ss]he|(?:[\w'’.-]+[ \t]){0,5}[\w'’.-]+)\s+(?:said|says|told|added)\b"
+)
+
+
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
 
 
@@ -459,10 +465,28 @@ class _Slots(_ClauseSubjects):
 
     def _quote_attribution(self, trig: _Trigger) -> _Group | None:
         """The speaker of a quotation that closes in a later sentence (``..." Blinken said``)."""
-        close = _CLOSE_QUOTE.search(self.text, trig.end, min(len(self.text), trig.end + 800))
+        return self._attribution_after(trig.end)
+
+    def _first_person_speaker(self, sent: Sentence, at: int) -> list[Actor] | None:
+        """Who "we" at *at* is: the speaker of the quotation it stands in, named in the
+        attribution right after the quotation closes ("“We will not negotiate,” the
+        Ukrainian president said"); None outside a quotation or without an attribution (the
+        pronoun stays unresolved)."""
+        before = self.text[sent.start : at]
+        opened = before.rfind("“") > before.rfind("”") or before.count('"') % 2 == 1
+        if not opened:
+            return None
+        speaker = self._attribution_after(at, phrase=True)
+        return list(speaker.actors) if speaker is not None else None
+
+    def _attribution_after(self, start: int, *, phrase: bool = False) -> _Group | None:
+        """The speaker named right after the first closing quotation mark after *start*: a
+        name or "he"/"she", or with *phrase* any short noun phrase ("the Ukrainian foreign
+        minister said") whose actor is the speaker."""
+        close = _CLOSE_QUOTE.search(self.text, start, min(len(self.text), start + 800))
         if close is None:
             return None
-        after = _ATTRIBUTION.match(self.text, close.end())
+        after = (_ATTRIBUTION_PHRASE if phrase else _ATTRIBUTION).match(self.text, close.end())
         if after is None:
             return None
         s, e = after.start("who"), after.end("who")
