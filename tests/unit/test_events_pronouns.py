@@ -213,3 +213,15 @@ def test_we_in_a_quotation_spanning_sentences_is_its_speaker() -> None:
 )
 def test_we_without_a_quoted_speaker_codes_nothing(text: str) -> None:
     assert not triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ukrainian President Volodymyr Zelensky said: "We condemn Russia."',
+        "The Ukrainian foreign minister told reporters, \u201cWe condemn Russia.\u201d",
+        '"I condemn Russia," the Ukrainian foreign minister said.',
+    ],
+)
+def test_a_first_person_pronoun_is_the_speaker_before_or_after_the_quotation(text: str) -> None:
+    assert ("UKRGOV", "111", "RUS") in triples(text)

@@ -110,6 +110,12 @@ _ATTRIBUTION_PHRASE = re.compile(
 )
 
 
+# "Zelensky said: “...", "the minister told reporters, “...": an attribution before a quotation
+_SPEAKER_BEFORE_QUOTE = re.compile(
+    r"\s+(?:\w+ly\s+)?(?:said|says|told\s+\w+|added|stated)(?:\s+[\w'’-]+){0,3}?\s*[:,]?\s*"
+)
+
+
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
 
 
@@ -153,6 +159,9 @@ class _Slots(_ClauseSubjects):
         if parsed is None:
             parsed = self.parses[sent.start] = parse(self.text, sent.start, sent.end)
         return parsed
+
+    def _groups(self, mentions: list[_Mention]) -> list[_Group]:  # pragma: no cover - coder
+        raise NotImplementedError
 
     def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
         """Whether the actor is the object of a preposition ("of Kharkiv", "with Iran"): the
@@ -473,11 +482,27 @@ class _Slots(_ClauseSubjects):
         Ukrainian president said"); None outside a quotation or without an attribution (the
         pronoun stays unresolved)."""
         before = self.text[sent.start : at]
-        opened = before.rfind("“") > before.rfind("”") or before.count('"') % 2 == 1
+        curly = before.rfind("“")
+        opened = curly > before.rfind("”") or before.count('"') % 2 == 1
         if not opened:
             return None
         speaker = self._attribution_after(at, phrase=True)
+        if speaker is None:
+            # "Zelensky said: “We ...": the speaker before the opening quotation mark
+            quote = sent.start + (curly if curly >= 0 else before.rfind('"'))
+            speaker = next(
+                (
+                    g
+                    for g in reversed(self._groups(self.mentions_in(sent)))
+                    if g.end <= quote and _SPEAKER_BEFORE_QUOTE.fullmatch(self.text, g.end, quote)
+                ),
+                None,
+            )
         return list(speaker.actors) if speaker is not None else None
+
+    def mentions_in(self, sent: Sentence) -> list[_Mention]:
+        """The dictionary mentions inside *sent*."""
+        return [m for m in self.mentions if m.start >= sent.start and m.end <= sent.end]
 
     def _attribution_after(self, start: int, *, phrase: bool = False) -> _Group | None:
         """The speaker named right after the first closing quotation mark after *start*: a
