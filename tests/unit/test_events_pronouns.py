@@ -184,3 +184,44 @@ def test_a_relative_clause_on_another_preposition_s_object_has_no_actor_subject(
     # "the talks with Russia, which ...": the talks, not Russia
     got = triples("Ukraine ended the talks with Russia, which later shelled Moldova.")
     assert not any(s == "RUS" for s, _, _ in got)
+
+
+# --- "we": the speaker of the quotation it stands in
+
+
+def test_we_in_a_quotation_is_the_speaker_named_after_it() -> None:
+    got = triples('"We condemned Russia," the Ukrainian foreign minister said.')
+    assert got == {("UKRGOV", "111", "RUS")}
+
+
+def test_we_in_a_quotation_spanning_sentences_is_its_speaker() -> None:
+    got = triples(
+        "\u201cWe condemn Russia for the strikes. This is our position,\u201d "
+        "the Ukrainian foreign minister said."
+    )
+    assert ("UKRGOV", "111", "RUS") in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no quotation: who "we" are is not said
+        "We condemned Russia, the Ukrainian foreign minister said.",
+        # a quotation without an attribution
+        '"We condemned Russia."',
+    ],
+)
+def test_we_without_a_quoted_speaker_codes_nothing(text: str) -> None:
+    assert not triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ukrainian President Volodymyr Zelensky said: "We condemn Russia."',
+        "The Ukrainian foreign minister told reporters, \u201cWe condemn Russia.\u201d",
+        '"I condemn Russia," the Ukrainian foreign minister said.',
+    ],
+)
+def test_a_first_person_pronoun_is_the_speaker_before_or_after_the_quotation(text: str) -> None:
+    assert ("UKRGOV", "111", "RUS") in triples(text)

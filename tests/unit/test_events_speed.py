@@ -271,7 +271,7 @@ def test_cue_lookahead_finds_what_the_plain_cue_expression_finds() -> None:
 
     lexicon = load_lexicon()
     cues = _cues(lexicon)
-    kinds = ("pair", "person", "organisation", "plural")
+    kinds = ("pair", "person", "organisation", "plural", "first")
     plain_coref = re.compile(
         "|".join(
             f"(?P<{k}>" + _cue_source(lexicon.coreference.get(k, []) or ["\x00"]) + ")"

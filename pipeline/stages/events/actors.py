@@ -426,7 +426,7 @@ class _Cues:
     partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
     clause_break: re.Pattern[str]
     deny_that: re.Pattern[str]
-    coreference: re.Pattern[str]  # named groups pair / person / organisation / plural
+    coreference: re.Pattern[str]  # groups pair / person / organisation / plural / first
 
 
 _CUE_CACHE: dict[str, _Cues] = {}
@@ -441,7 +441,7 @@ def _cues(lx: Lexicon) -> _Cues:
     breaks = "|".join(re.escape(b) for b in c.get("clause_breaks", [";"]))
     coref = [
         lx.coreference.get(kind, []) or ["\x00"]
-        for kind in ("pair", "person", "organisation", "plural")
+        for kind in ("pair", "person", "organisation", "plural", "first")
     ]
     cues = _Cues(
         negation=_cue_regex(c.get("negation", ["not"])),
@@ -465,7 +465,7 @@ def _cues(lx: Lexicon) -> _Cues:
             + "|".join(
                 f"(?P<{kind}>" + _cue_source(words) + ")"
                 for kind, words in zip(
-                    ("pair", "person", "organisation", "plural"), coref, strict=True
+                    ("pair", "person", "organisation", "plural", "first"), coref, strict=True
                 )
             )
             + ")"
@@ -491,6 +491,7 @@ def _coref_groups(
     governed: Callable[[_Group], bool] | None = None,
     plural: Callable[[int], list[Actor] | None] | None = None,
     singular: Callable[[int], list[Actor] | None] | None = None,
+    speaker: Callable[[int], list[Actor] | None] | None = None,
 ) -> list[_Group]:
     """Pronouns and "the two countries" as actor groups, resolved cheaply.
 
@@ -505,7 +506,8 @@ def _coref_groups(
     that subject is no actor, or none agrees in number): without it "they" stays unresolved.
     "it" is likewise the nearest singular subject before it in its sentence when there is
     one (*singular*; [] when that subject is no organisation or country: "the deal said it"),
-    and only otherwise the nearest organisation or the remembered one.
+    and only otherwise the nearest organisation or the remembered one. "we" is the speaker
+    of the quotation it stands in (*speaker*), else unresolved.
     """
     out: list[_Group] = []
     segment = norm[sent.start : sent.end]
@@ -524,8 +526,9 @@ def _coref_groups(
                     pair = [_as_place(a) or a for a in pair]
                 out.append(_Group(s, e, alias(pair, s, e), coreferent=True))
             continue
-        if m.lastgroup == "plural":
-            found = plural(s) if plural is not None else None
+        if m.lastgroup in ("plural", "first"):
+            resolve = plural if m.lastgroup == "plural" else speaker
+            found = resolve(s) if resolve is not None else None
             if found:
                 # (an agent whose country was only inferred stays so: the gate decides)
                 they = [replace(a, text=text[s:e], start=s, end=e, coreferent=True) for a in found]

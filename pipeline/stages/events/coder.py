@@ -247,6 +247,7 @@ class _SentenceCoder(_Slots):
             governed=self._governed,
             plural=lambda at: self._plural_antecedent(sent, groups, at),
             singular=lambda at: self._singular_antecedent(sent, groups, at),
+            speaker=lambda at: self._first_person_speaker(sent, at),
         )
         if coref:
             taken = [(g.start, g.end) for g in groups]

@@ -106,6 +106,18 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# "..., the Ukrainian foreign minister said": a short noun phrase, then the speech verb
+_ATTRIBUTION_PHRASE = re.compile(
+    r"[\s,]*(?P<who>[Hh]e|[Ss]he|(?:[\w'’.-]+[ \t]){0,5}[\w'’.-]+)\s+(?:said|says|told|added)\b"
+)
+
+
+# "Zelensky said: “...", "the minister told reporters, “...": an attribution before a quotation
+_SPEAKER_BEFORE_QUOTE = re.compile(
+    r"\s+(?:\w+ly\s+)?(?:said|says|told\s+\w+|added|stated)(?:\s+[\w'’-]+){0,3}?\s*[:,]?\s*"
+)
+
+
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3})")
 
 
@@ -193,6 +205,9 @@ class _Slots(_ClauseSubjects):
         if parsed is None:
             parsed = self.parses[sent.start] = parse(self.text, sent.start, sent.end)
         return parsed
+
+    def _groups(self, mentions: list[_Mention]) -> list[_Group]:  # pragma: no cover - coder
+        raise NotImplementedError
 
     def _preceded_by_preposition(self, sent: Sentence, group: _Group) -> bool:
         """Whether the actor is the object of a preposition ("of Kharkiv", "with Iran"): the
@@ -523,10 +538,44 @@ class _Slots(_ClauseSubjects):
 
     def _quote_attribution(self, trig: _Trigger) -> _Group | None:
         """The speaker of a quotation that closes in a later sentence (``..." Blinken said``)."""
-        close = _CLOSE_QUOTE.search(self.text, trig.end, min(len(self.text), trig.end + 800))
+        return self._attribution_after(trig.end)
+
+    def _first_person_speaker(self, sent: Sentence, at: int) -> list[Actor] | None:
+        """Who "we" at *at* is: the speaker of the quotation it stands in, named in the
+        attribution right after the quotation closes ("“We will not negotiate,” the
+        Ukrainian president said"); None outside a quotation or without an attribution (the
+        pronoun stays unresolved)."""
+        before = self.text[sent.start : at]
+        curly = before.rfind("“")
+        opened = curly > before.rfind("”") or before.count('"') % 2 == 1
+        if not opened:
+            return None
+        speaker = self._attribution_after(at, phrase=True)
+        if speaker is None:
+            # "Zelensky said: “We ...": the speaker before the opening quotation mark
+            quote = sent.start + (curly if curly >= 0 else before.rfind('"'))
+            speaker = next(
+                (
+                    g
+                    for g in reversed(self._groups(self.mentions_in(sent)))
+                    if g.end <= quote and _SPEAKER_BEFORE_QUOTE.fullmatch(self.text, g.end, quote)
+                ),
+                None,
+            )
+        return list(speaker.actors) if speaker is not None else None
+
+    def mentions_in(self, sent: Sentence) -> list[_Mention]:
+        """The dictionary mentions inside *sent*."""
+        return [m for m in self.mentions if m.start >= sent.start and m.end <= sent.end]
+
+    def _attribution_after(self, start: int, *, phrase: bool = False) -> _Group | None:
+        """The speaker named right after the first closing quotation mark after *start*: a
+        name or "he"/"she", or with *phrase* any short noun phrase ("the Ukrainian foreign
+        minister said") whose actor is the speaker."""
+        close = _CLOSE_QUOTE.search(self.text, start, min(len(self.text), start + 800))
         if close is None:
             return None
-        after = _ATTRIBUTION.match(self.text, close.end())
+        after = (_ATTRIBUTION_PHRASE if phrase else _ATTRIBUTION).match(self.text, close.end())
         if after is None:
             return None
         s, e = after.start("who"), after.end("who")
