@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import pickle
 import re
+from datetime import date
 
 import ahocorasick
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.events import load_lexicon
+from pipeline.stages.events import Event, code_text, load_lexicon
 from pipeline.stages.events.actors import _find_mentions
 from pipeline.stages.events.chunker import _TAG_CHARS, _char_rules, find_chunks
 from pipeline.stages.events.entries import (
@@ -235,3 +236,24 @@ def test_mentions_on_our_sentences_are_the_boundary_tested_ones() -> None:
         and not (e < len(norm) and (norm[e].isalnum() or norm[e] == "_"))
         for s, e in got
     )
+
+
+_DOCUMENTS = [
+    "Rebels fired rockets at the garrison in Kadugli. Sudan condemned the attack on Monday.",
+    "The Kenyan president met Ethiopia's prime minister in Nairobi and signed a trade deal.",
+    "Police arrested 40 protesters outside the parliament in Belgrade, officials said.",
+    "Which of the two envoys did the ministry summon? Nobody would say.",
+]
+
+
+def _coded(text: str) -> list[Event]:
+    return code_text(text, date(2023, 2, 28))
+
+
+def test_documents_code_the_same_repeated_and_interleaved() -> None:
+    """What the fast paths remember (tag memo, the chunker's rule check, lazily built actor
+    entries, restricted expressions) never leaks from one document into another."""
+    first = [_coded(d) for d in _DOCUMENTS]
+    assert any(first)
+    for order in (_DOCUMENTS[::-1], _DOCUMENTS * 2, _DOCUMENTS[1::2] + _DOCUMENTS[::2]):
+        assert [_coded(d) for d in order] == [first[_DOCUMENTS.index(d)] for d in order]
