@@ -347,3 +347,13 @@ def test_an_aside_with_a_verb_or_a_list_is_no_bridge() -> None:
     end = frames.aside_end(parsed, text.index(","))
     assert end is not None
     assert not parsed.subject_frame(end, text.index("rejected"))
+
+
+def test_the_subject_test_reads_a_past_form_as_the_trigger_stage_does() -> None:
+    # "shot" is tagged NN after "force"; the trigger stage reads a past form after a noun
+    # as a verb, and the frame's subject test now asks the same question
+    text = "Its air force shot down five Indian jets."
+    parsed = parse(text, 0, len(text))
+    end = text.index(" shot")
+    assert not parsed.subject_frame(end, end + 1)
+    assert parsed.subject_frame(end, end + 1, past=True)

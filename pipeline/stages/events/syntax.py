@@ -409,11 +409,13 @@ class Parse:
                 return tok.word
         return None
 
-    def subject_frame(self, source_end: int, trigger_start: int) -> bool:
+    def subject_frame(self, source_end: int, trigger_start: int, *, past: bool = False) -> bool:
         """The source's noun phrase heads the clause of the verb phrase at *trigger_start*:
-        between them only the verb phrase itself (auxiliaries, adverbs, negation)."""
+        between them only the verb phrase itself (auxiliaries, adverbs, negation). *past*:
+        the verb is a past form, read as the trigger stage reads it ("its air force shot
+        down": a past form after a noun is a verb, see ``reading``)."""
         i = self.index(trigger_start)
-        if i is None or self.reading(trigger_start) is not None:
+        if i is None or self.reading(trigger_start, past=past) is not None:
             return False  # (the reading needs tags only: no chunking for it)
         self.chunked()
         j = i - 1
