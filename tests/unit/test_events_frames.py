@@ -357,3 +357,20 @@ def test_the_subject_test_reads_a_past_form_as_the_trigger_stage_does() -> None:
     end = text.index(" shot")
     assert not parsed.subject_frame(end, end + 1)
     assert parsed.subject_frame(end, end + 1, past=True)
+
+
+def test_more_time_phrases_between_subject_and_verb() -> None:
+    for when in ("early on Monday", "two days ago", "last Monday", "in March 2019"):
+        got = triples(f"The Kenyan government {when} rejected talks with the Somali government.")
+        assert ("KENGOV", "125", "SOMGOV") in got, when
+
+
+def test_a_coordinated_subject_with_the_source_first() -> None:
+    got = triples(
+        "The Kenyan government and its allies on Monday rejected talks with the Somali government."
+    )
+    assert ("KENGOV", "125", "SOMGOV") in got
+    # the first conjunct must hold the source: "the attack" is no actor's noun phrase
+    text = "Kenya condemned the attack and its allies rejected talks."
+    parsed = parse(text, 0, len(text))
+    assert not parsed.subject_frame(text.index(" condemned"), text.index("rejected"))
