@@ -323,6 +323,11 @@ def test_a_country_name_or_an_adjective_with_its_own_noun_keeps_its_reading() ->
     assert not any(s == "KENMIL" for s, _, _ in got)
     got = triples("Iraqi oil and Kuwaiti troops attacked Iran.")
     assert not any(s and s.startswith("IRQ") for s, _, _ in got)
+    # country names with an adjective's ending ("Iran", "Mali") are names
+    from pipeline.stages.events.actors import _demonym
+
+    assert all(_demonym(w) for w in ("Kenyan", "Iraqi", "Dutch"))
+    assert not any(_demonym(w) for w in ("Iran", "Mali", "Pakistan"))
 
 
 def test_a_description_set_off_by_commas_after_the_subject_is_bridged() -> None:
