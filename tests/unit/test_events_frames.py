@@ -323,6 +323,11 @@ def test_a_country_name_or_an_adjective_with_its_own_noun_keeps_its_reading() ->
     assert not any(s == "KENMIL" for s, _, _ in got)
     got = triples("Iraqi oil and Kuwaiti troops attacked Iran.")
     assert not any(s and s.startswith("IRQ") for s, _, _ in got)
+    # country names with an adjective's ending ("Iran", "Mali") are names
+    from pipeline.stages.events.actors import _demonym
+
+    assert all(_demonym(w) for w in ("Kenyan", "Iraqi", "Dutch"))
+    assert not any(_demonym(w) for w in ("Iran", "Mali", "Pakistan"))
 
 
 def test_a_description_set_off_by_commas_after_the_subject_is_bridged() -> None:
@@ -347,3 +352,30 @@ def test_an_aside_with_a_verb_or_a_list_is_no_bridge() -> None:
     end = frames.aside_end(parsed, text.index(","))
     assert end is not None
     assert not parsed.subject_frame(end, text.index("rejected"))
+
+
+def test_the_subject_test_reads_a_past_form_as_the_trigger_stage_does() -> None:
+    # "shot" is tagged NN after "force"; the trigger stage reads a past form after a noun
+    # as a verb, and the frame's subject test now asks the same question
+    text = "Its air force shot down five Indian jets."
+    parsed = parse(text, 0, len(text))
+    end = text.index(" shot")
+    assert not parsed.subject_frame(end, end + 1)
+    assert parsed.subject_frame(end, end + 1, past=True)
+
+
+def test_more_time_phrases_between_subject_and_verb() -> None:
+    for when in ("early on Monday", "two days ago", "last Monday", "in March 2019"):
+        got = triples(f"The Kenyan government {when} rejected talks with the Somali government.")
+        assert ("KENGOV", "125", "SOMGOV") in got, when
+
+
+def test_a_coordinated_subject_with_the_source_first() -> None:
+    got = triples(
+        "The Kenyan government and its allies on Monday rejected talks with the Somali government."
+    )
+    assert ("KENGOV", "125", "SOMGOV") in got
+    # the first conjunct must hold the source: "the attack" is no actor's noun phrase
+    text = "Kenya condemned the attack and its allies rejected talks."
+    parsed = parse(text, 0, len(text))
+    assert not parsed.subject_frame(text.index(" condemned"), text.index("rejected"))

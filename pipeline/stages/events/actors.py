@@ -240,8 +240,18 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     return _Group(start, end, [actor], place=only_place, person=is_person)
 
 
-# a nationality adjective on its own ("Kenyan", "Chinese", "British", "Israeli", "Dutch")
-_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|i|ch)")
+# a nationality adjective on its own ("Kenyan", "Chinese", "British", "Israeli", "Dutch"),
+# and the country names that share those endings ("Iran", "Sudan", "Pakistan", "Mali")
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|i|ch)\b")
+_NAME_NOT_ADJECTIVE = re.compile(
+    r"[A-Z][a-z]+stan|Iran|Sudan|Japan|Oman|Taiwan|Bhutan|Azerbaijan|Jordan|Vatican|Mali|"
+    r"Haiti|Fiji|Malawi|Burundi|Djibouti"
+)
+
+
+def _demonym(word: str) -> bool:
+    """Whether *word* reads as a nationality adjective, not a country's name."""
+    return _DEMONYM.fullmatch(word) is not None and _NAME_NOT_ADJECTIVE.fullmatch(word) is None
 
 
 def _share_head(text: str, first: _Group, second: _Group) -> None:
@@ -252,15 +262,11 @@ def _share_head(text: str, first: _Group, second: _Group) -> None:
     head = second.actors[0]
     if head.role is None or head.country is None or head.country.startswith("IGO"):
         return
-    if not _DEMONYM.match(text, second.start) or second.end - second.start <= len(
-        text[second.start :].split(None, 1)[0]
-    ):
+    first_word = text[second.start : second.end].split(None, 1)[0]
+    if not _demonym(first_word) or second.end - second.start <= len(first_word):
         return  # the second conjunct must be "<adjective> <noun>" itself
     if not all(
-        a.role is None
-        and a.country
-        and not a.country.startswith("IGO")
-        and _DEMONYM.fullmatch(a.text)
+        a.role is None and a.country and not a.country.startswith("IGO") and _demonym(a.text)
         for a in first.actors
     ):
         return

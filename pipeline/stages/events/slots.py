@@ -337,13 +337,17 @@ class _Slots(_ClauseSubjects):
         if source.end > trig.start or (target is None and not allows_no_target(trig.pattern.code)):
             return False  # (decided before the parse's subject test, which may chunk)
         parsed = self._syntax(sent)
+        head = self.norm[trig.start : trig.head_end].split(" ", 1)[0]
+        past = head.endswith("ed") or head in self.lx.past_forms  # as the trigger was read
         if not parsed.subject_frame(
-            frames.bridged_end(self.text, source.end, trig.start), trig.start
+            frames.bridged_end(self.text, source.end, trig.start), trig.start, past=past
         ) and not any(  # "Pakistan's ruler, Gen. Ann Lee, has given": the apposition's comma;
             # "the army, the largest in the region, rejected": the aside's closing comma
             end is not None
             and end <= trig.start
-            and parsed.subject_frame(frames.bridged_end(self.text, end, trig.start), trig.start)
+            and parsed.subject_frame(
+                frames.bridged_end(self.text, end, trig.start), trig.start, past=past
+            )
             for end in (
                 frames.apposition_end(parsed, source.start, source.end),
                 frames.aside_end(parsed, source.end),

@@ -111,7 +111,9 @@ _NP_TAG_PREFIXES = ("DT", "PDT", "JJ", "NN", "CD", "PRP", "RB", "CC")
 _SUBJECT_PRONOUNS = frozenset(("i", "you", "he", "she", "it", "we", "they"))
 _DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can", "could", "may"))
 # adverbs the tagger reads as adjectives, when right before a verb ("have long rejected")
-_ADVERBIAL_ADJECTIVES = frozenset(("long", "first", "last", "later", "once", "twice", "jointly"))
+_ADVERBIAL_ADJECTIVES = frozenset(
+    ("long", "first", "last", "later", "once", "twice", "jointly", "early", "late")
+)
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
 # prepositions a headline's verb never follows directly ("Calls For Probe", "Talks On Attack")
 _HEADLINE_PREPOSITIONS = frozenset(
@@ -547,11 +549,13 @@ class Parse:
                 return tok.word
         return None
 
-    def subject_frame(self, source_end: int, trigger_start: int) -> bool:
+    def subject_frame(self, source_end: int, trigger_start: int, *, past: bool = False) -> bool:
         """The source's noun phrase heads the clause of the verb phrase at *trigger_start*:
-        between them only the verb phrase itself (auxiliaries, adverbs, negation)."""
+        between them only the verb phrase itself (auxiliaries, adverbs, negation). *past*:
+        the verb is a past form, read as the trigger stage reads it ("its air force shot
+        down": a past form after a noun is a verb, see ``reading``)."""
         i = self.index(trigger_start)
-        if i is None or self.reading(trigger_start) is not None:
+        if i is None or self.reading(trigger_start, past=past) is not None:
             return False  # (the reading needs tags only: no chunking for it)
         self.chunked()
         j = i - 1
@@ -560,11 +564,16 @@ class Parse:
             tok = self.tokens[j]
             if tok.word in (",", ";", ":", "(", ")", '"', "“", "”"):
                 return False
-            if tok.word.lower() in _ADVERBIAL_ADJECTIVES and self.tokens[j + 1].verb:
-                j -= 1  # "have long rejected", "first opened": an adverb the tagger calls JJ
+            nxt = self.tokens[j + 1]
+            if tok.word.lower() in _ADVERBIAL_ADJECTIVES and (nxt.verb or nxt.kind == "PP"):
+                j -= 1  # "have long rejected", "early on Monday": an adverb the tagger calls JJ
                 continue
-            if tok.tag == "CD" and j > 0 and self.tokens[j - 1].kind == "PP":
-                j -= 1  # "in 2019 failed": a year, the object of a PP adjunct
+            if (
+                tok.tag == "CD"
+                and j > 0
+                and (self.tokens[j - 1].kind == "PP" or self.tokens[j - 1].in_pnp)
+            ):
+                j -= 1  # "in 2019 failed", "in March 2019": a year in a PP adjunct
                 continue
             if tok.kind in ("NP", "ADJP") and not tok.in_pnp:
                 break  # the subject's noun phrase ("Canadian [agency]" ends in it)
@@ -580,6 +589,18 @@ class Parse:
         k = j
         while k > 0 and self.tokens[k].chunk.startswith("I-"):
             k -= 1
+        while (
+            k > 1
+            and self.tokens[k - 1].tag == "CC"
+            and self.tokens[k - 1].word.lower() in ("and", "or")
+            and self.tokens[k - 2].kind == "NP"
+            and self.tokens[k - 1].start >= source_end
+        ):
+            # "the Kenyan government and its allies rejected": a coordinated subject, the
+            # source its first conjunct
+            k -= 2
+            while k > 0 and self.tokens[k].chunk.startswith("I-"):
+                k -= 1
         # the source ends inside the subject's noun phrase or its PP modifiers, before the VP
         return self.tokens[k].start < source_end <= trigger_start
 
