@@ -21,7 +21,8 @@ The rules are about the *kind* of candidate, never about particular sentences:
   political source, and a political target too unless the action is coercion or force;
 * the converted PETRARCH-2 layer, whose frames come from a shallow parse here rather than
   PETRARCH's full one, only codes state-level actors on both sides, named in the sentence,
-  from two different countries, and never without a target.
+  from two different countries, and without a target only in a statement phrase ("expressed
+  concern": CAMEO 01 needs no addressee).
 """
 
 from __future__ import annotations
@@ -304,18 +305,29 @@ def _converted_dyad_veto(src: ActorLike, tgt: ActorLike, code: str) -> str | Non
 BARE_VERB_ROOTS = frozenset(("05", "11", "12", "16", "17", "18", "19", "20"))
 
 
+# CAMEO 01, public statements: a comment needs no addressee (PETRARCH codes it without one)
+STATEMENT_ROOT = "01"
+
+
 def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> str | None:
-    """Why a converted PETRARCH-2 match is no event: one-sided, or a bare verb of a weak root
-    outside a sound subject-verb-object frame.
+    """Why a converted PETRARCH-2 match is no event: one-sided but no statement phrase, or a
+    bare verb of a weak root outside a sound subject-verb-object frame.
 
     PETRARCH-2 took each verb's subject, object and sense from its parser. The converted
-    one-sided codes are mostly statements ("worried", "acknowledged", "involved") in another
-    sense. Bare cooperation verbs ("wants", "joined", "allowed") mostly frame another clause;
+    one-sided bare verbs are mostly statements ("worried", "acknowledged", "involved") in
+    another sense; a statement phrase ("expressed concern", "claimed victory", "offered his
+    condolences") names its own sense, and a comment is an event without an addressee, so a
+    one-sided phrase of CAMEO 01 stays (its source must still be a named state-level actor,
+    ``dyad_veto``). One-sided phrases of other roots stay dropped: on tune pages the protest
+    and force-posture ones ("set himself on fire") missed the target the sentence names.
+    Bare cooperation verbs ("wants", "joined", "allowed") mostly frame another clause;
     a phrase pattern ("imposed sanctions on") carries its own evidence, and so does a bare
     verb whose subject and direct object the parse confirms (*framed*: the subject's noun
     phrase heads the verb phrase, the target is its object and no clause of its own).
     """
     if not targeted:
+        if phrase and code[:2] == STATEMENT_ROOT:
+            return None  # "expressed concern", "claimed victory": the phrase is the statement
         return "dropped: a converted pattern without a target"
     if not phrase and not framed and code[:2] not in BARE_VERB_ROOTS:
         return "dropped: a converted bare verb of a code whose object is rarely its target"
