@@ -87,3 +87,33 @@ def test_one_sided_acts_stand_without_a_target(text: str, code: str, source: str
 )
 def test_acts_on_an_unnamed_party_yield_nothing(text: str) -> None:
     assert coded(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Russian forces attacked in Syria on Monday.", ("RUSMIL", "190", "SYR")),
+        ("Turkish troops fought in northern Iraq on Monday.", ("TURMIL", "193", "IRQ")),
+    ],
+)
+def test_a_use_of_force_abroad_targets_the_country_it_happened_in(
+    text: str, event: tuple[str, str, str]
+) -> None:
+    assert event in coded(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nigerian troops fought in Borno on Monday.",  # at home: where, not whom
+        "Nigerian troops fought in the north on Monday.",  # no country named
+    ],
+)
+def test_a_use_of_force_at_home_or_nowhere_named_takes_no_place_target(text: str) -> None:
+    assert coded(text) == []
+
+
+def test_a_named_target_beats_the_place() -> None:
+    events = coded("Nigerian troops clashed with gunmen in Niger on Monday.")
+    assert ("NGAMIL", "193", "NER") not in events
+    assert events
