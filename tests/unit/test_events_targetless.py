@@ -117,3 +117,21 @@ def test_a_named_target_beats_the_place() -> None:
     events = coded("Nigerian troops clashed with gunmen in Niger on Monday.")
     assert ("NGAMIL", "193", "NER") not in events
     assert events
+
+
+def test_a_symmetric_act_takes_the_counterpart_of_the_one_before() -> None:
+    events = coded("Japan held talks with South Korea on Sunday and signed a deal on Monday.")
+    assert ("JPN", "057", "KOR") in events
+    assert ("KOR", "057", "JPN") in events
+
+
+def test_the_counterpart_stays_with_its_own_source() -> None:
+    events = coded(
+        "The Japanese minister held talks with South Korea, but Chinese officials signed a deal."
+    )
+    assert not [e for e in events if e[1] == "057"]
+
+
+def test_a_non_symmetric_act_takes_no_counterpart() -> None:
+    events = coded("Japan held talks with South Korea on Sunday and protested on Monday.")
+    assert not [e for e in events if e[1] != "046" and e[2] is not None]
