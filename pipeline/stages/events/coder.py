@@ -310,6 +310,9 @@ class _SentenceCoder(_Slots):
         out: list[Event] = []
         seen: set[tuple[str | None, str | None, str]] = set()
         inherited: dict[int, _Group] = {}
+        # a source's counterpart in a symmetric act ("held talks with South Korea"): the
+        # implicit other party of its next symmetric act ("... and signed a deal")
+        counterpart: dict[int, _Group] = {}
         dates: list[DateMention] | None = None  # resolved when the first event needs them
         visit_location: dict[str | None, tuple[str, str | None]] = {}
         # "urged Russia to agree to ...": the addressee is the subject of what is asked, and
@@ -372,6 +375,11 @@ class _SentenceCoder(_Slots):
                 passive=passive,
                 next_start=next_start,
             )
+            if trig.pattern.code in SYMMETRIC and not passive and not trig.pattern.swap:
+                if target is None and not (trig.pattern.reciprocal and len(source.actors) > 1):
+                    target = counterpart.get(id(source))
+                elif target is not None:
+                    counterpart[id(source)] = target
             if trig.pattern.swap and (
                 target is None or passive or not agent_named(self.norm, trig.end, target.start)
             ):

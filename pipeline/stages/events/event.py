@@ -27,7 +27,50 @@ _NEEDS_TARGET = frozenset(("04", "05", "06", "07"))
 _NO_TARGET_ROOTS = frozenset(("01", "14", "15"))
 
 
-_NO_TARGET_CODES = frozenset(("1724", "0871", "196"))
+# Codes whose CAMEO definition names no other party, taken from the manual's definitions rather
+# than from sentences: the act bears on the source's own population, forces, office or dissent.
+# A code enters with its mirrors across the roots (impose 172x / ease 081x / intend to ease 0351
+# / refuse to ease 1241 / threaten 132x), so one definition is never targetless in one tense
+# only. Codes aimed at a named party stay out: banning a party (1722 and its mirrors 0812,
+# 1322), arrests and releases (173, 084x: the persons held are the target), rejections (12x:
+# what is rejected has an author).
+_NO_TARGET_CODES = frozenset(
+    (
+        # curbs on civilians' rights, curfews, emergency rule: the population is the object
+        "172",
+        "1721",
+        "1723",
+        "1724",
+        "081",
+        "0811",
+        "0813",
+        "0814",
+        "0351",
+        "1241",
+        "132",
+        "1321",
+        "1323",
+        "1324",
+        # calling off, promising to call off, refusing to end or threatening dissent (as 14)
+        "082",
+        "0352",
+        "1242",
+        "133",
+        # one's own forces: de-escalating, truces, demobilising, retreat or surrender, and the
+        # refusal to stop fighting; a ceasefire's breach (196)
+        "087",
+        "0871",
+        "0873",
+        "0874",
+        "0356",
+        "1246",
+        "196",
+        # giving up, promising to give up or refusing to give up one's own office
+        "0831",
+        "0341",
+        "1231",
+    )
+)
 
 
 # symmetric actions (consultations, negotiations, agreements, cooperation and its intent):

@@ -64,6 +64,11 @@ _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
 
 
+# roots whose events CAMEO codes against the country they happen in when no party is named:
+# conventional military force (19) and mass violence (20)
+_PLACE_TARGET_ROOTS = frozenset(("19", "20"))
+
+
 _IN_PLACE = re.compile(r"\b(?:in|during|from)\s+(?:the\s+)?$")
 
 
@@ -404,6 +409,30 @@ class _Slots(_ClauseSubjects):
         return None
 
     def _target(
+        self,
+        sent: Sentence,
+        *,
+        groups: list[_Group],
+        trig: _Trigger,
+        source: _Group,
+        passive: bool,
+        next_start: int,
+    ) -> _Group | None:
+        """The actor the action is done to; for a use of force with none named, the foreign
+        country it was done in ("clashes in Syria"), as CAMEO codes the place of a military
+        act. Only a foreign place: in the source's own country it names where, not whom."""
+        target = self._named_target(
+            sent, groups=groups, trig=trig, source=source, passive=passive, next_start=next_start
+        )
+        if target is not None or passive or trig.pattern.code[:2] not in _PLACE_TARGET_ROOTS:
+            return target
+        place = self._location(sent, groups, trig, None)
+        own = {a.country for a in source.actors}
+        if place is None or any(a.country is None or a.country in own for a in place.actors):
+            return None
+        return place
+
+    def _named_target(
         self,
         sent: Sentence,
         *,
