@@ -32,7 +32,6 @@ Run: ``.venv/bin/python bench/bench_events_feeds.py [--half tune] [--emit-templa
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import json
 import re
@@ -49,12 +48,25 @@ if str(ROOT) not in sys.path:  # run as a script: the pipeline package sits one 
 
 from pipeline.config import get_settings  # noqa: E402
 from pipeline.stages.events import Event, code_text, load_lexicon  # noqa: E402
-from pipeline.stages.events.sentences import split_sentences  # noqa: E402
 from pipeline.stages.feeds.parsing import parse_feed  # noqa: E402
 
 try:  # run as a script (bench/ on sys.path) or as a module
+    from judgements import (
+        event_key,
+        parse_judgements,
+        precision,
+        sentence_hash,
+        sentence_of,
+    )
     from splits import HALVES, Half, half_of
 except ImportError:  # pragma: no cover
+    from bench.judgements import (
+        event_key,
+        parse_judgements,
+        precision,
+        sentence_hash,
+        sentence_of,
+    )
     from bench.splits import HALVES, Half, half_of
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -92,11 +104,6 @@ class Item:
     @property
     def half(self) -> Half:
         return half_of(f"feeditem:{self.key}")
-
-
-def sentence_hash(text: str) -> str:
-    """A short hash that identifies a sentence without storing it."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def coding_text(title: str | None, summary: str | None) -> str:
@@ -169,57 +176,6 @@ def load_items(corpus: Path = CORPUS) -> tuple[list[Item], Counter[str]]:
     return items, skipped
 
 
-EventKey = tuple[str, int, str, str | None, str | None]
-
-
-def event_key(item_key: str, e: Event) -> EventKey:
-    """How a judgement finds its event again: item, trigger offset, code and dyad."""
-    return (
-        item_key,
-        e.trigger_start,
-        e.cameo_code,
-        e.source.code if e.source else None,
-        e.target.code if e.target else None,
-    )
-
-
-def sentence_of(text: str, offset: int) -> tuple[int, int, str]:
-    """The sentence of *text* that holds character *offset*: start, end and its text."""
-    for sent in split_sentences(text):
-        if sent.start <= offset < sent.end:
-            return sent.start, sent.end, sent.text
-    return offset, offset, ""
-
-
-def parse_judgements(lines: Iterable[str]) -> dict[EventKey, dict[str, object]]:
-    """Judgement records keyed like :func:`event_key` (a later line wins)."""
-    out: dict[EventKey, dict[str, object]] = {}
-    for line in lines:
-        if line.strip():
-            rec = json.loads(line)
-            key = (
-                str(rec["item"]),
-                int(rec["trigger_start"]),
-                str(rec["code"]),
-                rec.get("source"),
-                rec.get("target"),
-            )
-            out[key] = rec
-    return out
-
-
-def precision(labels: Counter[str]) -> str:
-    """The precision line for judged labels (right, and right or partly)."""
-    n = labels["right"] + labels["partly"] + labels["wrong"]
-    if not n:
-        return "no judged events"
-    return (
-        f"judged {n}: right {labels['right']}, partly {labels['partly']}, wrong "
-        f"{labels['wrong']} | precision (right) {labels['right'] / n:.3f}, right or partly "
-        f"{(labels['right'] + labels['partly']) / n:.3f}"
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -233,7 +189,7 @@ def main() -> int:
     load_lexicon()
     items, skipped = load_items()
     judgements = (
-        parse_judgements(JUDGED.read_text(encoding="utf-8").splitlines())
+        parse_judgements(JUDGED.read_text(encoding="utf-8").splitlines(), "item")
         if JUDGED.is_file()
         else {}
     )

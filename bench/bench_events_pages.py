@@ -26,7 +26,6 @@ Run: ``.venv/bin/python bench/bench_events_pages.py [--half report|tune] [--samp
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
@@ -38,11 +37,26 @@ from pathlib import Path
 
 from pipeline.stages.events import Event, code_text, load_lexicon
 from pipeline.stages.events.coder import allows_no_target
-from pipeline.stages.events.sentences import split_sentences
 
 try:  # run as a script (bench/ on sys.path) or as a module
+    from judgements import (
+        EventKey,
+        event_key,
+        parse_judgements,
+        precision,
+        sentence_hash,
+        sentence_of,
+    )
     from splits import HALVES, Half, half_of
 except ImportError:  # pragma: no cover
+    from bench.judgements import (
+        EventKey,
+        event_key,
+        parse_judgements,
+        precision,
+        sentence_hash,
+        sentence_of,
+    )
     from bench.splits import HALVES, Half, half_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,11 +73,6 @@ class Page:
     stem: str
     text: str
     day: date | None
-
-
-def sentence_hash(text: str) -> str:
-    """A short hash that identifies a sentence without storing it."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def load_pages() -> list[Page]:
@@ -99,41 +108,11 @@ def load_pages() -> list[Page]:
     return pages
 
 
-def event_key(stem: str, e: Event) -> tuple[str, int, str, str | None, str | None]:
-    """How a judgement finds its event again: page, trigger offset, code and dyad."""
-    return (
-        stem,
-        e.trigger_start,
-        e.cameo_code,
-        e.source.code if e.source else None,
-        e.target.code if e.target else None,
-    )
-
-
-def _sentence_of(text: str, offset: int) -> tuple[int, int, str]:
-    for sent in split_sentences(text):
-        if sent.start <= offset < sent.end:
-            return sent.start, sent.end, sent.text
-    return offset, offset, ""
-
-
-def read_judgements() -> dict[tuple[str, int, str, str | None, str | None], dict[str, object]]:
+def read_judgements() -> dict[EventKey, dict[str, object]]:
     """The committed judgements, keyed like :func:`event_key`."""
-    out: dict[tuple[str, int, str, str | None, str | None], dict[str, object]] = {}
     if not JUDGED.is_file():
-        return out
-    for line in JUDGED.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            key = (
-                str(rec["page"]),
-                int(rec["trigger_start"]),
-                str(rec["code"]),
-                rec.get("source"),
-                rec.get("target"),
-            )
-            out[key] = rec
-    return out
+        return {}
+    return parse_judgements(JUDGED.read_text(encoding="utf-8").splitlines(), "page")
 
 
 def main() -> int:
@@ -178,7 +157,7 @@ def main() -> int:
     labels: Counter[str] = Counter()
     print(f"--- sample of {len(sample)} events from the {args.half} half (seed {args.seed})")
     for page, e in sample:
-        s_start, s_end, sentence = _sentence_of(page.text, e.trigger_start)
+        s_start, s_end, sentence = sentence_of(page.text, e.trigger_start)
         key = event_key(page.stem, e)
         judged = judgements.get(key)
         label = str(judged["label"]) if judged else "UNJUDGED"
@@ -203,13 +182,8 @@ def main() -> int:
                 "label": "?",
             }
             print("    JSON " + json.dumps(stub, ensure_ascii=False))
-    judged_n = labels["right"] + labels["partly"] + labels["wrong"]
-    if judged_n:
-        print(
-            f"judged {judged_n}/{len(sample)}: right {labels['right']}, partly {labels['partly']},"
-            f" wrong {labels['wrong']} | precision (right) {labels['right'] / judged_n:.3f}, "
-            f"right or partly {(labels['right'] + labels['partly']) / judged_n:.3f}"
-        )
+    if labels["right"] + labels["partly"] + labels["wrong"]:
+        print(precision(labels, len(sample)))
     if labels["UNJUDGED"]:
         print(f"{labels['UNJUDGED']} sampled events have no judgement yet")
     # Judgements are kept across coder rounds; only those of the current sample count above.

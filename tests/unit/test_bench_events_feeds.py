@@ -14,9 +14,8 @@ from bench_events_feeds import (
     coding_text,
     declared_english,
     looks_english,
-    parse_judgements,
-    precision,
 )
+from judgements import parse_judgements, precision
 from splits import half_of
 
 
@@ -74,7 +73,7 @@ def test_judgements_are_keyed_like_events_and_counted() -> None:
         "target": None,
         "label": "right",
     }
-    judged = parse_judgements([json.dumps(rec), ""])
+    judged = parse_judgements([json.dumps(rec), ""], "item")
     assert list(judged) == [("wire_1.xml:id-1", 12, "042", "FRA", None)]
     line = precision(Counter({"right": 3, "partly": 1, "wrong": 4, "UNJUDGED": 2}))
     assert "judged 8" in line
