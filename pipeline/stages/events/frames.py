@@ -285,15 +285,25 @@ def pp_object(parsed: Parse, target_start: int) -> bool:
     return parsed.preposition(target_start) is not None
 
 
-def infinitive_after(parsed: Parse, end: int) -> bool:
-    """Whether "to" and a verb follow the noun phrase ending at *end* (and no finite verb)."""
+def _after_noun_phrase(parsed: Parse, end: int) -> int | None:
+    """The index of the first token after the noun phrase that ends at *end* (its chunk may
+    run on past the actor's text: "Ukraine's forces"), or None where *end* is no token."""
     tokens = parsed.chunked()
     i = parsed.index(max(0, end - 1))
     if i is None:
-        return False
+        return None
     i += 1
     while i < len(tokens) and tokens[i].chunk == "I-NP":
         i += 1
+    return i
+
+
+def infinitive_after(parsed: Parse, end: int) -> bool:
+    """Whether "to" and a verb follow the noun phrase ending at *end* (and no finite verb)."""
+    tokens = parsed.chunked()
+    i = _after_noun_phrase(parsed, end)
+    if i is None:
+        return False
     return i + 1 < len(tokens) and tokens[i].tag == "TO" and tokens[i + 1].tag in ("VB", "NN")
 
 
@@ -302,13 +312,8 @@ def reduced_relative_after(parsed: Parse, end: int) -> bool:
     *end*: a reduced relative clause ("a militant wanted in France", "soldiers held by the
     rebels"), which the tagger may call a past tense (VBD) as if the noun were its subject."""
     tokens = parsed.chunked()
-    i = parsed.index(max(0, end - 1))
-    if i is None:
-        return False
-    i += 1
-    while i < len(tokens) and tokens[i].chunk == "I-NP":
-        i += 1
-    if i + 1 >= len(tokens) or tokens[i].tag not in ("VBN", "VBD"):
+    i = _after_noun_phrase(parsed, end)
+    if i is None or i + 1 >= len(tokens) or tokens[i].tag not in ("VBN", "VBD"):
         return False
     nxt = tokens[i + 1]
     return (nxt.tag == "IN" and nxt.word.lower() not in COMPLEMENTIZERS) or nxt.word in ",."
