@@ -426,6 +426,7 @@ class Parse:
         if j > 0 and self.tokens[j - 1].tag in _DETERMINERS:
             return None  # "the launched attack"
         return first.start, verb.end
+
     def _in_object_of_preposition(self, i: int) -> bool:
         """Whether token *i* ends a determined noun phrase that is a preposition's object
         ("rooted in the Tea Party protests."): the name before it is a modifier in that
