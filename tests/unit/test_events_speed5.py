@@ -1,0 +1,93 @@
+"""Speed pass 5: each shortcut gives exactly what the path it replaces gives.
+
+* a document is spelled once for both bounded automata (``entries.spell_bounded``): the
+  actor automaton reads that spelling, and each sentence's anchor window is a slice of it
+  instead of a spelling of its own;
+* the "-held" test after an actor phrase is asked only where a hyphen follows it.
+
+Checked on our own sentences and on generated input; timings live in ``bench/``, never here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.stages.events import Event, code_text, load_lexicon
+from pipeline.stages.events.actors import _find_mentions
+from pipeline.stages.events.entries import _NOT_ALNUM_OR_SPACE, normalise, spell_bounded
+from pipeline.stages.events.sentences import split_sentences
+from pipeline.stages.events.triggers import _bounded_hits, scan_anchors
+
+OWN_TEXTS = [
+    "The rebel-held town of Harrow was shelled by the army on Monday. Canada condemned it.",
+    "Ministers from Peru and Chile met in Lima; they agreed to reopen the border crossing.",
+    "Government-controlled areas stayed calm. Police arrested 12 protesters in Nairobi.",
+    "(Reuters) - Kenya's president said on Friday he would visit Uganda next week.",
+    "Japan_based firms... and U.S.-led forces! Iran accused Iraq of attacking its troops",
+]
+
+_TEXT = st.text(alphabet="aZé1_ -.&'’,;\"()\n\t\xa0U.S.n't", max_size=80)
+
+
+@given(_TEXT, st.integers(0, 80), st.integers(0, 80))
+def test_a_slice_of_the_spelling_spells_the_slice(text: str, a: int, b: int) -> None:
+    a, b = sorted((min(a, len(text)), min(b, len(text))))
+    spaced = spell_bounded(text)
+    assert len(spaced) == len(text) + 2
+    assert spaced[a + 1 : b + 1] == _NOT_ALNUM_OR_SPACE.sub(" ", text[a:b])
+
+
+def test_anchor_hits_from_the_document_spelling_are_the_windows_own() -> None:
+    lx = load_lexicon()
+    assert lx.anchor_words is not None
+    for text in [*OWN_TEXTS, " ".join(OWN_TEXTS)]:
+        norm = normalise(text)
+        spaced = spell_bounded(norm)
+        sentences = split_sentences(text)
+        assert sentences
+        for sent in sentences:
+            own = _bounded_hits(norm, sent, lx.anchor_words)
+            assert _bounded_hits(norm, sent, lx.anchor_words, spaced) == own
+            assert scan_anchors(norm, sent, lx, spaced) == scan_anchors(norm, sent, lx)
+    assert any(
+        scan_anchors(normalise(t), s, lx).hits for t in OWN_TEXTS for s in split_sentences(t)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*OWN_TEXTS, " ", ".", "-", "_", "x", "("]), max_size=6))
+def test_generated_documents_scan_the_same_from_one_spelling(parts: list[str]) -> None:
+    lx = load_lexicon()
+    text = "".join(parts)
+    norm = normalise(text)
+    spaced = spell_bounded(norm)
+    for sent in split_sentences(text):
+        assert scan_anchors(norm, sent, lx, spaced) == scan_anchors(norm, sent, lx)
+    assert _find_mentions(text, norm, lx, None, spaced) == _find_mentions(text, norm, lx, None)
+
+
+def test_mentions_from_the_document_spelling_and_held_territory() -> None:
+    lx = load_lexicon()
+    for text in OWN_TEXTS:
+        norm = normalise(text)
+        got = _find_mentions(text, norm, lx, None, spell_bounded(norm))
+        assert got == _find_mentions(text, norm, lx, None)
+    text = OWN_TEXTS[0]
+    phrases = [text[m.start : m.end] for m in _find_mentions(text, normalise(text), lx, None)]
+    assert "rebel" not in phrases  # "rebel-held": a territory, no actor
+    assert "Canada" in phrases
+
+
+def _coded(text: str) -> list[Event]:
+    return code_text(text, date(2023, 2, 28))
+
+
+def test_documents_code_the_same_repeated_and_interleaved() -> None:
+    """The spelling belongs to one document: nothing of it is kept for the next."""
+    first = [_coded(t) for t in OWN_TEXTS]
+    assert any(first)
+    for order in (OWN_TEXTS[::-1], OWN_TEXTS * 2, OWN_TEXTS[1::2] + OWN_TEXTS[::2]):
+        assert [_coded(t) for t in order] == [first[OWN_TEXTS.index(t)] for t in order]
