@@ -3,7 +3,8 @@
 * a document is spelled once for both bounded automata (``entries.spell_bounded``): the
   actor automaton reads that spelling, and each sentence's anchor window is a slice of it
   instead of a spelling of its own;
-* the "-held" test after an actor phrase is asked only where a hyphen follows it.
+* the "-held" test after an actor phrase is asked only where a hyphen follows it;
+* the patterns' quick test (``LazyRegex.possible``) as loops, the tag memo read by ``map``.
 
 Checked on our own sentences and on generated input; timings live in ``bench/``, never here.
 """
@@ -18,7 +19,9 @@ from hypothesis import strategies as st
 from pipeline.stages.events import Event, code_text, load_lexicon
 from pipeline.stages.events.actors import _find_mentions
 from pipeline.stages.events.entries import _NOT_ALNUM_OR_SPACE, normalise, spell_bounded
+from pipeline.stages.events.patterns import LazyRegex, required_words
 from pipeline.stages.events.sentences import split_sentences
+from pipeline.stages.events.syntax import _parser, _tags
 from pipeline.stages.events.triggers import _bounded_hits, scan_anchors
 
 OWN_TEXTS = [
@@ -91,3 +94,43 @@ def test_documents_code_the_same_repeated_and_interleaved() -> None:
     assert any(first)
     for order in (OWN_TEXTS[::-1], OWN_TEXTS * 2, OWN_TEXTS[1::2] + OWN_TEXTS[::2]):
         assert [_coded(t) for t in order] == [first[OWN_TEXTS.index(t)] for t in order]
+
+
+def _possible_as_before(regex: LazyRegex, text: str, pos: int, endpos: int) -> bool:
+    required = required_words(regex.source, regex._irregular)
+    span = text[pos:endpos]
+    return all(any(a in span for a in alternatives) for alternatives in required)
+
+
+def test_pattern_quick_test_as_loops_answers_as_before() -> None:
+    """``LazyRegex.possible`` written as loops: the same answer for every pattern of the
+    lexicon, at every word of our sentences."""
+    lx = load_lexicon()
+    norms = [normalise(t) for t in OWN_TEXTS]
+    asked = said_yes = 0
+    patterns = {
+        id(p): p
+        for _length, anchored in list(lx.anchors.values())[::5]
+        for group in (anchored.free, *anchored.keyed.values())
+        for p in group
+    }
+    for pattern in patterns.values():
+        regex = pattern.regex
+        if not isinstance(regex, LazyRegex):
+            continue
+        for norm in norms:
+            for pos in (0, *[n + 1 for n, c in enumerate(norm) if c == " "]):
+                got = regex.possible(norm, pos, len(norm))
+                assert got == _possible_as_before(regex, norm, pos, len(norm))
+                asked += 1
+                said_yes += got
+    assert said_yes > 0
+    assert said_yes < asked
+
+
+def test_tag_memo_reads_as_before() -> None:
+    """The tag memo read with ``map``: a sentence's tags are the tagger's, memo or not."""
+    words = ["Rebels", "shelled", "the", "town", "and", "fled", "north", "."]
+    first = _tags(words)
+    assert _tags(words) == first
+    assert [row[1] for row in _parser().find_tags(words)] == first
