@@ -4,6 +4,7 @@
   actor automaton reads that spelling, and each sentence's anchor window is a slice of it
   instead of a spelling of its own;
 * the "-held" test after an actor phrase is asked only where a hyphen follows it;
+* the discard list's quick pass over the same spelling (its words are the exact pass's);
 * the patterns' quick test (``LazyRegex.possible``) as loops, the tag memo read by ``map``.
 
 Checked on our own sentences and on generated input; timings live in ``bench/``, never here.
@@ -134,3 +135,38 @@ def test_tag_memo_reads_as_before() -> None:
     first = _tags(words)
     assert _tags(words) == first
     assert [row[1] for row in _parser().find_tags(words)] == first
+
+
+def _discard_phrases() -> list[str]:
+    lx = load_lexicon()
+    assert lx.discards is not None
+    return sorted(k.strip() for k in lx.discards.automaton.keys())[::40][:30]  # noqa: SIM118 (an automaton, no dict)
+
+
+def test_discard_quick_pass_over_the_bounded_spelling_finds_as_before() -> None:
+    lx = load_lexicon()
+    assert lx.discards is not None
+    phrases = _discard_phrases()
+    assert phrases
+    texts = [*OWN_TEXTS, *(f"Officials said the {p} was over." for p in phrases)]
+    # a phrase whose words are joined by other gaps, or glued to other letters
+    texts += [f"({p.replace(' ', ' -- ')})" for p in phrases]
+    texts += [f"é{p} {p}_x" for p in phrases]
+    found = 0
+    for text in texts:
+        norm = normalise(text)
+        got = lx.discards.find(text, norm, spell_bounded(norm))
+        assert got == lx.discards.find(text)
+        found += bool(got)
+    assert found >= len(phrases)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_generated_discard_texts_find_as_before(data: st.DataObject) -> None:
+    lx = load_lexicon()
+    assert lx.discards is not None
+    pieces = [*_discard_phrases(), " ", "-", "_", "é", "\n", "\xa0", "x", ".", "'"]
+    text = "".join(data.draw(st.lists(st.sampled_from(pieces), max_size=10)))
+    norm = normalise(text)
+    assert lx.discards.find(text, norm, spell_bounded(norm)) == lx.discards.find(text)

@@ -147,7 +147,11 @@ class _SentenceCoder(_Slots):
         )
         self.country = article_country(mentions)  # the one country the article names
         # PETRARCH's discard list: a sports story, a historical aside (discards.py)
-        hits = self.lx.discards.find(self.text) if self.lx.discards is not None else []
+        hits = (
+            self.lx.discards.find(self.text, self.norm, self.spaced)
+            if self.lx.discards is not None
+            else []
+        )
         if self.trace is None and any(h.story for h in hits):
             return []
         events: list[Event] = []
