@@ -134,15 +134,18 @@ def _case_ok(entry: ActorEntry, surface: str) -> bool:
 _HELD = re.compile(r"-(?:held|controlled|occupied|dominated)\b")
 
 
-def _find_mentions(text: str, norm: str, lx: Lexicon, day: date | None) -> list[_Mention]:
-    """Dictionary phrases at word boundaries, case-checked, resolved on *day*, longest first."""
+def _find_mentions(
+    text: str, norm: str, lx: Lexicon, day: date | None, spaced: str | None = None
+) -> list[_Mention]:
+    """Dictionary phrases at word boundaries, case-checked, resolved on *day*, longest first
+    (*spaced*: the document's ``entries.spell_bounded(norm)``, if the caller has it)."""
     candidates: list[_Mention] = []
     if len(lx.resolved) > 4096:  # a backfill over many dates: keep the cache bounded
         lx.resolved.clear()
     resolved = lx.resolved.setdefault(day, {})  # entries resolve the same way all day
-    for start, end, entries in lx.actors.bounded(norm):  # (no word character next to them)
+    for start, end, entries in lx.actors.bounded(norm, spaced):  # (no word character next)
         surface = text[start:end]
-        held = _HELD.match(norm, end) is not None
+        held = norm.startswith("-", end) and _HELD.match(norm, end) is not None
         for entry in entries:
             if held and entry.kind == ROLE:
                 # "the rebel-held city", "opposition-controlled areas": a territory named by

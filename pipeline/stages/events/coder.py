@@ -40,6 +40,7 @@ from pipeline.stages.events.clauses import no_addressee, pp_object, unasserted
 from pipeline.stages.events.context import article_country, resolve_agents
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.discards import discard_reason
+from pipeline.stages.events.entries import spell_bounded
 from pipeline.stages.events.event import (
     ASSERTED,
     CONVERTED_PREFIX,
@@ -133,14 +134,24 @@ class _SentenceCoder(_Slots):
         self.parses: dict[int, Parse] = {}  # the syntax layer's parse per sentence start
         self.country: str | None = None
         self.last_read: tuple[Sentence, list[_Mention]] | None = None
+        self.spaced: str | None = None  # spell_bounded(norm), made by run()
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
         self.starts = [s.start for s in sentences] or [0]
-        mentions = self.mentions = _find_mentions(self.text, self.norm, self.lx, self.pub)
+        # the document spelled once for both bounded automata (actors here, anchors per
+        # sentence: a slice of it)
+        self.spaced = spell_bounded(self.norm)
+        mentions = self.mentions = _find_mentions(
+            self.text, self.norm, self.lx, self.pub, self.spaced
+        )
         self.country = article_country(mentions)  # the one country the article names
         # PETRARCH's discard list: a sports story, a historical aside (discards.py)
-        hits = self.lx.discards.find(self.text) if self.lx.discards is not None else []
+        hits = (
+            self.lx.discards.find(self.text, self.norm, self.spaced)
+            if self.lx.discards is not None
+            else []
+        )
         if self.trace is None and any(h.story for h in hits):
             return []
         events: list[Event] = []
@@ -184,7 +195,7 @@ class _SentenceCoder(_Slots):
             return []
         # the sentence before this one, for "they" (its plural subject, parsed only if asked)
         self.memory.previous, self.last_read = self.last_read, (sent, mentions)
-        scan = scan_anchors(self.norm, sent, self.lx)
+        scan = scan_anchors(self.norm, sent, self.lx, self.spaced)
         if self.trace is None and not self._worth_reading(sent, mentions, scan):
             return []
         # without an actor (named, or a pronoun to resolve) no event can come of the

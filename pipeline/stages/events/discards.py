@@ -76,14 +76,25 @@ class DiscardIndex:
         if phrases:
             self.automaton.make_automaton()
 
-    def find(self, text: str) -> list[Discard]:
-        """Every discard phrase in *text*, in order, with offsets into *text*."""
+    def find(self, text: str, norm: str | None = None, spaced: str | None = None) -> list[Discard]:
+        """Every discard phrase in *text*, in order, with offsets into *text*.
+
+        *norm* is ``normalise(text)`` and *spaced* ``entries.spell_bounded(norm)`` when the
+        caller has them (the coder makes both once per document).
+        """
         if not self.size:
             return []
-        norm = normalise(text)
-        # most documents hold no phrase: a quick pass over the text spelled in ASCII words
-        # decides (the phrases are ASCII, so it finds every hit the exact pass below finds)
-        if next(self.automaton.iter(f" {_ASCII_GAPS.sub(' ', norm)} "), None) is None:
+        if norm is None:
+            norm = normalise(text)
+        # most documents hold no phrase: a quick pass decides. Over the document's bounded
+        # spelling (letters, digits, spaces) its words joined by one space are the spelled
+        # text of the exact pass below, so it finds exactly that pass's hits; without it,
+        # the text spelled in ASCII words (the phrases are ASCII: every hit is found)
+        if spaced is not None:
+            quick = f" {' '.join(spaced.split())} "
+        else:
+            quick = f" {_ASCII_GAPS.sub(' ', norm)} "
+        if next(self.automaton.iter(quick), None) is None:
             return []
         words = list(_WORD.finditer(norm))
         if not words:

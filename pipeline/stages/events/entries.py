@@ -210,15 +210,19 @@ class ActorIndex:
         self._entries: list[tuple[ActorEntry, ...] | None] = list(entries)
         self._rows: list[tuple[_EntryRow, ...]] | None = None
 
-    def bounded(self, norm: str) -> Iterator[tuple[int, int, tuple[ActorEntry, ...]]]:
+    def bounded(
+        self, norm: str, spaced: str | None = None
+    ) -> Iterator[tuple[int, int, tuple[ActorEntry, ...]]]:
         """Every phrase occurrence in *norm* with no word character on either side:
         (start, end, entries), by end (what a plain automaton's hits that pass the boundary
-        test give, in an order of their own)."""
+        test give, in an order of their own). *spaced* is ``spell_bounded(norm)`` when the
+        caller has it already (the coder spells a document once for both automata)."""
         if not self._entries:
             return
         entries = self._entries
         size = len(norm)
-        spaced = f" {_NOT_ALNUM_OR_SPACE.sub(' ', norm)} "
+        if spaced is None:
+            spaced = spell_bounded(norm)
         for last, found in self._automaton.iter(spaced):
             end = last - 1  # (the word's closing space is the character after the phrase)
             start = end - found[0][1]
@@ -295,6 +299,14 @@ NOT_ALNUM = re.compile(r"[\W_]")
 # the same without the space, which it would replace by itself: the same text from a
 # fraction of the replacements
 _NOT_ALNUM_OR_SPACE = re.compile(r"[^\w ]|_")
+
+
+def spell_bounded(norm: str) -> str:
+    """*norm* with every character but a letter, a digit or a space as a space, between two
+    spaces: the text both bounded automata (actors, anchors) run over. One character for
+    one, so ``spell_bounded(norm)[a + 1 : b + 1]`` spells ``norm[a:b]``: a document is
+    spelled once and each sentence's window is a slice of it."""
+    return f" {_NOT_ALNUM_OR_SPACE.sub(' ', norm)} "
 
 
 def normalise(text: str) -> str:

@@ -205,8 +205,16 @@ class LazyRegex:
             required = self._required = required_words(self.source, self._irregular)
         if not required:
             return True
-        contains = text[pos:endpos].__contains__
-        return all(any(map(contains, alternatives)) for alternatives in required)
+        # (``all(any(...))`` spelled as loops: asked for every candidate pattern of every
+        # anchor, it is cheaper without the generator's frame)
+        span = text[pos:endpos]
+        for alternatives in required:
+            for alternative in alternatives:
+                if alternative in span:
+                    break
+            else:
+                return False
+        return True
 
 
 def _heads(token: str, irregular: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -240,7 +240,7 @@ _TAG_MEMO_SIZE = 200_000  # words per position class before the memo starts over
 def _tags(forms: list[str]) -> list[str]:
     """The tagger's tags for *forms* (one sentence), from the memo where it knows them."""
     later, first = _TAG_MEMO
-    known = [later.get(w) for w in forms]
+    known = list(map(later.get, forms))
     known[0] = first.get(forms[0])
     if None not in known:
         return known  # type: ignore[return-value]  # no None left

@@ -327,10 +327,12 @@ class AnchorScan:
     )
 
 
-def scan_anchors(norm: str, sent: Sentence, lx: Lexicon) -> AnchorScan:
-    """One pass of the anchor automaton over a sentence (see ``AnchorScan``)."""
+def scan_anchors(norm: str, sent: Sentence, lx: Lexicon, spaced: str | None = None) -> AnchorScan:
+    """One pass of the anchor automaton over a sentence (see ``AnchorScan``); *spaced* is
+    the document's ``entries.spell_bounded(norm)`` when the caller has it (one spelling
+    per document instead of one per sentence)."""
     if lx.anchor_words is not None:
-        hits = _bounded_hits(norm, sent, lx.anchor_words)
+        hits = _bounded_hits(norm, sent, lx.anchor_words, spaced)
     else:
         hits = _anchor_hits(norm, sent, lx)
     if not hits:
@@ -359,19 +361,26 @@ def _anchor_hits(norm: str, sent: Sentence, lx: Lexicon) -> list[tuple[int, int,
 _NOT_ALNUM_OR_SPACE = re.compile(r"[^\w ]|_")
 
 
-def _bounded_hits(norm: str, sent: Sentence, words: Any) -> list[tuple[int, int, AnchorPatterns]]:
+def _bounded_hits(
+    norm: str, sent: Sentence, words: Any, spaced: str | None = None
+) -> list[tuple[int, int, AnchorPatterns]]:
     """``_anchor_hits`` from the automaton of space-bounded words (``lexicon.bounded_anchors``):
     searched in the sentence and the character either side (a space past either end of the
     text) with every non-alphanumeric character a space, a word found is one with no letter
     or digit next to it, so only words that had other non-alphanumeric characters than
-    their spelling's need checking. Same hits, same order (by end, longest first)."""
+    their spelling's need checking. Same hits, same order (by end, longest first). With
+    the document's *spaced* spelling the window is a slice of it (its leading and trailing
+    spaces are the ones past either end of the text)."""
     lo = sent.start - 1
     hi = sent.end + 1
-    window = _NOT_ALNUM_OR_SPACE.sub(" ", norm[max(lo, 0) : hi])
-    if lo < 0:
-        window = " " + window
-    if hi > len(norm):
-        window += " "
+    if spaced is not None:
+        window = spaced[sent.start : sent.end + 2]
+    else:
+        window = _NOT_ALNUM_OR_SPACE.sub(" ", norm[max(lo, 0) : hi])
+        if lo < 0:
+            window = " " + window
+        if hi > len(norm):
+            window += " "
     hits = []
     for end, (length, found) in words.iter(window):
         end_idx = lo + end - 1  # the word's last character, in the text
