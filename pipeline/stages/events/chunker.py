@@ -99,19 +99,9 @@ def find_chunks(tags: list[str], rules: list[tuple[str, Any]], separator: str) -
     seps = [end - 1 for end in accumulate(len(tag) + len(separator) for tag in tags)]
     chunk: list[str | None] = [None] * len(tags)
     for name, rule in rules:
-        begin, inside = "B-" + name, "I-" + name
         for m in rule.finditer(string):
             j = bisect_left(seps, m.start())
-            n = bisect_left(seps, m.end()) - j
-            for k in range(j, j + n):
-                if chunk[k] is not None:
-                    continue
-                if k == j and tags[k] in _CONJUNCTIONS:
-                    j += 1
-                elif k == j:
-                    chunk[k] = begin
-                else:
-                    chunk[k] = inside
+            _mark(chunk, tags, (j, bisect_left(seps, m.end())), name)
     return _corrected(tags, [c or "O" for c in chunk], "RB" in string)
 
 
@@ -119,19 +109,25 @@ def _find_chunks_spelled(tags: list[str], spelled: str) -> list[str]:
     """``find_chunks`` over the tags spelled one character each (``_TAG_CHARS``)."""
     chunk: list[str | None] = [None] * len(tags)
     for name, rule in _CHAR_RULES:
-        begin, inside = "B-" + name, "I-" + name
         for m in rule.finditer(spelled):
-            j, end = m.span()
-            for k in range(j, end):
-                if chunk[k] is not None:
-                    continue
-                if k == j and tags[k] in _CONJUNCTIONS:
-                    j += 1
-                elif k == j:
-                    chunk[k] = begin
-                else:
-                    chunk[k] = inside
+            _mark(chunk, tags, m.span(), name)
     return _corrected(tags, [c or "O" for c in chunk], any("RB" in tag for tag in tags))
+
+
+def _mark(chunk: list[str | None], tags: list[str], span: tuple[int, int], name: str) -> None:
+    """Label the tokens of one rule's match (*span*: token indices) as TextBlob does: tokens
+    an earlier rule took keep their label, and a conjunction cannot open the chunk."""
+    begin, inside = "B-" + name, "I-" + name
+    j, end = span
+    for k in range(j, end):
+        if chunk[k] is not None:
+            continue
+        if k == j and tags[k] in _CONJUNCTIONS:
+            j += 1
+        elif k == j:
+            chunk[k] = begin
+        else:
+            chunk[k] = inside
 
 
 def _corrected(tags: list[str], out: list[str], adverbs: bool) -> list[str]:
