@@ -127,3 +127,24 @@ def test_threats_and_future_actions_name_the_coercion() -> None:
 def test_asked_code_table(code: str, action: str, expected: str | None) -> None:
     lx = load_lexicon()
     assert asked_code(code, action, lx.codes, lx.future_code) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kenyan teachers began a hunger strike on Monday.", ("KENEDU", "142", None)),
+        ("Kenyan teachers began a strike on Monday.", ("KENEDU", "143", None)),
+        ("Up to 300 Kenyan prisoners went on a hunger strike.", ("KEN", "142", None)),
+    ],
+)
+def test_a_hunger_strike_is_142_however_it_begins(
+    text: str, expected: tuple[str, str, None]
+) -> None:
+    # "<begin> ... strike" (143) matched as many words as "<begin> ... hunger strike"
+    assert triples(text) == {expected}
+
+
+def test_ending_a_hunger_strike_is_no_hunger_strike() -> None:
+    assert all(
+        code != "142" for _, code, _ in triples("Kenyan teachers ended their hunger strike.")
+    )
