@@ -60,7 +60,7 @@ def test_no_phrase_or_a_name_keeps_the_code(text: str, expected: tuple[str, str,
             ("USA", "0253", "RUS"),
         ),
         ("Germany demanded that Russia agree to a ceasefire.", ("DEU", "1056", "RUS")),
-        ("Norway is willing to help Ukraine.", ("NOR", "033", "UKR")),
+        ("Turkey is prepared to extend military assistance to Azerbaijan.", ("TUR", "0332", "AZE")),
     ],
 )
 def test_the_asked_action_names_the_sub_code(text: str, expected: tuple[str, str, str]) -> None:
@@ -68,8 +68,19 @@ def test_the_asked_action_names_the_sub_code(text: str, expected: tuple[str, str
 
 
 def test_an_intent_with_its_own_code_is_no_longer_two_ways() -> None:
-    # 030 is symmetric, 033 (intent to give aid) is not: Norway's offer, not Ukraine's
-    assert triples("Norway is willing to help Ukraine.") == {("NOR", "033", "UKR")}
+    # 030 is symmetric, 0332 (intent to give military aid) is not: Turkey's offer only
+    assert triples("Turkey is prepared to extend military assistance to Azerbaijan.") == {
+        ("TUR", "0332", "AZE")
+    }
+
+
+def test_a_converted_bare_verb_names_no_sub_code() -> None:
+    # the bare "withdraw" (PETRARCH-2's RETREAT, 0874) does not know a race from a front line:
+    # the appeal keeps its default rather than become one for de-escalation (0256)
+    text = "Senator Tester called for President Biden to withdraw from the presidential race."
+    assert triples(text) == {("USALEG", "020", "USAGOV")}
+    # nor does the bare "help" (070): the intent stays 030
+    assert ("NOR", "030", "UKR") in triples("Norway is willing to help Ukraine.")
 
 
 @pytest.mark.parametrize(

@@ -175,7 +175,8 @@ def by_asked_action(
 
     Only for a trigger with its root's default code. The action is the first other trigger
     that starts inside *trig*'s own words after its head ("must return": the pattern names
-    the verb) or right after a complement that introduces it (``_COMPLEMENT``).
+    the verb) or right after a complement that introduces it (``_COMPLEMENT``): a curated
+    pattern, or a converted phrase (a converted bare verb is skipped, its sense unknown).
     """
     code = trig.pattern.code
     if code[:2] not in _FAMILIES or not _default(code):
@@ -186,6 +187,11 @@ def by_asked_action(
             continue
         if asked == "03" and code[:2] not in _BY_OBJECT:
             continue  # "threatened to agree", "agreed to pledge": no code of its own
+        if other.pattern.tier and (other.end <= other.head_end or other.pattern.weak):
+            # a converted bare verb is no evidence of its sense (the gate emits none outside
+            # a sound frame): "call for Biden to withdraw from the race" is no appeal for a
+            # military retreat (RETREAT's bare "withdraw", 0874)
+            continue
         inside = other.start < trig.end
         if not inside:
             # "is willing to <act>", "agreed that": the trigger's own words open the
