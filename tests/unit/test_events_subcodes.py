@@ -159,3 +159,12 @@ def test_ending_a_hunger_strike_is_no_hunger_strike() -> None:
     assert all(
         code != "142" for _, code, _ in triples("Kenyan teachers ended their hunger strike.")
     )
+
+
+def test_a_one_sided_intent_is_one_way() -> None:
+    # 030 is symmetric for an agreement, not for an offer or a readiness of one side
+    assert triples("Norway is willing to help Ukraine.") == {("NOR", "030", "UKR")}
+    assert triples("Jordan and Britain agreed to cooperate.") == {
+        ("JOR", "030", "GBR"),
+        ("GBR", "030", "JOR"),
+    }

@@ -506,9 +506,10 @@ class _SentenceCoder(_Slots):
                 # a target of one's own country ("protested in Serbia") leaves a one-sided
                 # event when the code needs no target
                 pairs += [(s, None) for s, t in pairs if t is not None and _domestic(s, t)]
-            if code in SYMMETRIC:
+            if code in SYMMETRIC and (trig.pattern.reciprocal or not trig.pattern.intent):
                 # CAMEO codes talks, agreements and cooperation both ways: "A held talks with
-                # B" is A->B and B->A, like "A and B held talks"
+                # B" is A->B and B->A, like "A and B held talks"; not a one-sided intent
+                # ("A offered to", "A is ready to": B offered nothing)
                 pairs += [(t, s) for s, t in pairs if t is not None and (t, s) not in pairs]
             for src, tgt in pairs:
                 if tgt is not None and (
