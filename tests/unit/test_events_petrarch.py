@@ -201,7 +201,9 @@ def test_a_threat_is_an_intent_not_the_act() -> None:
 
 def test_object_control_is_an_appeal_to_the_object() -> None:
     events = code_text("France urged Israel to halt strikes on Lebanon.", PUB)
-    assert ("FRA", "020") in {(e.source.code if e.source else None, e.cameo_code) for e in events}
+    # the appeal's sub-code is what it asks for (subcodes.py): PETRARCH-2's "HALT STRIKE"
+    # (082, ending a labour strike) makes it 0252; the appeal itself is what this tests
+    assert ("FRA", "02") in {(e.source.code if e.source else None, e.root_code) for e in events}
     asked = [e for e in events if e.source is not None and e.source.code == "ISR"]
     assert all(e.modality == "hypothetical" for e in asked)
 

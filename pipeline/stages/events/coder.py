@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.stages.events import gate, senses
+from pipeline.stages.events import gate, senses, subcodes
 from pipeline.stages.events.actors import (
     _as_place,
     _build_groups,
@@ -135,6 +135,9 @@ class _SentenceCoder(_Slots):
         self.country: str | None = None
         self.last_read: tuple[Sentence, list[_Mention]] | None = None
         self.spaced: str | None = None  # spell_bounded(norm), made by run()
+        # the sentence's converted-layer triggers, read for the specific code of curated
+        # ones (``subcodes``): set per sentence before ``_code``
+        self.refiners: list[_Trigger] = []
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -265,6 +268,14 @@ class _SentenceCoder(_Slots):
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
         groups = resolve_agents(self.text, groups, self.country)
+        tier1: list[_Trigger] | None = None
+        if groups and not converted:
+            # the converted layer's reading of the same sentence names sub-codes the curated
+            # verbs leave at their default ("called for the withdrawal": 025, not 020)
+            tier1 = _find_triggers(
+                self.text, self.norm, sent, self.lx, tier=1, scan=scan, syntax=self._syntax
+            )[0]
+        self.refiners = tier1 or []
         events = self._code(sent, groups, verbs, complements) if groups else []
         if not events and not converted and groups:
             # curated triggers that made no event (no actor, no target): the converted
@@ -272,6 +283,7 @@ class _SentenceCoder(_Slots):
             verbs, complements = _find_triggers(
                 self.text, self.norm, sent, self.lx, tier=1, scan=scan, syntax=self._syntax
             )
+            self.refiners = []
             if verbs or complements:
                 events = self._code(sent, groups, verbs, complements)
         if self.trace is not None and coref:
@@ -310,6 +322,26 @@ class _SentenceCoder(_Slots):
             return True
         # the coreference groups come from the sentence alone (no look-behind past its start)
         return self.cues.coreference.search(self.norm[sent.start : sent.end]) is not None
+
+    def _specific_code(self, trig: _Trigger, verbs: list[_Trigger]) -> str:
+        """*trig*'s code, made specific by the rest of the sentence (``subcodes``): a
+        converted phrase of the same verb that names the sub-code, or the action an appeal,
+        demand or threat asks for."""
+        code = trig.pattern.code
+        if not trig.pattern.tier:
+            phrase = subcodes.by_phrase(trig, self.refiners, self.text)
+            if phrase is not None:
+                self._explain(trig, f"code {code} -> {phrase.pattern.code} by {phrase.pattern.id}")
+                return phrase.pattern.code
+        asked = subcodes.by_asked_action(
+            trig, self.norm, [*verbs, *self.refiners], self.lx.codes, self.lx.future_code
+        )
+        if asked is not None:
+            refined, action = asked
+            asks = f"{action.pattern.code} ({action.pattern.id})"
+            self._explain(trig, f"code {code} -> {refined}: asks for {asks}")
+            return refined
+        return code
 
     def _code(
         self,
@@ -455,7 +487,7 @@ class _SentenceCoder(_Slots):
             modality = _modality(self.norm, sent, source, trig, self.cues)
             if requested:
                 modality = HYPOTHETICAL
-            code = trig.pattern.code
+            code = self._specific_code(trig, verbs)
             if (
                 trig.pattern.igo_code
                 and target is not None
@@ -504,9 +536,10 @@ class _SentenceCoder(_Slots):
                 # a target of one's own country ("protested in Serbia") leaves a one-sided
                 # event when the code needs no target
                 pairs += [(s, None) for s, t in pairs if t is not None and _domestic(s, t)]
-            if code in SYMMETRIC:
+            if code in SYMMETRIC and (trig.pattern.reciprocal or not trig.pattern.intent):
                 # CAMEO codes talks, agreements and cooperation both ways: "A held talks with
-                # B" is A->B and B->A, like "A and B held talks"
+                # B" is A->B and B->A, like "A and B held talks"; not a one-sided intent
+                # ("A offered to", "A is ready to": B offered nothing)
                 pairs += [(t, s) for s, t in pairs if t is not None and (t, s) not in pairs]
             for src, tgt in pairs:
                 if tgt is not None and (
