@@ -114,7 +114,7 @@ def test_the_content_of_a_threat_or_plot_is_no_act(text: str) -> None:
 
 
 def test_a_plan_to_act_is_still_an_intent() -> None:
-    assert ("IRN", "138", "ISR") in triples("Iran plans to attack Israel.")
+    assert ("IRN", "1384", "ISR") in triples("Iran plans to attack Israel.")
 
 
 # --- a territory named by who holds it

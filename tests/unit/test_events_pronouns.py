@@ -40,7 +40,7 @@ triples = triples_at(PUB)
         # "a group of X": the number and the referent are the complement's
         (
             "A group of Kenyan officials announced on Friday that they would attack Somalia.",
-            ("KENGOV", "138", "SOM"),
+            ("KENGOV", "1384", "SOM"),
         ),
     ],
 )

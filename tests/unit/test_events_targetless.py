@@ -69,8 +69,8 @@ def test_codes_aimed_at_a_party_need_one(code: str) -> None:
     ("text", "code", "source"),
     [
         ("Indian authorities imposed a curfew in the old city on Monday.", "1723", "INDGOV"),
-        ("The Jordanian government eased the curfew on Sunday.", "081", "JORGOV"),
-        ("The Kenyan government lifted the state of emergency on Tuesday.", "081", "KENGOV"),
+        ("The Jordanian government eased the curfew on Sunday.", "0813", "JORGOV"),
+        ("The Kenyan government lifted the state of emergency on Tuesday.", "0814", "KENGOV"),
         ("Colombian rebels surrendered on Friday.", "0874", "COLREB"),
     ],
 )
