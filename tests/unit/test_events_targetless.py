@@ -107,6 +107,7 @@ def test_a_use_of_force_abroad_targets_the_country_it_happened_in(
     [
         "Nigerian troops fought in Borno on Monday.",  # at home: where, not whom
         "Nigerian troops fought in the north on Monday.",  # no country named
+        "Three Kenyans Among 12 Killed In Uganda Bus Attack",  # a headline: victims, a place
     ],
 )
 def test_a_use_of_force_at_home_or_nowhere_named_takes_no_place_target(text: str) -> None:

@@ -426,6 +426,10 @@ class _Slots(_ClauseSubjects):
         )
         if target is not None or passive or trig.pattern.code[:2] not in _PLACE_TARGET_ROOTS:
             return target
+        if self._syntax(sent).title_case:
+            # a headline drops "were": "2 Americans Killed In Somalia" names the victims and
+            # the place, and its past form cannot be told from the active one
+            return None
         place = self._location(sent, groups, trig, None)
         own = {a.country for a in source.actors}
         if place is None or any(a.country is None or a.country in own for a in place.actors):
