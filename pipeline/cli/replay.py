@@ -14,6 +14,8 @@ from devtools.demo import DEMO_PORT
 from devtools.replay import ReplayConfigError, ReplayServer
 from pipeline.cli._app import app, console, load_settings, open_database, out
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 
 @app.command("replay")
 def replay(
@@ -61,6 +63,11 @@ def replay(
     except (ReplayConfigError, ValueError, OSError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    # Ctrl-C (SIGINT) and SIGTERM (service managers, `kill`) both only set this event: a
+    # KeyboardInterrupt raised wherever the main thread happens to be (inside a print, a lock)
+    # left the SIGINT case hanging now and then on a loaded CI host, while SIGTERM never did
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
     try:
         out.print(f"replaying {server.root} at {server.base_url}")
         for name, host_port in server.host_ports.items():
@@ -79,15 +86,12 @@ def replay(
             write_feeds_file(served_feeds(server), write_feeds)
             out.print(f"feeds file written: {write_feeds}")
         out.print("press Ctrl-C to stop")
-        stop = threading.Event()
-        # SIGTERM (service managers, `kill`) stops as cleanly as Ctrl-C does
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     out.print("stopped")
 
 
