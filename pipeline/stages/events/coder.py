@@ -87,7 +87,7 @@ __all__ = [
 ]
 
 
-CODER_VERSION = "3.5.0"  # round 7: domestic dyads, article country, clause rules
+CODER_VERSION = "3.6.0"  # round 8: light verbs, pronouns, frames, sub-codes, one-sided codes
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
