@@ -268,21 +268,19 @@ class _SentenceCoder(_Slots):
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
         groups = resolve_agents(self.text, groups, self.country)
-        tier1: list[_Trigger] | None = None
+        tier1: tuple[list[_Trigger], list[_Trigger]] | None = None
         if groups and not converted:
             # the converted layer's reading of the same sentence names sub-codes the curated
             # verbs leave at their default ("called for the withdrawal": 025, not 020)
             tier1 = _find_triggers(
                 self.text, self.norm, sent, self.lx, tier=1, scan=scan, syntax=self._syntax
-            )[0]
-        self.refiners = tier1 or []
-        events = self._code(sent, groups, verbs, complements) if groups else []
-        if not events and not converted and groups:
-            # curated triggers that made no event (no actor, no target): the converted
-            # layer may still understand the sentence
-            verbs, complements = _find_triggers(
-                self.text, self.norm, sent, self.lx, tier=1, scan=scan, syntax=self._syntax
             )
+        self.refiners = tier1[0] if tier1 is not None else []
+        events = self._code(sent, groups, verbs, complements) if groups else []
+        if not events and tier1 is not None:
+            # curated triggers that made no event (no actor, no target): the converted
+            # layer may still understand the sentence (the same reading: it is pure)
+            verbs, complements = tier1
             self.refiners = []
             if verbs or complements:
                 events = self._code(sent, groups, verbs, complements)
