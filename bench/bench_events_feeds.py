@@ -58,6 +58,7 @@ try:  # run as a script (bench/ on sys.path) or as a module
         sentence_hash,
         sentence_of,
     )
+    from judgements import stub as make_stub
     from splits import HALVES, Half, half_of
 except ImportError:  # pragma: no cover
     from bench.judgements import (
@@ -67,6 +68,7 @@ except ImportError:  # pragma: no cover
         sentence_hash,
         sentence_of,
     )
+    from bench.judgements import stub as make_stub
     from bench.splits import HALVES, Half, half_of
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -227,19 +229,8 @@ def main() -> int:
         if judged and judged.get("note"):
             print(f"    note: {judged['note']}")
         if args.emit_template and not judged:
-            stub = {
-                "item": item.key,
-                "sentence_start": s_start,
-                "sentence_end": s_end,
-                "sentence_sha": sentence_hash(sentence),
-                "trigger_start": e.trigger_start,
-                "trigger": e.trigger,
-                "source": key[3],
-                "code": e.cameo_code,
-                "target": key[4],
-                "label": "?",
-                "half": args.half,
-            }
+            stub = make_stub("item", item.key, (s_start, s_end, sentence), e)
+            stub["half"] = args.half
             print("    JSON " + json.dumps(stub, ensure_ascii=False))
     emitted = {event_key(i.key, e) for h in HALVES for i, e in by_half[h]}
     stale = sum(k not in emitted for k in judgements)

@@ -47,6 +47,7 @@ try:  # run as a script (bench/ on sys.path) or as a module
         sentence_hash,
         sentence_of,
     )
+    from judgements import stub as make_stub
     from splits import HALVES, Half, half_of
 except ImportError:  # pragma: no cover
     from bench.judgements import (
@@ -57,6 +58,7 @@ except ImportError:  # pragma: no cover
         sentence_hash,
         sentence_of,
     )
+    from bench.judgements import stub as make_stub
     from bench.splits import HALVES, Half, half_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,18 +171,7 @@ def main() -> int:
         )
         print(f"    {' '.join(sentence.split())[:400]}")
         if args.emit_template and not judged:
-            stub = {
-                "page": page.stem,
-                "sentence_start": s_start,
-                "sentence_end": s_end,
-                "sentence_sha": sentence_hash(sentence),
-                "trigger_start": e.trigger_start,
-                "trigger": e.trigger,
-                "source": key[3],
-                "code": e.cameo_code,
-                "target": key[4],
-                "label": "?",
-            }
+            stub = make_stub("page", page.stem, (s_start, s_end, sentence), e)
             print("    JSON " + json.dumps(stub, ensure_ascii=False))
     if labels["right"] + labels["partly"] + labels["wrong"]:
         print(precision(labels, len(sample)))

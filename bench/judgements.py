@@ -61,6 +61,27 @@ def parse_judgements(
     return out
 
 
+def stub(
+    document_field: str, document: str, span: tuple[int, int, str], e: Event
+) -> dict[str, object]:
+    """A judgement record to fill in (``--emit-template``): *span* is the event's sentence
+    from :func:`sentence_of`; its text is kept only as a hash."""
+    s_start, s_end, sentence = span
+    key = event_key(document, e)
+    return {
+        document_field: document,
+        "sentence_start": s_start,
+        "sentence_end": s_end,
+        "sentence_sha": sentence_hash(sentence),
+        "trigger_start": e.trigger_start,
+        "trigger": e.trigger,
+        "source": key[3],
+        "code": e.cameo_code,
+        "target": key[4],
+        "label": "?",
+    }
+
+
 def precision(labels: Counter[str], sampled: int | None = None) -> str:
     """The precision line for judged labels (right, and right or partly), out of *sampled*."""
     n = labels["right"] + labels["partly"] + labels["wrong"]

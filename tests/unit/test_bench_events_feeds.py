@@ -80,3 +80,19 @@ def test_judgements_are_keyed_like_events_and_counted() -> None:
     assert "precision (right) 0.375" in line
     assert "right or partly 0.500" in line
     assert precision(Counter()) == "no judged events"
+
+
+def test_a_stub_finds_its_event_again_and_keeps_no_text() -> None:
+    from judgements import event_key, sentence_of, stub
+
+    from pipeline.stages.events import code_text
+
+    text = "Rain fell. France condemned Iran on Monday."
+    event = code_text(text, None)[0]
+    record = stub("page", "own_1", sentence_of(text, event.trigger_start), event)
+    assert record["page"] == "own_1"
+    assert record["label"] == "?"
+    assert record["sentence_start"] == text.index("France")
+    assert "France" not in str(record["sentence_sha"])
+    key = parse_judgements([json.dumps(record)], "page")
+    assert list(key) == [event_key("own_1", event)]
