@@ -440,6 +440,18 @@ class _Cues:
 
 _CUE_CACHE: dict[str, _Cues] = {}
 
+# the coreference cue kinds of cues.yaml, in the order of the cue regex's named groups
+_COREF_KINDS = ("pair", "person", "person_object", "organisation", "plural", "first")
+
+# "her" is an object pronoun (not a possessive determiner) only before the end of its
+# clause, a preposition, a conjunction or an adverb of time: "released her.", "accused her
+# of", "told her that"; "her government", "her visit" are possessives, no actor of their own
+_OBJECT_HER = re.compile(
+    r"\s*(?:$|[,.;:!?)\"\u201d\u2019'-]|(?:to|of|for|with|on|in|at|from|over|about|against|"
+    r"into|after|before|during|and|or|but|as|that|because|since|while|when|if|last|this|"
+    r"by|again|later|earlier|yesterday|today|tomorrow|twice)\b)"
+)
+
 
 def _cues(lx: Lexicon) -> _Cues:
     cached = _CUE_CACHE.get(lx.fingerprint)
@@ -448,10 +460,7 @@ def _cues(lx: Lexicon) -> _Cues:
     c = lx.cues
     preps = "|".join(re.escape(p) for p in c.get("prepositions", []))
     breaks = "|".join(re.escape(b) for b in c.get("clause_breaks", [";"]))
-    coref = [
-        lx.coreference.get(kind, []) or ["\x00"]
-        for kind in ("pair", "person", "organisation", "plural", "first")
-    ]
+    coref = [lx.coreference.get(kind, []) or ["\x00"] for kind in _COREF_KINDS]
     cues = _Cues(
         negation=_cue_regex(c.get("negation", ["not"])),
         future=_cue_regex(c.get("future", ["will"])),
@@ -473,9 +482,7 @@ def _cues(lx: Lexicon) -> _Cues:
             + "(?:"
             + "|".join(
                 f"(?P<{kind}>" + _cue_source(words) + ")"
-                for kind, words in zip(
-                    ("pair", "person", "organisation", "plural", "first"), coref, strict=True
-                )
+                for kind, words in zip(_COREF_KINDS, coref, strict=True)
             )
             + ")"
         ),
@@ -543,7 +550,13 @@ def _coref_groups(
                 they = [replace(a, text=text[s:e], start=s, end=e, coreferent=True) for a in found]
                 out.append(_Group(s, e, they, coreferent=True))
             continue
-        person = m.lastgroup == "person"
+        if (
+            m.lastgroup == "person_object"
+            and m.group(0) == "her"
+            and not _OBJECT_HER.match(segment, m.end())
+        ):
+            continue  # a possessive: "her government"
+        person = m.lastgroup in ("person", "person_object")
         if not person and singular is not None:
             decided = singular(s)
             if decided is not None:
