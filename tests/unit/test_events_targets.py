@@ -60,3 +60,39 @@ def test_object_pronoun_without_an_antecedent_codes_nothing(text: str) -> None:
 def test_possessive_her_is_no_target() -> None:
     got = triples("The Ugandan minister criticised her government over the delay.")
     assert not any(t[2] == "UGAGOV" and t[0] == "UGAGOV" for t in got)
+
+
+# --- a participle right after a document its subject issued: "issued a statement urging X to"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Kenyan government issued a statement urging Uganda to withdraw its troops.",
+            ("KENGOV", "0256", "UGA"),
+        ),
+        (
+            "Kenya's foreign ministry issued a statement calling on Uganda to free the prisoners.",
+            ("KENGOV", "0253", "UGA"),
+        ),
+        ("The Security Council adopted a resolution condemning Iran.", ("IGOUNO", "111", "IRN")),
+    ],
+)
+def test_document_participle_is_the_issuers_act(text: str, expected: tuple[str, ...]) -> None:
+    assert expected in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the subject did not issue the statement: it rejected someone else's
+        "Kenya rejected a statement urging Uganda to withdraw its troops.",
+        # nobody named issued it
+        "A statement urging Uganda to withdraw was read out.",
+        # a noun that is no document: "Kenyan officials watching Uganda" is no appeal
+        "Kenyan officials issued visas to people urging Uganda to withdraw.",
+    ],
+)
+def test_document_participle_without_its_issuer_codes_no_appeal(text: str) -> None:
+    assert not {t for t in triples(text) if t[1][:2] == "02"}

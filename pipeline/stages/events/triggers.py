@@ -276,14 +276,29 @@ def _relative_verb_form(word: str, lx: Lexicon) -> bool:
     )
 
 
+# the head noun of a document or a statement right before an -ing form: "issued a statement
+# urging", "adopted a resolution calling on", "sent a letter asking": the participle says what
+# the document does, and the one who issued it (the main clause's subject) does it
+_DOCUMENT_BEFORE = re.compile(
+    r"(?<![\w-])(?:issu|releas|publish|sen[dt]|adopt|pass|sign|deliver|made|mak|gave|giv|"
+    r"post|put\s+out|submitt?|wr[io]t|written|draft|present|approv|unveil|circulat|tabl|"
+    r"lodg)(?:e|es|ed|ing|s|en|ten)?\s+(?:(?:a|an|the|its|his|her|their|two|three|joint|"
+    r"formal|open|written|public|new|brief|short|strongly|strong|worded|-|[\w-]+-worded)\s+)"
+    r"{0,3}(?:statement|letter|resolution|declaration|communiqu[eé]|message|memo|"
+    r"memorandum|petition|motion|note|appeal)s?\s+$"
+)
+
+
 def participle_clause(norm: str, start: int) -> bool:
     """Whether the -ing word at *start* opens a participle clause after a comma ("shelled the
     town, killing three soldiers"), or the second of two coordinated ones (", suspending the
-    constitution and arresting opponents"): its subject is the main clause's, not the nearest
+    constitution and arresting opponents"), or one right after a document it issued ("issued a
+    statement urging Kenya to ..."): its subject is the main clause's, not the nearest
     actor."""
     return bool(_ING_WORD.match(norm, start)) and (
         bool(_CLAUSE_COMMA.search(norm, max(0, start - 3), start))
         or bool(_FIRST_PARTICIPLE.search(norm, max(0, start - 120), start))
+        or bool(_DOCUMENT_BEFORE.search(norm, max(0, start - 90), start))
     )
 
 
