@@ -267,11 +267,11 @@ def test_cache_keeps_only_the_recent_files(tmp_path: Path, monkeypatch: pytest.M
 def test_cue_lookahead_finds_what_the_plain_cue_expression_finds() -> None:
     """The first-character lookahead in front of the cue expressions changes no match: every
     cue (coreference groups included) matches where and as it did without it."""
-    from pipeline.stages.events.actors import _cue_source, _cues
+    from pipeline.stages.events.actors import _COREF_KINDS, _cue_source, _cues
 
     lexicon = load_lexicon()
     cues = _cues(lexicon)
-    kinds = ("pair", "person", "organisation", "plural", "first")
+    kinds = _COREF_KINDS
     plain_coref = re.compile(
         "|".join(
             f"(?P<{k}>" + _cue_source(lexicon.coreference.get(k, []) or ["\x00"]) + ")"
