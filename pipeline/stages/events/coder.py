@@ -354,9 +354,7 @@ class _SentenceCoder(_Slots):
             return refined
         return code
 
-    def _between(
-        self, groups: list[_Group], trig: _Trigger
-    ) -> tuple[_Group, _Group | None] | None:
+    def _between(self, groups: list[_Group], trig: _Trigger) -> tuple[_Group, _Group | None] | None:
         """(source, target) of "talks/meeting between A and B" when that noun phrase is the
         subject of an event verb in the present or past ("began", "took place", "were held").
 
@@ -408,7 +406,7 @@ class _SentenceCoder(_Slots):
             participle = participle_clause(self.norm, trig.start)
             between = self._between(groups, trig) if trig.pattern.between else None
             if trig.pattern.between and between is None:
-                self._explain(trig, "dropped: 'talks between A and B' is no subject of an event verb")
+                self._explain(trig, "dropped: 'talks between A and B' heads no event verb")
                 continue
             if between is not None:
                 source, passive = between[0], False

@@ -462,7 +462,14 @@ def _find_triggers(
                 continue  # "demonstrated restraint", "demonstrated that": showed, no protest
             if pattern.nominal:
                 nominal = _nominal_trigger(
-                    norm, sent, start, end_idx + 1, match.end(), pattern, lx, syntax, parsed
+                    sent,
+                    start=start,
+                    noun_end=end_idx + 1,
+                    end=match.end(),
+                    pattern=pattern,
+                    lx=lx,
+                    syntax=syntax,
+                    parsed=parsed,
                 )
                 if syntax is not None:
                     parsed = parsed or syntax(sent)
@@ -547,8 +554,8 @@ _ASKING_DEFAULT = {"ask": "020", "demand": "100"}
 
 
 def _nominal_trigger(
-    norm: str,
     sent: Sentence,
+    *,
     start: int,
     noun_end: int,
     end: int,
