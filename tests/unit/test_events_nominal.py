@@ -137,3 +137,11 @@ def test_talks_between_a_and_b_not_yet_held_or_only_discussed_code_nothing() -> 
     assert "dropped: 'talks between A and B' heads no event verb" in outcomes(
         "Talks between Chile and Peru will begin next week."
     )
+
+
+def test_announced_impositions_and_severed_ties() -> None:
+    assert triples("Chile announced the imposition of sanctions on Peru.") == {
+        ("CHL", "163", "PER")
+    }
+    assert triples("Chile announced the severing of ties with Peru.") == {("CHL", "161", "PER")}
+    assert not triples("The severing of ties with Peru was a mistake, Chile said.")
