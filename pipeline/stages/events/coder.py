@@ -105,6 +105,19 @@ _INFINITIVE_AFTER = re.compile(r"(?:\s+[^\s,;.]+){0,8}?\s+to\s+(?:\w+\s+){0,3}$"
 _ASKING = frozenset(("02", "10", "13"))  # appeals, demands, threats name who should act
 
 
+# "talks between A and B began": the verb the noun phrase is the subject of, in the present
+# or past (not "will begin", "are due to", "were unlikely to"), right after its last actor
+_BETWEEN_VERB = re.compile(
+    r"(?:\s+(?:have|has|had)(?:\s+(?:also|finally|formally|officially|already))?)?"
+    r"(?:\s+(?:also|finally|formally|officially|already))?"
+    r"\s+(?:began|begun|begin|begins|opened|open|opens|resumed|resume|resumes|ended|end|ends"
+    r"|concluded|concludes|continued|continue|continues|started|start|starts|lasted"
+    r"|took\s+place|take\s+place|takes\s+place|(?:were|was|are|is)\s+held"
+    r"|(?:have|has|had)\s+been\s+held|(?:are|is)\s+being\s+held)\b"
+)
+# between the two sides of "between": "and", a determiner
+_BETWEEN_AND = re.compile(r"\s+and\s+")
+_BETWEEN_GAP = re.compile(r"\s+(?:the\s+)?")
 _AGAINST = re.compile(r"\bagainst\s+(?:any\s+|all\s+|the\s+)?$")
 
 
@@ -341,6 +354,30 @@ class _SentenceCoder(_Slots):
             return refined
         return code
 
+    def _between(self, groups: list[_Group], trig: _Trigger) -> tuple[_Group, _Group | None] | None:
+        """(source, target) of "talks/meeting between A and B" when that noun phrase is the
+        subject of an event verb in the present or past ("began", "took place", "were held").
+
+        The sides are the compound right after "between" (one group: the target is None and
+        the reciprocal pairs are its members) or two groups joined by "and". A noun phrase
+        that is no subject of such a verb ("said talks between A and B were unlikely",
+        "talks between A and B will begin") is background or unrealised: None.
+        """
+        after = [g for g in groups if g.start >= trig.end]
+        if not after or not _BETWEEN_GAP.fullmatch(self.norm, trig.end, after[0].start):
+            return None
+        first = after[0]
+        if len(after) > 1 and _BETWEEN_AND.fullmatch(self.norm, first.end, after[1].start):
+            second: _Group | None = after[1]
+            last = after[1]
+        elif len(first.actors) > 1:
+            second, last = None, first
+        else:
+            return None
+        if _BETWEEN_VERB.match(self.norm, last.end) is None:
+            return None
+        return first, second
+
     def _code(
         self,
         sent: Sentence,
@@ -367,7 +404,13 @@ class _SentenceCoder(_Slots):
             )
             source: _Group | None
             participle = participle_clause(self.norm, trig.start)
-            if requested and addressee is not None:
+            between = self._between(groups, trig) if trig.pattern.between else None
+            if trig.pattern.between and between is None:
+                self._explain(trig, "dropped: 'talks between A and B' heads no event verb")
+                continue
+            if between is not None:
+                source, passive = between[0], False
+            elif requested and addressee is not None:
                 source, passive = addressee, False
             elif participle:
                 # "the army cracked down on dissent, arresting opposition leaders": the
@@ -408,14 +451,17 @@ class _SentenceCoder(_Slots):
                 self._explain(trig, "dropped: a noun governed by another verb")
                 continue
             next_start = verbs[n + 1].start if n + 1 < len(verbs) else sent.end
-            target = self._target(
-                sent,
-                groups=groups,
-                trig=trig,
-                source=source,
-                passive=passive,
-                next_start=next_start,
-            )
+            if between is not None:
+                target = between[1]
+            else:
+                target = self._target(
+                    sent,
+                    groups=groups,
+                    trig=trig,
+                    source=source,
+                    passive=passive,
+                    next_start=next_start,
+                )
             if trig.pattern.code in SYMMETRIC and not passive and not trig.pattern.swap:
                 if target is None and not (trig.pattern.reciprocal and len(source.actors) > 1):
                     target = counterpart.get(id(source))

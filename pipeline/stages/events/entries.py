@@ -96,6 +96,12 @@ class Pattern:
     swap: bool = False
     # the code when the object is an organisation (an IGO actor): "joined NATO" is 050
     igo_code: str = ""
+    # an event noun ("suspension of ... aid") that is an action only as the object of a light
+    # verb ("announced a suspension of aid to"), never by itself (a background noun phrase)
+    nominal: bool = False
+    # "talks between A and B" + an event verb ("began", "took place"): the compound after
+    # "between" is both sides, and the noun phrase must be the subject of that verb
+    between: bool = False
     keys: frozenset[str] = frozenset()  # one of them must be in the sentence (its 2nd word)
     seq: int = 0  # position in the merged dictionaries
     # the order candidates are tried in: ``order``, then (one entry) the patterns needing no

@@ -417,6 +417,8 @@ class _Builder:
                         weak=bool(entry.get("weak", False)),
                         swap=bool(entry.get("swap", False)),
                         igo_code=str(entry.get("igo_code", "")),
+                        nominal=bool(entry.get("nominal", False)),
+                        between=bool(entry.get("between", False)),
                         keys=keys,
                         seq=seq,
                         rank=pattern_rank(order_base + i, keys, seq),

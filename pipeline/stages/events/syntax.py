@@ -150,6 +150,28 @@ _LIGHT_PARTICLES = {
     "out": frozenset(("carry", "carries", "carried", "carrying")),
     "up": frozenset(("step", "steps", "stepped", "stepping", "ramp", "ramped")),
 }
+# Verbs whose object noun names an action they ask for or agree to, not one they do: only a
+# ``nominal`` pattern's noun is read under them ("demanded the withdrawal of", "called for the
+# suspension of", "agreed to the lifting of"), and the code is the appeal's, demand's or
+# intent's for that action (``NOMINAL_KINDS``), as CAMEO codes "demanded that X withdraw".
+DEMAND_VERBS = frozenset(
+    "demand demands demanded demanding".split()  # noqa: SIM905 - a word list
+)
+ASK_VERBS = frozenset(
+    "urge urges urged urging seek seeks sought seeking".split()  # noqa: SIM905
+)
+_ASK_PARTICLES = {
+    "for": frozenset(
+        (  # noqa: SIM905 - a word list, kept compact
+            "call calls called calling press presses pressed pressing push pushes pushed"
+            " pushing appeal appeals appealed appealing"
+        ).split()
+    ),
+    "to": frozenset(("agree", "agrees", "agreed", "agreeing")),
+}
+# the kind of a light verb: "do" (the noun's action is the subject's), "ask" (an appeal,
+# 02x), "demand" (10x), "agree" (an intent, 03x)
+NOMINAL_KINDS = ("do", "ask", "demand", "agree")
 # what may stand between a light verb and its event noun: the noun phrase's determiners and
 # modifiers ("a brazen", "air and artillery", "cyber", "numerous", "a coordinated")
 _NP_MODIFIER_TAGS = frozenset(
@@ -379,11 +401,25 @@ class Parse:
         ``LIGHT_VERBS`` (or "carried out", "stepped up") read as a verb, or after "to" or a
         modal ("to issue a warning to"). None otherwise.
         """
+        found = self.nominal_head(start)
+        if found is None or found[2] != "do":
+            return None
+        return found[0], found[1]
+
+    def nominal_head(self, start: int, *, gerund: bool = False) -> tuple[int, int, str] | None:
+        """``light_verb``'s (start, end) with its kind (``NOMINAL_KINDS``): also the verbs
+        that ask for, demand or agree to the noun's action ("demanded the withdrawal of",
+        "called for the release of", "agreed to the suspension of"), which only a
+        ``nominal`` pattern's noun may follow (the caller checks). With *gerund*, a
+        determined -ing form is such a noun too ("announced the lifting of")."""
         i = self.index(start)
         if i is None or i + 1 >= len(self.tokens):
             return None
         tok = self.tokens[i]
-        if tok.tag not in ("NN", "NNS", "JJ") or tok.word.lower() in _NOT_EVENT_NOUNS:
+        gerund = gerund and tok.tag == "VBG" and i > 0 and self.tokens[i - 1].tag == "DT"
+        if (
+            tok.tag not in ("NN", "NNS", "JJ") and not gerund
+        ) or tok.word.lower() in _NOT_EVENT_NOUNS:
             return None  # (JJ: "cyber-attacks", a compound the lexicon does not know)
         nxt = self.tokens[i + 1]
         if (
@@ -400,8 +436,10 @@ class Parse:
             and i - j <= _LIGHT_GAP + 2
             and (self.tokens[j].tag in _NP_MODIFIER_TAGS or self.tokens[j].word == ",")
         ):
-            if self.tokens[j].word.lower() in LIGHT_VERBS:
-                break  # ("order", "issue" are nouns to the lexicon too)
+            if self.tokens[j].word.lower() in LIGHT_VERBS or self.tokens[j].word.lower() in (
+                DEMAND_VERBS | ASK_VERBS
+            ):
+                break  # ("order", "issue", "demand" are nouns to the lexicon too)
             j -= 1
         if j < 0:
             return None
@@ -414,10 +452,17 @@ class Parse:
             return None
         verb = self.tokens[j]
         word = verb.word.lower()
+        kind = "do"
         if word in LIGHT_VERBS:
             first = verb
+        elif word in DEMAND_VERBS or word in ASK_VERBS:
+            first, kind = verb, "demand" if word in DEMAND_VERBS else "ask"
         elif j > 0 and self.tokens[j - 1].word.lower() in _LIGHT_PARTICLES.get(word, ()):
             first = self.tokens[j - 1]  # "carried out", "stepped up"
+            j -= 1
+        elif j > 0 and self.tokens[j - 1].word.lower() in _ASK_PARTICLES.get(word, ()):
+            first = self.tokens[j - 1]  # "called for", "agreed to"
+            kind = "agree" if word == "to" else "ask"
             j -= 1
         else:
             return None
@@ -425,7 +470,7 @@ class Parse:
             return None  # "the order of", "a new issue": a noun, no light verb
         if j > 0 and self.tokens[j - 1].tag in _DETERMINERS:
             return None  # "the launched attack"
-        return first.start, verb.end
+        return first.start, verb.end, kind
 
     def _in_object_of_preposition(self, i: int) -> bool:
         """Whether token *i* ends a determined noun phrase that is a preposition's object

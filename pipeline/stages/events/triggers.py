@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from pipeline.stages.events.lexicon import (
     Pattern,
 )
 from pipeline.stages.events.sentences import Sentence
+from pipeline.stages.events.subcodes import asked_code
 from pipeline.stages.events.syntax import Parse
 
 # "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
@@ -474,6 +475,25 @@ def _find_triggers(
                         _note(text, start, match.end(), pattern, "another sense: it has an object")
                     )
                 continue  # "demonstrated restraint", "demonstrated that": showed, no protest
+            if pattern.nominal:
+                nominal = _nominal_trigger(
+                    sent,
+                    start=start,
+                    noun_end=end_idx + 1,
+                    end=match.end(),
+                    pattern=pattern,
+                    lx=lx,
+                    syntax=syntax,
+                    parsed=parsed,
+                )
+                if syntax is not None:
+                    parsed = parsed or syntax(sent)
+                if isinstance(nominal, str):
+                    if notes is not None:
+                        notes.append(_note(text, start, match.end(), pattern, nominal))
+                    continue
+                found.append(nominal)
+                continue
             if pattern.verb_first:
                 # converted patterns get the strict (bare-verb) test: PETRARCH-2 relied on a
                 # parser to know "plant", "control", "links" were verbs
@@ -544,6 +564,52 @@ def _find_triggers(
     return verbs, complements
 
 
+# the default code of an appeal and a demand, whose sub-code names what is asked for
+_ASKING_DEFAULT = {"ask": "020", "demand": "100"}
+
+
+def _nominal_trigger(
+    sent: Sentence,
+    *,
+    start: int,
+    noun_end: int,
+    end: int,
+    pattern: Pattern,
+    lx: Lexicon,
+    syntax: Callable[[Sentence], Parse] | None,
+    parsed: Parse | None,
+) -> _Trigger | str:
+    """The trigger of a ``nominal`` pattern's event noun, or why there is none.
+
+    A nominalised action ("a suspension of aid to", "the withdrawal of troops from") is an
+    event only as the object of a light verb: announced or ordered, it is the action itself
+    (the subject's, with the verb's modality, as PETRARCH-2 codes "suspended aid to");
+    demanded, called for or urged, it is the demand (10x) or appeal (02x) for that action by
+    CAMEO's sub-codes (``subcodes.asked_code``; none mapped: no event, the request's sense
+    is unknown), its target the first actor after the noun (whose action is asked for:
+    "demanded the withdrawal of Russian troops"); agreed to, it is the intent (03x). A noun
+    phrase by itself ("the withdrawal of troops from Syria last year") is background.
+    """
+    if syntax is None:
+        return "a nominal event needs a light verb"
+    head = (parsed or syntax(sent)).nominal_head(start, gerund=True)
+    if head is None:
+        return "a nominal event needs a light verb"
+    verb_start, verb_end, kind = head
+    if kind == "do":
+        return _Trigger(verb_start, end, verb_end, pattern, light=True)
+    if kind == "agree":
+        code = lx.future_code(pattern.code)
+        if code[:2] != "03" or code not in lx.codes:
+            return "agreed to a nominal action with no intent code"
+        return _Trigger(verb_start, end, verb_end, replace(pattern, code=code), light=True)
+    code_or_none = asked_code(_ASKING_DEFAULT[kind], pattern.code, lx.codes, lx.future_code)
+    if code_or_none is None:
+        return f"{kind}s a nominal action with no {_ASKING_DEFAULT[kind][:2]}x code"
+    asked = replace(pattern, code=code_or_none)
+    return _Trigger(verb_start, noun_end, verb_end, asked, light=True)
+
+
 _NEXT_WORDS = re.compile(r"\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
@@ -576,8 +642,18 @@ def _select(triggers: list[_Trigger]) -> list[_Trigger]:
     A curated pattern wins any overlap with a converted PETRARCH-2 one: the curated list is
     where the project corrects the big dictionary.
     """
+    # a nominal pattern's event noun under its light verb is as good as a pattern's own
+    # match, and more specific than one spanning the same words: "announced the lifting of
+    # sanctions" is the lifting (085), not "<announce> ... sanctions" (163)
     triggers.sort(
-        key=lambda t: (t.pattern.tier, t.light, t.start - t.end, t.pattern.order, t.start)
+        key=lambda t: (
+            t.pattern.tier,
+            t.light and not t.pattern.nominal,
+            t.start - t.end,
+            not t.pattern.nominal,
+            t.pattern.order,
+            t.start,
+        )
     )
     chosen: list[_Trigger] = []
     for trig in triggers:
