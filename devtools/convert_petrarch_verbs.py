@@ -170,6 +170,9 @@ def read_synsets(lines: list[str]) -> dict[str, list[str]]:
     current: str | None = None
     no_plural = False
     for raw in lines:
+        if raw.lstrip().startswith("#"):
+            # a comment line inside a set ("&CURRENCY" opens with one) does not end it
+            continue
         line = raw.split("#", 1)[0].rstrip()
         if line.startswith("&"):
             label = line.strip()
@@ -206,7 +209,8 @@ def _verb_line(line: str, block: Block, conv: Conversion) -> None:
     code = _code(m.group(1)) if m else None
     head = _CODE.sub("", text).strip()
     forms: list[str] = []
-    if "{" in head:
+    listed = "{" in head  # "{}" lists no other forms: the verb has only the one written
+    if listed:
         head, _, rest = head.partition("{")
         forms = rest.split("}", 1)[0].split()
         head = head.strip()
@@ -214,7 +218,7 @@ def _verb_line(line: str, block: Block, conv: Conversion) -> None:
         return
     if "+" in head or "_" in head:  # a multi-word verb: its '+' word inflects
         words = head.split("_")
-        if forms:
+        if forms or listed:
             phrases = [head, *forms]
         else:
             plus = next((i for i, w in enumerate(words) if w.startswith("+")), None)
