@@ -81,3 +81,21 @@ def test_no_event(text: str) -> None:
 
 def test_ambiguous_abbreviation_is_no_actor() -> None:
     assert actors("The SDF held a drill on Monday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Immigration and Customs Enforcement detained the Mexican consul.", "USAGOV"),
+        ("ICE said it had deported the Guatemalan activist.", "USAGOV"),
+        ("The Government Accountability Office criticised the Pentagon.", "USAGOV"),
+        # a country named with it wins: a department of that country's government
+        ("Kenya's Treasury Department rejected the plan.", "KENGOV"),
+    ],
+)
+def test_us_federal_bodies(text: str, expected: str) -> None:
+    assert expected in {code for _, code in actors(text)}
+
+
+def test_lower_case_ice_is_no_actor() -> None:
+    assert actors("The ice on the lake broke on Monday.") == []
