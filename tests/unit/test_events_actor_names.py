@@ -99,3 +99,23 @@ def test_us_federal_bodies(text: str, expected: str) -> None:
 
 def test_lower_case_ice_is_no_actor() -> None:
     assert actors("The ice on the lake broke on Monday.") == []
+
+
+def test_compass_point_before_own_country_qualifies_the_agent() -> None:
+    # "protesters in the western Ruritanian city": the demonym is the protesters' own country,
+    # not a guess from another actor of the sentence
+    from pipeline.stages.events.actors import _OWN_QUALIFIER_AFTER
+
+    assert _OWN_QUALIFIER_AFTER.fullmatch(" in the western ")
+    assert _OWN_QUALIFIER_AFTER.fullmatch(" in the north-eastern ")
+    assert _OWN_QUALIFIER_AFTER.fullmatch(" from ")
+    assert not _OWN_QUALIFIER_AFTER.fullmatch(" in the south of ")
+    assert not _OWN_QUALIFIER_AFTER.fullmatch(" in the old ")
+
+
+def test_compass_qualified_agent_is_a_source() -> None:
+    # a second country in the sentence: without the qualifier the police's country would only
+    # be inferred, and an inferred agent is no source
+    text = "Police in the eastern Kenyan town of Garissa arrested Ugandan traders."
+    assert ("KENCOP", "173", "UGABUS") in triples(text)
+    assert triples("Police near the old Kenyan border arrested Ugandan traders.") == set()

@@ -52,7 +52,10 @@ _OF_GAP = re.compile(r"^\s+(?:of|in|from)\s+(?:the\s+)?$", re.IGNORECASE)
 # the country it belongs to
 _OWN_QUALIFIER_AFTER = re.compile(
     r"(?:\s+(?:groups?|members?|officers?|units?|leaders?|officials?|forces|fighters))?"
-    r"\s+(?:of|in|from)\s+(?:the\s+)?$",
+    r"\s+(?:of|in|from)\s+(?:the\s+)?"
+    # "protesters in the eastern Kosovan town": a compass point before the country's name or
+    # demonym (the place noun after it is no actor)
+    r"(?:(?:north|south|east|west|central)(?:-?(?:east|west))?(?:ern)?\s+)?$",
     re.IGNORECASE,
 )
 
