@@ -52,7 +52,10 @@ _OF_GAP = re.compile(r"^\s+(?:of|in|from)\s+(?:the\s+)?$", re.IGNORECASE)
 # the country it belongs to
 _OWN_QUALIFIER_AFTER = re.compile(
     r"(?:\s+(?:groups?|members?|officers?|units?|leaders?|officials?|forces|fighters))?"
-    r"\s+(?:of|in|from)\s+(?:the\s+)?$",
+    r"\s+(?:of|in|from)\s+(?:the\s+)?"
+    # "protesters in the eastern Kosovan town": a compass point before the country's name or
+    # demonym (the place noun after it is no actor)
+    r"(?:(?:north|south|east|west|central)(?:-?(?:east|west))?(?:ern)?\s+)?$",
     re.IGNORECASE,
 )
 
@@ -122,12 +125,20 @@ def _word_bounded(norm: str, start: int, end: int) -> bool:
     return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
 
 
+# the Arabic article and its assimilated forms, lower case in English copy before a capitalised
+# name ("al-Qaeda", "al Shabaab", "ash-Sham"): the name is capitalised, the particle is not
+_NAME_PARTICLE = re.compile(r"(?:(?:al|el)[- ]|(?:ad|ar|as|ash|at|az|an|ul)-)(?=[A-Z])")
+
+
 def _case_ok(entry: ActorEntry, surface: str) -> bool:
     if entry.case_sensitive:
         letters = [c for c in surface if c.isalpha()]
         return bool(letters) and all(c.isupper() for c in letters)
     if entry.proper:
-        return surface[:1].isupper() or surface[:1].isdigit()
+        if surface[:1].isupper() or surface[:1].isdigit():
+            return True
+        # "al-Qaeda", "al-Shabaab": a lower-case Arabic article before a capitalised name
+        return _NAME_PARTICLE.match(surface) is not None
     return True
 
 
