@@ -108,3 +108,10 @@ def test_an_attribution_after_the_clause_stays_reported_speech() -> None:
     # the CAMEO manual codes the act in "X did Y, a rights group charged": not a claim here
     events = coded("Russia attacked Ukraine, a rights group charged on Saturday.")
     assert all(e.modality != CLAIMED for e in events)
+
+
+def test_a_claim_verb_still_names_the_speaker_of_a_reported_predicate() -> None:
+    # "claimed" left the speech cues (no longer "reported"), not the speakers: the accusation
+    # in the claimed predicate is the claimer's (PETRARCH's ALLEGE block codes it 11x)
+    got = {brief(e) for e in coded("Iran claimed the United States was behind the attack.")}
+    assert ("IRN", "11", "USA", "asserted") in got
