@@ -11,8 +11,9 @@ Scoring, per sentence, on sets (a compound actor's duplicate codes count once):
 * root: the 2-digit CAMEO roots; full: the full codes; dyad: (source country, target country),
   where a gold side given as a bare "IGO" matches any IGO code and a gold event with no target
   matches on its source alone.
-Predictions with modality negated or hypothetical are not counted (they are not claims that the
-event happened). Precision = matched predictions / predictions; recall = matched gold / gold.
+Predictions with modality negated, hypothetical or claimed are not counted (they are not claims
+that the event happened; a claimed one is what someone claims or alleges another did).
+Precision = matched predictions / predictions; recall = matched gold / gold.
 
 Throughput: documents of ~25 sentences built from the labelled text (plus the seed article),
 coded in this one process (one core), after the dictionaries are loaded (load time printed).

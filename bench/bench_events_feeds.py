@@ -53,6 +53,7 @@ from pipeline.stages.feeds.parsing import parse_feed  # noqa: E402
 try:  # run as a script (bench/ on sys.path) or as a module
     from judgements import (
         event_key,
+        happened,
         parse_judgements,
         precision,
         sentence_hash,
@@ -63,6 +64,7 @@ try:  # run as a script (bench/ on sys.path) or as a module
 except ImportError:  # pragma: no cover
     from bench.judgements import (
         event_key,
+        happened,
         parse_judgements,
         precision,
         sentence_hash,
@@ -197,9 +199,12 @@ def main() -> int:
     )
     by_half: dict[Half, list[tuple[Item, Event]]] = {h: [] for h in HALVES}
     item_count: Counter[str] = Counter()
+    set_aside: Counter[str] = Counter()  # claimed events: emitted, but no event that happened
     for item in items:
         item_count[item.half] += 1
-        by_half[item.half].extend((item, e) for e in code_text(item.text, item.day))
+        events, aside = happened(code_text(item.text, item.day))
+        set_aside[item.half] += aside
+        by_half[item.half].extend((item, e) for e in events)
     left_out = ", ".join(f"{why} {n}" for why, n in sorted(skipped.items()))
     print(f"{len(items)} English feed items coded (left out: {left_out or 'none'})")
     for half in ("report", "tune"):
@@ -213,6 +218,7 @@ def main() -> int:
             f"{half:<7} items {item_count[half]:>4} | events {len(events):>3} | without target "
             f"{targetless} ({targetless / max(1, len(events)):.1%}) | {precision(labels)}"
             + (f", unjudged {labels['UNJUDGED']}" if labels["UNJUDGED"] else "")
+            + (f" | claimed, set aside {set_aside[half]}" if set_aside[half] else "")
         )
     print(f"--- every event of the {args.half} half")
     for item, e in by_half[args.half]:

@@ -42,6 +42,7 @@ try:  # run as a script (bench/ on sys.path) or as a module
     from judgements import (
         EventKey,
         event_key,
+        happened,
         parse_judgements,
         precision,
         sentence_hash,
@@ -53,6 +54,7 @@ except ImportError:  # pragma: no cover
     from bench.judgements import (
         EventKey,
         event_key,
+        happened,
         parse_judgements,
         precision,
         sentence_hash,
@@ -131,13 +133,15 @@ def main() -> int:
     pages = load_pages()
     by_half: dict[Half, list[tuple[Page, Event]]] = {h: [] for h in HALVES}
     page_count: Counter[str] = Counter()
+    set_aside: Counter[str] = Counter()  # claimed events: emitted, but no event that happened
     cpu = 0.0
     for page in pages:
         half = half_of(f"pages:{page.stem}")
         page_count[half] += 1
         started = time.process_time()
-        events = code_text(page.text, page.day)
+        events, aside = happened(code_text(page.text, page.day))
         cpu += time.process_time() - started
+        set_aside[half] += aside
         by_half[half].extend((page, e) for e in events)
     print(
         f"{len(pages)} English pages; coding CPU time {cpu:.2f}s ({len(pages) / cpu:.0f} pages/s)"
@@ -151,6 +155,7 @@ def main() -> int:
             f"{half:<7} pages {page_count[half]:>4} | events {n:>4} "
             f"({n / max(1, page_count[half]):.2f}/page) | without target {len(targetless)} "
             f"({len(targetless) / max(1, n):.1%}), of which with a code that needs one: {len(bad)}"
+            + (f" | claimed, set aside {set_aside[half]}" if set_aside[half] else "")
         )
     population = by_half[args.half]
     rng = random.Random(args.seed)

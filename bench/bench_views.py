@@ -303,7 +303,8 @@ QUERIES: dict[str, tuple[str, str | None]] = {
         "WHERE week = date_trunc('week', current_date)::date ORDER BY events DESC LIMIT 25",
         "SELECT actor1_code, count(*) AS events FROM events_gdelt "
         "WHERE day >= date_trunc('week', current_date)::date "
-        "AND modality NOT IN ('negated', 'hypothetical') GROUP BY 1 ORDER BY 2 DESC LIMIT 25",
+        "AND modality NOT IN ('negated', 'hypothetical', 'claimed') "
+        "GROUP BY 1 ORDER BY 2 DESC LIMIT 25",
     ),
     "feed health": ("SELECT * FROM feed_health ORDER BY error_rate_24h DESC NULLS LAST", None),
 }

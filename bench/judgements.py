@@ -17,6 +17,18 @@ from pipeline.stages.events.sentences import split_sentences
 
 EventKey = tuple[str, int, str, str | None, str | None]
 
+# modalities the dashboard marts leave out (sql/views/marts): events that did not happen. The
+# coder emits only the claimed ones ("Iran claimed that Israel had attacked Syria"); they are
+# no emitted events for precision, and the benches print how many were set aside.
+NOT_HAPPENED = frozenset(("negated", "hypothetical", "claimed"))
+
+
+def happened(events: Iterable[Event]) -> tuple[list[Event], int]:
+    """The events the marts count, and how many others were set aside."""
+    events = list(events)
+    kept = [e for e in events if e.modality not in NOT_HAPPENED]
+    return kept, len(events) - len(kept)
+
 
 def sentence_hash(text: str) -> str:
     """A short hash that identifies a sentence without storing it."""

@@ -48,6 +48,8 @@ STORY_OF = {1: 1, 2: 1, 3: 1, 4: 2, 5: 3, 6: 4}
 EVENTS: list[tuple[int, int, str, str, str, str, int, float, str]] = [
     (1, 0, "USA", "CHN", "042", "04", 1, 1.9, "asserted"),
     (1, 1, "USA", "CHN", "190", "19", 4, -10.0, "negated"),
+    # what one party claims the other did ("China claimed that the US had attacked"): no event
+    (1, 2, "USA", "CHN", "190", "19", 4, -10.0, "claimed"),
     (4, 0, "RUS", "UKR", "190", "19", 4, -10.0, "asserted"),
     (5, 0, "RUS", "UKR", "190", "19", 4, -10.0, "reported"),
     (6, 0, "RUS", "UKR", "190", "19", 4, -10.0, "asserted"),

@@ -54,12 +54,12 @@ def test_a_syndicated_story_counts_once(known: Engine) -> None:
         known,
         "SELECT story_id, article_count, outlet_count, event_count, canonical_outlet, "
         "wire_source FROM stories_overview ORDER BY story_id",
-    ) == [(1, 3, 3, 2, "alpha", "AP"), (2, 1, 1, 1, "alpha", None), (3, 1, 1, 1, "beta", None),
+    ) == [(1, 3, 3, 3, "alpha", "AP"), (2, 1, 1, 1, "alpha", None), (3, 1, 1, 1, "beta", None),
           (4, 1, 1, 1, "gamma", None)]  # fmt: skip
     assert _rows(
         known, "SELECT story_id, article_count, outlet_count FROM story_counts ORDER BY 1"
     ) == [(1, 3, 3), (2, 1, 1), (3, 1, 1), (4, 1, 1)]
-    # events_daily: the wire story's event once (mentions 3); negated events left out
+    # events_daily: the wire story's event once (mentions 3); negated and claimed events left out
     assert _rows(
         known,
         "SELECT day, source_country, target_country, root_code, quad_class, events, mentions, "
@@ -78,24 +78,25 @@ def test_event_level_views(known: Engine) -> None:
     ) == [
         ("04", "asserted", 3, 3, True),
         ("19", "negated", 3, 3, False),
+        ("19", "claimed", 3, 3, False),
         ("19", "asserted", 1, 1, True),
         ("19", "reported", 1, 1, False),
         ("19", "asserted", 1, 1, True),
     ]
-    # every article (copies included) with its canonical's events: 3 x 2 + 3 x 1
+    # every article (copies included) with its canonical's events: 3 x 3 + 3 x 1
     assert _rows(
         known,
         "SELECT article_id, canonical_article_id, is_duplicate, count(*) FROM article_events "
         "GROUP BY 1, 2, 3 ORDER BY 1",
     ) == [
-        (1, 1, False, 2),
-        (2, 1, True, 2),
-        (3, 1, True, 2),
+        (1, 1, False, 3),
+        (2, 1, True, 3),
+        (3, 1, True, 3),
         (4, 4, False, 1),
         (5, 5, False, 1),
         (6, 6, False, 1),
     ]
-    assert _scalar(known, "SELECT count(*) FROM stg_events") == 5
+    assert _scalar(known, "SELECT count(*) FROM stg_events") == 6
     assert _scalar(known, "SELECT count(*) FROM stg_articles") == 10
     assert _scalar(known, "SELECT count(*) FROM stg_stories") == 4
     assert _scalar(known, "SELECT count(*) FROM stg_feeds") == 3
@@ -240,7 +241,8 @@ def test_views_agree_with_the_tables_after_a_sample_run(clean_db: Engine) -> Non
     assert _scalar(clean_db, "SELECT max(num_sources) FROM events_gdelt") >= 2
     assert _scalar(clean_db, "SELECT max(outlet_count) FROM stories_overview") >= 2
     happened = _scalar(
-        clean_db, "SELECT count(*) FROM events WHERE modality NOT IN ('negated', 'hypothetical')"
+        clean_db,
+        "SELECT count(*) FROM events WHERE modality NOT IN ('negated', 'hypothetical', 'claimed')",
     )
     assert _scalar(clean_db, "SELECT coalesce(sum(events), 0) FROM events_daily") == happened
     assert _scalar(clean_db, "SELECT coalesce(sum(events), 0) FROM events_timeline") == happened

@@ -96,3 +96,16 @@ def test_a_stub_finds_its_event_again_and_keeps_no_text() -> None:
     assert "France" not in str(record["sentence_sha"])
     key = parse_judgements([json.dumps(record)], "page")
     assert list(key) == [event_key("own_1", event)]
+
+
+def test_claimed_events_are_set_aside_like_the_marts_do() -> None:
+    from datetime import date
+
+    from judgements import happened
+
+    from pipeline.stages.events import code_text
+
+    events = code_text("Iran claimed that Israel had attacked Syria.", date(2024, 3, 5))
+    kept, aside = happened(events)
+    assert aside == len(events) - len(kept) >= 1
+    assert all(e.modality != "claimed" for e in kept)

@@ -442,6 +442,9 @@ class _Cues:
     future: re.Pattern[str]
     hypothetical: re.Pattern[str]
     speech: re.Pattern[str]
+    speaker: re.Pattern[str]  # speech or claim verbs: whoever says or claims a clause
+    # a claim verb's complement clause ending where its subject starts: "claimed (that) ..."
+    claim_before: re.Pattern[str]
     preposition_before: re.Pattern[str]
     partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
     clause_break: re.Pattern[str]
@@ -464,6 +467,28 @@ _OBJECT_HER = re.compile(
 )
 
 
+def _claim_before(words: Iterable[str]) -> re.Pattern[str]:
+    """A claim verb whose complement clause starts at the end of the searched text.
+
+    The clause is the one the verb introduces: after "that" (with at most a few words of the
+    verb's own phrase before it: "claimed on Tuesday that"), or, for a verb that takes its
+    clause without "that", right after the verb ("claimed Israeli forces had ..."); the
+    clause's subject may open with up to four words before the actor ("that the army of").
+    A cue of the form "insisted that" needs its "that". Nothing punctuated stands between.
+    """
+    words = list(words)
+    bare = [w for w in words if not w.endswith(" that")]
+    with_that = sorted({w.removesuffix(" that") for w in words if w.endswith(" that")} | set(bare))
+    if not with_that:
+        return re.compile(r"(?!x)x")
+    gap = r"(?:[^\s,;:.!?\"“”]+\s+){0,4}"
+    that = _cue_source(with_that) + r"(?:\s+[^\s,;:.!?\"“”]+){0,4}?\s+that\s+" + gap + "$"
+    parts = [that]
+    if bare:
+        parts.append(_cue_source(bare) + r"\s+(?:(?:the|a|an)\s+)?$")
+    return re.compile("(?:" + "|".join(parts) + ")")
+
+
 def _cues(lx: Lexicon) -> _Cues:
     cached = _CUE_CACHE.get(lx.fingerprint)
     if cached is not None:
@@ -477,6 +502,10 @@ def _cues(lx: Lexicon) -> _Cues:
         future=_cue_regex(c.get("future", ["will"])),
         hypothetical=_cue_regex(c.get("hypothetical", ["if"])),
         speech=_cue_regex(c.get("speech", ["said"])),
+        speaker=_cue_regex(
+            list(c.get("speech", ["said"])) + [w.removesuffix(" that") for w in c.get("claim", [])]
+        ),
+        claim_before=_claim_before(c.get("claim", [])),
         preposition_before=re.compile(r"\b(?:" + preps + r")\s+(?:the\s+)?$"),
         partitive_of=re.compile(
             r"(?<![\w'])(?:"

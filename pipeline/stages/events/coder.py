@@ -43,6 +43,7 @@ from pipeline.stages.events.discards import discard_reason
 from pipeline.stages.events.entries import spell_bounded
 from pipeline.stages.events.event import (
     ASSERTED,
+    CLAIMED,
     CONVERTED_PREFIX,
     FUTURE,
     HYPOTHETICAL,
@@ -74,6 +75,7 @@ from pipeline.stages.events.triggers import (
 
 __all__ = [
     "ASSERTED",
+    "CLAIMED",
     "CONVERTED_PREFIX",
     "FUTURE",
     "HYPOTHETICAL",
@@ -85,6 +87,10 @@ __all__ = [
     "allows_no_target",
     "code_text",
 ]
+
+
+# a complementizer: the actor after it is the subject of the clause it opens
+_THAT = re.compile(r"\bthat\b")
 
 
 CODER_VERSION = "3.6.0"  # round 8: light verbs, pronouns, frames, sub-codes, one-sided codes
@@ -491,7 +497,14 @@ class _SentenceCoder(_Slots):
                 # country's name by inference, but whose people they were is not said
                 self._explain(trig, "dropped: a participle's victims of unknown country")
                 continue
-            if target is not None and not passive and not trig.pattern.swap:
+            if (
+                target is not None
+                and not passive
+                and not trig.pattern.swap
+                and not _THAT.search(self.norm, trig.start, target.start)
+            ):
+                # "entered Syria and attacked ...": Syria's verb is the source's; not the
+                # subject of a "that"-clause ("alleged that Ukraine had attacked"): its own
                 inherited[id(target)] = source
             pairs: list[tuple[Actor, Actor | None]]
             if target is not None and trig.pattern.swap:
@@ -528,7 +541,16 @@ class _SentenceCoder(_Slots):
             if open_question is not None:
                 self._explain(trig, open_question)
                 continue
-            modality = _modality(self.norm, sent, source, trig, self.cues)
+            modality = _modality(
+                self.norm,
+                sent,
+                source,
+                trig,
+                self.cues,
+                claimer=lambda at: next(
+                    (g for g in reversed(groups) if sent.start <= g.start and g.end <= at), None
+                ),
+            )
             if requested:
                 modality = HYPOTHETICAL
             code = self._specific_code(trig, verbs)

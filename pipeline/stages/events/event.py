@@ -16,6 +16,12 @@ ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED = (
     "negated",
     "reported",
 )
+# an action inside what someone claims, alleges or accuses another of ("Iran claimed that
+# Israel had attacked Syria", "accused India of attacking"): CAMEO codes the claim (the
+# accusation, 112, where the dictionaries have it), not the act claimed. The event is still
+# emitted, so the trace and the store show what was claimed, but it is no event that happened:
+# the marts and the benches leave it out like negated and hypothetical ones.
+CLAIMED = "claimed"
 
 
 _NEEDS_TARGET = frozenset(("04", "05", "06", "07"))

@@ -550,7 +550,7 @@ class _Slots(_ClauseSubjects):
         self, sent: Sentence, groups: list[_Group], subject: _Group
     ) -> _Group | None:
         speech = None
-        for m in self.cues.speech.finditer(self.norm, sent.start, subject.start):
+        for m in self.cues.speaker.finditer(self.norm, sent.start, subject.start):
             speech = m
         if speech is None:
             return None

@@ -16,7 +16,14 @@ from typing import Any
 from pipeline.stages.events.actors import _Cues, _Group
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.entries import AnchorPatterns
-from pipeline.stages.events.event import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, REPORTED
+from pipeline.stages.events.event import (
+    ASSERTED,
+    CLAIMED,
+    FUTURE,
+    HYPOTHETICAL,
+    NEGATED,
+    REPORTED,
+)
 from pipeline.stages.events.lexicon import (
     Lexicon,
     Pattern,
@@ -663,7 +670,15 @@ def _select(triggers: list[_Trigger]) -> list[_Trigger]:
     return chosen
 
 
-def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _Cues) -> str:
+def _modality(
+    norm: str,
+    sent: Sentence,
+    source: _Group,
+    trig: _Trigger,
+    cues: _Cues,
+    *,
+    claimer: Callable[[int], _Group | None] | None = None,
+) -> str:
     # cues count between the subject and the trigger, and just before the subject ("denied
     # that it ...", "if it does send ...")
     # "has not yet formally announced Xi's visit to": the cue may govern the subject's noun
@@ -678,6 +693,8 @@ def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _
         return NEGATED
     if cues.hypothetical.search(window):
         return HYPOTHETICAL
+    if claimed(norm, sent, source, trig, cues, claimer=claimer):
+        return CLAIMED  # "claimed that Israel had attacked": the claim, not the attack
     if cues.future.search(window):
         return FUTURE
     if _INFINITIVE_BEFORE.search(norm, max(sent.start, trig.start - 60), trig.start):
@@ -685,6 +702,49 @@ def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _
     if cues.speech.search(before_source):
         return REPORTED
     return ASSERTED
+
+
+# "accused India of attacking", "blamed Russia for the shelling of", "charged him with
+# ordering": the action is what the accuser alleges, not an asserted act
+_ACCUSED_OF = re.compile(
+    r"\b(?:(?:accus|suspect|blam)(?:e|es|ed|ing|s)?\b(?:\s+[^\s,;:.!?]+){1,8}?\s+(?:of|for)|"
+    r"charg(?:e|es|ed|ing)\b(?:\s+[^\s,;:.!?]+){1,8}?\s+with)"
+    r"\s+(?:having\s+)?(?:(?:the|a|an|its|their)\s+)?(?:\w+ly\s+)?$"
+)
+
+
+def claimed(
+    norm: str,
+    sent: Sentence,
+    source: _Group,
+    trig: _Trigger,
+    cues: _Cues,
+    *,
+    claimer: Callable[[int], _Group | None] | None = None,
+) -> bool:
+    """Whether the action of *trig* with subject *source* sits in what someone claims.
+
+    Two clause shapes, each the complement of a claim (CAMEO codes the claim, not the act
+    claimed): the clause a claim verb introduces ("X claimed (that) Y attacked Z", "insisted
+    that"), and the gerund of an accusation ("accused Y of attacking Z"). The subject must
+    start the clause: an actor before the claim verb is the claimer, and his own action is his
+    own. So is one claimed of his own side: a pronoun subject of the clause ("Pakistan
+    claimed it shot down ...") resolves to the claimer, and a subject of the claimer's country
+    ("Washington claimed the US military is hitting ...", found by *claimer*: the actor
+    before the claim verb at an offset) is his own side; a party claiming its own act reports
+    the act (on the tune pages such a claim was judged a right event). An attribution after
+    the clause ("Y attacked Z, a rights group charged") is left to reported speech: the CAMEO
+    manual codes the act in its own example of that shape.
+    """
+    lo = sent.start
+    head = min(source.start, trig.start)
+    verb = None if source.coreferent else cues.claim_before.search(norm, lo, head)
+    if verb is not None:
+        who = claimer(verb.start()) if claimer is not None else None
+        own = {a.country for a in who.actors} if who is not None else set()
+        if not own & {a.country for a in source.actors if a.country}:
+            return True
+    return _ACCUSED_OF.search(norm, max(lo, trig.start - 120), trig.start) is not None
 
 
 def _pick_date(

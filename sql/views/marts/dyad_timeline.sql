@@ -3,7 +3,7 @@
 create materialized view dyad_timeline as
 with events as (
     select * from events_gdelt
-    where modality not in ('negated', 'hypothetical') and day is not null
+    where modality not in ('negated', 'hypothetical', 'claimed') and day is not null
       and actor1_country_code is not null and actor2_country_code is not null
 )
 select

@@ -1,9 +1,10 @@
 -- Mart: events per day, dyad and root code, weighted by how many articles carried each story.
--- Negated and hypothetical events are left out: they did not happen.
+-- Negated, hypothetical and claimed events are left out: they did not happen (a claimed one is
+-- what someone claims or alleges another did).
 create view events_daily as
 with events as (
     select * from events_gdelt
-    where modality not in ('negated', 'hypothetical')
+    where modality not in ('negated', 'hypothetical', 'claimed')
 )
 select
     day,

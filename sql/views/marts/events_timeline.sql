@@ -1,10 +1,10 @@
 -- Mart (materialized): events per day, root code and quad class, for timelines over any range.
--- Negated and hypothetical events are left out: they did not happen. Mentions count every stored
--- article carrying the event's story (syndicated copies included).
+-- Negated, hypothetical and claimed events are left out: they did not happen. Mentions count
+-- every stored article carrying the event's story (syndicated copies included).
 create materialized view events_timeline as
 with events as (
     select * from events_gdelt
-    where modality not in ('negated', 'hypothetical') and day is not null
+    where modality not in ('negated', 'hypothetical', 'claimed') and day is not null
 )
 select
     day,

@@ -1,11 +1,12 @@
 -- Mart: one real-world event counted once, ICEWS-style. Events coded on the same day with the
 -- same source, target and CAMEO code are one event however many articles reported it: this
 -- row says how many coded events, stories (independent write-ups), articles (syndicated copies
--- included) and outlets carried it. Negated and hypothetical events are left out.
+-- included) and outlets carried it. Negated, hypothetical and claimed
+-- events are left out.
 create view real_world_events as
 with mentions as (
     select * from article_events
-    where modality not in ('negated', 'hypothetical') and event_date is not null
+    where modality not in ('negated', 'hypothetical', 'claimed') and event_date is not null
 )
 select
     event_date as day,

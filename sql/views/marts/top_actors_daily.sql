@@ -1,9 +1,10 @@
 -- Mart (materialized): per day and actor (CAMEO actor code), how often it acted or was acted on.
--- An event counts for its source and for its target; negated and hypothetical events are left out.
+-- An event counts for its source and for its target; negated, hypothetical and
+-- claimed events are left out.
 create materialized view top_actors_daily as
 with events as (
     select * from events_gdelt
-    where modality not in ('negated', 'hypothetical') and day is not null
+    where modality not in ('negated', 'hypothetical', 'claimed') and day is not null
 ),
 roles as (
     select day, actor1_code as actor_code, actor1_country_code as actor_country,

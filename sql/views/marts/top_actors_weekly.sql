@@ -2,7 +2,7 @@
 create materialized view top_actors_weekly as
 with events as (
     select * from events_gdelt
-    where modality not in ('negated', 'hypothetical') and day is not null
+    where modality not in ('negated', 'hypothetical', 'claimed') and day is not null
 ),
 roles as (
     select date_trunc('week', day)::date as week, actor1_code as actor_code,
