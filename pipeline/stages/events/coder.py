@@ -411,7 +411,12 @@ class _SentenceCoder(_Slots):
                 # about the action, not the action
                 self._explain(trig, "dropped: advised or warned against")
                 continue
-            possessive, owner = self._possessor(sent, groups, trig)
+            # only a correction of the subject found: a nominal event with no subject of its
+            # own is mostly a background mention ("ahead of Xi's visit to India, which is
+            # expected ..."), which the tune pages judged right only half the time
+            possessive, owner = (
+                self._possessor(sent, groups, trig) if source is not None else (False, None)
+            )
             if possessive:
                 if owner is None:
                     self._explain(trig, "dropped: the act of a possessor who is no actor")
