@@ -119,7 +119,8 @@ def test_calling_someone_something_is_no_call(text: str) -> None:
 )
 def test_push_and_press_for_are_appeals(text: str) -> None:
     got = triples(text)
-    assert got and all(t[1].startswith("02") for t in got)
+    assert got
+    assert all(t[1].startswith("02") for t in got)
 
 
 # --- "will persuade X to": the future is the persuading, the infinitive is not done
