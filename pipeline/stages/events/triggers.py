@@ -598,9 +598,7 @@ def _modality(norm: str, sent: Sentence, source: _Group, trig: _Trigger, cues: _
     wanted = _INFINITIVE_BEFORE.search(norm, max(sent.start, trig.start - 60), trig.start)
     # "will impose", "intends to impose"; but in "will persuade X to lift" the future is the
     # persuading: the infinitive under it is not (yet) done, as without "will"
-    if future and not (
-        wanted and _INFINITIVE_BEFORE.search(norm, lo + future.end(), trig.start)
-    ):
+    if future and not (wanted and _INFINITIVE_BEFORE.search(norm, lo + future.end(), trig.start)):
         return FUTURE
     if wanted:
         return HYPOTHETICAL  # "moved to punish", "allowed X to strike": not (yet) done
