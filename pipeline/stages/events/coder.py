@@ -103,6 +103,9 @@ PENDING_SENTENCES = 6
 # "denounced a drone strike on": a nominal trigger governed by another verb is that verb's
 # object, not an action of the subject
 _GOVERNING_VERB = re.compile(r"\b[a-z]{3,}ed\b")
+# a possessive right before a nominal trigger, with at most two modifiers between ("Pelosi's
+# visit to", "the minister's planned visit to"): the possessor is who acts
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])\s+(?:[a-z-]+\s+){0,2}$")
 
 
 _INFINITIVE_AFTER = re.compile(r"(?:\s+[^\s,;.]+){0,8}?\s+to\s+(?:\w+\s+){0,3}$")
@@ -312,6 +315,24 @@ class _SentenceCoder(_Slots):
         _remember(self.memory, groups, self._governed)
         return events
 
+    def _possessor(
+        self, sent: Sentence, groups: list[_Group], trig: _Trigger
+    ) -> tuple[bool, _Group | None]:
+        """Whether a nominal trigger has a possessor ("House Speaker Pelosi's visit to Taiwan"),
+        and the actor it names (None when the possessor is no actor: "the singer's visit").
+
+        The possessor of an event noun is its agent; the subject of the sentence ("China
+        summoned the ambassador to protest against Pelosi's visit to Taiwan") did not visit."""
+        if not self._syntax(sent).tag_at(trig.start).startswith("NN"):
+            return False, None
+        m = _POSSESSIVE.search(self.norm, max(sent.start, trig.start - 40), trig.start)
+        if m is None:
+            return False, None
+        for group in groups:
+            if m.start() - 2 <= group.end <= m.end() and group.start < m.start():
+                return True, group
+        return True, None
+
     def _groups(self, mentions: list[_Mention]) -> list[_Group]:
         """The actor groups of a sentence's *mentions*, as coding builds them."""
         return resolve_agents(self.text, _build_groups(self.text, mentions), self.country)
@@ -439,6 +460,17 @@ class _SentenceCoder(_Slots):
                 # about the action, not the action
                 self._explain(trig, "dropped: advised or warned against")
                 continue
+            # only a correction of the subject found: a nominal event with no subject of its
+            # own is mostly a background mention ("ahead of Xi's visit to India, which is
+            # expected ..."), which the tune pages judged right only half the time
+            possessive, owner = (
+                self._possessor(sent, groups, trig) if source is not None else (False, None)
+            )
+            if possessive:
+                if owner is None:
+                    self._explain(trig, "dropped: the act of a possessor who is no actor")
+                    continue
+                source, passive = owner, False
             addressee = None
             if source is None:
                 self._explain(trig, "dropped: no source actor in its clause")
@@ -602,7 +634,11 @@ class _SentenceCoder(_Slots):
                 # a target of one's own country ("protested in Serbia") leaves a one-sided
                 # event when the code needs no target
                 pairs += [(s, None) for s, t in pairs if t is not None and _domestic(s, t)]
-            if code in SYMMETRIC and (trig.pattern.reciprocal or not trig.pattern.intent):
+            if (
+                code in SYMMETRIC
+                and (trig.pattern.reciprocal or not trig.pattern.intent)
+                and senses.mutual_act(trig.pattern.id, self.norm[trig.start : trig.end])
+            ):
                 # CAMEO codes talks, agreements and cooperation both ways: "A held talks with
                 # B" is A->B and B->A, like "A and B held talks"; not a one-sided intent
                 # ("A offered to", "A is ready to": B offered nothing)

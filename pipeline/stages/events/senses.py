@@ -80,6 +80,18 @@ _ALLEGED = re.compile(
 _INTENDED = re.compile(r"\b(?:threats?|plots?|conspiracy)\s+to\s+$")
 
 
+# what may follow the person called in a telephone call (041, "called Putin on Tuesday",
+# "called him to discuss"); anything else after "called X" is what X was called ("called
+# Denmark's prime minister nasty", "called the strike an act of war"): a characterisation
+_CALL_HEAD = re.compile(r"call(?:s|ed|ing)?$")
+_AFTER_CALLED = re.compile(
+    r"\s*(?:$|[^\w\s]|(?:on|to|about|over|for|and|or|in|at|after|before|during|from|with|"
+    r"late|early|last|this|yesterday|today|tonight|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|twice|again|back|amid|as|ahead|following|by|when|while|since|but|"
+    r"shortly|soon|hours?|days?|minutes?)\b)"
+)
+
+
 def reported_only(norm: str, sent_start: int, source_start: int) -> str | None:
     """Why the clause of a subject at *source_start* only reports an allegation or evidence."""
     lo = max(sent_start, source_start - 120)
@@ -104,6 +116,12 @@ def sense_veto(
     if target is None:
         return None
     between = norm[head_end : target[0]]
+    if (
+        code == "041"
+        and _CALL_HEAD.fullmatch(norm, start, head_end)
+        and not _AFTER_CALLED.match(norm, target[1])
+    ):
+        return "dropped: called the target something (a characterisation), not a call"
     if code.startswith("09") and _VICTIM_OF.search(between):
         return "dropped: the target is the victim of the incident investigated"
     if code == "0841" and _TOPICAL.search(between):
@@ -113,3 +131,60 @@ def sense_veto(
     ):
         return "dropped: advice to its own people (a travel advisory), no act toward the target"
     return None
+
+
+# PETRARCH-2 verb blocks whose verb is itself a joint act: meeting, negotiating, agreeing,
+# cooperating, signing, joining, mending or upgrading ties. The other blocks that carry a
+# symmetric code are done by one side to (or for) the other: "sent a letter to", "opened its
+# borders to", "is training Iraqi pilots", "invited", "hosted" (040, 050, 0312 by the code,
+# but nothing was done by the addressee)
+_MUTUAL_BLOCKS = frozenset(
+    [
+        "MEET_PEOPLE",
+        "COORDINATE",
+        "COLLABORATE",
+        "AGREE",
+        "BARGAIN",
+        "CONFER",
+        "MERGE",
+        "LINK",
+        "TRADE",
+        "COMPROMISE",
+        "ENGAGE",
+        "ASSEMBLE",
+        "SIGN",
+        "RE_ESTABLISH",
+        "CLINCH",
+        "IRON_OUT",
+        "REACH",
+        "WARM",
+        "BOOST",
+        "RESTART",
+        "REVIVE",
+        "UPGRADE",
+        "MAINTAIN",
+        "REPAIR",
+        "CONTINUE",
+        "ENJOY",
+        "RETURN",
+    ]
+)
+# object nouns of a joint act, whatever verb carries them ("began talks with", "opened
+# negotiations with", "set up a joint commission with")
+_MUTUAL_NOUN = re.compile(
+    r"\b(?:talks|negotiations?|dialogue|consultations?|meetings?|summit|relations|"
+    r"relationship|ties|agreements?|accords?|deals?|treaty|pact|cooperation|partnership|"
+    r"alliance|exercises?|drills|contacts|memorandum|joint|together|mutual|bilateral)\b"
+)
+
+
+def mutual_act(pattern_id: str, trigger_text: str) -> bool:
+    """Whether a symmetric code's converted pattern names an act of both sides, so that CAMEO's
+    two directions apply; curated patterns (``verbs.yaml``) are written for it and always do.
+
+    A converted one-way verb ("sent a condolence message", "opened its borders to") coded
+    040/050 both ways made the addressee an actor of something it did not do."""
+    if not pattern_id.startswith("petrarch:"):
+        return True
+    block = pattern_id.split(":")[1]
+    return block in _MUTUAL_BLOCKS or _MUTUAL_NOUN.search(trigger_text.lower()) is not None

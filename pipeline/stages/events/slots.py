@@ -486,6 +486,10 @@ class _Slots(_ClauseSubjects):
                 return group  # "carried out attacks, mainly targeting the army"
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
+            if group.start > trig.end and self._syntax(sent).coordinated_verb(
+                trig.end, group.start
+            ):
+                return bare  # "met Sunday and decided to ban Hamas": the second verb's
             if group.start > trig.end and (
                 pp_depth(self._syntax(sent).tokens_from(trig.head_end), trig.head_end, group.start)
                 > MAX_PP_DEPTH

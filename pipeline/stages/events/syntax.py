@@ -595,6 +595,25 @@ class Parse:
                 return tok.word
         return None
 
+    def coordinated_verb(self, start: int, end: int) -> bool:
+        """Whether a second finite verb of the subject ("and decided", "but said") opens a new
+        predicate between *start* (the end of the first verb's words) and *end*, after some
+        words of the first predicate ("met Sunday and decided to approve a plan on Hamas"): a
+        noun phrase after it is that predicate's, not the first verb's object. A verb right
+        after the first one shares its object ("attacked and killed soldiers")."""
+        toks = self.tokens[bisect_left(self._starts, start) :]
+        for k, tok in enumerate(toks):
+            if tok.end > end:
+                break
+            if k == 0 or tok.tag != "CC" or tok.word.lower() not in ("and", "but"):
+                continue
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if nxt is not None and nxt.tag in ("RB", "RBR") and k + 2 < len(toks):
+                nxt = toks[k + 2]  # "and later said"
+            if nxt is not None and nxt.end <= end and nxt.tag in ("VBD", "VBZ", "VBP"):
+                return True
+        return False
+
     def subject_frame(self, source_end: int, trigger_start: int, *, past: bool = False) -> bool:
         """The source's noun phrase heads the clause of the verb phrase at *trigger_start*:
         between them only the verb phrase itself (auxiliaries, adverbs, negation). *past*:

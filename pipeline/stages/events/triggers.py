@@ -58,6 +58,15 @@ _NOUN_GUARD = re.compile(
 
 _PREV_WORD = re.compile(r"([\w']+)\W*$")
 
+# an indefinite article or a possessive, then a name used as a modifier, right before the
+# word: "a U.S. request", "an Israeli strike", "their Russian counterparts". The name is an
+# adjective of the noun phrase, so the word is its head noun, not a verb with the name as its
+# subject ("the U.S. attacked" is another matter: "the" also opens a name)
+_NAMED_MODIFIER = re.compile(
+    r"(?<![\w'’])(?:a|an|his|her|its|their|our|whose|these|those)\s+"
+    r"(?:[A-Z][\w.'’-]*\s+){1,2}$"
+)
+
 
 # a past participle right after one of these modifies the noun after it ("from occupied Norway")
 _PREPOSITIONS = frozenset(
@@ -225,6 +234,8 @@ def _verbal(
         # that killed": after "that" an -s form or a past tense is the relative clause's verb,
         # the demonstrative takes a singular noun)
         return False
+    if noun_ok is False and _NAMED_MODIFIER.search(text, max(sent.start, start - 40), start):
+        return False  # "a U.S. request", "an Israeli strike": a name modifying the noun
     if word.endswith("ed") and prev in _PREPOSITIONS:
         return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
     if word.endswith("ing"):
@@ -683,11 +694,7 @@ def _modality(
     # that it ...", "if it does send ...")
     # "has not yet formally announced Xi's visit to": the cue may govern the subject's noun
     lo = max(sent.start, min(source.start, trig.start) - 40)
-    window = (
-        norm[lo : trig.start]
-        if source.start < trig.start
-        else norm[max(sent.start, trig.start - 40) : trig.start]
-    )
+    window = norm[lo : trig.start]
     before_source = norm[sent.start : min(source.start, trig.start)]
     if cues.negation.search(window) or cues.deny_that.search(window):
         return NEGATED
@@ -695,9 +702,13 @@ def _modality(
         return HYPOTHETICAL
     if claimed(norm, sent, source, trig, cues, claimer=claimer):
         return CLAIMED  # "claimed that Israel had attacked": the claim, not the attack
-    if cues.future.search(window):
+    future = cues.future.search(window)
+    wanted = _INFINITIVE_BEFORE.search(norm, max(sent.start, trig.start - 60), trig.start)
+    # "will impose", "intends to impose"; but in "will persuade X to lift" the future is the
+    # persuading: the infinitive under it is not (yet) done, as without "will"
+    if future and not (wanted and _INFINITIVE_BEFORE.search(norm, lo + future.end(), trig.start)):
         return FUTURE
-    if _INFINITIVE_BEFORE.search(norm, max(sent.start, trig.start - 60), trig.start):
+    if wanted:
         return HYPOTHETICAL  # "moved to punish", "allowed X to strike": not (yet) done
     if cues.speech.search(before_source):
         return REPORTED
