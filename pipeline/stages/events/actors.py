@@ -9,6 +9,7 @@ sentence; pronouns and "the two countries" resolve against what earlier sentence
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -431,24 +432,62 @@ def _cue_source(words: Iterable[str]) -> str:
 _CLITIC = re.compile(r"^(?:n't|'\w+)$")
 
 
-def _cue_regex(words: Iterable[str]) -> re.Pattern[str]:
+class CueRegex:
+    """A cue expression whose every match holds one of *needs* as a substring: its
+    ``search`` tells a text holding none of them without running the expression.
+
+    The cue lists are long alternations behind look-arounds (the future list has some 50
+    phrases), which the regex engine tries at nearly every character of the window: tens
+    of µs a search, asked for every trigger; a substring test per needed string is a small
+    fraction of that. Only strings no other needed string is inside of are kept (a text
+    holding "are expected to" holds "expected to"). With an empty string among them (or
+    none) the expression is always run. ``pattern`` and ``finditer`` are the expression's.
+    """
+
+    __slots__ = ("_needs", "finditer", "pattern", "regex")
+
+    def __init__(self, regex: re.Pattern[str], needs: Iterable[str]) -> None:
+        self.regex = regex
+        self.pattern = regex.pattern
+        self.finditer = regex.finditer
+        strings = set(needs)
+        self._needs: tuple[str, ...] | None = (
+            tuple(sorted(w for w in strings if not any(o != w and o in w for o in strings)))
+            if strings and "" not in strings
+            else None
+        )
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """``re.Pattern.search``, None at once when the span holds no needed string."""
+        needs = self._needs
+        if needs is not None:
+            span = text[pos:endpos] if pos or endpos < len(text) else text
+            for need in needs:
+                if need in span:
+                    break
+            else:
+                return None
+        return self.regex.search(text, pos, endpos)
+
+
+def _cue_regex(words: Iterable[str]) -> CueRegex:
     words = list(words)
-    return re.compile(_first_chars(words) + _cue_source(words))
+    return CueRegex(re.compile(_first_chars(words) + _cue_source(words)), words)
 
 
 @dataclass
 class _Cues:
-    negation: re.Pattern[str]
-    future: re.Pattern[str]
-    hypothetical: re.Pattern[str]
-    speech: re.Pattern[str]
-    speaker: re.Pattern[str]  # speech or claim verbs: whoever says or claims a clause
+    negation: CueRegex
+    future: CueRegex
+    hypothetical: CueRegex
+    speech: CueRegex
+    speaker: CueRegex  # speech or claim verbs: whoever says or claims a clause
     # a claim verb's complement clause ending where its subject starts: "claimed (that) ..."
     claim_before: re.Pattern[str]
     preposition_before: re.Pattern[str]
     partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
-    clause_break: re.Pattern[str]
-    deny_that: re.Pattern[str]
+    clause_break: CueRegex
+    deny_that: CueRegex
     coreference: re.Pattern[str]  # groups pair / person / organisation / plural / first
 
 
@@ -512,10 +551,14 @@ def _cues(lx: Lexicon) -> _Cues:
             + "|".join(re.escape(p) for p in c.get("partitives", []) or ["\x00"])
             + r")\s+of\s+(?:the\s+)?$"
         ),
-        clause_break=re.compile(breaks),
-        deny_that=re.compile(
-            r"\b(?:denied|denies|deny|denying|(?:rejected|rejects|dismissed|dismisses)\s+"
-            r"(?:the\s+)?(?:claims?|accusations?|allegations?|charges|reports?))\s+(?:that\s+)?"
+        clause_break=CueRegex(re.compile(breaks), c.get("clause_breaks", [";"])),
+        deny_that=CueRegex(
+            re.compile(
+                r"\b(?:denied|denies|deny|denying|(?:rejected|rejects|dismissed|dismisses)\s+"
+                r"(?:the\s+)?(?:claims?|accusations?|allegations?|charges|reports?))\s+"
+                r"(?:that\s+)?"
+            ),
+            ("den", "reject", "dismiss"),  # in every alternative
         ),
         coreference=re.compile(
             _first_chars(w for ws in coref for w in ws)

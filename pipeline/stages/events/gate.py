@@ -335,7 +335,24 @@ def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> 
 
 
 def clutter(sentence: str) -> bool:
-    """Whether a "sentence" is page furniture: link lists, menus, teasers, headline runs."""
-    if _CLUTTER.search(sentence) or _TEASER.match(sentence):
+    """Whether a "sentence" is page furniture: link lists, menus, teasers, headline runs.
+
+    Asked of every sentence, so the two searches go behind what their matches need: a
+    separator character for ``_CLUTTER``, and for ``_TERMINAL`` (``ends_terminal``) the
+    text's end read by ``rstrip``.
+    """
+    if (
+        ("|" in sentence or "•" in sentence or "»" in sentence) and _CLUTTER.search(sentence)
+    ) or _TEASER.match(sentence):
         return True
-    return not _TERMINAL.search(sentence) and len(sentence.split()) > LONG_UNPUNCTUATED
+    return not ends_terminal(sentence) and len(sentence.split()) > LONG_UNPUNCTUATED
+
+
+_CLOSERS = "\"”’')]"  # the closing characters ``_TERMINAL`` allows after the punctuation
+
+
+def ends_terminal(sentence: str) -> bool:
+    """Whether ``_TERMINAL.search(sentence)`` matches: whitespace (``str.isspace`` is
+    ``\\s``) stripped from the end, then closing quotes and brackets, what is left ends in
+    terminal punctuation (the search tries the expression at every character)."""
+    return sentence.rstrip().rstrip(_CLOSERS).endswith((".", "!", "?", "…"))

@@ -50,13 +50,51 @@ _INFINITIVE_BEFORE = re.compile(
 )
 
 
-_NOUN_GUARD = re.compile(
-    r"\b(?:a|an|the|his|her|its|their|this|that|these|those|scheduled|official|state|planned|"
-    r"first|recent|upcoming|surprise|rare|historic|brief|his|whose|most|least)\s+$"
+_GUARD_WORDS = (
+    "a|an|the|his|her|its|their|this|that|these|those|scheduled|official|state|planned|"
+    "first|recent|upcoming|surprise|rare|historic|brief|his|whose|most|least"
 )
+_NOUN_GUARD = re.compile(rf"\b(?:{_GUARD_WORDS})\s+$")
+# what the guard's word must end the text before the trailing whitespace with (``noun_guard``)
+_GUARD_ENDINGS = tuple(_GUARD_WORDS.split("|"))
+
+
+def noun_guard(norm: str, lo: int, hi: int) -> bool:
+    """Whether ``_NOUN_GUARD.search(norm, lo, hi)`` matches, asked of every one-word trigger.
+
+    The search tries the alternation at every character of the window (several µs); a match
+    needs trailing whitespace with one of its words right before it, which ``rstrip`` and
+    ``endswith`` tell first (``str.isspace`` is ``\\s``): the expression runs only then.
+    """
+    window = norm[lo:hi]
+    head = window.rstrip()
+    if len(head) == len(window) or not head.endswith(_GUARD_ENDINGS):
+        return False
+    return _NOUN_GUARD.search(norm, lo, hi) is not None
 
 
 _PREV_WORD = re.compile(r"([\w']+)\W*$")
+# the same word found in the reversed window (see ``prev_word``): the non-word characters
+# after it, then the word, from its last character back
+_PREV_WORD_REVERSED = re.compile(r"\W*?('*\w[\w']*)")
+
+
+def prev_word(norm: str, lo: int, hi: int) -> re.Match[str] | None:
+    """``_PREV_WORD.search(norm, lo, hi)``: the last word before *hi* (the same match object).
+
+    The search tries every start in the window, each a greedy run and its backtracking
+    (about 20 µs a call, asked for every one-word trigger). Where it succeeds first is
+    where the run of word characters and apostrophes holding the window's last word
+    character begins (clipped at *lo*), with the apostrophes after that character:
+    ``_PREV_WORD_REVERSED`` reads exactly that run from the end of the reversed window, and
+    the match is then made there. A window without a word character is left to the search
+    (it would take its first apostrophe, if any).
+    """
+    window = norm[lo:hi]
+    last = _PREV_WORD_REVERSED.match(window[::-1])
+    if last is None:
+        return _PREV_WORD.search(norm, lo, hi) if "'" in window else None
+    return _PREV_WORD.match(norm, hi - last.end(1), hi)
 
 # an indefinite article or a possessive, then a name used as a modifier, right before the
 # word: "a U.S. request", "an Israeli strike", "their Russian counterparts". The name is an
@@ -93,11 +131,35 @@ _PREPOSITIONS = frozenset(
 
 
 # an -s form after a nationality adjective or a preposition (a word or two back) is a noun
+_DEMONYM_ENDINGS = "ian|ean|ese|ish|ani|aqi|eli|udi"
+_PLURAL_PREPOSITIONS = "of|by|for|amid|over|after|against|from|about|on|in|with"
 _NOUN_PLURAL_BEFORE = re.compile(
-    r"(?:\b[\w-]*(?:ian|ean|ese|ish|ani|aqi|eli|udi)\s+"
-    r"|\b(?:of|by|for|amid|over|after|against|from|about|on|in|with)\s+(?:[\w'’-]+\s+){0,2}"
+    rf"(?:\b[\w-]*(?:{_DEMONYM_ENDINGS})\s+"
+    rf"|\b(?:{_PLURAL_PREPOSITIONS})\s+(?:[\w'’-]+\s+){{0,2}}"
     r"|\bwhat\s+\w+\s+(?:calls?|called|describe[sd]?\s+as|terms?|termed)\s+(?:[\w'’-]+\s+){0,4})$"
 )
+_DEMONYM_TUPLE = tuple(_DEMONYM_ENDINGS.split("|"))
+_PLURAL_PREPOSITION_TUPLE = tuple(_PLURAL_PREPOSITIONS.split("|"))
+
+
+def noun_plural_before(norm: str, lo: int, hi: int) -> bool:
+    """Whether ``_NOUN_PLURAL_BEFORE.search(norm, lo, hi)`` matches (see ``noun_guard``).
+
+    Each alternative ends in whitespace up to *hi*, before it a demonym ending, or a
+    preposition ending one of the last three whitespace-separated words (the words between
+    it and *hi* are whole words), or "what": told by string tests first.
+    """
+    window = norm[lo:hi]
+    head = window.rstrip()
+    if len(head) == len(window):
+        return False
+    if not (
+        head.endswith(_DEMONYM_TUPLE)
+        or "what" in window
+        or any(w.endswith(_PLURAL_PREPOSITION_TUPLE) for w in head.split()[-3:])
+    ):
+        return False
+    return _NOUN_PLURAL_BEFORE.search(norm, lo, hi) is not None
 
 
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"])
@@ -221,13 +283,13 @@ def _verbal(
     """
     start, end = span
     word = norm[start:end]
-    prev_match = _PREV_WORD.search(norm, max(sent.start, start - 30), start)
+    prev_match = prev_word(norm, max(sent.start, start - 30), start)
     prev = prev_match.group(1) if prev_match else ""
     if start > 0 and norm[start - 1] == "-":
         return False  # "Israeli-occupied": part of a compound adjective
     if (
         noun_ok is False
-        and _NOUN_GUARD.search(norm, max(sent.start, start - 20), start)
+        and noun_guard(norm, max(sent.start, start - 20), start)
         and not (prev == "that" and _relative_verb_form(word, lx))
     ):
         # "a visit", "a U.S. request", "the attack" (but "a report that calls on", "an attack
@@ -265,7 +327,7 @@ def _verbal(
         word.endswith("s")
         and not word.endswith("ss")
         and not (not bare and prev == "and")  # "... of terrorism and calls on both sides"
-        and _NOUN_PLURAL_BEFORE.search(norm, max(sent.start, start - 40), start)
+        and noun_plural_before(norm, max(sent.start, start - 40), start)
     ):
         return False  # "Indian strikes", "months of anti-government protests": a plural noun
     if not bare:  # "opposes terrorism and calls on both sides": a coordinated verb
@@ -357,6 +419,11 @@ class AnchorScan:
     words: frozenset[str]
     # each hit's candidate patterns (all layers), kept for the next layer tried on the sentence
     candidates: dict[tuple[int, int], Sequence[Pattern]] = field(
+        default_factory=dict, compare=False
+    )
+    # ``_verbal``'s answers by (start, last index, bare, noun_ok, intransitive): it reads
+    # the sentence only, so the next layer tried on the sentence asks it again for nothing
+    verbal: dict[tuple[int, int, bool, bool, bool], bool] = field(
         default_factory=dict, compare=False
     )
 
@@ -460,7 +527,7 @@ def _find_triggers(
         patterns = scan.candidates.get((start, end_idx))
         if patterns is None:  # the same words, the same anchor: the same list for every layer
             patterns = scan.candidates[start, end_idx] = anchored.candidates(words)
-        verbal: dict[tuple[bool, bool, bool], bool] = {}
+        verbal = scan.verbal  # (shared by the layers: the same sentence, the same answers)
         for pattern in patterns:
             if pattern.tier != tier:
                 continue
@@ -521,7 +588,7 @@ def _find_triggers(
                 # protests, demonstrations, riots (14x) have no passive: "students
                 # demonstrated in ..." is no reduced relative clause
                 intransitive = pattern.code[:2] == "14"
-                key = (bare, noun_ok, intransitive)
+                key = (start, end_idx, bare, noun_ok, intransitive)
                 if key not in verbal:
                     verbal[key] = _verbal(
                         text,
