@@ -96,6 +96,7 @@ def prev_word(norm: str, lo: int, hi: int) -> re.Match[str] | None:
         return _PREV_WORD.search(norm, lo, hi) if "'" in window else None
     return _PREV_WORD.match(norm, hi - last.end(1), hi)
 
+
 # an indefinite article or a possessive, then a name used as a modifier, right before the
 # word: "a U.S. request", "an Israeli strike", "their Russian counterparts". The name is an
 # adjective of the noun phrase, so the word is its head noun, not a verb with the name as its
