@@ -157,6 +157,33 @@ _ROLE_PLURALS = frozenset(
 )
 
 
+# nouns of a message whose reduced relative clause is what its issuer does ("a statement
+# urging", "a declaration demanding", "a letter calling on"): CAMEO codes the issuer's act
+_MESSAGE_NOUNS = frozenset(
+    (
+        "statement", "statements", "declaration", "declarations", "communique", "communiqué",
+        "letter", "letters", "message", "messages", "resolution", "resolutions", "note",
+        "memorandum", "petition", "petitions", "decree", "manifesto", "ultimatum",
+    )
+)  # fmt: skip
+
+
+# an issuing verb, up to three modifiers and a message noun ending right before a word
+# ("issued a strongly worded statement ", "sent a letter "): not "vetoed a resolution "
+_ISSUED_MESSAGE = re.compile(
+    r"\b(?:issu|publish|releas|sen[dt]|wr[io]t|deliver|submit|sign|draft|adopt|pass|put\s+out)"
+    r"\w*\s+(?:[\w'’-]+\s+){0,3}?(?:" + "|".join(sorted(_MESSAGE_NOUNS)) + r")\s+$"
+)
+
+
+def _issued_message(norm: str, sent: Sentence, start: int) -> bool:
+    """Whether the -ing word at *start* is the reduced relative of a message its subject
+    issued ("X issued a statement urging Y", "published a declaration demanding"): the act
+    is the issuer's. A message the subject acts on ("vetoed a resolution censuring it",
+    "read the declaration demanding") is someone else's, and stays no verb."""
+    return bool(_ISSUED_MESSAGE.search(norm, max(sent.start, start - 60), start))
+
+
 _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
 
 
@@ -221,8 +248,10 @@ def _verbal(
         return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
     if word.endswith("ing"):
         # a progressive; or a participle clause right after the main clause's comma
-        # (", killing three soldiers"), whose subject the coder takes from that clause
-        return prev in _BE or participle_clause(norm, start)
+        # (", killing three soldiers"), whose subject the coder takes from that clause; or
+        # the reduced relative of a message noun ("issued a statement urging", "published a
+        # declaration demanding"): the message's issuer acts through it
+        return prev in _BE or participle_clause(norm, start) or _issued_message(norm, sent, start)
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
         if (
