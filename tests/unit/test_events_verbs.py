@@ -51,3 +51,23 @@ def test_a_message_not_issued_by_the_subject_stays_a_noun_phrase() -> None:
     assert not any(
         code == "020" for _, code, _ in triples("Chile welcomed the statement calling on Peru.")
     )
+
+
+# --- an adverb of time between the subject (or "be") and the verb
+
+
+def test_a_time_adverb_between_subject_and_verb_keeps_the_verb() -> None:
+    assert triples("French authorities today release Peruvian sailors.") == {
+        ("FRAGOV", "0841", "PER")
+    }
+    assert triples("Chile today attacks Peru.") == {("CHL", "190", "PER")}
+    assert triples("The United States is once again sending aid to Afghanistan.") == {
+        ("USA", "070", "AFG")
+    }
+
+
+def test_a_noun_before_or_after_a_time_adverb_stays_a_noun() -> None:
+    assert triples("The visit today to Peru was cancelled.") == set()
+    assert triples("There are now talks between Chile and Peru.") == set()
+    assert triples("Chile's attack today on Peru was condemned.") == set()
+    assert triples("Peru's protests yesterday against Chile turned violent.") == set()

@@ -22,7 +22,7 @@ from pipeline.stages.events.lexicon import (
     Pattern,
 )
 from pipeline.stages.events.sentences import Sentence
-from pipeline.stages.events.syntax import Parse
+from pipeline.stages.events.syntax import TIME_ADVERBS, Parse
 
 # "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
 _TRANSITIVE_OBJECT = re.compile(
@@ -251,7 +251,12 @@ def _verbal(
         # (", killing three soldiers"), whose subject the coder takes from that clause; or
         # the reduced relative of a message noun ("issued a statement urging", "published a
         # declaration demanding"): the message's issuer acts through it
-        return prev in _BE or participle_clause(norm, start) or _issued_message(norm, sent, start)
+        return (
+            prev in _BE
+            or _after_adverbs(norm, sent, prev_match) in _BE  # "is once again sending"
+            or participle_clause(norm, start)
+            or _issued_message(norm, sent, start)
+        )
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
         if (
@@ -286,7 +291,33 @@ def _verbal(
         )
     if prev in _AUX or prev.endswith(("ly", "n't")):  # "won't attack", "didn't sign"
         return True
+    if prev in _TIME_ADVERBS and prev_match is not None:
+        # "French authorities today release": the subject before the adverb
+        back = _PREV_WORD.search(norm, max(sent.start, prev_match.start() - 30), prev_match.start())
+        if back is not None:
+            return _subject_before(text, back.group(1), back)
     return _subject_before(text, prev, prev_match)
+
+
+# adverbs of time and repetition between a subject or a form of "be" and its verb
+# ("authorities today release", "is once again sending", "is still fighting"); not "-ly"
+# manner adverbs, which let the converted layer's noun-like verbs through ("is proactively
+# monitoring", tried and dropped on the tune pages, see docs/events.md)
+_TIME_ADVERBS = TIME_ADVERBS
+
+
+def _after_adverbs(norm: str, sent: Sentence, prev_match: re.Match[str] | None) -> str:
+    """The word before the run of ``_TIME_ADVERBS`` that *prev_match* ends ("" when the word
+    before the trigger is no such adverb): "is" in "is once again sending"."""
+    for _ in range(3):
+        if prev_match is None or prev_match.group(1) not in _TIME_ADVERBS:
+            break
+        prev_match = _PREV_WORD.search(
+            norm, max(sent.start, prev_match.start() - 30), prev_match.start()
+        )
+        if prev_match is not None and prev_match.group(1) not in _TIME_ADVERBS:
+            return prev_match.group(1)
+    return ""
 
 
 _CLAUSE_COMMA = re.compile(r",\s*$")
