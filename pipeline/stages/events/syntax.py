@@ -114,6 +114,9 @@ _DO = frozenset(("do", "does", "did", "will", "would", "shall", "should", "can",
 _ADVERBIAL_ADJECTIVES = frozenset(
     ("long", "first", "last", "later", "once", "twice", "jointly", "early", "late")
 )
+# adverbs of time between a subject and its verb ("authorities today release"), which the
+# tagger reads as nouns ("today") or adverbs
+TIME_ADVERBS = frozenset(("today", "yesterday", "tonight", "now", "once", "again", "still"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
 # prepositions a headline's verb never follows directly ("Calls For Probe", "Talks On Attack")
 _HEADLINE_PREPOSITIONS = frozenset(
@@ -513,6 +516,11 @@ class Parse:
         if i == 0:
             return False
         prev = self.tokens[i - 1]
+        if prev.word.lower() in TIME_ADVERBS and i > 1:
+            # "French authorities today release": a noun before the adverb is the subject
+            return self.tokens[i - 2].tag.startswith("NN") or (
+                self.tokens[i - 2].word.lower() in _SUBJECT_PRONOUNS
+            )
         if past and prev.tag in ("NN", "NNS"):
             return True
         return prev.word.lower() in _SUBJECT_PRONOUNS or prev.tag in ("NNP", "NNPS")

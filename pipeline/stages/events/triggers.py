@@ -30,7 +30,7 @@ from pipeline.stages.events.lexicon import (
 )
 from pipeline.stages.events.sentences import Sentence
 from pipeline.stages.events.subcodes import asked_code
-from pipeline.stages.events.syntax import Parse
+from pipeline.stages.events.syntax import TIME_ADVERBS, Parse
 
 # "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
 _TRANSITIVE_OBJECT = re.compile(
@@ -237,6 +237,33 @@ _ROLE_PLURALS = frozenset(
 )
 
 
+# nouns of a message whose reduced relative clause is what its issuer does ("a statement
+# urging", "a declaration demanding", "a letter calling on"): CAMEO codes the issuer's act
+_MESSAGE_NOUNS = frozenset(
+    (
+        "statement", "statements", "declaration", "declarations", "communique", "communiqué",
+        "letter", "letters", "message", "messages", "resolution", "resolutions", "note",
+        "memorandum", "petition", "petitions", "decree", "manifesto", "ultimatum",
+    )
+)  # fmt: skip
+
+
+# an issuing verb, up to three modifiers and a message noun ending right before a word
+# ("issued a strongly worded statement ", "sent a letter "): not "vetoed a resolution "
+_ISSUED_MESSAGE = re.compile(
+    r"\b(?:issu|publish|releas|sen[dt]|wr[io]t|deliver|submit|sign|draft|adopt|pass|put\s+out)"
+    r"\w*\s+(?:[\w'’-]+\s+){0,3}?(?:" + "|".join(sorted(_MESSAGE_NOUNS)) + r")\s+$"
+)
+
+
+def _issued_message(norm: str, sent: Sentence, start: int) -> bool:
+    """Whether the -ing word at *start* is the reduced relative of a message its subject
+    issued ("X issued a statement urging Y", "published a declaration demanding"): the act
+    is the issuer's. A message the subject acts on ("vetoed a resolution censuring it",
+    "read the declaration demanding") is someone else's, and stays no verb."""
+    return bool(_ISSUED_MESSAGE.search(norm, max(sent.start, start - 60), start))
+
+
 _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
 
 
@@ -303,8 +330,15 @@ def _verbal(
         return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
     if word.endswith("ing"):
         # a progressive; or a participle clause right after the main clause's comma
-        # (", killing three soldiers"), whose subject the coder takes from that clause
-        return prev in _BE or participle_clause(norm, start)
+        # (", killing three soldiers"), whose subject the coder takes from that clause; or
+        # the reduced relative of a message noun ("issued a statement urging", "published a
+        # declaration demanding"): the message's issuer acts through it
+        return (
+            prev in _BE
+            or _after_adverbs(norm, sent, prev_match) in _BE  # "is once again sending"
+            or participle_clause(norm, start)
+            or _issued_message(norm, sent, start)
+        )
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
         if (
@@ -339,7 +373,33 @@ def _verbal(
         )
     if prev in _AUX or prev.endswith(("ly", "n't")):  # "won't attack", "didn't sign"
         return True
+    if prev in _TIME_ADVERBS and prev_match is not None:
+        # "French authorities today release": the subject before the adverb
+        back = _PREV_WORD.search(norm, max(sent.start, prev_match.start() - 30), prev_match.start())
+        if back is not None:
+            return _subject_before(text, back.group(1), back)
     return _subject_before(text, prev, prev_match)
+
+
+# adverbs of time and repetition between a subject or a form of "be" and its verb
+# ("authorities today release", "is once again sending", "is still fighting"); not "-ly"
+# manner adverbs, which let the converted layer's noun-like verbs through ("is proactively
+# monitoring", tried and dropped on the tune pages, see docs/events.md)
+_TIME_ADVERBS = TIME_ADVERBS
+
+
+def _after_adverbs(norm: str, sent: Sentence, prev_match: re.Match[str] | None) -> str:
+    """The word before the run of ``_TIME_ADVERBS`` that *prev_match* ends ("" when the word
+    before the trigger is no such adverb): "is" in "is once again sending"."""
+    for _ in range(3):
+        if prev_match is None or prev_match.group(1) not in _TIME_ADVERBS:
+            break
+        prev_match = _PREV_WORD.search(
+            norm, max(sent.start, prev_match.start() - 30), prev_match.start()
+        )
+        if prev_match is not None and prev_match.group(1) not in _TIME_ADVERBS:
+            return prev_match.group(1)
+    return ""
 
 
 _CLAUSE_COMMA = re.compile(r",\s*$")
