@@ -93,7 +93,7 @@ __all__ = [
 _THAT = re.compile(r"\bthat\b")
 
 
-CODER_VERSION = "3.6.0"  # round 8: light verbs, pronouns, frames, sub-codes, one-sided codes
+CODER_VERSION = "3.7.0"  # round 9: claims, nominal actions, object pronouns, joint-act symmetry
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
