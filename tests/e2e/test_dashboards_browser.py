@@ -92,7 +92,7 @@ def test_every_chart_renders_with_data_in_chromium(
             ],
             capture_output=True,
             text=True,
-            timeout=400,
+            timeout=450,  # the script's own waits add up to about 390 s
             check=False,
         )
         assert done.returncode == 0, done.stderr[-3000:]
