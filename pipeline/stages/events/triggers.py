@@ -237,22 +237,17 @@ _ROLE_PLURALS = frozenset(
 )
 
 
-# nouns of a message whose reduced relative clause is what its issuer does ("a statement
-# urging", "a declaration demanding", "a letter calling on"): CAMEO codes the issuer's act
-_MESSAGE_NOUNS = frozenset(
-    (
-        "statement", "statements", "declaration", "declarations", "communique", "communiqué",
-        "letter", "letters", "message", "messages", "resolution", "resolutions", "note",
-        "memorandum", "petition", "petitions", "decree", "manifesto", "ultimatum",
-    )
-)  # fmt: skip
-
-
-# an issuing verb, up to three modifiers and a message noun ending right before a word
-# ("issued a strongly worded statement ", "sent a letter "): not "vetoed a resolution "
-_ISSUED_MESSAGE = re.compile(
-    r"\b(?:issu|publish|releas|sen[dt]|wr[io]t|deliver|submit|sign|draft|adopt|pass|put\s+out)"
-    r"\w*\s+(?:[\w'’-]+\s+){0,3}?(?:" + "|".join(sorted(_MESSAGE_NOUNS)) + r")\s+$"
+# the head noun of a document or a statement right before an -ing form: "issued a statement
+# urging", "adopted a resolution calling on", "sent a letter asking": the participle says what
+# the document does, and the one who issued it (the main clause's subject) does it; one
+# definition for both questions, the -ing word's verb reading and its subject
+_DOCUMENT_BEFORE = re.compile(
+    r"(?<![\w-])(?:issu|releas|publish|sen[dt]|adopt|pass|sign|deliver|made|mak|gave|giv|"
+    r"post|put\s+out|submitt?|wr[io]t|written|draft|present|approv|unveil|circulat|tabl|"
+    r"lodg)(?:e|es|ed|ing|s|en|ten)?\s+(?:(?:a|an|the|its|his|her|their|two|three|joint|"
+    r"formal|open|written|public|new|brief|short|strongly|strong|worded|-|[\w-]+-worded)\s+)"
+    r"{0,3}(?:statement|letter|resolution|declaration|communiqu[eé]|message|memo|"
+    r"memorandum|petition|motion|note|appeal)s?\s+$"
 )
 
 
@@ -261,7 +256,7 @@ def _issued_message(norm: str, sent: Sentence, start: int) -> bool:
     issued ("X issued a statement urging Y", "published a declaration demanding"): the act
     is the issuer's. A message the subject acts on ("vetoed a resolution censuring it",
     "read the declaration demanding") is someone else's, and stays no verb."""
-    return bool(_ISSUED_MESSAGE.search(norm, max(sent.start, start - 60), start))
+    return bool(_DOCUMENT_BEFORE.search(norm, max(sent.start, start - 90), start))
 
 
 _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
@@ -416,19 +411,6 @@ def _relative_verb_form(word: str, lx: Lexicon) -> bool:
     return (word.endswith("s") and not word.endswith("ss")) or (
         word.endswith("ed") or word in lx.past_forms
     )
-
-
-# the head noun of a document or a statement right before an -ing form: "issued a statement
-# urging", "adopted a resolution calling on", "sent a letter asking": the participle says what
-# the document does, and the one who issued it (the main clause's subject) does it
-_DOCUMENT_BEFORE = re.compile(
-    r"(?<![\w-])(?:issu|releas|publish|sen[dt]|adopt|pass|sign|deliver|made|mak|gave|giv|"
-    r"post|put\s+out|submitt?|wr[io]t|written|draft|present|approv|unveil|circulat|tabl|"
-    r"lodg)(?:e|es|ed|ing|s|en|ten)?\s+(?:(?:a|an|the|its|his|her|their|two|three|joint|"
-    r"formal|open|written|public|new|brief|short|strongly|strong|worded|-|[\w-]+-worded)\s+)"
-    r"{0,3}(?:statement|letter|resolution|declaration|communiqu[eé]|message|memo|"
-    r"memorandum|petition|motion|note|appeal)s?\s+$"
-)
 
 
 def participle_clause(norm: str, start: int) -> bool:
