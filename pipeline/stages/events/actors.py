@@ -488,13 +488,15 @@ class _Cues:
     partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
     clause_break: CueRegex
     deny_that: CueRegex
-    coreference: re.Pattern[str]  # groups pair / person / organisation / plural / first
+    coreference: re.Pattern[str]  # groups: the kinds of _COREF_KINDS
 
 
 _CUE_CACHE: dict[str, _Cues] = {}
 
 # the coreference cue kinds of cues.yaml, in the order of the cue regex's named groups
-_COREF_KINDS = ("pair", "person", "person_object", "organisation", "plural", "first")
+_COREF_KINDS = (
+    "pair", "person", "person_object", "organisation", "plural", "plural_object", "first"
+)  # fmt: skip
 
 # "her" is an object pronoun (not a possessive determiner) only before the end of its
 # clause, a preposition, a conjunction or an adverb of time: "released her.", "accused her
@@ -589,6 +591,7 @@ def _coref_groups(
     horizon: int = 0,
     governed: Callable[[_Group], bool] | None = None,
     plural: Callable[[int], list[Actor] | None] | None = None,
+    plural_object: Callable[[int], list[Actor] | None] | None = None,
     singular: Callable[[int], list[Actor] | None] | None = None,
     speaker: Callable[[int], list[Actor] | None] | None = None,
 ) -> list[_Group]:
@@ -606,7 +609,9 @@ def _coref_groups(
     "it" is likewise the nearest singular subject before it in its sentence when there is
     one (*singular*; [] when that subject is no organisation or country: "the deal said it"),
     and only otherwise the nearest organisation or the remembered one. "we" is the speaker
-    of the quotation it stands in (*speaker*), else unresolved.
+    of the quotation it stands in (*speaker*), else unresolved. "them" is the nearest plural
+    noun phrase before it in its sentence that is no clause's subject (*plural_object*), when
+    that phrase is an actor; without it "them" stays unresolved.
     """
     out: list[_Group] = []
     segment = norm[sent.start : sent.end]
@@ -625,8 +630,8 @@ def _coref_groups(
                     pair = [_as_place(a) or a for a in pair]
                 out.append(_Group(s, e, alias(pair, s, e), coreferent=True))
             continue
-        if m.lastgroup in ("plural", "first"):
-            resolve = plural if m.lastgroup == "plural" else speaker
+        if m.lastgroup in ("plural", "plural_object", "first"):
+            resolve = {"plural": plural, "plural_object": plural_object}.get(m.lastgroup, speaker)
             found = resolve(s) if resolve is not None else None
             if found:
                 # (an agent whose country was only inferred stays so: the gate decides)

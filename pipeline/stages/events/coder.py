@@ -282,6 +282,7 @@ class _SentenceCoder(_Slots):
             horizon=self.starts[max(0, min(sent.index, len(self.starts) - 1) - 2)],
             governed=self._governed,
             plural=lambda at: self._plural_antecedent(sent, groups, at),
+            plural_object=lambda at: self._object_antecedent(sent, groups, at),
             singular=lambda at: self._singular_antecedent(sent, groups, at),
             speaker=lambda at: self._first_person_speaker(sent, at),
         )

@@ -133,6 +133,10 @@ class _ClauseSubjects:
         the sentence has no singular subject before the pronoun (the older rule decides)."""
         parsed = self._syntax(sent)
         tokens = parsed.chunked()
+        if _object_position(tokens, parsed.index(at)):
+            # "accused it of", "attacked it.": the patient of the verb before it, never that
+            # verb's own subject (an actor acting on itself is no event)
+            return self._object_antecedent(sent, groups, at, plural=False) or []
         for subject in subjects_before(tokens, parsed.heads_clause, at):
             if subject.plural:
                 continue
@@ -148,6 +152,54 @@ class _ClauseSubjects:
                 )
             ):
                 return []
+            return list(group.actors)
+        return None
+
+    def _object_antecedent(
+        self, sent: Sentence, groups: list[_Group], at: int, *, plural: bool = True
+    ) -> list[Actor] | None:
+        """The actors "them" at *at* stands for: the nearest plural noun phrase before it in
+        its sentence that heads no clause of its own ("Kenyan police arrested Ugandan
+        protesters and later released them": the protesters, not the police, who act). An
+        object pronoun names the patient of its verb, and a subject is the agent of its own
+        verb, so the subjects are passed over. None (unresolved) when that nearest plural
+        phrase is no actor or a place ("imposed sanctions on Iran and lifted them" are the
+        sanctions), and when the sentence has none before the pronoun: "them" in a sentence
+        of its own is too far from its antecedent to guess. With *plural* False the same for an
+        object "it": the nearest singular phrase that is no subject ("Turkey shelled the PKK and
+        accused it of ...": the PKK)."""
+        parsed = self._syntax(sent)
+        tokens = parsed.chunked()
+        subjects = subjects_before(tokens, parsed.heads_clause, at)
+        runs: list[tuple[int, int]] = []
+        i, n = 0, len(tokens)
+        while i < n and tokens[i].end <= at:
+            if tokens[i].kind != "NP" or tokens[i].start < sent.start:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and tokens[j].chunk == "I-NP" and tokens[j].end <= at:
+                j += 1
+            runs.append((i, j))
+            i = j
+        for i, j in reversed(runs):
+            start, end = tokens[i].start, tokens[j - 1].end
+            if any(s.start <= start < s.end or start <= s.head_start < end for s in subjects):
+                continue  # a clause's subject: the agent of its own verb
+            nouns = [t for t in tokens[i:j] if t.tag.startswith("NN")]
+            if not nouns:
+                continue  # a pronoun or a number: no antecedent of its own
+            group = next(
+                (g for g in groups if not g.coreferent and g.start < end and g.end > start),
+                None,
+            )
+            joined = any(t.tag == "CC" for t in tokens[i:j])
+            many = joined or nouns[-1].tag in ("NNS", "NNPS")
+            many = many or (group is not None and len(group.actors) > 1)
+            if many != plural:
+                continue  # the other number: the pronoun is someone else
+            if group is None or group.place:
+                return None
             return list(group.actors)
         return None
 
@@ -192,6 +244,22 @@ class _ClauseSubjects:
                 return []
             return list(group.actors)
         return None
+
+
+def _object_position(tokens: Sequence[Token], i: int | None) -> bool:
+    """Whether the pronoun token *i* is its verb's object: right after a verb form, and
+    followed by the end of its clause, a preposition, "to" or a conjunction ("accused it
+    of", "urged it to", "attacked it."). Anything else may be the verb of a clause the
+    pronoun opens, even when the tagger calls it a noun ("claimed it shot down")."""
+    if i is None or i == 0 or not tokens[i - 1].verb:
+        return False
+    if i + 1 >= len(tokens):
+        return True
+    return tokens[i + 1].tag in _AFTER_OBJECT
+
+
+# the tags that may follow an object pronoun: a preposition, "to", a conjunction, punctuation
+_AFTER_OBJECT = frozenset(("IN", "TO", "CC", ".", ",", ":", ")", "''"))
 
 
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
