@@ -130,6 +130,14 @@ _BETWEEN_GAP = re.compile(r"\s+(?:the\s+)?")
 _AGAINST = re.compile(r"\bagainst\s+(?:any\s+|all\s+|the\s+)?$")
 
 
+# a participle clause after a coded main clause restates it or names its consequences
+# ("shelled Juba, killing 20 people"), except a verbal act of another kind: "suspended aid
+# to Yemen, accusing the rebels of theft" is an accusation besides the suspension, made by
+# the same subject (CAMEO's verbal roots: statements, appeals, demands, disapproval,
+# rejection, threats)
+_VERBAL_ROOTS = frozenset(("01", "02", "10", "11", "12", "13"))
+
+
 class _SentenceCoder(_Slots):
     """Codes the sentences of one document in order, carrying coreference memory."""
 
@@ -445,7 +453,10 @@ class _SentenceCoder(_Slots):
                 # participle's subject is the main clause's (without a main-clause verb it is
                 # not known); when the main clause is coded, the participle mostly restates
                 # it or its consequences ("shelled Juba, killing 20 people"), one event
-                if out:
+                if out and not (
+                    trig.pattern.code[:2] in _VERBAL_ROOTS
+                    and all(e.root_code != trig.pattern.code[:2] for e in out)
+                ):
                     self._explain(trig, "dropped: a participle clause of a coded main clause")
                     continue
                 if main_source is not None:
