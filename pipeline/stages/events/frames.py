@@ -220,6 +220,57 @@ def head_verb(parsed: Parse, trigger_start: int, *, coordinated: bool = False) -
     return tokens[j].start
 
 
+def purpose_head(parsed: Parse, trigger_start: int) -> int | None:
+    """The start of the finite verb whose purpose infinitive starts at *trigger_start*:
+    "earmarked 20 million euros in aid to help Haiti", "sent a team to assist Nepal": the
+    infinitive's subject is the main clause's (subject control), so its subject is that verb's
+    subject. None when the trigger is no infinitive after "to", when a clause boundary (a
+    comma, a WH-word, a complementizer) or another verb stands between, or when the main verb
+    controls by its object ("urged Iran to help", "asked the army to help": the object is the
+    infinitive's subject)."""
+    tokens = parsed.chunked()
+    i = parsed.index(trigger_start)
+    if i is None or i < 2 or tokens[i - 1].tag != "TO" or not tokens[i].tag.startswith("VB"):
+        return None
+    j = i - 2
+    nouns = 0
+    while j >= 0:
+        tok = tokens[j]
+        if tok.kind == "VP" or tok.verb or tok.tag == "MD":
+            break
+        # (a bracketed aside inside the object is no boundary: "1.5 million euros ($2
+        # million) in aid")
+        if tok.word in (",", ";", ":", '"', "“", "”") or tok.tag in ("WDT", "WP", "WRB"):
+            return None
+        if tok.tag == "IN" and tok.word.lower() in ("that", "whether", "if", "because"):
+            return None
+        nouns += tok.tag.startswith("NN") or tok.tag == "CD"
+        j -= 1
+    if j < 0 or not nouns:
+        return None  # a verb right before "to" ("agreed to help") is no purpose clause
+    if tokens[j].word.lower() in _OBJECT_CONTROL or tokens[j].tag in ("VBG", "TO"):
+        return None
+    while j > 0 and tokens[j - 1].kind == "VP" and tokens[j].chunk.startswith("I-"):
+        j -= 1
+    if tokens[j].tag == "TO":
+        return None
+    return tokens[j].start
+
+
+# verbs whose object is the subject of the infinitive after it ("urged Iran to", "asked
+# the army to help"): no purpose clause of the subject's
+_OBJECT_CONTROL = frozenset(
+    (
+        "urged", "urges", "urge", "urging", "asked", "asks", "ask", "asking", "allowed",
+        "allows", "allow", "forced", "forces", "force", "invited", "invites", "invite",
+        "encouraged", "encourages", "encourage", "persuaded", "told", "tells", "tell",
+        "ordered", "orders", "order", "wants", "want", "wanted", "permitted", "enabled",
+        "called", "calls", "call", "pressed", "pressured", "requested", "requests", "helped",
+        "helps", "help", "expect", "expects", "expected", "authorized", "authorised",
+    )
+)  # fmt: skip
+
+
 def coordinated_head(parsed: Parse, trigger_start: int) -> int | None:
     """The first verb of a coordinated verb phrase whose second verb is at *trigger_start*
     ("entered Syria and attacked"): the two share its subject (see ``head_verb``)."""

@@ -358,8 +358,12 @@ class _Slots(_ClauseSubjects):
                 frames.aside_end(parsed, source.end),
             )
         ):
-            # a participle clause or a second conjunct: the subject of the verb it hangs on
+            # a participle clause or a second conjunct: the subject of the verb it hangs on;
+            # for an act of aid, also a purpose infinitive after the verb's object ("gave 20
+            # million euros to help Haiti"): aid is given for a purpose, by the giver
             verb = frames.head_verb(parsed, trig.start)
+            if verb is None and trig.pattern.code[:2] == "07":
+                verb = frames.purpose_head(parsed, trig.start)
             if (
                 verb is None
                 or verb <= source.end
