@@ -38,6 +38,13 @@ _NAME_GAP = re.compile(r"^(?:[ \t]+[A-Z][\w'’.-]*){1,3}[ \t]+$")
 
 
 _COMPOUND_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?$", re.IGNORECASE)
+# "Syria and its ally Iran", "the rebels and their foreign backers": the second conjunct
+# with an apposed noun of alliance that names its relation to the first (whose "its" it is);
+# a conjunct all the same, so both are the verb's actors
+_ALLY_GAP = re.compile(
+    r"^\s*,?\s*and\s+(?:its|their)\s+(?:[a-z-]+\s+)?"
+    r"(?:ally|allies|partner|partners|backer|backers|patron|patrons|proxy|proxies)\s+(?:the\s+)?$",
+)
 
 
 _OWN_QUALIFIER_BEFORE = re.compile(
@@ -318,7 +325,10 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             _share_head(text, merged[-1], group)
         if (
             merged
-            and _COMPOUND_GAP.match(text[merged[-1].end : group.start])
+            and (
+                _COMPOUND_GAP.match(text[merged[-1].end : group.start])
+                or _ALLY_GAP.match(text[merged[-1].end : group.start])
+            )
             and merged[-1].actors[-1].role == group.actors[0].role
         ):
             last = merged[-1]
