@@ -331,6 +331,40 @@ def recipient_pp(parsed: Parse, trigger_end: int, target_start: int) -> bool:
     return j == i
 
 
+def object_recipient(parsed: Parse, trigger_end: int, target_start: int) -> bool:
+    """The target is the recipient PP after the direct object of a bare verb of giving
+    (*trigger_end* is the verb's end): "provided their annual donations to Kenya", "supplied
+    arms and ammunition to the army". The verbs of the dative alternation (Levin's give,
+    send and contribute classes) name whom they give to in a "to" PP after the object, as a
+    phrase pattern does ("sent a message to", ``recipient_pp``); the object must be a noun
+    phrase right after the verb."""
+    tokens = parsed.chunked()
+    k = parsed.index(trigger_end)
+    if k is None:
+        k = next((n for n, t in enumerate(tokens) if t.start >= trigger_end), None)
+    if k is None or tokens[k].chunk != "B-NP" or tokens[k].tag == "PRP":
+        return False
+    if tokens[k].start >= target_start:
+        return False
+    return recipient_pp(parsed, tokens[k].end, target_start)
+
+
+def dative_verb(head: str) -> bool:
+    """Whether the verb form *head* is a verb of giving that takes its recipient in a "to"
+    PP after the object (give, provide, send, deliver, supply, grant, sell, ...)."""
+    return bool(_DATIVE.match(head))
+
+
+# the give / send / contribute verbs of the dative alternation (Levin 1993, 13.1, 11.1,
+# 13.2) that code material cooperation or aid, by the forms a trigger's head takes
+_DATIVE = re.compile(
+    r"(?:gives?|gave|given|giving|provid(?:e|es|ed|ing)|sen(?:d|ds|t|ding)|"
+    r"deliver(?:s|ed|ing)?|suppl(?:y|ies|ied|ying)|grant(?:s|ed|ing)?|sell(?:s|ing)?|sold|"
+    r"transfer(?:s|red|ring)?|donat(?:e|es|ed|ing)|len(?:d|ds|t|ding)|ship(?:s|ped|ping)?|"
+    r"allocat(?:e|es|ed|ing)|contribut(?:e|es|ed|ing))$"
+)
+
+
 def pp_object(parsed: Parse, target_start: int) -> bool:
     """Whether the target is the object of a preposition (its noun phrase inside a PP)."""
     return parsed.preposition(target_start) is not None

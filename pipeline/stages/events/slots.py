@@ -391,6 +391,13 @@ class _Slots(_ClauseSubjects):
             return True
         # "sent a message to", "carried out attacks on": the PP after a verb-object phrase;
         # "carried out attacks, mainly targeting the army": a participle clause carrying it
+        if (
+            trig.end == trig.head_end
+            and trig.pattern.code[:2] in ("06", "07")
+            and frames.dative_verb(head)
+            and frames.object_recipient(parsed, trig.end, target.start)
+        ):
+            return True  # "provided their donations to Kenya": a verb of giving's recipient
         return trig.end > trig.head_end and (
             frames.recipient_pp(parsed, trig.end, target.start)
             or (
