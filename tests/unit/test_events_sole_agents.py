@@ -1,12 +1,14 @@
-"""Country-less agents in a sentence that names one country (gate.py ``_sole_agent``, round 10).
+"""Country-less agents in a sentence that names one country (gate.py ``_sole_agent``) and in a
+story whose dateline names its country (context.py ``dateline_country``), round 10.
 
 CAMEO gives an agent noun ("rebels", "soldiers", "police") the country its context fixes. A
 sentence naming exactly one country fixes it for a one-sided event (round 7) and, since round
 10, for an event against an international body when that country is named as a state or a
 place. It does not when the one country is the other side of the event (an agent from abroad
 is as likely), when the country is named only through one of its agents ("Kenyan media
-reported": who speaks, not where the agent is), or when two countries are named. The sentences
-are the project's own.
+reported": who speaks, not where the agent is), or when two countries are named. A sentence
+with no country takes the article's: its one country, else its dateline's when the story names
+that country most. The sentences are the project's own.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from datetime import date
 
 import pytest
 
-from pipeline.stages.events import gate
+from pipeline.stages.events import gate, load_lexicon
+from pipeline.stages.events.coder import _find_mentions
+from pipeline.stages.events.context import dateline_country
+from pipeline.stages.events.entries import spell_bounded
 from pipeline.stages.events.event import Actor
+from pipeline.stages.events.lexicon import normalise
 from tests.unit.eventkit import outcomes_at, triples_at
 
 triples = triples_at(date(2024, 5, 6))
@@ -85,3 +91,48 @@ def test_sole_agent_rule(sole: bool, placed: bool, target: str | None, kept: boo
         _agent("KENCOP", sole=sole, placed=placed), tgt, code="173", converted=False
     )
     assert (veto is None) is kept
+
+
+# --- the article's dateline (context.dateline_country)
+
+
+def test_agents_take_the_datelines_country_when_the_story_names_it_most() -> None:
+    text = (
+        "NAIROBI (Reuters) - Kenya's parliament met on Tuesday after the Kenyan president "
+        "returned from Uganda. Police arrested the protesters."
+    )
+    assert ("KENCOP", "173", "KENOPP") in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a Washington bureau's story about Iran: the dateline is not the story's country
+        "WASHINGTON (AP) — Iran said on Tuesday that Iran would not negotiate with Canada. "
+        "Police arrested the protesters.",
+        # no dateline, two countries: no article country
+        "Kenya's parliament met on Tuesday after the Kenyan president returned from Uganda. "
+        "Police arrested the protesters.",
+        # a headline in capitals is no dateline
+        "BREAKING NEWS - Kenya and Uganda held talks on Tuesday. Police arrested the protesters.",
+    ],
+)
+def test_no_dateline_country(text: str) -> None:
+    assert not {t for t in triples(text) if t[0] and t[0].endswith("COP")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NAIROBI, Kenya (Reuters) - Kenya and Uganda met. Kenya left.", "KEN"),
+        ("VIENNA — Austria and Germany met.", "AUT"),
+        ("VIENNA — Germany said so.", None),  # a tie: the dateline's country once, another once
+        ("VIENNA — Germany and France met. Germany left.", None),  # another named more
+        ("Vienna is a city in Austria.", None),  # no dateline
+    ],
+)
+def test_dateline_country(text: str, expected: str | None) -> None:
+    lx = load_lexicon(())
+    norm = normalise(text)
+    mentions = _find_mentions(text, norm, lx, None, spell_bounded(norm))
+    assert dateline_country(text, mentions) == expected
