@@ -392,12 +392,18 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
         # X" is often a visitor from elsewhere): the agent's country is the sentence's
         countries = {a.country for g in known for a in g.actors}
         sole = not own and not group.person and len(countries) == 1
-        actors = [_of_country(a, country, inferred=not own, sole=sole) for a in group.actors]
+        placed = sole and all(a.role is None for g in known for a in g.actors)
+        actors = [
+            _of_country(a, country, inferred=not own, sole=sole, placed=placed)
+            for a in group.actors
+        ]
         out.append(_Group(group.start, group.end, actors, person=group.person, bare=True))
     return out
 
 
-def _of_country(actor: Actor, country: str, *, inferred: bool, sole: bool = False) -> Actor:
+def _of_country(
+    actor: Actor, country: str, *, inferred: bool, sole: bool = False, placed: bool = False
+) -> Actor:
     """A country-less agent placed in *country*: its code becomes the country plus its role.
 
     Both ways an agent gets a country (its sentence's, its article's) mark how sure that is.
@@ -411,6 +417,7 @@ def _of_country(actor: Actor, country: str, *, inferred: bool, sole: bool = Fals
         actor.end,
         inferred=inferred,
         sole=sole,
+        placed=placed,
     )
 
 

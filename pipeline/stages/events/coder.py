@@ -37,7 +37,7 @@ from pipeline.stages.events.actors import (
     _with_location,
 )
 from pipeline.stages.events.clauses import no_addressee, pp_object, unasserted
-from pipeline.stages.events.context import article_country, resolve_agents
+from pipeline.stages.events.context import article_country, dateline_country, resolve_agents
 from pipeline.stages.events.dates import DateMention
 from pipeline.stages.events.discards import discard_reason
 from pipeline.stages.events.entries import spell_bounded
@@ -178,7 +178,8 @@ class _SentenceCoder(_Slots):
         mentions = self.mentions = _find_mentions(
             self.text, self.norm, self.lx, self.pub, self.spaced
         )
-        self.country = article_country(mentions)  # the one country the article names
+        # the one country the article names, else its dateline's when it names that most
+        self.country = article_country(mentions) or dateline_country(self.text, mentions)
         # PETRARCH's discard list: a sports story, a historical aside (discards.py)
         hits = (
             self.lx.discards.find(self.text, self.norm, self.spaced)

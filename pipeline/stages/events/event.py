@@ -124,6 +124,10 @@ class Actor:
     # an inferred agent that is no person and whose sentence names no other country ("workers
     # at a mine in Peru"): its country is the sentence's, not a pick among several
     sole: bool = False
+    # a sole agent whose sentence names that country only as a state or a place ("near the
+    # Syrian border", "in Mali"), never through an agent of it ("Kenyan media reported" names
+    # who speaks, not where the agent is)
+    placed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
