@@ -60,7 +60,7 @@ from pipeline.stages.events.lexicon import (
     normalise,
 )
 from pipeline.stages.events.sentences import Sentence, split_sentences
-from pipeline.stages.events.slots import _Slots
+from pipeline.stages.events.slots import PURPOSE_ROOTS, _Slots
 from pipeline.stages.events.swapped import agent_named
 from pipeline.stages.events.syntax import Parse
 from pipeline.stages.events.triggers import (
@@ -127,6 +127,10 @@ _BETWEEN_VERB = re.compile(
 # between the two sides of "between": "and", a determiner
 _BETWEEN_AND = re.compile(r"\s+and\s+")
 _BETWEEN_GAP = re.compile(r"\s+(?:the\s+)?")
+# a mediation's parties: "between" right before the first ("a truce between the two ...")
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$")
+_SIDES_AND = re.compile(r"\s+and\s+(?:the\s+)?")
+MEDIATION = "045"
 _AGAINST = re.compile(r"\bagainst\s+(?:any\s+|all\s+|the\s+)?$")
 
 
@@ -168,6 +172,9 @@ class _SentenceCoder(_Slots):
         # the sentence's converted-layer triggers, read for the specific code of curated
         # ones (``subcodes``): set per sentence before ``_code``
         self.refiners: list[_Trigger] = []
+        # where the sentence's aid triggers start: an aid phrase's purpose infinitive that is
+        # itself one ("provided aid to help Haiti") names its recipient there, not twice
+        self.aid_starts: frozenset[int] = frozenset()
 
     def run(self) -> list[Event]:
         sentences = split_sentences(self.text)
@@ -415,6 +422,20 @@ class _SentenceCoder(_Slots):
             return None
         return first, second
 
+    def _other_side(self, groups: list[_Group], trig: _Trigger, target: _Group) -> _Group | None:
+        """The second party of a mediation whose target opens "between A and B" ("brokered
+        a truce between A and B", "mediation between A and B"): B. Only for mediation (045),
+        whose CAMEO definition is an act on both sides; None elsewhere."""
+        if not trig.pattern.code.startswith(MEDIATION) or target.start < trig.end:
+            return None
+        # ("between" may end the pattern itself: "mediated talks between")
+        if not _BETWEEN_BEFORE.search(self.norm, max(trig.start, target.start - 40), target.start):
+            return None
+        after = [g for g in groups if g.start >= target.end]
+        if after and _SIDES_AND.fullmatch(self.norm, target.end, after[0].start):
+            return after[0]
+        return None
+
     def _code(
         self,
         sent: Sentence,
@@ -424,6 +445,7 @@ class _SentenceCoder(_Slots):
     ) -> list[Event]:
         out: list[Event] = []
         seen: set[tuple[str | None, str | None, str]] = set()
+        self.aid_starts = frozenset(t.start for t in verbs if t.pattern.code[:2] in PURPOSE_ROOTS)
         inherited: dict[int, _Group] = {}
         # a source's counterpart in a symmetric act ("held talks with South Korea"): the
         # implicit other party of its next symmetric act ("... and signed a deal")
@@ -527,7 +549,11 @@ class _SentenceCoder(_Slots):
             # a converted pattern ("joined", "give", "took over") is an event only in a frame
             # the parse calls sound: its subject's noun phrase heading the verb phrase and an
             # actor as its object (PETRARCH-2 read the same from its parser)
-            if trig.pattern.tier and not passive and not self._frame(sent, source, trig, target):
+            if (
+                trig.pattern.tier
+                and not passive
+                and not self._frame(sent, source, trig, target, groups)
+            ):
                 self._explain(
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
                 )
@@ -557,6 +583,11 @@ class _SentenceCoder(_Slots):
                 pairs = [(t, s) for s in source.actors for t in target.actors]
             elif target is not None:
                 pairs = [(s, t) for s in source.actors for t in target.actors]
+                other = self._other_side(groups, trig, target)
+                if other is not None:
+                    # "mediated a truce between Israel and Hamas": CAMEO's mediation is done
+                    # to both parties, one event per side
+                    pairs += [(s, t) for s in source.actors for t in other.actors]
             elif trig.pattern.reciprocal and len(source.actors) >= 2:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
             elif not (trig.pattern.no_target or allows_no_target(trig.pattern.code)):

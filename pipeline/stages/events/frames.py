@@ -49,6 +49,11 @@ _BRIDGE = re.compile(
 
 _FINITE = frozenset(("VBD", "VBZ", "VBP", "VBN", "MD"))
 
+_HAVE = frozenset(("have", "has", "had", "having", "'ve"))
+
+# tags that open another clause: WH-words
+_CLAUSE_TAGS = frozenset(("WDT", "WP", "WP$", "WRB"))
+
 # a preposition right after a verb-object phrase that names whom the action concerns
 RECIPIENT_PREPOSITIONS = frozenset(("to", "with", "against", "on", "upon", "toward", "towards"))
 
@@ -221,16 +226,17 @@ def head_verb(parsed: Parse, trigger_start: int, *, coordinated: bool = False) -
 
 
 def purpose_head(parsed: Parse, trigger_start: int) -> int | None:
-    """The start of the finite verb whose purpose infinitive starts at *trigger_start*:
-    "earmarked 20 million euros in aid to help Haiti", "sent a team to assist Nepal": the
-    infinitive's subject is the main clause's (subject control), so its subject is that verb's
-    subject. None when the trigger is no infinitive after "to", when a clause boundary (a
-    comma, a WH-word, a complementizer) or another verb stands between, or when the main verb
-    controls by its object ("urged Iran to help", "asked the army to help": the object is the
-    infinitive's subject)."""
+    """The start of the finite verb whose subject controls the purpose infinitive at
+    *trigger_start*: in "Norway sent aid to help Haiti" / "Japan earmarked funds in emergency
+    aid to help" the infinitive's understood subject is the clause's subject (subject
+    control). Only after the verb's own object (at least one noun phrase between the verb and
+    "to": "wants to help" is an intent, which the modality cues read); None across a clause
+    (a comma, a WH-word, a complementizer) or another verb. Whether that object is itself an
+    actor (object control: "allowed Kenya to attack", whose subject is Kenya) the caller
+    checks, since only it knows the actors."""
     tokens = parsed.chunked()
     i = parsed.index(trigger_start)
-    if i is None or i < 2 or tokens[i - 1].tag != "TO" or not tokens[i].tag.startswith("VB"):
+    if i is None or i < 3 or tokens[i].tag != "VB" or tokens[i - 1].tag != "TO":
         return None
     j = i - 2
     nouns = 0
@@ -240,21 +246,27 @@ def purpose_head(parsed: Parse, trigger_start: int) -> int | None:
             break
         # (a bracketed aside inside the object is no boundary: "1.5 million euros ($2
         # million) in aid")
-        if tok.word in (",", ";", ":", '"', "“", "”") or tok.tag in ("WDT", "WP", "WRB"):
+        if tok.word in (",", ";", ":", '"', "“", "”") or tok.tag in _CLAUSE_TAGS:
             return None
-        if tok.tag == "IN" and tok.word.lower() in ("that", "whether", "if", "because"):
+        if tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS:
             return None
         nouns += tok.tag.startswith("NN") or tok.tag == "CD"
         j -= 1
     if j < 0 or not nouns:
-        return None  # a verb right before "to" ("agreed to help") is no purpose clause
-    if tokens[j].word.lower() in _OBJECT_CONTROL or tokens[j].tag in ("VBG", "TO"):
         return None
-    while j > 0 and tokens[j - 1].kind == "VP" and tokens[j].chunk.startswith("I-"):
-        j -= 1
-    if tokens[j].tag == "TO":
+    # the verb of the object must head a clause of its own: not a gerund or an infinitive
+    # under another verb ("is considering sending aid to help", "plans to send"), whose
+    # event is at most as real as that verb's; a progressive or a modal's verb is
+    prev = tokens[j - 1] if j > 0 else None
+    if tokens[j].tag == "VBG" and not (prev is not None and prev.word.lower() in BE):
         return None
-    return tokens[j].start
+    if tokens[j].tag == "VB" and not (prev is not None and prev.tag == "MD"):
+        return None
+    if tokens[j].word.lower() in _HAVE or tokens[j].word.lower() in BE:
+        return None  # "has the right to help", "is the first to help": no act of the subject
+    if tokens[j].word.lower() in _OBJECT_CONTROL:
+        return None  # "urged the army to help": the object, even a country-less one, helps
+    return tokens[j].start  # (the verb itself: the subject test walks back over "will")
 
 
 # verbs whose object is the subject of the infinitive after it ("urged Iran to", "asked
@@ -269,6 +281,51 @@ _OBJECT_CONTROL = frozenset(
         "helps", "help", "expect", "expects", "expected", "authorized", "authorised",
     )
 )  # fmt: skip
+
+
+def purpose_target(parsed: Parse, trigger_end: int, target_start: int) -> bool:
+    """Whether the target is the first actor inside a purpose infinitive right after the
+    verb-object phrase that ends at *trigger_end*: "provided 20 million euros to support
+    refugees in Sudan", "gave $5 million this year to rebuild schools in Haiti" name whom the
+    aid is for there, as the recipient PP does in "gave $5 million to Haiti". Between them:
+    the rest of the object's noun phrase, a time noun phrase or one PP of the object, "to"
+    and the infinitive's verb, then its object's noun phrase and PPs only (no comma, clause
+    opener or finite verb)."""
+    tokens = parsed.chunked()
+    i = _after_noun_phrase(parsed, trigger_end)
+    if i is None:
+        return False
+    # one PP or a time noun phrase of the object ("in emergency aid", "this year")
+    if i < len(tokens) and tokens[i].tag == "IN" and tokens[i].word.lower() in _OBJECT_PREPOSITIONS:
+        i += 1
+        while i < len(tokens) and tokens[i].kind == "NP":
+            i += 1
+    if i < len(tokens) and tokens[i].word.lower() in ("this", "last", "next"):
+        i += 1
+        while i < len(tokens) and tokens[i].chunk == "I-NP":
+            i += 1
+    if i + 1 >= len(tokens) or tokens[i].word.lower() != "to":
+        return False
+    verb = tokens[i + 1]
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    # the tagger may call the infinitive's verb a noun ("to support displaced families"):
+    # a noun that ends its own chunk there is read as the verb
+    if not (
+        verb.tag in ("VB", "VBP")
+        or (verb.tag == "NN" and after is not None and not after.chunk.startswith("I-"))
+    ):
+        return False
+    j = i + 2
+    while j < len(tokens) and tokens[j].start < target_start:
+        tok = tokens[j]
+        if tok.word in (",", ";", ":", "(", ")", '"', "“", "”") or tok.tag in _CLAUSE_TAGS:
+            return False
+        if tok.tag in ("VBD", "VBZ", "MD", "TO") or (
+            tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS
+        ):
+            return False
+        j += 1
+    return j < len(tokens) and j - i <= 14
 
 
 def coordinated_head(parsed: Parse, trigger_start: int) -> int | None:

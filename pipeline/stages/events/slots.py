@@ -12,6 +12,7 @@ frame.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -25,7 +26,7 @@ from pipeline.stages.events.sentences import Sentence
 from pipeline.stages.events.subjects import _ClauseSubjects
 from pipeline.stages.events.swapped import agent_named
 from pipeline.stages.events.syntax import LOCATIVE, Parse, parse
-from pipeline.stages.events.triggers import _note, _pick_date, _Trigger
+from pipeline.stages.events.triggers import _note, _pick_date, _Trigger, document_relative
 
 _COMPLEMENTIZER = re.compile(r"\bthat\b")
 
@@ -65,8 +66,9 @@ _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
 
 
 # roots whose events CAMEO codes against the country they happen in when no party is named:
-# conventional military force (19) and mass violence (20)
-_PLACE_TARGET_ROOTS = frozenset(("19", "20"))
+# conventional military force (19) and mass violence (20); aid (07) delivered in a foreign
+# country ("deployed peacekeepers in Mali", "delivered food aid in Yemen") is aid to it
+_PLACE_TARGET_ROOTS = frozenset(("07", "19", "20"))
 
 
 _IN_PLACE = re.compile(r"\b(?:in|during|from)\s+(?:the\s+)?$")
@@ -189,6 +191,11 @@ def _agrees(norm: str, pronoun: int, speaker: _Group) -> bool:
     return True
 
 
+# the codes a purpose infinitive is read for (``frames.purpose_head``): providing aid, where
+# "X sent / gave / earmarked ... to help Y" is how wire copy names the recipient of the aid
+PURPOSE_ROOTS = frozenset(("07",))
+
+
 class _Slots(_ClauseSubjects):
     """Source, target, place and speaker finding, and building an event; mixed into the coder."""
 
@@ -203,6 +210,7 @@ class _Slots(_ClauseSubjects):
     notes: list[dict[str, Any]] | None
     date_cache: dict[tuple[int, bool], list[DateMention]]
     parses: dict[int, Parse]
+    aid_starts: frozenset[int]
 
     def _syntax(self, sent: Sentence) -> Parse:
         """The sentence's tags and chunks, parsed once per sentence of the document."""
@@ -313,14 +321,15 @@ class _Slots(_ClauseSubjects):
         """The subject of the main clause a participle clause (", killing ...") hangs on, when
         no verb pattern matched there: the last actor before the trigger whose noun phrase
         the parse shows heading a finite verb ("Taliban fighters stormed a base, killing"),
-        when it is an agent rather than a bare place."""
+        when it is an agent rather than a bare place. For the relative clause of an issued
+        document ("issued a report that calls on") the search starts at the issuing verb."""
         parsed = self._syntax(sent)
+        issued = document_relative(self.norm, trig.start)
+        before = trig.start if issued is None else issued
         for group in reversed(groups):
-            if group.end > trig.start:
+            if group.end > before:
                 continue
-            if self._clause_break(group.end, trig.start) or parsed.clause_between(
-                group.end, trig.start
-            ):
+            if self._clause_break(group.end, before) or parsed.clause_between(group.end, before):
                 return None
             if parsed.heads_clause(group.end) and not self._preceded_by_preposition(sent, group):
                 # an agent acts; a bare country as subject is mostly what it underwent or has
@@ -336,9 +345,17 @@ class _Slots(_ClauseSubjects):
             return False
         return prep in LOCATIVE or (prep == "at" and trig.pattern.code[:2] in ("04", "05"))
 
-    def _frame(self, sent: Sentence, source: _Group, trig: _Trigger, target: _Group | None) -> bool:
+    def _frame(
+        self,
+        sent: Sentence,
+        source: _Group,
+        trig: _Trigger,
+        target: _Group | None,
+        groups: Sequence[_Group] = (),
+    ) -> bool:
         """Whether the parse puts *source* as the subject and *target* as the object (or the
-        PP object a phrase pattern names) of the trigger: a syntactically sound frame."""
+        PP object a phrase pattern names) of the trigger: a syntactically sound frame.
+        *groups* (the sentence's actors) tell a purpose infinitive's object control apart."""
         if source.end > trig.start or (target is None and not allows_no_target(trig.pattern.code)):
             return False  # (decided before the parse's subject test, which may chunk)
         parsed = self._syntax(sent)
@@ -359,11 +376,16 @@ class _Slots(_ClauseSubjects):
             )
         ):
             # a participle clause or a second conjunct: the subject of the verb it hangs on;
-            # for an act of aid, also a purpose infinitive after the verb's object ("gave 20
-            # million euros to help Haiti"): aid is given for a purpose, by the giver
+            # a purpose infinitive of aid ("sent a team to help Haiti"): the subject that
+            # controls it, unless an actor is the verb's object ("allowed Kenya to help")
             verb = frames.head_verb(parsed, trig.start)
-            if verb is None and trig.pattern.code[:2] == "07":
+            if verb is None and trig.pattern.code[:2] in PURPOSE_ROOTS:
                 verb = frames.purpose_head(parsed, trig.start)
+                if verb is not None and any(
+                    verb < g.start < trig.start and not all(a.inferred for a in g.actors)
+                    for g in groups
+                ):  # (a country-less agent, "a team of engineers", is the subject's own)
+                    verb = None
             if (
                 verb is None
                 or verb <= source.end
@@ -389,6 +411,10 @@ class _Slots(_ClauseSubjects):
         phrase = trig.end > trig.head_end and not trig.pattern.weak
         if parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place):
             return True
+        if trig.pattern.code[:2] in PURPOSE_ROOTS and frames.purpose_target(
+            parsed, trig.end, target.start
+        ):
+            return True  # "provided $5 million to rebuild schools in Haiti"
         # "sent a message to", "carried out attacks on": the PP after a verb-object phrase;
         # "carried out attacks, mainly targeting the army": a participle clause carrying it
         if (
@@ -435,6 +461,16 @@ class _Slots(_ClauseSubjects):
         target = self._named_target(
             sent, groups=groups, trig=trig, source=source, passive=passive, next_start=next_start
         )
+        if target is None and not passive and trig.pattern.code[:2] in PURPOSE_ROOTS:
+            # "provided $5 million to rebuild schools in Haiti": the aid's recipient named in
+            # its purpose infinitive ("to help Haiti", an aid trigger itself, is its own event)
+            for group in groups:
+                if group is not source and trig.end <= group.start < sent.end:
+                    if not any(trig.end <= a < group.start for a in self.aid_starts) and (
+                        frames.purpose_target(self._syntax(sent), trig.end, group.start)
+                    ):
+                        return group
+                    break  # only the first actor after the phrase
         if target is not None or passive or trig.pattern.code[:2] not in _PLACE_TARGET_ROOTS:
             return target
         if self._syntax(sent).title_case:

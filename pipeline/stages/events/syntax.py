@@ -379,6 +379,7 @@ class Parse:
                 and self._after_subject(i, past=past)
                 and not self._in_object_of_preposition(i)
             )
+            or self._past_before_determiner(i, past=past)
         ):
             # "to strike", "did not attack", "will supply", "is training", "it shot down",
             # "Pakistan summons": the lexicon's noun reading of a verb, which the context
@@ -509,6 +510,20 @@ class Parse:
         if self.tokens[i].word.lower().endswith("ing") and prev.word.lower() in BE:
             return True
         return prev.tag in ("TO", "MD") or prev.word.lower() in _DO
+
+    def _past_before_determiner(self, i: int, *, past: bool) -> bool:
+        """A past form the tagger calls an adjective between a name (or a subject pronoun)
+        and an article opens a verb phrase: "Egypt brokered a truce", "Qatar mediated the
+        talks". An adjective before an article is no English noun phrase, and a participle
+        adjective follows the article ("a brokered truce"), so only a verb reads there."""
+        if not past or self.tokens[i].tag != "JJ" or i + 1 >= len(self.tokens):
+            return False
+        nxt = self.tokens[i + 1]
+        return (
+            nxt.word.lower() in ("a", "an", "the")
+            and self._after_subject(i, past=False)
+            and not self._in_object_of_preposition(i)
+        )
 
     def _after_subject(self, i: int, *, past: bool) -> bool:
         """Whether token *i* directly follows a subject pronoun or a proper name (or, for a

@@ -247,7 +247,14 @@ _DOCUMENT_BEFORE = re.compile(
     r"lodg)(?:e|es|ed|ing|s|en|ten)?\s+(?:(?:a|an|the|its|his|her|their|two|three|joint|"
     r"formal|open|written|public|new|brief|short|strongly|strong|worded|-|[\w-]+-worded)\s+)"
     r"{0,3}(?:statement|letter|resolution|declaration|communiqu[eé]|message|memo|"
-    r"memorandum|petition|motion|note|appeal)s?\s+$"
+    r"memorandum|petition|motion|note|appeal|report)s?\s+$"
+)
+
+# the same document with a subject relative clause: "issued a report that calls on X to",
+# "adopted a resolution which condemns Y": the relative clause's verb is the document's
+# act, so the issuer's (as the -ing form is, above)
+_DOCUMENT_RELATIVE = re.compile(
+    _DOCUMENT_BEFORE.pattern.removesuffix(r"\s+$") + r"\s*,?\s*(?:that|which)\s+$"
 )
 
 
@@ -258,6 +265,10 @@ def _issued_message(norm: str, sent: Sentence, start: int) -> bool:
     "read the declaration demanding") is someone else's, and stays no verb."""
     return bool(_DOCUMENT_BEFORE.search(norm, max(sent.start, start - 90), start))
 
+
+# "X is guilty of violating", "was found guilty of attacking": the gerund is the act of the
+# subject of "be guilty" (the finding states it happened), so it reads as that subject's verb
+GUILTY_OF = re.compile(r"\bguilty\s+of\s+(?:having\s+)?(?:\w+ly\s+)?$")
 
 _REDUCED_PASSIVE = re.compile(r"\s+(?:by|with)\b")
 
@@ -333,6 +344,7 @@ def _verbal(
             or _after_adverbs(norm, sent, prev_match) in _BE  # "is once again sending"
             or participle_clause(norm, start)
             or _issued_message(norm, sent, start)
+            or bool(GUILTY_OF.search(norm, max(sent.start, start - 40), start))
         )
     if word.endswith("ed") or word in lx.past_forms:
         no_aux = prev not in _BE and prev not in _HAVE
@@ -417,13 +429,24 @@ def participle_clause(norm: str, start: int) -> bool:
     """Whether the -ing word at *start* opens a participle clause after a comma ("shelled the
     town, killing three soldiers"), or the second of two coordinated ones (", suspending the
     constitution and arresting opponents"), or one right after a document it issued ("issued a
-    statement urging Kenya to ..."): its subject is the main clause's, not the nearest
+    statement urging Kenya to ..."), or the verb of such a document's relative clause ("issued
+    a report that calls on Kenya to"): its subject is the main clause's, not the nearest
     actor."""
-    return bool(_ING_WORD.match(norm, start)) and (
-        bool(_CLAUSE_COMMA.search(norm, max(0, start - 3), start))
-        or bool(_FIRST_PARTICIPLE.search(norm, max(0, start - 120), start))
-        or bool(_DOCUMENT_BEFORE.search(norm, max(0, start - 90), start))
-    )
+    return (
+        bool(_ING_WORD.match(norm, start))
+        and (
+            bool(_CLAUSE_COMMA.search(norm, max(0, start - 3), start))
+            or bool(_FIRST_PARTICIPLE.search(norm, max(0, start - 120), start))
+            or bool(_DOCUMENT_BEFORE.search(norm, max(0, start - 90), start))
+        )
+    ) or document_relative(norm, start) is not None
+
+
+def document_relative(norm: str, start: int) -> int | None:
+    """Where the issuing verb starts when the verb at *start* heads a subject relative clause
+    of a document that verb issued ("issued a report that calls on"); None otherwise."""
+    m = _DOCUMENT_RELATIVE.search(norm, max(0, start - 100), start)
+    return m.start() if m is not None else None
 
 
 def _named(text: str, prev_match: re.Match[str] | None) -> bool:
