@@ -144,6 +144,14 @@ def _case_ok(entry: ActorEntry, surface: str) -> bool:
 
 
 _HELD = re.compile(r"-(?:held|controlled|occupied|dominated)\b")
+# "Iranian-backed forces", "a Saudi-funded school", "US-brokered talks", "a Russian-born
+# banker": the name modifies the noun after it, saying who stands behind it or where it comes
+# from; the noun phrase is that noun, and the named party is no actor of the event (CAMEO codes
+# the forces, not their sponsor). Unlike "-held" this holds for every kind of actor.
+_BACKER = re.compile(
+    r"-(?:backed|sponsored|funded|financed|supported|armed|trained|equipped|inspired|"
+    r"brokered|mediated|born|made|built|style)\b"
+)
 
 
 def _find_mentions(
@@ -157,7 +165,10 @@ def _find_mentions(
     resolved = lx.resolved.setdefault(day, {})  # entries resolve the same way all day
     for start, end, entries in lx.actors.bounded(norm, spaced):  # (no word character next)
         surface = text[start:end]
-        held = norm.startswith("-", end) and _HELD.match(norm, end) is not None
+        hyphen = norm.startswith("-", end)
+        if hyphen and _BACKER.match(norm, end):
+            continue  # "Iranian-backed forces": the sponsor of the noun after it
+        held = hyphen and _HELD.match(norm, end) is not None
         for entry in entries:
             if held and entry.kind == ROLE:
                 # "the rebel-held city", "opposition-controlled areas": a territory named by

@@ -475,6 +475,11 @@ class _SentenceCoder(_Slots):
             if source is None:
                 self._explain(trig, "dropped: no source actor in its clause")
                 continue
+            if len(source.actors) == 1 and gate.public_opinion(
+                self.norm, sent.start, source.actors[0], source.start
+            ):
+                self._explain(trig, "dropped: a share of a population (an opinion poll)")
+                continue
             if no_addressee(trig.pattern.source, self.norm, trig.head_end, trig.end):
                 self._explain(trig, "dropped: 'wants ... to' with no addressee")
                 continue

@@ -334,6 +334,27 @@ def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> 
     return None
 
 
+# a share of a population ("most Americans", "44 percent of Britons", "a majority of
+# Iranians"): what they say or want is an opinion poll, not an act of their state
+_SHARE_OF = re.compile(
+    r"\b(?:most|many|some|few|all|half|majority|minority|plurality|third|thirds|quarter|"
+    r"quarters|fifth|fifths|number|percent|per\s+cent|\d+\s*%)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?$"
+)
+
+
+def public_opinion(norm: str, sentence_start: int, source: ActorLike, source_start: int) -> bool:
+    """Whether the source is a share of a country's people (the subject of a poll).
+
+    CAMEO codes acts of states, organisations and named people; "most Americans want
+    Congress to investigate" reports survey answers. Only a source with no role of its own
+    (the bare demonym: "Americans", "Britons") after a quantifier counts: "most lawmakers"
+    is still the legislature.
+    """
+    if source.role is not None:
+        return False
+    return _SHARE_OF.search(norm, max(sentence_start, source_start - 40), source_start) is not None
+
+
 def clutter(sentence: str) -> bool:
     """Whether a "sentence" is page furniture: link lists, menus, teasers, headline runs.
 
