@@ -152,6 +152,14 @@ _BACKER = re.compile(
     r"-(?:backed|sponsored|funded|financed|supported|armed|trained|equipped|inspired|"
     r"brokered|mediated|born|made|built|style)\b"
 )
+_BACKED_BEFORE = re.compile(_BACKER.pattern + r"\s+(?:[a-z-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def sponsored(text: str, group: _Group) -> bool:
+    """Whether an agent follows a sponsor ("Iranian-backed militias"): its country is not
+    said, and is neither the sponsor's nor that of whatever else the sentence names (the
+    militias are no more Jordanian in "Jordan struck Iranian-backed militias")."""
+    return _BACKED_BEFORE.search(text, max(0, group.start - 40), group.start) is not None
 
 
 def _find_mentions(
@@ -379,6 +387,9 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
         # itself wins over a nearer one; otherwise the nearest is only a guess
         near = next((g for g in known if _qualifies(text, g, group)), None)
         own = near is not None
+        if near is None and sponsored(text, group):
+            out.append(group)
+            continue
         if near is None:
             near = min(
                 known,
