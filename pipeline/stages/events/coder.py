@@ -476,7 +476,7 @@ class _SentenceCoder(_Slots):
                 self._explain(trig, "dropped: no source actor in its clause")
                 continue
             if len(source.actors) == 1 and gate.public_opinion(
-                self.norm, sent.start, source.actors[0], source.start
+                self.norm, sent.start, source.actors[0], (source.start, source.end)
             ):
                 self._explain(trig, "dropped: a share of a population (an opinion poll)")
                 continue

@@ -341,18 +341,24 @@ _SHARE_OF = re.compile(
     r"quarters|fifth|fifths|number|percent|per\s+cent|\d+\s*%)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?$"
 )
 
+_PLURAL_WORD = re.compile(r"[a-z]+s")
 
-def public_opinion(norm: str, sentence_start: int, source: ActorLike, source_start: int) -> bool:
-    """Whether the source is a share of a country's people (the subject of a poll).
+
+def public_opinion(
+    norm: str, sentence_start: int, source: ActorLike, span: tuple[int, int]
+) -> bool:
+    """Whether the source (at *span* of *norm*) is a share of a country's people, the
+    subject of a poll.
 
     CAMEO codes acts of states, organisations and named people; "most Americans want
-    Congress to investigate" reports survey answers. Only a source with no role of its own
-    (the bare demonym: "Americans", "Britons") after a quantifier counts: "most lawmakers"
-    is still the legislature.
+    Congress to investigate" reports survey answers. Only a plural demonym with no role of its
+    own ("Americans", "Britons") after a quantifier counts: "most lawmakers" is still the
+    legislature, and "in the second half of 2023 Iran ..." names the state itself.
     """
-    if source.role is not None:
+    start, end = span
+    if source.role is not None or not _PLURAL_WORD.fullmatch(norm, start, end):
         return False
-    return _SHARE_OF.search(norm, max(sentence_start, source_start - 40), source_start) is not None
+    return _SHARE_OF.search(norm, max(sentence_start, start - 40), start) is not None
 
 
 def clutter(sentence: str) -> bool:
