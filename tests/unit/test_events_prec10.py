@@ -1,10 +1,11 @@
 """Round 10 precision gates, from the evidence classes that were weak on the tune halves of
 whole articles (pages, feed items): a converted PETRARCH-2 gap that runs into a clause of its
-own ("said he received death threats"), a sponsor named before "-backed" / "-funded" / ...
-read as the actor (or lending its context's country to the agent after it), a share of a
-population as a source (an opinion poll), and leaving an agreement or a contest read as a
-military retreat. Each rule is about the kind of reading, never a sentence; our own sentences
-only, and every rule has sentences that must still code and sentences that must yield nothing.
+own ("said he received death threats", "says Putin's threat cannot stand"), a sponsor named
+before "-backed" / "-funded" / ... read as the actor (or lending its context's country to the
+agent after it), a share of a population as a source (an opinion poll), and leaving an
+agreement or a contest read as a military retreat. Each rule is about the kind of reading,
+never a sentence; our own sentences only, and every rule has sentences that must still code
+and sentences that must yield nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +52,26 @@ def test_gaps_without_a_clause_of_their_own_still_code(
     text: str, triple: tuple[str, str, str | None]
 ) -> None:
     assert triple in triples(text)
+
+
+# --- the noun after "say" heads a clause of its own, not what was said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Australia's defence minister says Vladimir Putin's threat cannot be allowed to stand.",
+        "The Kenyan president said the threats against Uganda were unacceptable.",
+    ],
+)
+def test_a_noun_after_say_is_no_statement_of_it(text: str) -> None:
+    assert not any(t[1] == "012" for t in triples(text))
+    if "Putin" in text:
+        assert any("clause of its own" in o for o in outcomes(text))
+
+
+def test_say_with_a_pronoun_and_the_pattern_verb_still_codes() -> None:
+    assert ("JPN", "013", None) in triples("Japan said it hopes Seoul will respond.")
 
 
 # --- a sponsor before "-backed" is no actor, and lends no country to the agent after it

@@ -524,6 +524,11 @@ class _SentenceCoder(_Slots):
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
                 )
                 continue
+            if trig.pattern.tier and gate.say_complement(
+                self.norm, trig.start, trig.head_end, trig.end
+            ):
+                self._explain(trig, "dropped: the noun after 'say' heads a clause of its own")
+                continue
             if (
                 participle
                 and target is not None

@@ -342,6 +342,24 @@ _SHARE_OF = re.compile(
 )
 
 _PLURAL_WORD = re.compile(r"[a-z]+s")
+_SAY = re.compile(r"(?:say|says|said|saying)")
+_GAP_WORD = re.compile(r"\S+")
+_SUBJECT_PRONOUNS = frozenset(("he", "she", "they", "we", "i", "it"))
+
+
+def say_complement(norm: str, start: int, head_end: int, end: int) -> bool:
+    """Whether a converted "<say> ... noun" match runs into the clause "say" introduces.
+
+    "Say" takes no noun phrase as its object (one says words, not "Putin's threat"): what
+    follows it without "that" is the subject of a clause of its own ("says Putin's threat
+    cannot stand", "said the threats were ..."), so the pattern's noun is not what was said.
+    A lone subject pronoun is the one gap that keeps the pattern: its verb is the pattern's
+    word ("said he hopes", "said it regrets").
+    """
+    if not _SAY.fullmatch(norm, start, head_end):
+        return False
+    words = _GAP_WORD.findall(norm, head_end, end)[:-1]
+    return bool(words) and not (len(words) == 1 and words[0] in _SUBJECT_PRONOUNS)
 
 
 def public_opinion(
