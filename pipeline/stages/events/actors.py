@@ -151,6 +151,22 @@ def _case_ok(entry: ActorEntry, surface: str) -> bool:
 
 
 _HELD = re.compile(r"-(?:held|controlled|occupied|dominated)\b")
+# "Iranian-backed forces", "a Saudi-funded school", "US-brokered talks", "a Russian-born
+# banker": the name modifies the noun after it, saying who stands behind it or where it comes
+# from; the noun phrase is that noun, and the named party is no actor of the event (CAMEO codes
+# the forces, not their sponsor). Unlike "-held" this holds for every kind of actor.
+_BACKER = re.compile(
+    r"-(?:backed|sponsored|funded|financed|supported|armed|trained|equipped|inspired|"
+    r"brokered|mediated|born|made|built|style)\b"
+)
+_BACKED_BEFORE = re.compile(_BACKER.pattern + r"\s+(?:[a-z-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def sponsored(text: str, group: _Group) -> bool:
+    """Whether an agent follows a sponsor ("Iranian-backed militias"): its country is not
+    said, and is neither the sponsor's nor that of whatever else the sentence names (the
+    militias are no more Jordanian in "Jordan struck Iranian-backed militias")."""
+    return _BACKED_BEFORE.search(text, max(0, group.start - 40), group.start) is not None
 
 
 def _find_mentions(
@@ -164,7 +180,10 @@ def _find_mentions(
     resolved = lx.resolved.setdefault(day, {})  # entries resolve the same way all day
     for start, end, entries in lx.actors.bounded(norm, spaced):  # (no word character next)
         surface = text[start:end]
-        held = norm.startswith("-", end) and _HELD.match(norm, end) is not None
+        hyphen = norm.startswith("-", end)
+        if hyphen and _BACKER.match(norm, end):
+            continue  # "Iranian-backed forces": the sponsor of the noun after it
+        held = hyphen and _HELD.match(norm, end) is not None
         for entry in entries:
             if held and entry.kind == ROLE:
                 # "the rebel-held city", "opposition-controlled areas": a territory named by
@@ -378,6 +397,9 @@ def _resolve_bare(text: str, groups: list[_Group]) -> list[_Group]:
         # itself wins over a nearer one; otherwise the nearest is only a guess
         near = next((g for g in known if _qualifies(text, g, group)), None)
         own = near is not None
+        if near is None and sponsored(text, group):
+            out.append(group)
+            continue
         if near is None:
             near = min(
                 known,

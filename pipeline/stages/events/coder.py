@@ -510,6 +510,11 @@ class _SentenceCoder(_Slots):
             if source is None:
                 self._explain(trig, "dropped: no source actor in its clause")
                 continue
+            if len(source.actors) == 1 and gate.public_opinion(
+                self.norm, sent.start, source.actors[0], (source.start, source.end)
+            ):
+                self._explain(trig, "dropped: a share of a population (an opinion poll)")
+                continue
             if no_addressee(trig.pattern.source, self.norm, trig.head_end, trig.end):
                 self._explain(trig, "dropped: 'wants ... to' with no addressee")
                 continue
@@ -557,6 +562,11 @@ class _SentenceCoder(_Slots):
                 self._explain(
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
                 )
+                continue
+            if trig.pattern.tier and gate.say_complement(
+                self.norm, trig.start, trig.head_end, trig.end
+            ):
+                self._explain(trig, "dropped: the noun after 'say' heads a clause of its own")
                 continue
             if (
                 participle

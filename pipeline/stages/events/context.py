@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from pipeline.stages.events.actors import _Group, _Mention, _of_country, _resolve_bare
+from pipeline.stages.events.actors import _Group, _Mention, _of_country, _resolve_bare, sponsored
 from pipeline.stages.events.lexicon import ROLE
 
 
@@ -86,7 +86,7 @@ def resolve_agents(text: str, groups: list[_Group], country: str | None) -> list
         return groups
     out: list[_Group] = []
     for group in groups:
-        if not group.bare or group.actors[0].country or group.person:
+        if not group.bare or group.actors[0].country or group.person or sponsored(text, group):
             out.append(group)
             continue
         actors = [_of_country(a, country, inferred=True) for a in group.actors]

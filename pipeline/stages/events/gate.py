@@ -350,6 +350,51 @@ def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> 
     return None
 
 
+# a share of a population ("most Americans", "44 percent of Britons", "a majority of
+# Iranians"): what they say or want is an opinion poll, not an act of their state
+_SHARE_OF = re.compile(
+    r"\b(?:most|many|some|few|all|half|majority|minority|plurality|third|thirds|quarter|"
+    r"quarters|fifth|fifths|number|percent|per\s+cent|\d+\s*%)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?$"
+)
+
+_PLURAL_WORD = re.compile(r"[a-z]+s")
+_SAY = re.compile(r"(?:say|says|said|saying)")
+_GAP_WORD = re.compile(r"\S+")
+_SUBJECT_PRONOUNS = frozenset(("he", "she", "they", "we", "i", "it"))
+
+
+def say_complement(norm: str, start: int, head_end: int, end: int) -> bool:
+    """Whether a converted "<say> ... noun" match runs into the clause "say" introduces.
+
+    "Say" takes no noun phrase as its object (one says words, not "Putin's threat"): what
+    follows it without "that" is the subject of a clause of its own ("says Putin's threat
+    cannot stand", "said the threats were ..."), so the pattern's noun is not what was said.
+    A lone subject pronoun is the one gap that keeps the pattern: its verb is the pattern's
+    word ("said he hopes", "said it regrets").
+    """
+    if not _SAY.fullmatch(norm, start, head_end):
+        return False
+    words = _GAP_WORD.findall(norm, head_end, end)[:-1]
+    return bool(words) and not (len(words) == 1 and words[0] in _SUBJECT_PRONOUNS)
+
+
+def public_opinion(
+    norm: str, sentence_start: int, source: ActorLike, span: tuple[int, int]
+) -> bool:
+    """Whether the source (at *span* of *norm*) is a share of a country's people, the
+    subject of a poll.
+
+    CAMEO codes acts of states, organisations and named people; "most Americans want
+    Congress to investigate" reports survey answers. Only a plural demonym with no role of its
+    own ("Americans", "Britons") after a quantifier counts: "most lawmakers" is still the
+    legislature, and "in the second half of 2023 Iran ..." names the state itself.
+    """
+    start, end = span
+    if source.role is not None or not _PLURAL_WORD.fullmatch(norm, start, end):
+        return False
+    return _SHARE_OF.search(norm, max(sentence_start, start - 40), start) is not None
+
+
 def clutter(sentence: str) -> bool:
     """Whether a "sentence" is page furniture: link lists, menus, teasers, headline runs.
 

@@ -47,7 +47,15 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 GAP_TOKEN = "..."  # noqa: S105 - the gap token of the pattern syntax, not a secret
 _GAP = r"(?:[^\s;:!?]+\s+){0,5}?"  # sentences are split already: dots are abbreviations
 # the converted dictionary's gaps stay inside one phrase: no commas, no new clause
-_SHORT_GAP = r"(?:(?!(?:that|who|which|and|but|while|after|before|when)\s)[^\s;:!?,]+\s+){0,3}?"
+# (PETRARCH-2 read "<say> ... threats" off a parse: the noun is the verb's own object). A
+# subject pronoun opens a clause of its own ("said he received death threats": the threats
+# are the object of "received", not of "said"), so one may only end the gap, right before
+# a pattern word that is that clause's verb ("said he hopes", "said they regret").
+_SUBJECT_PRONOUN = r"(?:he|she|they|we|i)\s"
+_SHORT_GAP = (
+    r"(?:(?!(?:that|who|which|and|but|while|after|before|when)\s|" + _SUBJECT_PRONOUN + r")"
+    r"[^\s;:!?,]+\s+){0,3}?(?:" + _SUBJECT_PRONOUN + r"\s*)?"
+)
 
 
 def _alt_regex(alt: str, irregular: dict[str, list[str]]) -> tuple[str, list[str]]:

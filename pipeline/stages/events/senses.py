@@ -100,6 +100,21 @@ def reported_only(norm: str, sent_start: int, source_start: int) -> str | None:
     return None
 
 
+# what one leaves that is no position of armed forces: an agreement, a negotiation, an
+# organisation's programme or a contest ("pulled out of the nuclear deal", "withdrew from the
+# talks", "pulled out of the race"); CAMEO 0874 is a military retreat or surrender
+_NOT_A_POSITION = re.compile(
+    r"\s+(?:out\s+)?(?:of|from)\s+(?:[\w'’-]+\s+){0,4}?(?:deals?|agreements?|accords?|"
+    r"treat(?:y|ies)|pacts?|talks|negotiations|contracts?|summits?|conventions?|protocol|"
+    r"programs?|programmes?|races?|elections?|contests?|competitions?|tournaments?|"
+    r"projects?|plans?|initiatives?|coalition\s+government)\b"
+)
+
+# the verbs of leaving: whatever code a dictionary gives them ("pulled out" is 040 in one
+# PETRARCH-2 block), leaving an agreement is neither a retreat nor a meeting
+_LEAVE_VERB = re.compile(r"(?:pull|withdr[ae]w|retreat|exit|quit)\w*")
+
+
 def sense_veto(
     norm: str,
     code: str,
@@ -113,6 +128,10 @@ def sense_veto(
         return "dropped: an alleged action, not an asserted one"
     if _INTENDED.search(norm, max(0, start - 60), start):
         return "dropped: what a threat or a plot is to do, not an act"
+    if (code == "0874" or _LEAVE_VERB.fullmatch(norm, start, head_end)) and _NOT_A_POSITION.match(
+        norm, head_end
+    ):
+        return "dropped: left an agreement, a negotiation or a contest, not a military retreat"
     if target is None:
         return None
     between = norm[head_end : target[0]]
