@@ -141,7 +141,18 @@ class AnchorPatterns:
         remembered per set of words met (``merged``).
         """
         keyed = self.keyed
-        hits = keyed.keys() & words if keyed else ()
+        hits: Sequence[str]
+        if not keyed:
+            hits = ()
+        elif len(words) < len(keyed):
+            # the indexed second words in the sentence, read from the smaller side:
+            # ``keyed.keys() & words`` builds a set of every key first (up to hundreds for
+            # a common verb) since *words* is a frozenset, not a set. The same words; the
+            # order they come in makes no difference (each pattern's ``rank`` is unique
+            # within its anchor, so the merge sorts to one order)
+            hits = [w for w in words if w in keyed]
+        else:
+            hits = [w for w in keyed if w in words]
         out: Sequence[Pattern]
         if not hits:
             out = self.free
