@@ -6,7 +6,7 @@ Plain data, built by ``lexicon.py`` from the dictionary files and read by the co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -141,18 +141,15 @@ class AnchorPatterns:
         remembered per set of words met (``merged``).
         """
         keyed = self.keyed
-        hits: Sequence[str]
+        hits: Collection[str]
         if not keyed:
             hits = ()
-        elif len(words) < len(keyed):
-            # the indexed second words in the sentence, read from the smaller side:
-            # ``keyed.keys() & words`` builds a set of every key first (up to hundreds for
-            # a common verb) since *words* is a frozenset, not a set. The same words; the
-            # order they come in makes no difference (each pattern's ``rank`` is unique
-            # within its anchor, so the merge sorts to one order)
-            hits = [w for w in words if w in keyed]
+        elif len(keyed) < len(words):
+            # fewer indexed second words than sentence words: looked up from their side
+            # (``keys() & words`` walks the sentence's words): the same set either way
+            hits = words.intersection(keyed)
         else:
-            hits = [w for w in keyed if w in words]
+            hits = keyed.keys() & words
         out: Sequence[Pattern]
         if not hits:
             out = self.free

@@ -152,8 +152,8 @@ class LazyRegex:
         if required is None:
             required = self._required = required_words(self.source, self._irregular)
         span = text[pos:endpos]
-        for alternatives in required:
-            for alternative in alternatives:
+        for needed in required:
+            for alternative in needed:
                 if alternative in span:
                     break
             else:
