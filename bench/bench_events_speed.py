@@ -6,6 +6,10 @@
   steady state, seed article) in fresh processes, alternating the coder of two source trees
   (``PYTHONPATH=<tree>``, e.g. a checkout of main and this worktree), with the load average.
   On a shared machine CPU-time figures are noisy: compare the pairs, not two lone runs.
+* ``--ab-rounds TREE_A TREE_B [--rounds N]``: one warm process per tree, steady-state rounds
+  of the same documents coded one at a time in each in turn (which goes first alternating):
+  both trees see the same contention, so the per-round ratios separate a few percent where
+  ``--ab``'s whole processes do not.
 * ``--dump FILE``: every event (all fields) and the ``--explain`` trace of every text of the
   bench corpus (the labelled sentences, the ConfliBERT sentences, the extracted English pages
   with and without their date, the dense documents and the seed article) as JSON lines;
@@ -15,7 +19,8 @@
 Third-party data is read in place from ../shared and never copied; without it the dump holds
 our own gold sentences only, and says so.
 
-Run: ``.venv/bin/python bench/bench_events_speed.py --load | --ab A B | --dump F | --compare A B``
+Run: ``.venv/bin/python bench/bench_events_speed.py --load | --ab A B | --ab-rounds A B |
+--dump F | --compare A B``
 """
 
 from __future__ import annotations
@@ -114,6 +119,80 @@ def ab(trees: list[Path], pairs: int) -> None:
         )
 
 
+def _round_worker() -> None:
+    """One warm coder (``--ab-rounds``' child): per line read, one round of the dense
+    documents and the seed article, its CPU seconds printed."""
+    sys.path.insert(0, str(HERE))
+    import bench_events
+
+    from pipeline.stages.events import code_text
+
+    bench_events.load_lexicon()
+    items = bench_events.reference_items() + bench_events.own_items()
+    texts = [i.text for i in items]
+    docs = [" ".join(texts[k : k + 25]) for k in range(0, len(texts), 25)]
+    if bench_events.SEED.is_file():
+        docs.append(bench_events.SEED.read_text(encoding="utf-8"))
+    day = date(2023, 2, 28)
+    for _ in range(2):  # every pattern the documents reach compiled: steady state
+        for doc in docs:
+            code_text(doc, day)
+    print(len(docs), flush=True)
+    for _line in sys.stdin:
+        started = time.process_time()
+        for doc in docs:
+            code_text(doc, day)
+        print(f"{time.process_time() - started:.6f}", flush=True)
+
+
+def ab_rounds(trees: list[Path], rounds: int) -> None:
+    """A finer A/B than ``--ab`` on a loaded machine: one warm process per tree, steady-state
+    rounds (the 25 documents) coded one at a time in each in turn, which goes first
+    alternating, so both see the same contention; per-round CPU times, their medians and
+    the per-round ratios' median."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--round-worker"],
+            env={**os.environ, "PYTHONPATH": str(tree)},
+            cwd=tempfile.gettempdir(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for tree in trees
+    ]
+    docs = [p.stdout.readline().strip() for p in procs if p.stdout is not None]
+    times: list[list[float]] = [[], []]
+    loads = []
+    for n in range(rounds):
+        loads.append(os.getloadavg()[0])
+        for i in (0, 1) if n % 2 == 0 else (1, 0):
+            proc = procs[i]
+            assert proc.stdin is not None
+            assert proc.stdout is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+            times[i].append(float(proc.stdout.readline()))
+    for proc in procs:
+        if proc.stdin is not None:
+            proc.stdin.close()
+        proc.wait()
+    ratios = sorted(a / b for a, b in zip(times[0], times[1], strict=True))
+    n_docs = int(docs[0])
+    for tree, runs in zip(trees, times, strict=True):
+        med = sorted(runs)[len(runs) // 2]
+        print(
+            f"{tree}: median {med:.3f}s CPU a round of {n_docs} documents "
+            f"({n_docs / med:.1f} articles/s), range {min(runs):.3f}-{max(runs):.3f}s"
+        )
+    ahead = sum(a > b for a, b in zip(times[0], times[1], strict=True))
+    print(
+        f"ratio first/second per round: median {ratios[len(ratios) // 2]:.3f} "
+        f"(range {ratios[0]:.2f}-{ratios[-1]:.2f}); second faster in {ahead} of {rounds} "
+        f"rounds; load average {min(loads):.1f}-{max(loads):.1f}"
+    )
+
+
 def _corpus() -> list[tuple[str, str, date | None]]:
     sys.path.insert(0, str(HERE))
     import bench_events
@@ -187,13 +266,22 @@ def main() -> None:
     group.add_argument("--ab", nargs=2, type=Path, metavar="TREE", help="A/B throughput")
     group.add_argument("--dump", type=Path, metavar="FILE", help="events and traces as JSONL")
     group.add_argument("--compare", nargs=2, type=Path, metavar="DUMP", help="compare dumps")
+    group.add_argument(
+        "--ab-rounds", nargs=2, type=Path, metavar="TREE", help="A/B of interleaved rounds"
+    )
     group.add_argument("--throughput-only", action="store_true", help=argparse.SUPPRESS)
+    group.add_argument("--round-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--pairs", type=int, default=5, help="A/B pairs (default 5)")
+    parser.add_argument("--rounds", type=int, default=20, help="--ab-rounds rounds (default 20)")
     args = parser.parse_args()
     if args.load:
         load_times()
     elif args.ab:
         ab([p.resolve() for p in args.ab], args.pairs)
+    elif args.ab_rounds:
+        ab_rounds([p.resolve() for p in args.ab_rounds], args.rounds)
+    elif args.round_worker:
+        _round_worker()
     elif args.dump:
         dump(args.dump)
     elif args.compare:

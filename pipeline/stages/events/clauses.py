@@ -90,6 +90,9 @@ def relative_subject(
     relative pronoun is the clause's subject when a verb, a modal or an adverb follows it.
     """
     last: re.Match[str] | None = None
+    before = norm[sent_start:trig_start]
+    if "who" not in before and "which" not in before:
+        return None  # (every opener holds its pronoun: most sentences have neither)
     for m in _REL_OPEN.finditer(norm, sent_start, trig_start):
         last = m
     if last is None:

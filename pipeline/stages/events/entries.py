@@ -6,7 +6,7 @@ Plain data, built by ``lexicon.py`` from the dictionary files and read by the co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -141,7 +141,15 @@ class AnchorPatterns:
         remembered per set of words met (``merged``).
         """
         keyed = self.keyed
-        hits = keyed.keys() & words if keyed else ()
+        hits: Collection[str]
+        if not keyed:
+            hits = ()
+        elif len(keyed) < len(words):
+            # fewer indexed second words than sentence words: looked up from their side
+            # (``keys() & words`` walks the sentence's words): the same set either way
+            hits = words.intersection(keyed)
+        else:
+            hits = keyed.keys() & words
         out: Sequence[Pattern]
         if not hits:
             out = self.free

@@ -153,12 +153,23 @@ class LazyRegex:
         return compiled.match(text, pos, endpos)
 
     def _match_restricted(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
-        if not self.possible(text, pos, endpos):
-            return None  # (the quick test first: most candidates fail on a later word)
+        # the quick test first, ``possible`` inlined (one call fewer for each of the ~10,000
+        # candidate patterns a round of the dense documents tries): most candidates fail on
+        # a later word
+        required = self._required
+        if required is None:
+            required = self._required = required_words(self.source, self._irregular)
+        span = text[pos:endpos]
+        for needed in required:
+            for alternative in needed:
+                if alternative in span:
+                    break
+            else:
+                return None
         later = self._later
         if later is None:
             later = self._later = later_alternatives(self.source, self._irregular)
-        contains = text[pos:endpos].__contains__
+        contains = span.__contains__
         kept_later = []
         for alternatives in later:
             kept = tuple(

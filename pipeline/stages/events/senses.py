@@ -126,7 +126,11 @@ def sense_veto(
     start, head_end = trigger
     if _ALLEGED.search(norm, max(0, start - 60), start):
         return "dropped: an alleged action, not an asserted one"
-    if _INTENDED.search(norm, max(0, start - 60), start):
+    if (
+        # (a match ends the window with "to" and whitespace: most windows don't)
+        norm[max(0, start - 60) : start].rstrip().endswith("to")
+        and _INTENDED.search(norm, max(0, start - 60), start)
+    ):
         return "dropped: what a threat or a plot is to do, not an act"
     if (code == "0874" or _LEAVE_VERB.fullmatch(norm, start, head_end)) and _NOT_A_POSITION.match(
         norm, head_end

@@ -510,7 +510,9 @@ class _Slots(_ClauseSubjects):
             ):
                 continue
             # "deported 1,086 migrants", "more than 16,000 Syrians": a digit group is no comma
-            between = _DIGIT_GROUP.sub("", self.norm[trig.end : group.start])
+            between = self.norm[trig.end : group.start]
+            if "," in between:  # (the expression removes commas only)
+                between = _DIGIT_GROUP.sub("", between)
             if (
                 "," in between
                 and _APPOSITION.match(between)

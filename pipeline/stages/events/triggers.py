@@ -764,11 +764,29 @@ def _nominal_trigger(
 _NEXT_WORDS = re.compile(r"\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
+# the first words of each lexicon's phrasal verbs, by the (hashable, hash-cached) set itself
+_PHRASAL_HEADS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _phrasal_heads(phrasal: frozenset[str]) -> frozenset[str]:
+    """The words a phrasal verb of *phrasal* starts with ("struck" of "struck down"): a
+    trigger word that is none of them begins no phrasal verb, and needs no look at the
+    words after it (asked for nearly every one-word trigger)."""
+    heads = _PHRASAL_HEADS.get(phrasal)
+    if heads is None:
+        if len(_PHRASAL_HEADS) > 8:  # (one lexicon per process, a few in the tests)
+            _PHRASAL_HEADS.clear()
+        heads = _PHRASAL_HEADS[phrasal] = frozenset(p.split(" ", 1)[0] for p in phrasal)
+    return heads
+
+
 def _phrasal(norm: str, start: int, end: int, lx: Lexicon) -> bool:
     """Whether the word at *start* begins a multi-word verb that PETRARCH-2 codes as a verb of
     its own with no code ("struck down", "set up", "rounded up"): not the head's sense."""
     if not lx.phrasal_verbs:
         return False
+    if norm[start:end] not in _phrasal_heads(lx.phrasal_verbs):
+        return False  # (both phrases tried below begin with the head and a space)
     nxt = _NEXT_WORDS.match(norm, end)
     if nxt is None:
         return False
