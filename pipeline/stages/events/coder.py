@@ -93,7 +93,7 @@ __all__ = [
 _THAT = re.compile(r"\bthat\b")
 
 
-CODER_VERSION = "3.7.0"  # round 9: claims, nominal actions, object pronouns, joint-act symmetry
+CODER_VERSION = "3.8.0"  # round 10: targets past the object, aid purpose clauses, article gates
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
