@@ -10,7 +10,8 @@ How the PETRARCH-2 syntax is read (after ``PETRreader.read_verb_dictionary`` and
 dictionary's own header notes):
 
 * ``--- NAME [code] ---`` opens a verb block; its code (``---``: none) is the code of a bare
-  verb of the block that has no code of its own.
+  verb of the block that has no code of its own. A verb's own ``[---]`` is a code of its own
+  (none): "COME [---]" in ARRIVE [040] is no arrival by itself, only in the block's patterns.
 * Verb lines: ``WORD {FORMS} [code]``. ``{...}`` lists the irregular forms (then they are all
   given); without it the regular forms are generated. ``+BEEF_UP`` / ``RE_+ARREST`` are
   multi-word verbs whose ``+`` word inflects.
@@ -22,7 +23,10 @@ dictionary's own header notes):
   the source and ``+`` the target slot; ``^`` skips a noun phrase; ``(PREP ...)`` is a
   prepositional phrase; ``{A B}`` and ``A_B`` need consecutive words, a blank allows words in
   between (here: up to five, our ``...``); ``%`` (a compound-actor slot) is not supported.
-* A code ``[a:b]`` is read as ``a``; ``[---]`` codes nothing. ``[:b]`` (nothing before the
+* A code ``[a:b]`` is read as ``a``; a ``[---]`` pattern codes nothing, and is converted
+  (``"null": true``) because its match takes its words from the block's shorter patterns and
+  bare verbs, as PETRARCH-2's longest match does ("KILL" [190] but "KILLED IN ... ACCIDENT"
+  [---]). ``[:b]`` (nothing before the
   colon) codes an action done TO the subject ("FACES PRESSURE (FROM)", "RECEIVED AN
   INVITATION", "CAME UNDER ATTACK"): the entry gets ``"swap": true`` and the coder swaps the
   dyad, the actor after the verb (the ``+`` slot or the PP object) being the source and the
@@ -49,7 +53,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.stages.events.lexicon import DATA_DIR
+from pipeline.stages.events.lexicon import DATA_DIR, NULL_CODE
 
 OUTPUT = DATA_DIR / "petrarch_verbs.json"
 SOURCE_NAME = "CAMEO.2.0.txt"
@@ -110,6 +114,9 @@ class Verb:
     token: str  # "<give>" or a literal multi-word alternative list
     code: str | None
     lemma: str | None  # set for one-word verbs (irregular forms are keyed by it)
+    # its own ``[---]``: the verb alone codes nothing, whatever the block's code ("COME [---]"
+    # in ARRIVE [040], "HOLD [---]" in CONFINE [170]); only the block's patterns code it
+    uncoded: bool = False
 
 
 @dataclass
@@ -120,7 +127,8 @@ class Block:
     code: str | None
     line: int
     verbs: list[Verb] = field(default_factory=list)
-    # (post, code, line, swapped): swapped for a ``[:code]`` (an action done to the subject)
+    # (post, code, line, swapped): swapped for a ``[:code]`` (an action done to the subject);
+    # code NULL_CODE for a ``[---]`` pattern
     patterns: list[tuple[str, str, int, bool]] = field(default_factory=list)
 
 
@@ -207,6 +215,7 @@ def _verb_line(line: str, block: Block, conv: Conversion) -> None:
     text = line.split("#", 1)[0]
     m = _CODE.search(text)
     code = _code(m.group(1)) if m else None
+    uncoded = m is not None and code is None  # "[---]": not the block's code, none at all
     head = _CODE.sub("", text).strip()
     forms: list[str] = []
     listed = "{" in head  # "{}" lists no other forms: the verb has only the one written
@@ -235,7 +244,7 @@ def _verb_line(line: str, block: Block, conv: Conversion) -> None:
             if clean and all(_WORD.match(w.upper()) for w in clean):
                 alts.append("_".join(clean))
         if alts:
-            block.verbs.append(Verb("|".join(dict.fromkeys(alts)), code, None))
+            block.verbs.append(Verb("|".join(dict.fromkeys(alts)), code, None, uncoded))
         return
     if not _WORD.match(head):
         conv.skip("verb line not understood")
@@ -243,7 +252,7 @@ def _verb_line(line: str, block: Block, conv: Conversion) -> None:
     lemma = head.lower()
     if forms:
         conv.irregular[lemma] = [f.lower() for f in forms if f.lower() != lemma]
-    block.verbs.append(Verb(f"<{lemma}>", code, lemma))
+    block.verbs.append(Verb(f"<{lemma}>", code, lemma, uncoded))
 
 
 def _regular_forms(root: str) -> list[str]:
@@ -273,10 +282,9 @@ def read_blocks(lines: list[str], conv: Conversion) -> list[Block]:
             if m is None:
                 conv.skip("pattern without a code")
                 continue
-            code = _code(m.group(1))
-            if code is None:
-                conv.skip("pattern with the null code")
-                continue
+            # "[---]": the words are no event, and the match keeps the bare verb (its span's
+            # shorter match) from coding the block's default ("KILLED IN ... ACCIDENT")
+            code = _code(m.group(1)) or NULL_CODE
             # "FACE PRESSURE (FROM) [:100]", "RECEIVE INVITATION [:026]": the code is of an
             # action done TO the sentence's subject by the actor after the verb; the entry
             # is converted with ``swap`` (the coder makes the subject the target)
@@ -374,7 +382,7 @@ def convert(source: Path, codes: set[str]) -> Conversion:
             continue
         slug = re.sub(r"[^A-Z0-9]+", "_", block.name.upper()).strip("_")
         for verb in block.verbs:  # bare verbs
-            code = verb.code or block.code
+            code = None if verb.uncoded else verb.code or block.code
             if code is None:
                 if verb.lemma is None:  # "STRIKE_DOWN" (FELL [---]): not its head's sense
                     conv.phrasal.extend(a for a in verb.token.split("|") if a)
@@ -397,7 +405,7 @@ def convert(source: Path, codes: set[str]) -> Conversion:
         head = "|".join(v.token for v in block.verbs)
         speech = block.code in CATCH_ALL
         for post, code, number, swapped in block.patterns:
-            if speech and code[:2] not in ("01", "02"):
+            if speech and code != NULL_CODE and code[:2] not in ("01", "02"):
                 # "said the attack", "announced ... assistance": the noun after a speech verb
                 # names what was talked about, not what the speaker did
                 conv.skip("speech-verb pattern coding another action")
@@ -408,6 +416,16 @@ def convert(source: Path, codes: set[str]) -> Conversion:
             if found is not None:
                 found["id"] = f"petrarch:{slug}:L{number + offset}"
                 conv.entries.append(found)
+    # "- * ACCESS [---]" and "- * ACCESS [060]" in one block (GIVE): the same words both ways;
+    # which PETRARCH-2 keeps depends on its tree's insertion order, so the coded reading stays
+    coded = {str(e["patterns"][0]) for e in conv.entries if not e.get("null")}  # type: ignore[index]
+    kept = []
+    for entry in conv.entries:
+        if entry.get("null") and str(entry["patterns"][0]) in coded:  # type: ignore[index]
+            conv.skip("[---] pattern with the words of a coded one")
+            continue
+        kept.append(entry)
+    conv.entries = kept
     return conv
 
 
@@ -431,7 +449,8 @@ def _pattern_entry(  # noqa: PLR0917 - one call site, all needed
     conv: Conversion,
     codes: set[str],
 ) -> dict[str, object] | None:
-    if code not in codes:
+    null = code == NULL_CODE
+    if code not in codes and not null:
         conv.skip("code not in the CAMEO table")
         return None
     if "*" not in body:
@@ -458,6 +477,8 @@ def _pattern_entry(  # noqa: PLR0917 - one call site, all needed
     # a blank after the verb lets words intervene ("rushed emergency aid"), like any blank
     tokens = _tidy(["...", *tokens]) if tokens else []
     entry: dict[str, object] = {"code": code, "patterns": [" ".join([head, *tokens])]}
+    if null:
+        entry["null"] = True
     words = [t for t in tokens if t != "..."]
     if all(w in FUNCTION_WORDS for w in words):
         # "came to", "conflict with", "receive a letter": no more evidence than the verb

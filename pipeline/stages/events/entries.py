@@ -96,6 +96,9 @@ class Pattern:
     swap: bool = False
     # the code when the object is an organisation (an IGO actor): "joined NATO" is 050
     igo_code: str = ""
+    # PETRARCH-2 ``[---]`` pattern: these words are no event ("killed in an accident"); the
+    # match only takes its span from the shorter patterns of its layer (the bare verb)
+    null: bool = False
     # an event noun ("suspension of ... aid") that is an action only as the object of a light
     # verb ("announced a suspension of aid to"), never by itself (a background noun phrase)
     nominal: bool = False

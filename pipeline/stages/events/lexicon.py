@@ -90,6 +90,8 @@ TSV_FILES = ("phoenix_actors.tsv", "phoenix_agents.tsv", "cameo_codes.tsv", DISC
 # generated from the PETRARCH-2 verb dictionary (convert_petrarch_verbs.py): below the curated
 # verbs.yaml of every directory
 CONVERTED_VERBS = "petrarch_verbs.json"
+# the code of a converted PETRARCH-2 "[---]" pattern (``"null": true``): a match that codes nothing
+NULL_CODE = "---"
 
 
 def _iso(value: object, where: str) -> date | None:
@@ -387,7 +389,8 @@ class _Builder:
         for i, (entry, complement) in enumerate(entries):
             where = f"{path.name} entry {i + 1}"
             code = str(entry.get("code", ""))
-            if code not in self.codes:
+            null = bool(entry.get("null", False))
+            if code not in self.codes and not (null and code == NULL_CODE):
                 raise DictionaryError(f"{where}: unknown CAMEO code {code!r}")
             if entry.get("igo_code") and str(entry["igo_code"]) not in self.codes:
                 raise DictionaryError(f"{where}: unknown CAMEO code {entry['igo_code']!r}")
@@ -417,6 +420,7 @@ class _Builder:
                         weak=bool(entry.get("weak", False)),
                         swap=bool(entry.get("swap", False)),
                         igo_code=str(entry.get("igo_code", "")),
+                        null=null,
                         nominal=bool(entry.get("nominal", False)),
                         between=bool(entry.get("between", False)),
                         keys=keys,

@@ -705,6 +705,14 @@ def _find_triggers(
             if id(t) not in kept
         )
     verbs = _select([t for t in found if not t.pattern.complement])
+    # a PETRARCH-2 "[---]" match has won its span from the bare verb: it codes nothing
+    if notes is not None:
+        notes.extend(
+            _note(text, t.start, t.end, t.pattern, "a [---] pattern: these words are no event")
+            for t in verbs
+            if t.pattern.null
+        )
+    verbs = [t for t in verbs if not t.pattern.null]
     # "agreed to lift sanctions": the action carries the intent (as its future code)
     verbs = [
         t
