@@ -284,7 +284,12 @@ def read_blocks(lines: list[str], conv: Conversion) -> list[Block]:
                 continue
             # "[---]": the words are no event, and the match keeps the bare verb (its span's
             # shorter match) from coding the block's default ("KILLED IN ... ACCIDENT")
-            code = _code(m.group(1)) or NULL_CODE
+            code = _code(m.group(1))
+            if code is None and m.group(1).strip() == NULL_CODE:
+                code = NULL_CODE
+            if code is None:  # "[080!]" (BACK DOWN FROM): no code PETRARCH-2 reads either
+                conv.skip("pattern code not understood")
+                continue
             # "FACE PRESSURE (FROM) [:100]", "RECEIVE INVITATION [:026]": the code is of an
             # action done TO the sentence's subject by the actor after the verb; the entry
             # is converted with ``swap`` (the coder makes the subject the target)

@@ -198,11 +198,13 @@ def test_a_number_with_thousands_separators_is_one_word() -> None:
 
 
 def test_a_quantified_object_is_still_the_object() -> None:
-    assert ("SYRMIL", "170", "TURMIL") in triples(
-        "Syrian troops held around 2,000 Turkish soldiers near the border."
+    # (round 10, ev-conv2: "detained", not "held": PETRARCH-2's HOLD [---] codes only in
+    # its patterns, so a bare "held" is no longer the converted layer's 170)
+    assert ("SYRMIL", "173", "TURMIL") in triples(
+        "Syrian troops detained around 2,000 Turkish soldiers near the border."
     )
-    assert ("SYRMIL", "170", "TURMIL") in triples(
-        "Syrian troops are holding more than 1,500 Turkish soldiers as hostages."
+    assert ("SYRMIL", "173", "TURMIL") in triples(
+        "Syrian troops are detaining more than 1,500 Turkish soldiers as hostages."
     )
     assert ("SYRMIL", "171", "TURMIL") in triples(
         "Syrian troops captured dozens of Turkish soldiers."
