@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from pipeline.stages.events.syntax import BE, COMPLEMENTIZERS, Parse
+from pipeline.stages.events.syntax import BE, CLAUSE_TAGS, COMPLEMENTIZERS, HAVE, Parse
 
 # an appositive name set off by commas, a parenthetical abbreviation or a short aside, a
 # non-restrictive relative clause, or a bare temporal noun or phrase ("last week") between
@@ -48,11 +48,6 @@ _BRIDGE = re.compile(
 )
 
 _FINITE = frozenset(("VBD", "VBZ", "VBP", "VBN", "MD"))
-
-_HAVE = frozenset(("have", "has", "had", "having", "'ve"))
-
-# tags that open another clause: WH-words
-_CLAUSE_TAGS = frozenset(("WDT", "WP", "WP$", "WRB"))
 
 # a preposition right after a verb-object phrase that names whom the action concerns
 RECIPIENT_PREPOSITIONS = frozenset(("to", "with", "against", "on", "upon", "toward", "towards"))
@@ -246,7 +241,7 @@ def purpose_head(parsed: Parse, trigger_start: int) -> int | None:
             break
         # (a bracketed aside inside the object is no boundary: "1.5 million euros ($2
         # million) in aid")
-        if tok.word in (",", ";", ":", '"', "“", "”") or tok.tag in _CLAUSE_TAGS:
+        if tok.word in (",", ";", ":", '"', "“", "”") or tok.tag in CLAUSE_TAGS:
             return None
         if tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS:
             return None
@@ -262,7 +257,7 @@ def purpose_head(parsed: Parse, trigger_start: int) -> int | None:
         return None
     if tokens[j].tag == "VB" and not (prev is not None and prev.tag == "MD"):
         return None
-    if tokens[j].word.lower() in _HAVE or tokens[j].word.lower() in BE:
+    if tokens[j].word.lower() in HAVE or tokens[j].word.lower() in BE:
         return None  # "has the right to help", "is the first to help": no act of the subject
     if tokens[j].word.lower() in _OBJECT_CONTROL:
         return None  # "urged the army to help": the object, even a country-less one, helps
@@ -318,7 +313,7 @@ def purpose_target(parsed: Parse, trigger_end: int, target_start: int) -> bool:
     j = i + 2
     while j < len(tokens) and tokens[j].start < target_start:
         tok = tokens[j]
-        if tok.word in (",", ";", ":", "(", ")", '"', "“", "”") or tok.tag in _CLAUSE_TAGS:
+        if tok.word in (",", ";", ":", "(", ")", '"', "“", "”") or tok.tag in CLAUSE_TAGS:
             return False
         if tok.tag in ("VBD", "VBZ", "MD", "TO") or (
             tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS

@@ -57,6 +57,12 @@ _SPAN = re.Match.span
 
 BE = frozenset(("is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "’s"))
 
+# the forms of "have" (an auxiliary or a possession, never an act of its subject)
+HAVE = frozenset(("have", "has", "had", "having", "'ve"))
+
+# tags that open another clause: WH-words
+CLAUSE_TAGS = frozenset(("WDT", "WP", "WP$", "WRB"))
+
 # an IN-tagged word that opens a clause, not a prepositional phrase ("claimed that Israel")
 COMPLEMENTIZERS = frozenset(
     ("that", "whether", "if", "because", "although", "though", "while", "whereas", "unless")
@@ -633,9 +639,7 @@ class Parse:
         for tok in self.tokens[bisect_left(self._starts, start) :]:
             if tok.end > end:
                 break
-            if tok.tag in ("WDT", "WP", "WP$", "WRB") or (
-                tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS
-            ):
+            if tok.tag in CLAUSE_TAGS or (tok.tag == "IN" and tok.word.lower() in COMPLEMENTIZERS):
                 return tok.word
             if tok.word in ('"', "“", "”"):
                 return tok.word

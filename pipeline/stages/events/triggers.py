@@ -30,7 +30,7 @@ from pipeline.stages.events.lexicon import (
 )
 from pipeline.stages.events.sentences import Sentence
 from pipeline.stages.events.subcodes import asked_code
-from pipeline.stages.events.syntax import TIME_ADVERBS, Parse
+from pipeline.stages.events.syntax import HAVE, TIME_ADVERBS, Parse
 
 # "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
 _TRANSITIVE_OBJECT = re.compile(
@@ -164,9 +164,6 @@ def noun_plural_before(norm: str, lo: int, hi: int) -> bool:
 
 
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"])
-
-
-_HAVE = frozenset(["has", "have", "had", "having", "'ve"])
 
 
 _AUX = frozenset(
@@ -347,7 +344,7 @@ def _verbal(
             or bool(GUILTY_OF.search(norm, max(sent.start, start - 40), start))
         )
     if word.endswith("ed") or word in lx.past_forms:
-        no_aux = prev not in _BE and prev not in _HAVE
+        no_aux = prev not in _BE and prev not in HAVE
         if (
             no_aux
             and _REDUCED_PASSIVE.match(norm, end)
