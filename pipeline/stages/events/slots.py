@@ -20,7 +20,13 @@ from pipeline.stages.events import frames, gate
 from pipeline.stages.events.actors import _build_groups, _Cues, _Group, _Memory, _Mention, _quoted
 from pipeline.stages.events.clauses import MAX_PP_DEPTH, as_clause, pp_depth
 from pipeline.stages.events.dates import DateMention, find_dates
-from pipeline.stages.events.event import ASSERTED, Actor, Event, allows_no_target
+from pipeline.stages.events.event import (
+    ASSERTED,
+    Actor,
+    Event,
+    allows_no_target,
+    evidence_confidence,
+)
 from pipeline.stages.events.lexicon import Lexicon
 from pipeline.stages.events.sentences import Sentence
 from pipeline.stages.events.subjects import _ClauseSubjects
@@ -725,7 +731,9 @@ class _Slots(_ClauseSubjects):
             self._explain(trig, "dropped: no speaker")
             return []
         day, precision, date_source = _pick_date(dates, trig, self.pub)
-        confidence = trig.pattern.confidence * (0.85 if speaker.coreferent else 1.0)
+        confidence = evidence_confidence(trig.pattern.confidence, trig.pattern.tier) * (
+            0.85 if speaker.coreferent else 1.0
+        )
         out = []
         for src in speaker.actors:
             for tgt in subject.actors:
