@@ -95,3 +95,30 @@ def test_a_converted_match_states_less_confidence_than_a_curated_one() -> None:
 
 def test_a_sentence_with_no_actor_yields_nothing() -> None:
     assert coded("Officials said the weather attacked the harvest.") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen from Somalia attacked the Kenya office of a British charity.",
+        "Iran criticized the Syria policy of the United States.",
+        "Taliban fighters attacked the Afghanistan office of an American aid group.",
+    ],
+)
+def test_a_name_modifying_a_noun_another_owns_is_no_target(text: str) -> None:
+    targets = {t for _, _, t in happened(text)}
+    assert not targets & {"KEN", "SYR", "AFG"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a name with a noun and no owner: the place is the noun's
+        ("Israel struck Gaza hospitals on Monday.", ("ISR", "PSEHLH")),
+        # a possessive names the owner itself
+        ("Russia attacked Ukraine's capital on Monday.", ("RUS", "UKR")),
+        ("Russia shelled Ukrainian towns overnight.", ("RUS", "UKR")),
+    ],
+)
+def test_a_name_that_is_the_target_still_codes(text: str, kept: tuple[str, str]) -> None:
+    assert any((s, t) == kept for s, _, t in happened(text))

@@ -423,6 +423,24 @@ class _SentenceCoder(_Slots):
             return None
         return first, second
 
+    def _name_modifier(self, sent: Sentence, groups: list[_Group], target: _Group) -> bool:
+        """Whether the target's name only modifies a noun whose owner an "of" phrase names.
+
+        In "attacked the Afghanistan office of a US aid group" and "criticized the Syria policy
+        of the United States" the proper name before the noun is a noun modifier (a place or a
+        topic); what was attacked or criticised is the noun, and whose it is the "of" phrase
+        says. A name with a noun and no owner ("struck Gaza hospitals") stays: the place is
+        the noun's. A demonym (an adjective: "Ukrainian towns of the east") is another matter
+        and stays too.
+        """
+        m = _OWNED_NOUN.match(self.norm, target.end)
+        if m is None or m.end() > sent.end:
+            return False
+        parse = self._syntax(sent)
+        if parse.tag_at(target.start) != "NNP" or not parse.tag_at(m.start(1)).startswith("NN"):
+            return False
+        return any(m.end() <= g.start <= m.end() + 4 for g in groups)
+
     def _victims_word(
         self,
         sent: Sentence,
@@ -603,6 +621,9 @@ class _SentenceCoder(_Slots):
                 self.norm, trig.start, trig.head_end, trig.end
             ):
                 self._explain(trig, "dropped: the noun after 'say' heads a clause of its own")
+                continue
+            if target is not None and not passive and self._name_modifier(sent, groups, target):
+                self._explain(trig, "dropped: the target's name modifies a noun another owns")
                 continue
             if (
                 participle
@@ -797,6 +818,10 @@ class _SentenceCoder(_Slots):
                 for e in out
             ]
         return out
+
+
+# a lowercase noun (and one more) right after a name, then "of": "office of", "aid policy of"
+_OWNED_NOUN = re.compile(r"\s+([a-z][a-z-]+)(?:\s+[a-z][a-z-]+)?\s+of\s+(?:the\s+|an?\s+)?")
 
 
 def _countries(group: Any) -> set[str]:
