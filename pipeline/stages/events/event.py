@@ -10,7 +10,7 @@ CONVERTED_PREFIX = "petrarch:"  # pattern ids of the converted PETRARCH-2 layer
 
 # the share of a converted PETRARCH-2 match's confidence kept, against a curated pattern's:
 # on the tune halves of whole articles the converted layer's events were right 9 times in 18
-# (round 11; 9 in 20 at round 9) against 76 in 84 for curated patterns, so an event of the
+# (round 11; 9 in 20 at round 9) against 76 in 83 for curated patterns, so an event of the
 # converted layer states about half the evidence (0.8 x 0.6 = 0.48; docs/events.md, round 11)
 CONVERTED_CONFIDENCE = 0.6
 
