@@ -151,6 +151,13 @@ def _case_ok(entry: ActorEntry, surface: str) -> bool:
 
 
 _HELD = re.compile(r"-(?:held|controlled|occupied|dominated)\b")
+# "a former Soviet republic", "the ex-Yugoslav states": a country that was part of the one
+# named, which is no actor (the country it is now is named elsewhere, or not at all)
+_FORMER_PART_BEFORE = re.compile(r"\b(?:former|ex)[ \t]*-?[ \t]*$", re.IGNORECASE)
+_FORMER_PART_AFTER = re.compile(
+    r"[ \t]+(?:republics?|states?|colon(?:y|ies)|satellites?|bloc|territor(?:y|ies))\b",
+    re.IGNORECASE,
+)
 # "Iranian-backed forces", "a Saudi-funded school", "US-brokered talks", "a Russian-born
 # banker": the name modifies the noun after it, saying who stands behind it or where it comes
 # from; the noun phrase is that noun, and the named party is no actor of the event (CAMEO codes
@@ -184,6 +191,10 @@ def _find_mentions(
         if hyphen and _BACKER.match(norm, end):
             continue  # "Iranian-backed forces": the sponsor of the noun after it
         held = hyphen and _HELD.match(norm, end) is not None
+        if _FORMER_PART_AFTER.match(text, end) and _FORMER_PART_BEFORE.search(
+            text, max(0, start - 12), start
+        ):
+            continue  # "a former Soviet republic"
         for entry in entries:
             if held and entry.kind == ROLE:
                 # "the rebel-held city", "opposition-controlled areas": a territory named by
@@ -235,6 +246,25 @@ def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
     )
 
 
+# "former", "ex-", "one-time", "erstwhile" right before a role noun (or before the country
+# adjective in front of it: "former Polish president", "Japan's former foreign minister")
+_FORMER = re.compile(r"\b(?:former|ex|one-?time|erstwhile)[ \t]*-?[ \t]*$", re.IGNORECASE)
+# the organs of a state, whose holders are the political elite (ELI) once out of office; the
+# other roles stay ("a former presidential candidate" is still a party politician)
+OFFICE_ROLES = frozenset(("GOV", "MIL", "LEG", "JUD", "COP", "SPY"))
+
+
+def _role_of(text: str, role_m: _Mention, place: _Mention | None) -> str | None:
+    """The role a role noun gives, ELI when it is a former office ("ex-president")."""
+    role = role_m.term.role if role_m.term is not None else None
+    cut = role_m.start
+    if place is not None and place.end <= cut and not text[place.end : cut].strip():
+        cut = place.start  # "former Polish president": look before the country adjective
+    if role and _FORMER.search(text, max(0, cut - 16), cut):
+        return "ELI" if role in OFFICE_ROLES else role
+    return role
+
+
 def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _Group | None:
     named = place = role_m = None
     for m in members:  # the first of each kind
@@ -250,23 +280,37 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     if named is not None and named.term is not None:
         country, role = named.term.country, named.term.role
         if role == "ELI" and role_m is not None and role_m.term is not None:
-            role = role_m.term.role
+            # out of office on the date: the title adds the role only if it is not a former
+            # one ("former President Obama" stays ELI)
+            role = _role_of(text, role_m, place) or "ELI"
         if place is not None and place.term is not None and place.start < named.start:
             country = place.term.country  # "Pakistan's Foreign Office": the country named wins
     elif place is not None and place.term is not None:
         country = place.term.country
         if role_m is not None and role_m.term is not None:
-            role = role_m.term.role
+            role = _role_of(text, role_m, place)
         elif place.entry.kind == CAPITAL:
             role = place.term.role
     if not country:
         if place is None and named is None and role_m is not None and role_m.term is not None:
             # "police", "the rebels": PETRARCH's country-less agent ("---COP"), given the
             # country of its sentence or article by _resolve_bare
-            role = role_m.term.role or ""
+            role = _role_of(text, role_m, None) or ""
             actor = Actor(text[start:end], "---" + role, None, role or None, start, end)
             return _Group(start, end, [actor], person=end > members[-1].end, bare=True)
         return None
+    # "former US President Barack Obama": a title phrase of the lists ("US President") proves
+    # no office; only a dated term of the person named, live on the date, does ("former
+    # Foreign Minister Fumio Kishida", prime minister since)
+    proven = any(
+        m.entry.kind == NAMED
+        and m.term is not None
+        and m.term.start is not None
+        and m.term.role in OFFICE_ROLES
+        for m in members
+    )
+    if role in OFFICE_ROLES and not proven and _FORMER.search(text, max(0, start - 16), start):
+        role = "ELI"
     code = country if country.startswith("IGO") or not role else country + role
     if country.startswith("IGO"):
         role = None

@@ -54,17 +54,36 @@ class ActorEntry:
         """The term in force on *day*; the most recent one when the date is unknown.
 
         A named person outside all their terms keeps their country with the role ELI (a
-        political elite), which is what a former office holder is.
+        political elite), which is what a former office holder is; after an international
+        office, the country of their latest national term.
         """
         if not self.terms:
             return None
         if day is None:
             return max(self.terms, key=lambda t: (t.start or date.min, t.end or date.max))
         live = [t for t in self.terms if t.covers(day)]
+        if len(live) == 1:
+            return live[0]
         if live:
-            return max(live, key=lambda t: (t.start is not None, t.start or date.min))
+            # the latest-starting dated term wins; among undated ones (the list's defaults:
+            # "BASHAR AL ASSAD [SYRELI] [SYRGOV]"), the code held in the latest dated term
+            dated = [t for t in self.terms if t.start is not None and t.start <= day]
+            recent = max(dated, key=lambda t: t.start or date.min) if dated else None
+            return max(
+                live,
+                key=lambda t: (
+                    t.start is not None,
+                    t.start or date.min,
+                    recent is not None and (t.country, t.role) == (recent.country, recent.role),
+                ),
+            )
         latest = max(self.terms, key=lambda t: t.start or date.min)
         if self.kind == NAMED:
+            national = [t for t in self.terms if not t.country.startswith("IGO")]
+            if latest.country.startswith("IGO") and national:
+                # an international office ends with the tenure: a former UN official is
+                # coded by the country of their latest national term
+                latest = max(national, key=lambda t: t.start or date.min)
             return Term(latest.country, "ELI", title=None)
         if self.kind in (COUNTRY, CAPITAL, IGO) and len({t.country for t in self.terms}) == 1:
             return latest  # a gap in a country's dated codes (Iraq 2003-06) is still Iraq

@@ -149,6 +149,33 @@ def close_stale_terms(terms: Sequence[Term]) -> list[Term]:
     return out
 
 
+# the role whose open-ended Phoenix terms are offices held "as of the list": see close_at_horizon
+OFFICE_ROLE = "GOV"
+
+
+def close_at_horizon(terms: Sequence[Term], horizon: date | None) -> list[Term]:
+    """A person's terms with open-ended government offices closed at the list's horizon.
+
+    The Phoenix lists were last revised in early 2015 (*horizon*: the latest date anywhere in
+    the list). An open-ended office there (``[POLGOV >100901]``) says the holder was still in
+    office when the list was written, not that they are now: a decade on it coded a former
+    president as the government. The list's own horizon is the last day it attests the
+    office; after it the holder resolves as a former office holder (``ActorEntry.resolve``:
+    the country with ELI), unless the curated ``office_holders.yaml`` gives their current
+    term. Only the government role is closed: the other open-ended dated rows are
+    organisations (an army, a rebel group, a council) whose code does not end with a person's
+    tenure.
+    """
+    if horizon is None:
+        return list(terms)
+    return [
+        dataclasses.replace(t, end=horizon)
+        if t.role == OFFICE_ROLE and t.end is None and t.start is not None and t.start < horizon
+        else t
+        for t in terms
+    ]
+
+
 def _split_code(code: str) -> tuple[str, str | None]:
     """``BLRGOV`` -> (BLR, GOV); IGO codes stay whole (they are their own "country")."""
     if code.startswith(("IGO", "NGO", "IMG", "MNC")):
@@ -202,6 +229,8 @@ class _Builder:
         self.hasher = hashlib.sha256()
         self.files: list[str] = []
         self.discards: list[tuple[str, bool]] = []  # PETRARCH discard phrases (discards.py)
+        self.phoenix_layers: list[dict[str, list[ActorEntry]]] = []
+        self.curated_people: set[str] = set()  # office_holders.yaml names, normalised
 
     def _layer(self) -> dict[str, list[ActorEntry]]:
         layer: dict[str, list[ActorEntry]] = {}
@@ -233,9 +262,15 @@ class _Builder:
                 grouped.setdefault(phrase, []).append(
                     Term(country, role, _iso(start, where), _iso(end, where))
                 )
+            # the last day the list attests anything: its open-ended offices end there
+            horizon = max(
+                (d for ts in grouped.values() for t in ts for d in (t.start, t.end) if d),
+                default=None,
+            )
             layer = self._layer()
+            self.phoenix_layers.append(layer)
             for phrase, raw_terms in grouped.items():
-                terms = close_stale_terms(raw_terms)
+                terms = close_at_horizon(close_stale_terms(raw_terms), horizon)
                 is_country = all(len(t.country) == 3 and t.role is None for t in terms)
                 # short one-word names collide with ordinary words ("Sue", "Male"): they are
                 # kept as abbreviations (ISIL, FARC, PKK, CIA, MSF) that must be upper case
@@ -351,7 +386,7 @@ class _Builder:
                 raise DictionaryError(f"{where}: needs names, country and terms") from None
             built = tuple(
                 Term(
-                    country,
+                    str(t.get("country") or country),  # a term abroad: a UN office
                     str(t.get("role") or "GOV"),
                     _iso(t.get("start"), where),
                     _iso(t.get("end"), where),
@@ -361,6 +396,7 @@ class _Builder:
             )
             for name in names:
                 self._add(layer, ActorEntry(NAMED, str(name), built))
+                self.curated_people.add(normalise(" ".join(str(name).split())))
 
     def cue_words(self, path: Path) -> None:
         data = _read_yaml(path) or {}
@@ -429,11 +465,47 @@ class _Builder:
                     )
                 )
 
+    def _titled_stale(self, merged: dict[str, list[ActorEntry]]) -> list[str]:
+        """Phoenix phrases that are a title before a curated office holder's name.
+
+        "PRESIDENT XI JINPING [CHNGOV >121115]" is the longest match in "Chinese President
+        Xi Jinping", so it would hide the curated entry for Xi Jinping (and, its office
+        closed at the list's horizon, code him a former holder). The curated name wins:
+        such a phrase is dropped when the words before the name are a role noun, a country
+        or a country and a role ("Chinese president"), and the text is read as the role
+        and the curated name.
+        """
+
+        def describes(words: str) -> bool:
+            if any(e.kind in (ROLE, COUNTRY) for e in merged.get(words, ())):
+                return True
+            parts = words.split(" ")
+            return any(
+                describes(" ".join(parts[:i])) and describes(" ".join(parts[i:]))
+                for i in range(1, len(parts))
+            )
+
+        out = []
+        for layer in self.phoenix_layers:
+            for key in layer:
+                if merged.get(key) is not layer[key] or key in self.curated_people:
+                    continue  # replaced by a later layer, or a curated name itself
+                words = key.split(" ")
+                for i in range(1, len(words)):
+                    if " ".join(words[i:]) in self.curated_people and describes(
+                        " ".join(words[:i])
+                    ):
+                        out.append(key)
+                        break
+        return out
+
     def build(self) -> Lexicon:
         actors = ahocorasick.Automaton()
         merged: dict[str, list[ActorEntry]] = {}
         for layer in self.actor_layers:  # later layers replace earlier ones phrase by phrase
             merged.update(layer)
+        for key in self._titled_stale(merged):
+            del merged[key]
         table: list[tuple[ActorEntry, ...]] = []
         for key, entries in merged.items():
             if entries:
