@@ -1,7 +1,5 @@
-"""Round 11: evidence on whole articles. A hostile act that its victim reports ("Peruvian
-ministers said Chile violated Peruvian airspace") is the victim's accusation, set aside as
-claimed like "claimed that"; a speaker of the doer's side, a neutral speaker, or a victim's
-report of help keep the act. The confidence of a converted PETRARCH-2 match is scaled to the
+"""Round 11: evidence on whole articles. A name modifying a noun another actor owns is no
+target, and the confidence of a converted PETRARCH-2 match is scaled to the
 share of such events that were right on the tune articles. Our own sentences only.
 """
 
@@ -34,53 +32,6 @@ def happened(text: str) -> set[tuple[str | None, str, str | None]]:
     return {
         (s, c, t) for s, c, t, m in coded(text) if m not in ("claimed", "negated", "hypothetical")
     }
-
-
-@pytest.mark.parametrize(
-    ("text", "claimed"),
-    [
-        (
-            "Peruvian ministers said Chile violated Peruvian airspace on Monday.",
-            ("CHL", "128", "PER", "claimed"),
-        ),
-        (
-            "Ukrainian officials said Russia shelled Ukrainian towns overnight.",
-            ("RUS", "194", "UKR", "claimed"),
-        ),
-        (
-            "Nigerian officials say Cameroon attacked Nigerian villages near the border.",
-            ("CMR", "190", "NGACVL", "claimed"),
-        ),
-    ],
-)
-def test_a_victims_report_of_a_hostile_act_is_an_accusation(
-    text: str, claimed: tuple[str, str, str, str]
-) -> None:
-    assert claimed in coded(text)
-    assert happened(text) == set()  # nothing the marts count
-
-
-@pytest.mark.parametrize(
-    ("text", "kept"),
-    [
-        # the speaker is of the doer's side: his side's own act
-        (
-            "An Indian official says India attacked Pakistani camps overnight.",
-            ("IND", "190", "PAK"),
-        ),
-        # a third party's report stays reported speech, as the CAMEO manual codes it
-        ("The French government said Germany attacked Poland.", ("DEU", "190", "POL")),
-        # a victim's report of help is no accusation (quad class 2)
-        (
-            "Brazilian diplomats said Argentina sent aid to Brazilian flood victims.",
-            ("ARG", "070", "BRA"),
-        ),
-        # no speech at all
-        ("Kenya attacked Somalia on Monday.", ("KEN", "190", "SOM")),
-    ],
-)
-def test_other_speakers_keep_the_act(text: str, kept: tuple[str, str, str]) -> None:
-    assert kept in happened(text)
 
 
 def test_a_converted_match_states_less_confidence_than_a_curated_one() -> None:

@@ -441,41 +441,6 @@ class _SentenceCoder(_Slots):
             return False
         return any(m.end() <= g.start <= m.end() + 4 for g in groups)
 
-    def _victims_word(
-        self,
-        sent: Sentence,
-        groups: list[_Group],
-        dyad: tuple[_Group, _Group | None],
-        trig: _Trigger,
-        code: str,
-    ) -> bool:
-        """Whether a reported hostile act is told by its victim: an accusation, not an act.
-
-        "Iraqi leaders say the United States violated Iraqi sovereignty": the speaker is of
-        the country the act is done to, and the doer is another. A party's word that another
-        harmed it is what CAMEO codes as the accusation (112), like "claimed that"; the act
-        itself is not established by it. Only conflict codes (quad classes 3 and 4): a
-        victim's report of aid or talks is no accusation. A speaker of the doer's own side
-        ("an Indian official says Modi monitored the operation against Pakistan") reports
-        his side's act and keeps it.
-        """
-        source, target = dyad
-        info = self.lx.codes.get(code)
-        if target is None or info is None or info.quad_class < 3:
-            return False
-        head = min(source.start, trig.start)
-        speech = None
-        for m in self.cues.speech.finditer(self.norm, sent.start, head):
-            speech = m
-        if speech is None:
-            return False
-        speaker = next(
-            (g for g in reversed(groups) if sent.start <= g.start and g.end <= speech.start()),
-            None,
-        )
-        own = _countries(speaker)
-        return bool(own & _countries(target)) and not own & _countries(source)
-
     def _other_side(self, groups: list[_Group], trig: _Trigger, target: _Group) -> _Group | None:
         """The second party of a mediation whose target opens "between A and B" ("brokered
         a truce between A and B", "mediation between A and B"): B. Only for mediation (045),
@@ -710,10 +675,6 @@ class _SentenceCoder(_Slots):
             )
             if refused is not None:
                 code, modality = refused, ASSERTED  # "refused to lift the curfew": 1241
-            if modality == REPORTED and self._victims_word(
-                sent, groups, (source, target), trig, code
-            ):
-                modality = CLAIMED  # "Iraqi leaders say the US violated Iraqi sovereignty"
             unreal = gate.modality_veto(modality)
             if unreal is not None:
                 self._explain(trig, unreal)
@@ -822,10 +783,6 @@ class _SentenceCoder(_Slots):
 
 # a lowercase noun (and one more) right after a name, then "of": "office of", "aid policy of"
 _OWNED_NOUN = re.compile(r"\s+([a-z][a-z-]+)(?:\s+[a-z][a-z-]+)?\s+of\s+(?:the\s+|an?\s+)?")
-
-
-def _countries(group: Any) -> set[str]:
-    return {a.country for a in group.actors if a.country} if group is not None else set()
 
 
 def code_text(
