@@ -193,3 +193,22 @@ def test_a_former_part_of_a_country_is_no_actor(text: str) -> None:
 def test_a_former_leader_of_a_former_country_is_its_elite() -> None:
     got = _codes("Former Soviet leader Mikhail Gorbachev criticized NATO.", date(2023, 2, 28))
     assert got == [("SUNELI", "111", "IGOWSTNAT")]
+
+
+# --- the curated list keeps long-serving leaders in office past the lists' horizon
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "source"),
+    [
+        ("Paul Kagame criticized Burundi.", date(2023, 3, 1), "RWAGOV"),
+        ("Ilham Aliyev criticized Armenia.", date(2024, 5, 1), "AZEGOV"),
+        ("Hun Sen criticized Thailand.", date(2020, 5, 1), "KHMGOV"),
+        # after his term ended (2023-08-22) the same name is a former office holder
+        ("Hun Sen criticized Thailand.", date(2024, 5, 1), "KHMELI"),
+    ],
+)
+def test_a_curated_long_serving_leader_survives_the_horizon(
+    text: str, day: date, source: str
+) -> None:
+    assert [s for s, _, _ in _codes(text, day)] == [source]
