@@ -94,7 +94,7 @@ __all__ = [
 _THAT = re.compile(r"\bthat\b")
 
 
-CODER_VERSION = "3.8.0"  # round 10: targets past the object, aid purpose clauses, article gates
+CODER_VERSION = "3.9.0"  # round 11: office holders by date, owned-noun modifiers, confidence
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
