@@ -212,3 +212,20 @@ def test_a_curated_long_serving_leader_survives_the_horizon(
     text: str, day: date, source: str
 ) -> None:
     assert [s for s, _, _ in _codes(text, day)] == [source]
+
+
+# --- every Phoenix spelling of a curated office holder follows the curated terms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Obama criticized Kenya.",
+        "Barack Hussein Obama criticized Kenya.",
+        "The Obama administration criticized Kenya.",
+    ],
+)
+def test_a_phoenix_spelling_of_a_curated_holder_follows_the_curated_terms(text: str) -> None:
+    # in office on 2015-07-24 (after the lists' horizon), a former office holder in 2019
+    assert [s for s, _, _ in _codes(text, date(2015, 7, 24))] == ["USAGOV"]
+    assert [s for s, _, _ in _codes(text, date(2019, 5, 1))] == ["USAELI"]

@@ -231,6 +231,7 @@ class _Builder:
         self.discards: list[tuple[str, bool]] = []  # PETRARCH discard phrases (discards.py)
         self.phoenix_layers: list[dict[str, list[ActorEntry]]] = []
         self.curated_people: set[str] = set()  # office_holders.yaml names, normalised
+        self.curated_terms: dict[str, tuple[Term, ...]] = {}  # the same names: their terms
 
     def _layer(self) -> dict[str, list[ActorEntry]]:
         layer: dict[str, list[ActorEntry]] = {}
@@ -397,6 +398,7 @@ class _Builder:
             for name in names:
                 self._add(layer, ActorEntry(NAMED, str(name), built))
                 self.curated_people.add(normalise(" ".join(str(name).split())))
+                self.curated_terms[normalise(" ".join(str(name).split()))] = built
 
     def cue_words(self, path: Path) -> None:
         data = _read_yaml(path) or {}
@@ -499,6 +501,39 @@ class _Builder:
                         break
         return out
 
+    def _curated_variants(self, merged: dict[str, list[ActorEntry]]) -> None:
+        """Phoenix phrases that name a curated office holder take the curated terms.
+
+        The Phoenix lists spell one person many ways ("BARACK_OBAMA", "+MR_OBAMA_", "BARACK
+        HUSSEIN OBAMA", "OBAMA ADMINISTRATION"), each with the list's own open-ended office,
+        which the horizon closes. The curated entry covers only the spellings it lists, so
+        "Mr Obama" on a 2015 date would be a former office holder while "Obama" is the
+        president. A Phoenix phrase that contains a curated name as whole words, and whose
+        codes are all of that person's countries, is the same person: it resolves by the
+        curated terms. A namesake of another country ("Alphonse Obama") keeps its own.
+        """
+        for layer in self.phoenix_layers:
+            for key, entries in layer.items():
+                if merged.get(key) is not entries or key in self.curated_people:
+                    continue
+                words = key.split(" ")
+                spans = (
+                    " ".join(words[i:j])
+                    for i in range(len(words))
+                    for j in range(i + 1, len(words) + 1)
+                    if (i, j) != (0, len(words))
+                )
+                name = next((w for w in spans if w in self.curated_terms), None)
+                if name is None:
+                    continue
+                terms = self.curated_terms[name]
+                countries = {t.country for t in terms}
+                if not all(t.country in countries for e in entries for t in e.terms):
+                    continue
+                merged[key] = [
+                    dataclasses.replace(e, terms=terms) if e.kind == NAMED else e for e in entries
+                ]
+
     def build(self) -> Lexicon:
         actors = ahocorasick.Automaton()
         merged: dict[str, list[ActorEntry]] = {}
@@ -506,6 +541,7 @@ class _Builder:
             merged.update(layer)
         for key in self._titled_stale(merged):
             del merged[key]
+        self._curated_variants(merged)
         table: list[tuple[ActorEntry, ...]] = []
         for key, entries in merged.items():
             if entries:
