@@ -576,6 +576,19 @@ class _SentenceCoder(_Slots):
             if (
                 trig.pattern.tier
                 and not passive
+                and target is not None
+                and allows_no_target(trig.pattern.code)
+                and not self._frame(sent, source, trig, target, groups)
+                and self._frame(sent, source, trig, None, groups)
+            ):
+                # "expressed concern about the impact on allies such as Japan": the actor
+                # after the phrase is no object of its verb, and a code whose definition
+                # needs no target (a statement, a protest) stands on its subject alone
+                self._explain(trig, "the actor after it is no object: no target")
+                target = None
+            if (
+                trig.pattern.tier
+                and not passive
                 and not self._frame(sent, source, trig, target, groups)
             ):
                 self._explain(

@@ -1,0 +1,64 @@
+"""Targets for converted patterns (branch ev-targets4, round 12).
+
+A converted PETRARCH-2 pattern whose code needs no target (a statement, CAMEO 01) stands on
+its subject when the actor after it is no object of its verb ("expressed concerns about the
+impact on allies such as Japan"); a code that needs a target never does. Sentences are
+written for the test. Pure: the coder and its packaged dictionaries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from eventkit import triples_at
+
+PUB = date(2023, 2, 28)
+
+triples = triples_at(PUB)
+
+
+# --- a statement phrase whose following actor is no object: one-sided
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Kenyan foreign ministry expressed deep concerns regarding the fate of Somali "
+            "refugees.",
+            ("KENGOV", "012", None),
+        ),
+        (
+            "Ghana's president expressed concerns about the impact on neighbours such as Togo.",
+            ("GHAGOV", "012", None),
+        ),
+        (
+            "The Nigerian government rejected accusations that its army had burned villages.",
+            ("NGAGOV", "016", None),
+        ),
+    ],
+)
+def test_statement_phrase_with_a_non_object_actor_is_one_sided(
+    text: str, expected: tuple[str, str, None]
+) -> None:
+    assert expected in triples(text)
+
+
+def test_statement_phrase_does_not_take_the_later_actor_as_target() -> None:
+    got = triples(
+        "Ghana's president expressed concerns about the impact on neighbours such as Togo."
+    )
+    assert not any(t == "TGO" for _, _, t in got)
+
+
+def test_a_code_that_needs_a_target_stays_dropped() -> None:
+    # 071 (economic aid) needs a recipient: "schools" are none, and Haiti is past a clause
+    got = triples(
+        "Norway provided 4 million euros to rebuild schools which serve children in Haiti."
+    )
+    assert not any(code.startswith("07") and t is None for _, code, t in got)
+
+
+def test_a_statement_without_a_named_subject_codes_nothing() -> None:
+    assert not triples("Deep concerns were expressed about the fate of refugees in Chad.")
