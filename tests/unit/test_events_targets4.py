@@ -62,3 +62,24 @@ def test_a_code_that_needs_a_target_stays_dropped() -> None:
 
 def test_a_statement_without_a_named_subject_codes_nothing() -> None:
     assert not triples("Deep concerns were expressed about the fate of refugees in Chad.")
+
+
+# --- a converted pattern of a mutual code with a compound subject: each member the other's
+
+
+def test_compound_subject_of_a_mutual_converted_verb_codes_both_ways() -> None:
+    got = triples("Kenya and Uganda have agreed a landmark trade agreement.")
+    assert {("KEN", "050", "UGA"), ("UGA", "050", "KEN")} <= got
+
+
+def test_a_single_subject_of_a_mutual_converted_verb_codes_nothing() -> None:
+    assert not triples("Kenya agreed a trade agreement.")
+
+
+def test_a_compound_subject_agreeing_that_codes_no_mutual_act() -> None:
+    # what they agreed on is a clause of its own: no 05x between them
+    got = triples(
+        "Kenyan and Ugandan officials agreed on Monday that their countries should cooperate "
+        "on refugees."
+    )
+    assert not any(code.startswith("05") for _, code, _ in got)

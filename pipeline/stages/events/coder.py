@@ -559,8 +559,13 @@ class _SentenceCoder(_Slots):
                     passive=passive,
                     next_start=next_start,
                 )
+            # a converted pattern of a code CAMEO codes both ways ("A and B agreed", "signed
+            # an agreement") is reciprocal, as the curated ones of those codes are marked
+            reciprocal = trig.pattern.reciprocal or (
+                bool(trig.pattern.tier) and trig.pattern.code in SYMMETRIC
+            )
             if trig.pattern.code in SYMMETRIC and not passive and not trig.pattern.swap:
-                if target is None and not (trig.pattern.reciprocal and len(source.actors) > 1):
+                if target is None and not (reciprocal and len(source.actors) > 1):
                     target = counterpart.get(id(source))
                 elif target is not None:
                     counterpart[id(source)] = target
@@ -589,7 +594,9 @@ class _SentenceCoder(_Slots):
             if (
                 trig.pattern.tier
                 and not passive
-                and not self._frame(sent, source, trig, target, groups)
+                and not self._frame(
+                    sent, source, trig, target, groups, mutual=reciprocal and not passive
+                )
             ):
                 self._explain(
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
@@ -633,7 +640,7 @@ class _SentenceCoder(_Slots):
                     # "mediated a truce between Israel and Hamas": CAMEO's mediation is done
                     # to both parties, one event per side
                     pairs += [(s, t) for s in source.actors for t in other.actors]
-            elif trig.pattern.reciprocal and len(source.actors) >= 2:
+            elif reciprocal and len(source.actors) >= 2:
                 pairs = [(s, t) for s in source.actors for t in source.actors if s is not t]
             elif not (trig.pattern.no_target or allows_no_target(trig.pattern.code)):
                 # PETRARCH's default: an event needs a dyad; only codes whose definition

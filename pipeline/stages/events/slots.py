@@ -202,6 +202,14 @@ def _agrees(norm: str, pronoun: int, speaker: _Group) -> bool:
 PURPOSE_ROOTS = frozenset(("07",))
 
 
+# a "that"-clause or a to-infinitive after a verb, past a time adverbial ("agreed on Monday
+# that ...", "agreed to cooperate"): the act agreed on is another clause's, not the mutual act
+_COMPLEMENT_CLAUSE = re.compile(
+    r"(?:\s+(?:on|last|this|next|early|late|in)\s+[\w-]+)*\s*,?\s+"
+    r"(?:that\b|to\s+(?!the\b|an?\b|its\b|their\b|his\b|her\b|this\b)[a-z]+\b)"
+)
+
+
 class _Slots(_ClauseSubjects):
     """Source, target, place and speaker finding, and building an event; mixed into the coder."""
 
@@ -358,11 +366,23 @@ class _Slots(_ClauseSubjects):
         trig: _Trigger,
         target: _Group | None,
         groups: Sequence[_Group] = (),
+        *,
+        mutual: bool = False,
     ) -> bool:
         """Whether the parse puts *source* as the subject and *target* as the object (or the
         PP object a phrase pattern names) of the trigger: a syntactically sound frame.
-        *groups* (the sentence's actors) tell a purpose infinitive's object control apart."""
-        if source.end > trig.start or (target is None and not allows_no_target(trig.pattern.code)):
+        *groups* (the sentence's actors) tell a purpose infinitive's object control apart.
+        Without a target the frame needs a code that allows none, or a *mutual* action whose
+        compound subject gives each member the other as target ("A and B agreed")."""
+        if source.end > trig.start or (
+            target is None
+            and not allows_no_target(trig.pattern.code)
+            and not (
+                mutual
+                and len(source.actors) >= 2
+                and not _COMPLEMENT_CLAUSE.match(self.norm, trig.end)
+            )
+        ):
             return False  # (decided before the parse's subject test, which may chunk)
         parsed = self._syntax(sent)
         head = self.norm[trig.start : trig.head_end].split(" ", 1)[0]
