@@ -83,3 +83,32 @@ def test_a_compound_subject_agreeing_that_codes_no_mutual_act() -> None:
         "on refugees."
     )
     assert not any(code.startswith("05") for _, code, _ in got)
+
+
+# --- giving up one's own office (CAMEO 0831 and its mirrors): one-sided by definition
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Malawi's finance minister resigned on Monday.", ("MWIGOV", "0831", None)),
+        ("Malawi's finance minister has agreed to step down.", ("MWIGOV", "0341", None)),
+        ("Malawi's finance minister refused to resign.", ("MWIGOV", "1231", None)),
+    ],
+)
+def test_giving_up_ones_own_office(text: str, expected: tuple[str, str, None]) -> None:
+    assert expected in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Malawian minister resigned himself to defeat.",
+        "Malawi's finance minister was given a last chance to resign.",
+        "Malawi's finance minister has no plans to step down.",
+        "Opposition leaders renewed calls for Malawi's finance minister to resign.",
+    ],
+)
+def test_no_office_given_up(text: str) -> None:
+    got = triples(text)
+    assert not any(code in ("0831", "0341") for _, code, _ in got)

@@ -226,6 +226,24 @@ class _SentenceCoder(_Slots):
                 }
             )
 
+    def _infinitive_of_noun(self, sent: Sentence, trig: _Trigger, *, targeted: bool) -> bool:
+        """A one-sided act in a to-infinitive that a noun governs, or a "for"-subject's
+        infinitive: "given a last chance to resign", "calls for the premier to step down",
+        "has no plans to step down" name an act asked for or possible, not one done. A
+        *targeted* act keeps the purpose infinitive of its object noun ("began a strike to
+        protest the ban"); only the nouns of a chance, a demand or a plan stop it."""
+        if not allows_no_target(trig.pattern.code):
+            return False
+        m = _INFINITIVE_OF.search(self.norm, max(sent.start, trig.start - 40), trig.start)
+        if m is None:
+            return False
+        if m.group(1) in _CHANCE_OR_DEMAND:
+            return True
+        before = self.norm[max(sent.start, trig.start - 80) : m.start(1)]
+        if re.search(r"\bfor\s+(?:\S+\s+){0,5}$", before):
+            return True  # "calls for the prime minister to step down"
+        return not targeted and self._syntax(sent).tag_at(m.start(1)) in ("NN", "NNS")
+
     # --- one sentence
     def sentence(self, sent: Sentence, mentions: list[_Mention]) -> list[Event]:
         """Code one sentence; sentences without a trigger only feed coreference, lazily."""
@@ -658,6 +676,9 @@ class _SentenceCoder(_Slots):
                 pairs = [(s, _as_place(t)) for s, t in pairs]
             if target is not None and trig.pattern.code[:2] in _ASKING:
                 addressee = target
+            if self._infinitive_of_noun(sent, trig, targeted=target is not None):
+                self._explain(trig, "dropped: the infinitive of a noun (a chance, a call), no act")
+                continue
             open_question = unasserted(
                 self.norm, sent.start, sent.end, source.start
             ) or senses.reported_only(self.norm, sent.start, source.start)
@@ -799,6 +820,33 @@ class _SentenceCoder(_Slots):
                 for e in out
             ]
         return out
+
+
+# "to" right before a trigger, and the word before it ("chance to resign", "calls for her to")
+_INFINITIVE_OF = re.compile(r"([a-z]+)\s+to\s+$")
+# nouns whose to-infinitive is an act possible, asked for or planned, never one done
+_CHANCE_OR_DEMAND = frozenset(
+    [
+        "chance",
+        "chances",
+        "opportunity",
+        "call",
+        "calls",
+        "demand",
+        "demands",
+        "pressure",
+        "plan",
+        "plans",
+        "ultimatum",
+        "deadline",
+        "hours",
+        "days",
+        "time",
+        "bid",
+        "attempt",
+        "right",
+    ]
+)
 
 
 # a lowercase noun (and one more) right after a name, then "of": "office of", "aid policy of"

@@ -240,6 +240,8 @@ _REJECTION_BASE = {
     "086": "1245",
     "087": "1246",
 }
+# refusing to give up one's own office ("refused to resign"): CAMEO's mirror of 0831
+_REJECTION_CODE = {"0831": "1231"}
 
 
 def rejection(code: str, window: str) -> str | None:
@@ -251,7 +253,7 @@ def rejection(code: str, window: str) -> str | None:
     """
     if code[:2] not in _REJECTION or not _REFUSAL.search(window):
         return None
-    return _REJECTION_BASE.get(code[:3]) or _REJECTION[code[:2]]
+    return _REJECTION_CODE.get(code) or _REJECTION_BASE.get(code[:3]) or _REJECTION[code[:2]]
 
 
 def dyad_veto(

@@ -115,6 +115,10 @@ _NOT_A_POSITION = re.compile(
 _LEAVE_VERB = re.compile(r"(?:pull|withdr[ae]w|retreat|exit|quit)\w*")
 
 
+# "resigned himself to defeat": the reflexive sense of resigning, no office given up
+_REFLEXIVE = re.compile(r"\s+(?:himself|herself|themselves|itself|oneself|myself|ourselves)\b")
+
+
 def sense_veto(
     norm: str,
     code: str,
@@ -136,6 +140,8 @@ def sense_veto(
         norm, head_end
     ):
         return "dropped: left an agreement, a negotiation or a contest, not a military retreat"
+    if code == "0831" and _REFLEXIVE.match(norm, head_end):
+        return "dropped: resigned oneself to something, not an office given up"
     if target is None:
         return None
     between = norm[head_end : target[0]]
