@@ -112,3 +112,21 @@ def test_giving_up_ones_own_office(text: str, expected: tuple[str, str, None]) -
 def test_no_office_given_up(text: str) -> None:
     got = triples(text)
     assert not any(code in ("0831", "0341") for _, code, _ in got)
+
+
+# --- "used X as human shields": the event noun after "as" is done to the verb's object
+
+
+def test_as_predicative_object_is_the_target() -> None:
+    got = triples("The Kenyan army used Somali civilians as human shields.")
+    assert ("KENMIL", "184", "SOMCVL") in got
+
+
+def test_as_predicative_inside_an_accusation_is_no_act() -> None:
+    # "accused X of using": the accusation (112) is the event, not the use claimed
+    got = triples("The Kenyan army accused Somali militants of using civilians as human shields.")
+    assert not any(code == "184" for _, code, _ in got)
+
+
+def test_as_predicative_without_a_subject_codes_nothing() -> None:
+    assert not triples("Somali civilians as human shields, the report says.")

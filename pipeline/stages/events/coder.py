@@ -501,6 +501,8 @@ class _SentenceCoder(_Slots):
             source: _Group | None
             participle = participle_clause(self.norm, trig.start)
             between = self._between(groups, trig) if trig.pattern.between else None
+            if between is None and not trig.pattern.tier:
+                between = self._as_predicative(sent, groups, trig)
             if trig.pattern.between and between is None:
                 self._explain(trig, "dropped: 'talks between A and B' heads no event verb")
                 continue

@@ -210,6 +210,10 @@ _COMPLEMENT_CLAUSE = re.compile(
 )
 
 
+# "as" right before a nominal trigger ("used civilians as human shields")
+_AS_BEFORE = re.compile(r"\bas\s+$")
+
+
 class _Slots(_ClauseSubjects):
     """Source, target, place and speaker finding, and building an event; mixed into the coder."""
 
@@ -508,6 +512,40 @@ class _Slots(_ClauseSubjects):
         if place is None or any(a.country is None or a.country in own for a in place.actors):
             return None
         return place
+
+    def _as_predicative(
+        self, sent: Sentence, groups: list[_Group], trig: _Trigger
+    ) -> tuple[_Group, _Group] | None:
+        """The subject and object of a verb that an event noun after "as" predicates of the
+        object: "used civilians as human shields", "held three traders as hostages" (what
+        was done to the object, by the verb's subject). The object is the actor right before
+        "as"; the subject the actor before the verb, in the same clause."""
+        if not _AS_BEFORE.search(self.norm, max(sent.start, trig.start - 6), trig.start):
+            return None
+        parsed = self._syntax(sent)
+        if parsed.reading(trig.start) is None:
+            return None  # a verb after "as" ("as attacked"): no event noun
+        as_start = self.norm.rfind("as", sent.start, trig.start)
+        before = [g for g in groups if g.end <= as_start]
+        if len(before) < 2 or self.norm[before[-1].end : as_start].strip():
+            return None
+        obj, subject = before[-1], before[-2]
+        verbs = [
+            t
+            for t in parsed.tokens_from(subject.end)
+            if t.start < obj.start and parsed.tag_at(t.start).startswith("VB")
+        ]
+        if (
+            len(verbs) != 1
+            or parsed.tag_at(verbs[0].start) == "VBG"  # "accused X of using": X's act, claimed
+            or self._clause_break(subject.end, obj.start)
+            or parsed.clause_between(subject.end, obj.start)
+            or not parsed.subject_frame(
+                frames.bridged_end(self.text, subject.end, verbs[0].start), verbs[0].start
+            )
+        ):
+            return None
+        return subject, obj
 
     def _named_target(
         self,
