@@ -130,3 +130,23 @@ def test_as_predicative_inside_an_accusation_is_no_act() -> None:
 
 def test_as_predicative_without_a_subject_codes_nothing() -> None:
     assert not triples("Somali civilians as human shields, the report says.")
+
+
+# --- the author of a request or proposal is the target of its rejection
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kenyan government rejected a proposal from Uganda.",
+        "The Kenyan government refused a request from Uganda to extradite the suspects.",
+    ],
+)
+def test_rejection_is_directed_at_the_author(text: str) -> None:
+    assert any(code.startswith("12") and t == "UGA" for _, code, t in triples(text))
+
+
+def test_a_place_after_from_is_no_author() -> None:
+    # no request or proposal: "from Uganda" is where they came back from
+    got = triples("Kenyan troops returned from Uganda.")
+    assert not any(t == "UGA" for _, _, t in got)

@@ -83,6 +83,18 @@ _IN_PLACE = re.compile(r"\b(?:in|during|from)\s+(?:the\s+)?$")
 _AT_PLACE = re.compile(r"\b(?:in|at|during|from)\s+(?:the\s+)?$")
 
 
+# the author of a request, a proposal or a demand ("rejected a proposal from Uganda",
+# "conceded to demands from the opposition"): whose it is, not where it came from; the act
+# that answers it (a rejection, a yielding) is directed at its author
+_AUTHOR_PP = re.compile(
+    r"\b(?:requests?|proposals?|demands?|offers?|calls?|pleas?|appeals?|invitations?|"
+    r"ultimatums?|overtures?|bids?)\s+(?:made\s+|issued\s+)?(?:from|by)\s+(?:the\s+)?$"
+)
+# the roots whose act answers a request: yielding to it (08), rejecting it (12); an approval
+# (PETRARCH-2's "approved a request" 051) is left to the patterns' own targets
+_ANSWER_ROOTS = frozenset(("08", "12"))
+
+
 _NEW_PREDICATE = re.compile(
     r"\b(?:and|but)\s+(?:would|will|has|have|had|is|are|was|were|could|should|can|may|might|"
     r"must|also|then|did|does|do)\b|\b(?:before|after|while|when|since)\s+\w+ing\b"
@@ -441,6 +453,13 @@ class _Slots(_ClauseSubjects):
         phrase = trig.end > trig.head_end and not trig.pattern.weak
         if parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place):
             return True
+        author = _AUTHOR_PP.search(self.norm, max(trig.end, target.start - 30), target.start)
+        if (
+            author is not None
+            and trig.pattern.code[:2] in _ANSWER_ROOTS
+            and (author.start() <= trig.end or parsed.object_frame(trig.end, author.start(), False))
+        ):
+            return True  # "refused a request from Uganda": the request's author
         if trig.pattern.code[:2] in PURPOSE_ROOTS and frames.purpose_target(
             parsed, trig.end, target.start
         ):
@@ -628,6 +647,10 @@ class _Slots(_ClauseSubjects):
                 return group if gap.strip() in ("", "the") else bare
             if _SPEAKER_AFTER.match(self.norm, group.end):
                 continue  # ", a Jordanian official confirmed": who reports it, not the target
+            if trig.pattern.code[:2] in _ANSWER_ROOTS and _AUTHOR_PP.search(
+                self.norm, max(sent.start, group.start - 30), group.start
+            ):
+                return group  # "rejected a proposal from Uganda": its author
             locative = _AT_PLACE if trig.pattern.code[:2] in ("04", "05") else _IN_PLACE
             if (
                 group.place
