@@ -317,12 +317,25 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     actor = Actor(text[start:end], code, country, role, start, end)
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
     is_person = (
-        named is not None
+        (named is not None and _personal(named))
         or (role_m is not None and end > members[-1].end)
         # "the Kenyan president", "Britain's foreign minister": a person's title heads it
         or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)
     )
     return _Group(start, end, [actor], place=only_place, person=is_person)
+
+
+def _personal(named: _Mention) -> bool:
+    """Whether a named actor is a person, as the lists tell: a person's entry is dated (the
+    terms of their offices) and its term on the date has a role. An undated entry is an
+    institution, a party or an armed group ("the Pentagon", "Hamas", "Human Rights Watch");
+    a dated one whose term has no role is a country the lists date by its statehood
+    ("Tajikistan", "Serbia"). Either is "it", never "he" or "she" ("The Pentagon said it
+    hit ...", "Tajikistan says it will ...")."""
+    term = named.term
+    if term is None or term.role is None:
+        return False
+    return any(t.start is not None or t.end is not None for t in named.entry.terms)
 
 
 # a nationality adjective on its own ("Kenyan", "Chinese", "British", "Israeli", "Dutch"),
@@ -569,6 +582,7 @@ class _Cues:
     claim_before: re.Pattern[str]
     preposition_before: re.Pattern[str]
     partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
+    partitive_gap: re.Pattern[str]  # "a batch of 200 Nigeria ...": numbers or names between
     clause_break: CueRegex
     deny_that: CueRegex
     coreference: re.Pattern[str]  # groups: the kinds of _COREF_KINDS
@@ -635,6 +649,16 @@ def _cues(lx: Lexicon) -> _Cues:
             r"(?<![\w'])(?:"
             + "|".join(re.escape(p) for p in c.get("partitives", []) or ["\x00"])
             + r")\s+of\s+(?:the\s+)?$"
+        ),
+        # one or two modifiers between "of" and the actor, none a preposition, a conjunction
+        # or a relative pronoun ("a batch of 200 Nigeria Police", not "thousands of
+        # protesters in Kurdistan")
+        partitive_gap=re.compile(
+            r"(?<![\w'])(?:"
+            + "|".join(re.escape(p) for p in c.get("partitives", []) or ["\x00"])
+            + r")\s+of\s+(?:the\s+)?(?:(?!(?:"
+            + preps
+            + r"|and|or|but|who|which|that|whose)\s)[\w'.-]+\s+){1,2}$"
         ),
         clause_break=CueRegex(re.compile(breaks), c.get("clause_breaks", [";"])),
         deny_that=CueRegex(

@@ -246,7 +246,18 @@ class _Slots(_ClauseSubjects):
         if not governed:
             return False
         window = max(sent.start, group.start - 30)
-        return not self.cues.partitive_of.search(self.norm, window, group.start)
+        if self.cues.partitive_of.search(self.norm, window, group.start):
+            return False
+        gap = self.cues.partitive_gap.search(
+            self.norm, max(sent.start, group.start - 50), group.start
+        )
+        if gap is None:
+            return True
+        # with words between "of" and the actor the part must itself open its clause: after
+        # a verb or a preposition it is an object ("holding thousands of Tamil refugees")
+        i = parsed.index(gap.start()) if parsed.index(group.start) is not None else None
+        before = parsed.tokens[i - 1] if i else None
+        return before is not None and (before.tag.startswith(("VB", "IN", "TO")) or before.verb)
 
     def _clause_break(self, start: int, end: int) -> bool:
         return bool(self.cues.clause_break.search(self.norm, start, end))
