@@ -396,6 +396,12 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             groups.append(group)
     # compounds: "China and Russia", "Britain, France and Germany"
     merged: list[_Group] = []
+    # the groups each compound was joined from, and whether a conjunction joined any: a list
+    # is closed by "and" ("Britain, France and Germany"); actors of one country joined by
+    # commas alone are an apposition or meet at a clause boundary ("According to Rouhani's
+    # website, the Iranian president called"), and stay apart
+    pieces: dict[int, list[_Group]] = {}
+    joined: set[int] = set()
     for group in groups:
         if merged and _COMPOUND_GAP.match(text[merged[-1].end : group.start]):
             _share_head(text, merged[-1], group)
@@ -408,6 +414,9 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             and merged[-1].actors[-1].role == group.actors[0].role
         ):
             last = merged[-1]
+            pieces.setdefault(id(last), [replace(last, actors=list(last.actors))]).append(group)
+            if not re.fullmatch(r"\s*,\s*(?:the\s+)?", text[last.end : group.start], re.I):
+                joined.add(id(last))
             last.actors.extend(group.actors)
             last.end = group.end
             last.place = False
@@ -415,7 +424,14 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             last.bare = last.bare and group.bare
         else:
             merged.append(group)
-    return merged
+    apart = {
+        k
+        for k, ps in pieces.items()
+        if k not in joined and len({a.country for p in ps for a in p.actors}) == 1
+    }
+    if not apart:
+        return merged
+    return [p for g in merged for p in (pieces[id(g)] if id(g) in apart else [g])]
 
 
 def _qualifies(text: str, known: _Group, agent: _Group) -> bool:

@@ -280,6 +280,11 @@ class _Slots(_ClauseSubjects):
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
             return None, False  # a passive without its agent: who acted is not said
+        issued = document_relative(self.norm, trig.start)
+        if issued is not None:
+            # "the committee issued a report that calls on ...": the relative clause's subject
+            # is the document, whose act is its issuer's: the subject of the issuing verb
+            return self._main_subject(sent, groups, trig), False
         decided, subject = self._clause_subject(sent, groups, trig, inherited)
         if decided:
             return subject, False
