@@ -64,6 +64,17 @@ _PASSIVE = re.compile(
 _BY_AGENT = re.compile(r"^\s*(?:[^\s.;]+\s+){0,4}?by\s+(?:the\s+)?$")
 
 
+# an event noun and "by" right before an actor: that actor is the event's agent
+_EVENT_BY = re.compile(
+    r"\b(?:attacks?|assaults?|bombings?|raids?|(?:air|drone|missile)?\s?strikes?|shelling|"
+    r"offensives?|ambush(?:es)?|incursions?|invasion|rocket\s+fire|gunfire|fire)\s+"
+    r"by\s+(?:the\s+)?$"
+)
+_BY_RIGHT_AFTER = re.compile(r"\s+by\s+(?:the\s+)?")
+# the roots of acts of force whose subject may be an event noun ("an attack by X killed")
+_HARM_ROOTS = frozenset(("18", "19", "20"))
+
+
 _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 
 
@@ -280,6 +291,9 @@ class _Slots(_ClauseSubjects):
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
             return None, False  # a passive without its agent: who acted is not said
+        agent = self._noun_agent(sent, groups, trig)
+        if agent is not None:
+            return agent, False
         issued = document_relative(self.norm, trig.start)
         if issued is not None:
             # "the committee issued a report that calls on ...": the relative clause's subject
@@ -329,9 +343,25 @@ class _Slots(_ClauseSubjects):
                     return group, False
                 return None, False
             if self._preceded_by_preposition(sent, group):
+                if trig.pattern.code[:2] in _HARM_ROOTS and _EVENT_BY.search(
+                    self.norm, max(sent.start, group.start - 40), group.start
+                ):
+                    # "an attack by Somali rebels killed 20 soldiers": the agent of the
+                    # subject's event noun is the one who killed
+                    return group, False
                 continue
             return group, False
         return None, False
+
+    def _noun_agent(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
+        """The agent of an event noun, named in the "by" phrase right after it ("a car
+        bombing by the Islamic State group", "a visit by Kenyan officials to")."""
+        if not self._syntax(sent).tag_at(trig.start).startswith("NN"):
+            return None
+        after = next((g for g in groups if g.start >= trig.end), None)
+        if after is None or not _BY_RIGHT_AFTER.fullmatch(self.norm, trig.end, after.start):
+            return None
+        return after
 
     def _verb_phrase_start(self, sent: Sentence, trig: _Trigger) -> int:
         """Where the trigger's verb phrase starts: at the first verb when the trigger is the
