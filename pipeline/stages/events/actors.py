@@ -49,7 +49,10 @@ _ALLY_GAP = re.compile(
 
 _OWN_QUALIFIER_BEFORE = re.compile(
     r"(?:[’']s(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,4}"
-    r"|(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,2})\s+"
+    r"|(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,2}"
+    # "the Taliban-led government", "Hamas-run ministry": who leads or runs the agent is its
+    # own country's ("-backed" is not: a sponsor abroad)
+    r"|-(?:led|run|ruled|controlled|dominated)(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,1})\s+"
 )
 
 
