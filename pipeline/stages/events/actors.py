@@ -49,7 +49,10 @@ _ALLY_GAP = re.compile(
 
 _OWN_QUALIFIER_BEFORE = re.compile(
     r"(?:[’']s(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,4}"
-    r"|(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,2})\s+"
+    r"|(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,2}"
+    # "the Taliban-led government", "Hamas-run ministry": who leads or runs the agent is its
+    # own country's ("-backed" is not: a sponsor abroad)
+    r"|-(?:led|run|ruled|controlled|dominated)(?:\s+(?!(?!armed\b)[\w'’-]*ed\b)[\w'’-]+){0,1})\s+"
 )
 
 
@@ -317,12 +320,25 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     actor = Actor(text[start:end], code, country, role, start, end)
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
     is_person = (
-        named is not None
+        (named is not None and _personal(named))
         or (role_m is not None and end > members[-1].end)
         # "the Kenyan president", "Britain's foreign minister": a person's title heads it
         or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)
     )
     return _Group(start, end, [actor], place=only_place, person=is_person)
+
+
+def _personal(named: _Mention) -> bool:
+    """Whether a named actor is a person, as the lists tell: a person's entry is dated (the
+    terms of their offices) and its term on the date has a role. An undated entry is an
+    institution, a party or an armed group ("the Pentagon", "Hamas", "Human Rights Watch");
+    a dated one whose term has no role is a country the lists date by its statehood
+    ("Tajikistan", "Serbia"). Either is "it", never "he" or "she" ("The Pentagon said it
+    hit ...", "Tajikistan says it will ...")."""
+    term = named.term
+    if term is None or term.role is None:
+        return False
+    return any(t.start is not None or t.end is not None for t in named.entry.terms)
 
 
 # a nationality adjective on its own ("Kenyan", "Chinese", "British", "Israeli", "Dutch"),
@@ -383,6 +399,12 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             groups.append(group)
     # compounds: "China and Russia", "Britain, France and Germany"
     merged: list[_Group] = []
+    # the groups each compound was joined from, and whether a conjunction joined any: a list
+    # is closed by "and" ("Britain, France and Germany"); actors of one country joined by
+    # commas alone are an apposition or meet at a clause boundary ("According to Rouhani's
+    # website, the Iranian president called"), and stay apart
+    pieces: dict[int, list[_Group]] = {}
+    joined: set[int] = set()
     for group in groups:
         if merged and _COMPOUND_GAP.match(text[merged[-1].end : group.start]):
             _share_head(text, merged[-1], group)
@@ -395,6 +417,9 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             and merged[-1].actors[-1].role == group.actors[0].role
         ):
             last = merged[-1]
+            pieces.setdefault(id(last), [replace(last, actors=list(last.actors))]).append(group)
+            if not re.fullmatch(r"\s*,\s*(?:the\s+)?", text[last.end : group.start], re.I):
+                joined.add(id(last))
             last.actors.extend(group.actors)
             last.end = group.end
             last.place = False
@@ -402,7 +427,14 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             last.bare = last.bare and group.bare
         else:
             merged.append(group)
-    return merged
+    apart = {
+        k
+        for k, ps in pieces.items()
+        if k not in joined and len({a.country for p in ps for a in p.actors}) == 1
+    }
+    if not apart:
+        return merged
+    return [p for g in merged for p in (pieces[id(g)] if id(g) in apart else [g])]
 
 
 def _qualifies(text: str, known: _Group, agent: _Group) -> bool:
@@ -569,6 +601,7 @@ class _Cues:
     claim_before: re.Pattern[str]
     preposition_before: re.Pattern[str]
     partitive_of: re.Pattern[str]  # "thousands of", "a member of": no preposition for slots
+    partitive_gap: re.Pattern[str]  # "a batch of 200 Nigeria ...": numbers or names between
     clause_break: CueRegex
     deny_that: CueRegex
     coreference: re.Pattern[str]  # groups: the kinds of _COREF_KINDS
@@ -635,6 +668,16 @@ def _cues(lx: Lexicon) -> _Cues:
             r"(?<![\w'])(?:"
             + "|".join(re.escape(p) for p in c.get("partitives", []) or ["\x00"])
             + r")\s+of\s+(?:the\s+)?$"
+        ),
+        # one or two modifiers between "of" and the actor, none a preposition, a conjunction
+        # or a relative pronoun ("a batch of 200 Nigeria Police", not "thousands of
+        # protesters in Kurdistan")
+        partitive_gap=re.compile(
+            r"(?<![\w'])(?:"
+            + "|".join(re.escape(p) for p in c.get("partitives", []) or ["\x00"])
+            + r")\s+of\s+(?:the\s+)?(?:(?!(?:"
+            + preps
+            + r"|and|or|but|who|which|that|whose)\s)[\w'.-]+\s+){1,2}$"
         ),
         clause_break=CueRegex(re.compile(breaks), c.get("clause_breaks", [";"])),
         deny_that=CueRegex(

@@ -64,6 +64,17 @@ _PASSIVE = re.compile(
 _BY_AGENT = re.compile(r"^\s*(?:[^\s.;]+\s+){0,4}?by\s+(?:the\s+)?$")
 
 
+# an event noun and "by" right before an actor: that actor is the event's agent
+_EVENT_BY = re.compile(
+    r"\b(?:attacks?|assaults?|bombings?|raids?|(?:air|drone|missile)?\s?strikes?|shelling|"
+    r"offensives?|ambush(?:es)?|incursions?|invasion|rocket\s+fire|gunfire|fire)\s+"
+    r"by\s+(?:the\s+)?$"
+)
+_BY_RIGHT_AFTER = re.compile(r"\s+by\s+(?:the\s+)?")
+# the roots of acts of force whose subject may be an event noun ("an attack by X killed")
+_HARM_ROOTS = frozenset(("18", "19", "20"))
+
+
 _LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
 
 
@@ -270,7 +281,18 @@ class _Slots(_ClauseSubjects):
         if not governed:
             return False
         window = max(sent.start, group.start - 30)
-        return not self.cues.partitive_of.search(self.norm, window, group.start)
+        if self.cues.partitive_of.search(self.norm, window, group.start):
+            return False
+        gap = self.cues.partitive_gap.search(
+            self.norm, max(sent.start, group.start - 50), group.start
+        )
+        if gap is None:
+            return True
+        # with words between "of" and the actor the part must itself open its clause: after
+        # a verb or a preposition it is an object ("holding thousands of Tamil refugees")
+        i = parsed.index(gap.start()) if parsed.index(group.start) is not None else None
+        before = parsed.tokens[i - 1] if i else None
+        return before is not None and (before.tag.startswith(("VB", "IN", "TO")) or before.verb)
 
     def _clause_break(self, start: int, end: int) -> bool:
         return bool(self.cues.clause_break.search(self.norm, start, end))
@@ -293,6 +315,14 @@ class _Slots(_ClauseSubjects):
                 if group.start >= trig.end and _BY_AGENT.match(self.norm[trig.end : group.start]):
                     return group, True
             return None, False  # a passive without its agent: who acted is not said
+        agent = self._noun_agent(sent, groups, trig)
+        if agent is not None:
+            return agent, False
+        issued = document_relative(self.norm, trig.start)
+        if issued is not None:
+            # "the committee issued a report that calls on ...": the relative clause's subject
+            # is the document, whose act is its issuer's: the subject of the issuing verb
+            return self._main_subject(sent, groups, trig), False
         decided, subject = self._clause_subject(sent, groups, trig, inherited)
         if decided:
             return subject, False
@@ -337,9 +367,25 @@ class _Slots(_ClauseSubjects):
                     return group, False
                 return None, False
             if self._preceded_by_preposition(sent, group):
+                if trig.pattern.code[:2] in _HARM_ROOTS and _EVENT_BY.search(
+                    self.norm, max(sent.start, group.start - 40), group.start
+                ):
+                    # "an attack by Somali rebels killed 20 soldiers": the agent of the
+                    # subject's event noun is the one who killed
+                    return group, False
                 continue
             return group, False
         return None, False
+
+    def _noun_agent(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
+        """The agent of an event noun, named in the "by" phrase right after it ("a car
+        bombing by the Islamic State group", "a visit by Kenyan officials to")."""
+        if not self._syntax(sent).tag_at(trig.start).startswith("NN"):
+            return None
+        after = next((g for g in groups if g.start >= trig.end), None)
+        if after is None or not _BY_RIGHT_AFTER.fullmatch(self.norm, trig.end, after.start):
+            return None
+        return after
 
     def _verb_phrase_start(self, sent: Sentence, trig: _Trigger) -> int:
         """Where the trigger's verb phrase starts: at the first verb when the trigger is the

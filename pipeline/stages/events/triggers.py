@@ -242,7 +242,8 @@ _DOCUMENT_BEFORE = re.compile(
     r"(?<![\w-])(?:issu|releas|publish|sen[dt]|adopt|pass|sign|deliver|made|mak|gave|giv|"
     r"post|put\s+out|submitt?|wr[io]t|written|draft|present|approv|unveil|circulat|tabl|"
     r"lodg)(?:e|es|ed|ing|s|en|ten)?\s+(?:(?:a|an|the|its|his|her|their|two|three|joint|"
-    r"formal|open|written|public|new|brief|short|strongly|strong|worded|-|[\w-]+-worded)\s+)"
+    r"formal|open|written|public|new|brief|short|strongly|strong|worded|-|[\w-]+-worded|"
+    r"[a-z]{3,}(?:an|al|ary|ive|ic))\s+)"
     r"{0,3}(?:statement|letter|resolution|declaration|communiqu[eé]|message|memo|"
     r"memorandum|petition|motion|note|appeal|report)s?\s+$"
 )
