@@ -94,7 +94,7 @@ __all__ = [
 _THAT = re.compile(r"\bthat\b")
 
 
-CODER_VERSION = "3.9.0"  # round 11: office holders by date, owned-noun modifiers, confidence
+CODER_VERSION = "3.10.0"  # round 12: converted-pattern targets, sources, praise vs hosting
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
