@@ -66,6 +66,7 @@ from pipeline.stages.events.swapped import agent_named
 from pipeline.stages.events.syntax import Parse
 from pipeline.stages.events.triggers import (
     AnchorScan,
+    ConvertedReading,
     _find_triggers,
     _modality,
     _pick_date,
@@ -170,9 +171,10 @@ class _SentenceCoder(_Slots):
         self.country: str | None = None
         self.last_read: tuple[Sentence, list[_Mention]] | None = None
         self.spaced: str | None = None  # spell_bounded(norm), made by run()
-        # the sentence's converted-layer triggers, read for the specific code of curated
-        # ones (``subcodes``): set per sentence before ``_code``
-        self.refiners: list[_Trigger] = []
+        # the sentence's converted-layer triggers, read (lazily) for the specific code of
+        # curated ones (``subcodes``): set per sentence before ``_code``; None when the
+        # sentence's triggers are the converted ones already
+        self.converted_reading: ConvertedReading | None = None
         # where the sentence's aid triggers start: an aid phrase's purpose infinitive that is
         # itself one ("provided aid to help Haiti") names its recipient there, not twice
         self.aid_starts: frozenset[int] = frozenset()
@@ -326,20 +328,20 @@ class _SentenceCoder(_Slots):
             coref = [c for c in coref if all(c.end <= s or c.start >= e for s, e in taken)]
             groups = sorted(groups + coref, key=lambda g: g.start)
         groups = resolve_agents(self.text, groups, self.country)
-        tier1: tuple[list[_Trigger], list[_Trigger]] | None = None
-        if groups and not converted:
-            # the converted layer's reading of the same sentence names sub-codes the curated
-            # verbs leave at their default ("called for the withdrawal": 025, not 020)
-            tier1 = _find_triggers(
-                self.text, self.norm, sent, self.lx, tier=1, scan=scan, syntax=self._syntax
-            )
-        self.refiners = tier1[0] if tier1 is not None else []
+        # the converted layer's reading of the same sentence names sub-codes the curated
+        # verbs leave at their default ("called for the withdrawal": 025, not 020); it is
+        # found only if a curated trigger's code can use it (``_refiners``)
+        reading = self.converted_reading = (
+            ConvertedReading(self.text, self.norm, sent, self.lx, scan=scan, syntax=self._syntax)
+            if groups and not converted
+            else None
+        )
         events = self._code(sent, groups, verbs, complements) if groups else []
-        if not events and tier1 is not None:
+        if not events and reading is not None:
             # curated triggers that made no event (no actor, no target): the converted
             # layer may still understand the sentence (the same reading: it is pure)
-            verbs, complements = tier1
-            self.refiners = []
+            verbs, complements = reading.triggers()
+            self.converted_reading = None
             if verbs or complements:
                 events = self._code(sent, groups, verbs, complements)
         if self.trace is not None and coref:
@@ -402,13 +404,14 @@ class _SentenceCoder(_Slots):
         converted phrase of the same verb that names the sub-code, or the action an appeal,
         demand or threat asks for."""
         code = trig.pattern.code
+        refiners = self._refiners(code)
         if not trig.pattern.tier:
-            phrase = subcodes.by_phrase(trig, self.refiners, self.text)
+            phrase = subcodes.by_phrase(trig, refiners, self.text)
             if phrase is not None:
                 self._explain(trig, f"code {code} -> {phrase.pattern.code} by {phrase.pattern.id}")
                 return phrase.pattern.code
         asked = subcodes.by_asked_action(
-            trig, self.norm, [*verbs, *self.refiners], self.lx.codes, self.lx.future_code
+            trig, self.norm, [*verbs, *refiners], self.lx.codes, self.lx.future_code
         )
         if asked is not None:
             refined, action = asked
@@ -416,6 +419,18 @@ class _SentenceCoder(_Slots):
             self._explain(trig, f"code {code} -> {refined}: asks for {asks}")
             return refined
         return code
+
+    def _refiners(self, code: str) -> list[_Trigger]:
+        """The sentence's converted verb triggers for refining *code* (``subcodes``), found
+        now if not yet; none when no converted pattern of the sentence could refine it and
+        it asks for no action, which is what ``by_phrase`` and ``by_asked_action`` would
+        conclude from the full list."""
+        reading = self.converted_reading
+        if reading is None:
+            return []
+        if subcodes.asks_for_action(code) or reading.may_refine(code):
+            return reading.triggers()[0]
+        return []
 
     def _between(self, groups: list[_Group], trig: _Trigger) -> tuple[_Group, _Group | None] | None:
         """(source, target) of "talks/meeting between A and B" when that noun phrase is the

@@ -101,6 +101,27 @@ def _default(code: str) -> bool:
     return len(code) == 3 and code.endswith("0")
 
 
+def refines(code: str, other: Pattern) -> bool:
+    """Whether a converted pattern's code can name *code* more specifically (``by_phrase``'s
+    test on the pattern alone): a sub-code of it, or, for an appeal's or a demand's default,
+    any code of its root; weak and swapped patterns never refine."""
+    return (
+        not other.weak
+        and not other.swap
+        and other.code != code
+        and (
+            other.code.startswith(code)
+            or (_default(code) and code[:2] in _BY_OBJECT and other.code[:2] == code[:2])
+        )
+    )
+
+
+def asks_for_action(code: str) -> bool:
+    """Whether ``by_asked_action`` can refine *code* at all (its root's default, of a family
+    that asks for or announces an action): else it answers None without reading triggers."""
+    return code[:2] in _FAMILIES and _default(code)
+
+
 def by_phrase(trig: Span, converted: Sequence[Span], text: str) -> Span | None:
     """The converted phrase pattern that names *trig*'s code more specifically, if any.
 
@@ -114,18 +135,11 @@ def by_phrase(trig: Span, converted: Sequence[Span], text: str) -> Span | None:
     code = trig.pattern.code
     best: Span | None = None
     for c in converted:
-        other = c.pattern.code
         if (
             c.start != trig.start
             or c.end < trig.end
             or c.end <= c.head_end
-            or c.pattern.weak
-            or c.pattern.swap
-            or other == code
-            or not (
-                other.startswith(code)
-                or (_default(code) and code[:2] in _BY_OBJECT and other[:2] == code[:2])
-            )
+            or not refines(code, c.pattern)
         ):
             continue
         if text[c.start : c.end].rsplit(maxsplit=1)[-1][:1].isupper():
@@ -179,7 +193,7 @@ def by_asked_action(
     pattern, or a converted phrase (a converted bare verb is skipped, its sense unknown).
     """
     code = trig.pattern.code
-    if code[:2] not in _FAMILIES or not _default(code):
+    if not asks_for_action(code):
         return None
     for other in sorted(others, key=lambda t: t.start):
         asked = other.pattern.code[:2]

@@ -29,7 +29,7 @@ from pipeline.stages.events.lexicon import (
     Pattern,
 )
 from pipeline.stages.events.sentences import Sentence
-from pipeline.stages.events.subcodes import asked_code
+from pipeline.stages.events.subcodes import asked_code, refines
 from pipeline.stages.events.syntax import HAVE, TIME_ADVERBS, Parse
 
 # "demonstrated that ...", "demonstrated considerable restraint": a protest verb with an object
@@ -555,6 +555,68 @@ def _bounded_hits(
                 hits.append((start, end_idx, anchored))
                 break
     return hits
+
+
+class ConvertedReading:
+    """The converted layer's triggers of a sentence the curated layer already read, found
+    only when asked for (the sub-code refiners and the fallback of ``coder``).
+
+    Most sentences with a curated event never need them: a converted trigger refines a
+    curated code only when its pattern's code can (``subcodes.refines``) or the curated code
+    asks for an action (``subcodes.asks_for_action``). ``may_refine`` answers that from the
+    converted candidate patterns of the sentence's anchors (a superset of the patterns its
+    triggers come from), so a "no" is exact and the converted matching, the most expensive
+    part of a sentence, is skipped. ``_find_triggers`` is pure (its caches, the parse and
+    the scan's, give the same answers whenever asked), so reading later changes nothing.
+    """
+
+    __slots__ = ("_answers", "_args", "_found", "_patterns")
+
+    def __init__(
+        self,
+        text: str,
+        norm: str,
+        sent: Sentence,
+        lx: Lexicon,
+        *,
+        scan: AnchorScan,
+        syntax: Callable[[Sentence], Parse],
+    ) -> None:
+        self._args = (text, norm, sent, lx, scan, syntax)
+        self._found: tuple[list[_Trigger], list[_Trigger]] | None = None
+        self._patterns: list[Pattern] | None = None
+        self._answers: dict[str, bool] = {}  # may_refine by code
+
+    def triggers(self) -> tuple[list[_Trigger], list[_Trigger]]:
+        """``_find_triggers(..., tier=1)`` of the sentence (found once)."""
+        if self._found is None:
+            text, norm, sent, lx, scan, syntax = self._args
+            self._found = _find_triggers(text, norm, sent, lx, tier=1, scan=scan, syntax=syntax)
+        return self._found
+
+    def may_refine(self, code: str) -> bool:
+        """Whether some converted pattern the sentence's anchors offer can refine *code*
+        (``subcodes.refines``; False: no converted trigger of the sentence can)."""
+        known = self._answers.get(code)
+        if known is None:
+            known = self._answers[code] = any(refines(code, p) for p in self._candidates())
+        return known
+
+    def _candidates(self) -> list[Pattern]:
+        # the patterns ``_find_triggers(tier=1)`` tries, before any regex: every trigger it
+        # returns (plain, light or nominal) carries one of them
+        if self._patterns is None:
+            text, _norm, _sent, _lx, scan, _syntax = self._args
+            out: list[Pattern] = []
+            for start, end_idx, anchored in scan.hits:
+                if 1 not in anchored.tiers or text[start].isupper():
+                    continue
+                patterns = scan.candidates.get((start, end_idx))
+                if patterns is None:
+                    patterns = scan.candidates[start, end_idx] = anchored.candidates(scan.words)
+                out.extend(p for p in patterns if p.tier == 1)
+            self._patterns = out
+        return self._patterns
 
 
 def _find_triggers(
