@@ -29,10 +29,10 @@ from pathlib import Path
 from pipeline.stages.events import Event, code_text, load_lexicon
 
 try:  # run as a script (bench/ on sys.path) or as a module
-    from judgements import happened, precision, sentence_hash
+    from judgements import event_key, happened, precision, sentence_hash
     from splits import half_of
 except ImportError:  # pragma: no cover
-    from bench.judgements import happened, precision, sentence_hash
+    from bench.judgements import event_key, happened, precision, sentence_hash
     from bench.splits import half_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,13 +59,8 @@ def layer(e: Event) -> str:
 
 
 def key(rid: str, e: Event) -> Key:
-    return (
-        rid,
-        e.trigger_start,
-        e.cameo_code,
-        e.source.code if e.source else None,
-        e.target.code if e.target else None,
-    )
+    """The pages' event key, with the ConfliBERT record id as the document."""
+    return event_key(rid, e)
 
 
 def stub(rid: str, text: str, e: Event) -> dict[str, object]:
