@@ -492,11 +492,16 @@ class _SentenceCoder(_Slots):
     def _fall_back(self, verbs: list[_Trigger], n: int, trig: _Trigger) -> None:
         """*trig* (``verbs[n]``) is dropped for want of a structure (no source, no target, no
         frame): the best candidate it won its span from is tried next in its place ("violated
-        the ceasefire agreement": the violation, when the agreement has no target)."""
+        the ceasefire agreement": the violation, when the agreement has no target).
+
+        One step only: a fallback that is dropped in turn hands on nothing. Each step down is
+        a less specific reading of the same words, the last the bare verb ("approved an
+        extradition request" 051, then "approved an extradition" 063, then "approved" 080),
+        whose code the phrases above it had already refused (a tune page judged it partly).
+        """
         if not trig.overlapped:
             return
-        alt, *rest = trig.overlapped
-        alt = replace(alt, overlapped=tuple(rest))
+        alt = replace(trig.overlapped[0], overlapped=())
         self._explain(alt, f"tried in place of the dropped {trig.pattern.id}")
         verbs.insert(n + 1, alt)
 
