@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -488,6 +489,22 @@ class _SentenceCoder(_Slots):
             return after[0]
         return None
 
+    def _fall_back(self, verbs: list[_Trigger], n: int, trig: _Trigger) -> None:
+        """*trig* (``verbs[n]``) is dropped for want of a structure (no source, no target, no
+        frame): the best candidate it won its span from is tried next in its place ("violated
+        the ceasefire agreement": the violation, when the agreement has no target).
+
+        One step only: a fallback that is dropped in turn hands on nothing. Each step down is
+        a less specific reading of the same words, the last the bare verb ("approved an
+        extradition request" 051, then "approved an extradition" 063, then "approved" 080),
+        whose code the phrases above it had already refused (a tune page judged it partly).
+        """
+        if not trig.overlapped:
+            return
+        alt = replace(trig.overlapped[0], overlapped=())
+        self._explain(alt, f"tried in place of the dropped {trig.pattern.id}")
+        verbs.insert(n + 1, alt)
+
     def _code(
         self,
         sent: Sentence,
@@ -509,6 +526,7 @@ class _SentenceCoder(_Slots):
         addressee: _Group | None = None
         # the subject of the main clause, for a participle clause after it (", killing ...")
         main_source: tuple[_Group | None, bool] | None = None
+        verbs = list(verbs)  # (a dropped match's overlapped candidate joins the list)
         for n, trig in enumerate(verbs):
             requested = addressee is not None and bool(
                 _INFINITIVE_AFTER.match(self.norm, addressee.end, trig.start)
@@ -563,6 +581,7 @@ class _SentenceCoder(_Slots):
             addressee = None
             if source is None:
                 self._explain(trig, "dropped: no source actor in its clause")
+                self._fall_back(verbs, n, trig)
                 continue
             if len(source.actors) == 1 and gate.public_opinion(
                 self.norm, sent.start, source.actors[0], (source.start, source.end)
@@ -636,6 +655,7 @@ class _SentenceCoder(_Slots):
                 self._explain(
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
                 )
+                self._fall_back(verbs, n, trig)
                 continue
             if trig.pattern.tier and gate.say_complement(
                 self.norm, trig.start, trig.head_end, trig.end
@@ -682,6 +702,7 @@ class _SentenceCoder(_Slots):
                 # allows none (statements, protests, strikes, force posture, emergency
                 # rule) stand without a target
                 self._explain(trig, "dropped: no target, and the code needs one")
+                self._fall_back(verbs, n, trig)
                 continue
             else:  # a one-sided event ("Jordan and Britain agreed to ...", "Iran protested")
                 pairs = [(s, None) for s in source.actors]

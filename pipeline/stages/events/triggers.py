@@ -293,6 +293,9 @@ class _Trigger:
     # a light verb and the event noun a one-word pattern matched ("launched attacks"): a
     # pattern that names the phrase itself ("expressed concern") is preferred to it
     light: bool = False
+    # the candidates this one won its span from, best first (``_select``): tried in its
+    # place when it is dropped for want of a structure (no source, no target, no frame)
+    overlapped: tuple[_Trigger, ...] = field(default=(), compare=False, repr=False)
 
 
 def _verbal(
@@ -757,12 +760,12 @@ def _find_triggers(
                         continue
             found.append(_Trigger(start, match.end(), end_idx + 1, pattern))
     if notes is not None:
-        kept = {id(t) for t in _select([t for t in found if not t.pattern.complement])}
-        kept |= {id(t) for t in _select([t for t in found if t.pattern.complement])}
+        kept = {_key(t) for t in _select([t for t in found if not t.pattern.complement])}
+        kept |= {_key(t) for t in _select([t for t in found if t.pattern.complement])}
         notes.extend(
             _note(text, t.start, t.end, t.pattern, "overlaps a preferred match")
             for t in found
-            if id(t) not in kept
+            if _key(t) not in kept
         )
     verbs = _select([t for t in found if not t.pattern.complement])
     # a PETRARCH-2 "[---]" match has won its span from the bare verb: it codes nothing
@@ -872,6 +875,11 @@ def _note(text: str, start: int, end: int, pattern: Pattern, outcome: str) -> di
     }
 
 
+def _key(t: _Trigger) -> tuple[int, int, int, int, bool]:
+    """A trigger's identity across ``_select`` (which copies the matches it keeps)."""
+    return (t.start, t.end, t.head_end, id(t.pattern), t.light)
+
+
 def _select(triggers: list[_Trigger]) -> list[_Trigger]:
     """Curated before converted, a pattern's own match before a light verb's event noun, then
     longest match first (then dictionary order), no overlaps.
@@ -893,9 +901,24 @@ def _select(triggers: list[_Trigger]) -> list[_Trigger]:
         )
     )
     chosen: list[_Trigger] = []
+    lost: list[_Trigger] = []
     for trig in triggers:
         if all(trig.end <= c.start or trig.start >= c.end for c in chosen):
             chosen.append(trig)
+        else:
+            lost.append(trig)
+    if lost:
+        # a lost candidate that overlaps one chosen match only (and says something: no
+        # "[---]") is that match's fallback, in the order of preference
+        alternatives: dict[int, list[_Trigger]] = {}
+        for trig in lost:
+            over = [c for c in chosen if not (trig.end <= c.start or trig.start >= c.end)]
+            if len(over) == 1 and not trig.pattern.null:
+                alternatives.setdefault(id(over[0]), []).append(trig)
+        chosen = [
+            replace(c, overlapped=tuple(alternatives[id(c)])) if id(c) in alternatives else c
+            for c in chosen
+        ]
     chosen.sort(key=lambda t: t.start)
     return chosen
 
