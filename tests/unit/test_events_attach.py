@@ -78,3 +78,16 @@ def test_actor_in_a_gerund_clause_after_against_is_no_target() -> None:
     assert coded("The Brazilian president warned Venezuela against holding the vote.") == [
         ("BRAGOV", "130", "VEN")
     ]
+
+
+def test_own_country_modifying_the_object_is_no_target() -> None:
+    assert coded("The Kenyan president eased the Kenyan embargo on arms sales to Somalia.") == [
+        ("KENGOV", "085", "SOM")
+    ]
+    assert ("KENGOV", "081", "KEN") not in coded(
+        "The Kenyan president lifted the Kenyan ban on imports from Uganda."
+    )
+
+
+def test_another_countrys_modifier_is_still_the_target() -> None:
+    assert coded("The Kenyan president lifted the Ugandan embargo.") == [("KENGOV", "085", "UGA")]

@@ -773,8 +773,29 @@ class _Slots(_ClauseSubjects):
             if group.bare:
                 bare = bare or group
                 continue
+            if self._own_country_modifier(sent, group, source, trig):
+                continue  # "Obama lifted the US embargo on ...": whose embargo, not at whom
             return group
         return bare
+
+    def _own_country_modifier(
+        self, sent: Sentence, group: _Group, source: _Group, trig: _Trigger
+    ) -> bool:
+        """*group* is the source's own country, premodifying the head noun of the object
+        right after the verb ("lifts US embargo", "lifted the Kenyan ban"): whose the object
+        is, no target."""
+        own = {a.country for a in source.actors if a.country}
+        if not own or not group.place or any(a.country not in own for a in group.actors):
+            return False
+        gap = self.norm[trig.head_end : group.start] if group.start >= trig.head_end else " "
+        if gap.strip() not in ("", "the", "a", "an", "its", "their", "his", "her"):
+            return False
+        parsed = self._syntax(sent)
+        i = parsed.index(max(group.start, group.end - 1))
+        if i is None or i + 1 >= len(parsed.tokens):
+            return False
+        nxt = parsed.tokens[i + 1]
+        return nxt.start <= group.end + 1 and nxt.tag in ("NN", "NNS")
 
     def _location(
         self, sent: Sentence, groups: list[_Group], trig: _Trigger, target: _Group | None
