@@ -395,13 +395,13 @@ class _Slots(_ClauseSubjects):
                     # subject's event noun is the one who killed
                     return group, False
                 continue
-            participle = self._participle_modifier(sent, group)
-            if participle is not None:
+            modified_at = self._participle_modifier(sent, group)
+            if modified_at is not None:
                 # "the coalition fighting Houthi rebels has declared": the actor is the object
                 # of a participle modifying the subject noun; the subject is that noun
-                head = next((g for g in reversed(groups) if g.end <= participle), None)
-                if head is not None and not self.norm[head.end : participle].strip():
-                    return head, False
+                modifies = next((g for g in reversed(groups) if g.end <= modified_at), None)
+                if modifies is not None and not self.norm[modifies.end : modified_at].strip():
+                    return modifies, False
                 return None, False
             return group, False
         return None, False
