@@ -165,6 +165,27 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+# a "that" clause after the trigger's direct object noun, before any preposition ("rejected
+# accusations that ..."), and a gerund clause after "against" ("warned against scrapping")
+_INNER_CLAUSE = re.compile(
+    r"^(?:(?!\b(?:on|of|in|into|about|for|to|with|over|from|at|by)\b)[^,;])*?\b[a-z]+\s+that\b"
+)
+_ENDS_IN_PREPOSITION = re.compile(r"\b(?:on|of|in|into|about|for|to|with|over|from|at|by)$")
+_AGAINST_ING = re.compile(r"\bagainst\s+(?:\w+ly\s+)?\w+ing\b")
+
+
+# "on behalf of the people of Taiwan": for whom the act is done, not its target
+_ON_BEHALF = re.compile(r"\bon\s+behalf\s+of\s+(?:[\w'’-]+\s+){0,6}?$")
+
+
+# the words a participle phrase may start with before its object ("fighting the Houthi")
+_PARTICIPLE_GAP = frozenset(("DT", "JJ", "CD", "PRP$"))
+# participles used as prepositions ("aircraft including gunships"): no modifier clause
+_PREPOSITION_PARTICIPLES = frozenset(
+    ("including", "excluding", "regarding", "concerning", "following", "according", "given")
+)
+
+
 _PARENTHETICAL = re.compile(r"\s*,[^,;:]*,\s*(?:\w+ly\s+)?")
 _RELATIVE_WORD = re.compile(r"\b(?:who|which|that)\b")
 _RELATIVE_FIRST = re.compile(r"\s*(?:who|which|that)\b")
@@ -374,8 +395,36 @@ class _Slots(_ClauseSubjects):
                     # subject's event noun is the one who killed
                     return group, False
                 continue
+            modified_at = self._participle_modifier(sent, group)
+            if modified_at is not None:
+                # "the coalition fighting Houthi rebels has declared": the actor is the object
+                # of a participle modifying the subject noun; the subject is that noun
+                modifies = next((g for g in reversed(groups) if g.end <= modified_at), None)
+                if modifies is not None and not self.norm[modifies.end : modified_at].strip():
+                    return modifies, False
+                return None, False
             return group, False
         return None, False
+
+    def _participle_modifier(self, sent: Sentence, group: _Group) -> int | None:
+        """Where the participle starts when *group* is its object and the participle
+        modifies a noun right before it ("the coalition fighting Houthi rebels")."""
+        parsed = self._syntax(sent)
+        i = parsed.index(group.start)
+        if i is None:
+            return None
+        tokens = parsed.tokens
+        j = i - 1
+        while j >= 0 and i - j <= 2 and tokens[j].tag in _PARTICIPLE_GAP:
+            j -= 1
+        if (
+            j < 1
+            or tokens[j].tag != "VBG"
+            or tokens[j].word.lower() in _PREPOSITION_PARTICIPLES
+            or not tokens[j - 1].tag.startswith("NN")
+        ):
+            return None
+        return tokens[j].start
 
     def _noun_agent(self, sent: Sentence, groups: list[_Group], trig: _Trigger) -> _Group | None:
         """The agent of an event noun, named in the "by" phrase right after it ("a car
@@ -664,6 +713,21 @@ class _Slots(_ClauseSubjects):
                 return group  # "carried out attacks, mainly targeting the army"
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
+            if group.start > trig.end and (
+                _AGAINST_ING.search(between)
+                or (
+                    _INNER_CLAUSE.search(between)
+                    and not _ENDS_IN_PREPOSITION.search(self.norm, trig.start, trig.end)
+                )
+            ):
+                # "warned against scrapping the deal with Iran", "rejected accusations that a
+                # deal let Chinese officials in": the actor is inside the complement clause of
+                # "against" or of the direct object noun, an argument of that clause's verb (a
+                # prepositional object's clause, "comment on a report that US agencies ...",
+                # names the topic, as the patterns' targets do)
+                return bare
+            if _ON_BEHALF.search(self.norm, max(sent.start, group.start - 80), group.start):
+                continue  # "on behalf of X": for whom, not to whom
             if group.start > trig.end and self._syntax(sent).coordinated_verb(
                 trig.end, group.start
             ):
@@ -709,8 +773,29 @@ class _Slots(_ClauseSubjects):
             if group.bare:
                 bare = bare or group
                 continue
+            if self._own_country_modifier(sent, group, source, trig):
+                continue  # "Obama lifted the US embargo on ...": whose embargo, not at whom
             return group
         return bare
+
+    def _own_country_modifier(
+        self, sent: Sentence, group: _Group, source: _Group, trig: _Trigger
+    ) -> bool:
+        """*group* is the source's own country, premodifying the head noun of the object
+        right after the verb ("lifts US embargo", "lifted the Kenyan ban"): whose the object
+        is, no target."""
+        own = {a.country for a in source.actors if a.country}
+        if not own or not group.place or any(a.country not in own for a in group.actors):
+            return False
+        gap = self.norm[trig.head_end : group.start] if group.start >= trig.head_end else " "
+        if gap.strip() not in ("", "the", "a", "an", "its", "their", "his", "her"):
+            return False
+        parsed = self._syntax(sent)
+        i = parsed.index(max(group.start, group.end - 1))
+        if i is None or i + 1 >= len(parsed.tokens):
+            return False
+        nxt = parsed.tokens[i + 1]
+        return nxt.start <= group.end + 1 and nxt.tag in ("NN", "NNS")
 
     def _location(
         self, sent: Sentence, groups: list[_Group], trig: _Trigger, target: _Group | None
