@@ -96,7 +96,7 @@ __all__ = [
 _THAT = re.compile(r"\bthat\b")
 
 
-CODER_VERSION = "3.10.0"  # round 12: converted-pattern targets, sources, praise vs hosting
+CODER_VERSION = "3.11.0"  # round 12: targets, sources, overlaps, attachment
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
