@@ -632,26 +632,21 @@ class _SentenceCoder(_Slots):
             # a converted pattern ("joined", "give", "took over") is an event only in a frame
             # the parse calls sound: its subject's noun phrase heading the verb phrase and an
             # actor as its object (PETRARCH-2 read the same from its parser)
-            if (
-                trig.pattern.tier
-                and not passive
-                and target is not None
-                and allows_no_target(trig.pattern.code)
-                and not self._frame(sent, source, trig, target, groups)
-                and self._frame(sent, source, trig, None, groups)
-            ):
-                # "expressed concern about the impact on allies such as Japan": the actor
-                # after the phrase is no object of its verb, and a code whose definition
-                # needs no target (a statement, a protest) stands on its subject alone
-                self._explain(trig, "the actor after it is no object: no target")
-                target = None
-            if (
-                trig.pattern.tier
-                and not passive
-                and not self._frame(
-                    sent, source, trig, target, groups, mutual=reciprocal and not passive
-                )
-            ):
+            framed = bool(trig.pattern.tier) and not passive
+            if framed:
+                framed = self._frame(sent, source, trig, target, groups, mutual=reciprocal)
+                if (
+                    not framed
+                    and target is not None
+                    and allows_no_target(trig.pattern.code)
+                    and self._frame(sent, source, trig, None, groups)
+                ):
+                    # "expressed concern about the impact on allies such as Japan": the actor
+                    # after the phrase is no object of its verb, and a code whose definition
+                    # needs no target (a statement, a protest) stands on its subject alone
+                    self._explain(trig, "the actor after it is no object: no target")
+                    target, framed = None, True
+            if trig.pattern.tier and not passive and not framed:
                 self._explain(
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
                 )
