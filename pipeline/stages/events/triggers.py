@@ -8,7 +8,7 @@ modality of a trigger is read from the cues between its subject and itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -560,6 +560,23 @@ def _bounded_hits(
     return hits
 
 
+def _tier_candidates(
+    text: str, scan: AnchorScan, tier: int
+) -> Iterator[tuple[int, int, Sequence[Pattern]]]:
+    """The sentence's anchors that patterns of *tier* may start at, each with its candidate
+    patterns of every tier (the caller filters by tier): what ``_find_triggers`` tries, and
+    what ``ConvertedReading.may_refine`` knows it would try."""
+    for start, end_idx, anchored in scan.hits:
+        if tier not in anchored.tiers:
+            continue  # a word only the other layer knows
+        if tier and text[start].isupper():
+            continue  # converted patterns: a capitalised word is a name ("States", "Sue")
+        patterns = scan.candidates.get((start, end_idx))
+        if patterns is None:  # the same words, the same anchor: the same list for every layer
+            patterns = scan.candidates[start, end_idx] = anchored.candidates(scan.words)
+        yield start, end_idx, patterns
+
+
 class ConvertedReading:
     """The converted layer's triggers of a sentence the curated layer already read, found
     only when asked for (the sub-code refiners and the fallback of ``coder``).
@@ -610,15 +627,12 @@ class ConvertedReading:
         # returns (plain, light or nominal) carries one of them
         if self._patterns is None:
             text, _norm, _sent, _lx, scan, _syntax = self._args
-            out: list[Pattern] = []
-            for start, end_idx, anchored in scan.hits:
-                if 1 not in anchored.tiers or text[start].isupper():
-                    continue
-                patterns = scan.candidates.get((start, end_idx))
-                if patterns is None:
-                    patterns = scan.candidates[start, end_idx] = anchored.candidates(scan.words)
-                out.extend(p for p in patterns if p.tier == 1)
-            self._patterns = out
+            self._patterns = [
+                p
+                for _s, _e, patterns in _tier_candidates(text, scan, 1)
+                for p in patterns
+                if p.tier == 1
+            ]
         return self._patterns
 
 
@@ -645,17 +659,9 @@ def _find_triggers(
     found: list[_Trigger] = []
     if scan is None:
         scan = scan_anchors(norm, sent, lx)
-    words = scan.words
     parsed: Parse | None = None  # parsed on the first verb pattern that matches
     readings: dict[int, str | None] = {}
-    for start, end_idx, anchored in scan.hits:
-        if tier not in anchored.tiers:
-            continue  # a word only the other layer knows
-        if tier and text[start].isupper():
-            continue  # converted patterns: a capitalised word is a name ("States", "Sue")
-        patterns = scan.candidates.get((start, end_idx))
-        if patterns is None:  # the same words, the same anchor: the same list for every layer
-            patterns = scan.candidates[start, end_idx] = anchored.candidates(words)
+    for start, end_idx, patterns in _tier_candidates(text, scan, tier):
         verbal = scan.verbal  # (shared by the layers: the same sentence, the same answers)
         for pattern in patterns:
             if pattern.tier != tier:
