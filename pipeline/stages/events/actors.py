@@ -306,7 +306,7 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         # "a spokesman for the Kenyan army": the role of whom it speaks for (the spokesman's
         # own only when that names none: "a spokeswoman for Turkey")
         speaker, *spoken_for = members
-        members = spoken_for + [speaker]
+        members = [*spoken_for, speaker]
     institution = (
         len(members) > 1
         and members[-1].entry.kind == ROLE
@@ -334,6 +334,10 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         if institution and members[-1].term is not None and members[-1].term.role:
             # "the Assad regime": the government its leader heads, in or out of office
             role = members[-1].term.role
+        elif named_institution and role == "ELI":
+            # "the Bush administration" of the lists, dated as its leader: still the
+            # government it was, not an ex-official
+            role = "GOV"
         elif role == "ELI" and role_m is not None and role_m.term is not None:
             # out of office on the date: the title adds the role only if it is not a former
             # one ("former President Obama" stays ELI)
@@ -373,8 +377,10 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         and (
             _FORMER.search(text, max(0, start - 16), start)
             # a title phrase of the lists that is a former office itself ("former president")
-            or any(m.entry.kind == ROLE and m.term is not None and m.term.role == "ELI"
-                   for m in members)
+            or any(
+                m.entry.kind == ROLE and m.term is not None and m.term.role == "ELI"
+                for m in members
+            )
         )
     ):
         role = "ELI"
@@ -383,8 +389,9 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
         role = None
     actor = Actor(text[start:end], code, country, role, start, end)
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
-    is_person = spokesperson or (
-        (named is not None and _personal(named) and not (institution or named_institution))
+    is_person = (
+        spokesperson
+        or (named is not None and _personal(named) and not (institution or named_institution))
         or (role_m is not None and end > members[-1].end)
         # "the Kenyan president", "Britain's foreign minister": a person's title heads it
         or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)
@@ -444,10 +451,6 @@ def _share_head(text: str, first: _Group, second: _Group) -> None:
 
 def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
     runs: list[list[_Mention]] = []
-    # a person named without a title, and a titled person: "Ann Lee, Kenya's foreign
-    # minister," is one person, the title an apposition to the bare name (not a compound)
-    bare_names: set[int] = set()
-    titled: set[int] = set()
     for mention in mentions:
         gap = text[runs[-1][-1].end : mention.start] if runs else ""
         if runs and (
@@ -469,10 +472,6 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
         group = _group_actor(text, run, start, end)
         if group is not None:
             groups.append(group)
-            if group.person and all(m.entry.kind == NAMED for m in run):
-                bare_names.add(id(group))
-            elif group.person and any(m.entry.kind == ROLE for m in run):
-                titled.add(id(group))
     # compounds: "China and Russia", "Britain, France and Germany"
     merged: list[_Group] = []
     # the groups each compound was joined from, and whether a conjunction joined any: a list
@@ -491,11 +490,6 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
                 or _ALLY_GAP.match(text[merged[-1].end : group.start])
             )
             and merged[-1].actors[-1].role == group.actors[0].role
-            and not (
-                id(merged[-1]) in bare_names
-                and id(group) in titled
-                and re.fullmatch(r"\s*,\s*", text[merged[-1].end : group.start])
-            )
         ):
             last = merged[-1]
             pieces.setdefault(id(last), [replace(last, actors=list(last.actors))]).append(group)

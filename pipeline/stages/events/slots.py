@@ -77,7 +77,7 @@ _HARM_ROOTS = frozenset(("18", "19", "20"))
 
 _LOCATIVE = re.compile(
     r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?"
-    r"(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?|central)\s+"
+    r"(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?ern|central)\s+"
     r"|(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?)?$"
 )
 
@@ -98,14 +98,15 @@ _IN_PLACE = re.compile(r"\b(?:in|during|from)\s+(?:the\s+)?$")
 _AT_PLACE = re.compile(r"\b(?:in|at|during|from)\s+(?:the\s+)?$")
 
 
-# a compass region of a country: "in eastern Ukraine", "in north-west Syria", "in the south of
-# Lebanon"; for the verbal and cooperative roots (01-05, 09-13) the place an act concerns is
-# where it is, not whom it is aimed at ("agreed to a ceasefire in eastern Ukraine"); a use of
-# force keeps the territory it hits as its target, as PETRARCH and PLOVER code it
+# a compass region of a country: "in eastern Ukraine", "in north-western Syria", "in the south
+# of Lebanon" (not a place's own name: "East Jerusalem", "West Bank"); for the verbal and
+# cooperative roots (01-05, 09-13) the place an act concerns is where it is, not whom it is
+# aimed at ("agreed to a ceasefire in eastern Ukraine"); a use of force keeps the territory it
+# hits as its target, as PETRARCH and PLOVER code it
 _COMPASS = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 _COMPASS_PLACE = re.compile(
     r"\b(?:in|at|during|from|across|throughout)\s+(?:the\s+)?"
-    rf"(?:(?:{_COMPASS}(?:ern)?|central)\s+|{_COMPASS}\s+of\s+(?:the\s+)?)$"
+    rf"(?:(?:{_COMPASS}ern|central)\s+|{_COMPASS}\s+of\s+(?:the\s+)?)$"
 )
 _COMPASS_ROOTS = frozenset(("01", "02", "03", "04", "05", "09", "10", "11", "12", "13"))
 
