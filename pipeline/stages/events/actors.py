@@ -331,13 +331,11 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     role: str | None = None
     if named is not None and named.term is not None:
         country, role = named.term.country, named.term.role
-        if institution and members[-1].term is not None and members[-1].term.role:
-            # "the Assad regime": the government its leader heads, in or out of office
+        if institution and role is None and members[-1].term is not None:
+            # a name the lists give no role ("the Kuwaiti government"): the noun's (a
+            # leader's own role stays: out of office on the date, his administration is ELI,
+            # as the lists' "OBAMA ADMINISTRATION")
             role = members[-1].term.role
-        elif named_institution and role == "ELI":
-            # "the Bush administration" of the lists, dated as its leader: still the
-            # government it was, not an ex-official
-            role = "GOV"
         elif role == "ELI" and role_m is not None and role_m.term is not None:
             # out of office on the date: the title adds the role only if it is not a former
             # one ("former President Obama" stays ELI)
