@@ -25,7 +25,7 @@ triples = triples_at(PUB)
     ("text", "expected"),
     [
         ("Kenya asked Britain for military aid on Monday.", ("KEN", "0232", "GBR")),
-        ("The Serbian government lifted a night curfew on Kosovo.", ("SRB", "0813", "XKX")),
+        ("The Serbian government lifted a night curfew on Kosovo.", ("SRBGOV", "0813", "XKX")),
         ("Chile called for the resignation of the Peruvian president.", ("CHL", "0241", "PERGOV")),
     ],
 )

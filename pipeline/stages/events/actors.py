@@ -94,6 +94,9 @@ class _Mention:
     end: int
     entry: ActorEntry
     term: Term | None
+    # resolved on no date (a text without a publication date): its term is the most recent
+    # one, which proves no office now ("former president X" is out of office)
+    undated: bool = False
 
 
 @dataclass(slots=True)
@@ -215,7 +218,7 @@ def _find_mentions(
                         entry.resolve(day) if entry.kind != ROLE else entry.terms[0]
                     )
                 if term is not None:
-                    candidates.append(_Mention(start, end, entry, term))
+                    candidates.append(_Mention(start, end, entry, term, day is None))
                 break
     candidates.sort(key=lambda m: (m.start, m.start - m.end))
     chosen: list[_Mention] = []
@@ -225,6 +228,23 @@ def _find_mentions(
             chosen.append(mention)
             last_end = mention.end
     return [m for m in chosen if m.entry.kind != IGNORE]
+
+
+# the nouns of a person who speaks for someone: "a spokesman for the Taliban" is the Taliban's
+# voice, so the phrase is one actor with the code of whom it speaks for
+SPOKESPERSONS = frozenset(
+    ("spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople")
+)
+_SPOKESPERSON_GAP = re.compile(r"^[ \t]+(?:for|of)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+
+
+def _speaks_for(text: str, prev: _Mention, gap: str) -> bool:
+    """*prev* is a spokesperson noun whose "for"/"of" phrase names whom it speaks for."""
+    return (
+        prev.entry.kind == ROLE
+        and text[prev.start : prev.end].lower() in SPOKESPERSONS
+        and bool(_SPOKESPERSON_GAP.match(gap))
+    )
 
 
 def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
@@ -268,8 +288,37 @@ def _role_of(text: str, role_m: _Mention, place: _Mention | None) -> str | None:
     return role
 
 
+# the head noun of an institution that may be named after its leader ("the Assad regime",
+# "the Maduro government", "the Obama administration"): the institution, not the person
+INSTITUTIONS = frozenset(("regime", "government", "administration", "cabinet", "junta"))
+
+
 def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _Group | None:
     named = place = role_m = None
+    spokesperson = (
+        len(members) > 1
+        and members[0].entry.kind == ROLE
+        and text[members[0].start : members[0].end].lower() in SPOKESPERSONS
+        and members[1].start > members[0].end
+        and bool(_SPOKESPERSON_GAP.match(text[members[0].end : members[1].start]))
+    )
+    if spokesperson:
+        # "a spokesman for the Kenyan army": the role of whom it speaks for (the spokesman's
+        # own only when that names none: "a spokeswoman for Turkey")
+        speaker, *spoken_for = members
+        members = [*spoken_for, speaker]
+    institution = (
+        len(members) > 1
+        and members[-1].entry.kind == ROLE
+        and members[-2].entry.kind == NAMED
+        and text[members[-1].start : members[-1].end].lower() in INSTITUTIONS
+        and not text[members[-2].end : members[-1].start].strip()
+    )
+    # (or one phrase of the lists that ends in the noun: "ASSAD REGIME", dated as its leader)
+    named_institution = (
+        members[-1].entry.kind == NAMED
+        and text[members[-1].start : members[-1].end].rsplit(None, 1)[-1].lower() in INSTITUTIONS
+    )
     for m in members:  # the first of each kind
         kind = m.entry.kind
         if kind == NAMED:
@@ -282,7 +331,12 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     role: str | None = None
     if named is not None and named.term is not None:
         country, role = named.term.country, named.term.role
-        if role == "ELI" and role_m is not None and role_m.term is not None:
+        if institution and role is None and members[-1].term is not None:
+            # a name the lists give no role ("the Kuwaiti government"): the noun's (a
+            # leader's own role stays: out of office on the date, his administration is ELI,
+            # as the lists' "OBAMA ADMINISTRATION")
+            role = members[-1].term.role
+        elif role == "ELI" and role_m is not None and role_m.term is not None:
             # out of office on the date: the title adds the role only if it is not a former
             # one ("former President Obama" stays ELI)
             role = _role_of(text, role_m, place) or "ELI"
@@ -305,14 +359,28 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     # "former US President Barack Obama": a title phrase of the lists ("US President") proves
     # no office; only a dated term of the person named, live on the date, does ("former
     # Foreign Minister Fumio Kishida", prime minister since)
+    # (on no date the term is only the most recent one: it proves nothing, and "former"
+    # says the person is out of office)
     proven = any(
         m.entry.kind == NAMED
         and m.term is not None
         and m.term.start is not None
         and m.term.role in OFFICE_ROLES
+        and not m.undated
         for m in members
     )
-    if role in OFFICE_ROLES and not proven and _FORMER.search(text, max(0, start - 16), start):
+    if (
+        role in OFFICE_ROLES
+        and not proven
+        and (
+            _FORMER.search(text, max(0, start - 16), start)
+            # a title phrase of the lists that is a former office itself ("former president")
+            or any(
+                m.entry.kind == ROLE and m.term is not None and m.term.role == "ELI"
+                for m in members
+            )
+        )
+    ):
         role = "ELI"
     code = country if country.startswith("IGO") or not role else country + role
     if country.startswith("IGO"):
@@ -320,7 +388,8 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     actor = Actor(text[start:end], code, country, role, start, end)
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
     is_person = (
-        (named is not None and _personal(named))
+        spokesperson
+        or (named is not None and _personal(named) and not (institution or named_institution))
         or (role_m is not None and end > members[-1].end)
         # "the Kenyan president", "Britain's foreign minister": a person's title heads it
         or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)
@@ -381,7 +450,11 @@ def _share_head(text: str, first: _Group, second: _Group) -> None:
 def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
     runs: list[list[_Mention]] = []
     for mention in mentions:
-        if runs and _joinable(runs[-1][-1], mention, text[runs[-1][-1].end : mention.start]):
+        gap = text[runs[-1][-1].end : mention.start] if runs else ""
+        if runs and (
+            _joinable(runs[-1][-1], mention, gap)
+            or (len(runs[-1]) == 1 and _speaks_for(text, runs[-1][-1], gap))
+        ):
             runs[-1].append(mention)
         else:
             runs.append([mention])

@@ -75,7 +75,11 @@ _BY_RIGHT_AFTER = re.compile(r"\s+by\s+(?:the\s+)?")
 _HARM_ROOTS = frozenset(("18", "19", "20"))
 
 
-_LOCATIVE = re.compile(r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?$")
+_LOCATIVE = re.compile(
+    r"^\s*(?:[^\s.;]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?"
+    r"(?:(?:(?:north|south|east|west)(?:-?(?:east|west))?ern|central)\s+"
+    r"|(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?)?$"
+)
 
 
 # "Blinken, who was born in New York, criticised ...": the subject is before the clause
@@ -92,6 +96,19 @@ _IN_PLACE = re.compile(r"\b(?:in|during|from)\s+(?:the\s+)?$")
 
 
 _AT_PLACE = re.compile(r"\b(?:in|at|during|from)\s+(?:the\s+)?$")
+
+
+# a compass region of a country: "in eastern Ukraine", "in north-western Syria", "in the south
+# of Lebanon" (not a place's own name: "East Jerusalem", "West Bank"); for the verbal and
+# cooperative roots (01-05, 09-13) the place an act concerns is where it is, not whom it is
+# aimed at ("agreed to a ceasefire in eastern Ukraine"); a use of force keeps the territory it
+# hits as its target, as PETRARCH and PLOVER code it
+_COMPASS = r"(?:north|south|east|west)(?:-?(?:east|west))?"
+_COMPASS_PLACE = re.compile(
+    r"\b(?:in|at|during|from|across|throughout)\s+(?:the\s+)?"
+    rf"(?:(?:{_COMPASS}ern|central)\s+|{_COMPASS}\s+of\s+(?:the\s+)?)$"
+)
+_COMPASS_ROOTS = frozenset(("01", "02", "03", "04", "05", "09", "10", "11", "12", "13"))
 
 
 # the author of a request, a proposal or a demand ("rejected a proposal from Uganda",
@@ -768,6 +785,13 @@ class _Slots(_ClauseSubjects):
                 and not (trig.pattern.swap and agent_named(self.norm, trig.end, group.start))
             ):
                 continue  # a place the action happened in, not its target ("fired at" is one)
+            if (
+                group.place
+                and trig.pattern.code[:2] in _COMPASS_ROOTS
+                and trig.pattern.target != "place"
+                and _COMPASS_PLACE.search(self.norm, max(sent.start, group.start - 24), group.start)
+            ):
+                continue  # "a ceasefire in eastern Ukraine": where, not with whom
             if group.place and group.start > trig.end and self._locative_pp(sent, trig, group):
                 continue  # "exercises in Alaska": a locative PP names where, not whom
             if group.bare:
