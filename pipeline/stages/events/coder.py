@@ -491,24 +491,23 @@ class _SentenceCoder(_Slots):
 
     def _joint(self, trig: _Trigger, target: _Group | None) -> bool:
         """Whether *trig* names an act its target shares, so that a symmetric code is coded
-        both ways (before ``senses.mutual_act`` reads its verb).
+        both ways (``senses.mutual_act`` then reads its verb).
 
-        The act's own code must be one CAMEO codes both ways: the intent of a one-way act
-        ("will host", "will travel to ... for talks", "will apologise": 036/030 as their
-        future code) is its subject's alone. A bare intent ("agreed to <an act not coded>")
-        is shared only with an actor it names after "with" ("agreed with B to", "agreed to
-        ... with B"): "A agreed to lift sanctions on B" is no agreement of B's; the one-sided
-        intents ("offered to", "is ready to") never are.
+        An action pattern does. A bare intent ("agreed to <an act not coded>") is shared
+        only with an actor it names after "with" ("agreed to work with B", "agreed to ...
+        with B"): in "A agreed to lift sanctions on B" or "A agreed to open its borders to
+        B" B agreed to nothing. The one-sided intents ("offered to", "is ready to") never
+        are shared.
         """
         pattern = trig.pattern
-        if pattern.intent:
-            return (
-                pattern.reciprocal
-                and target is not None
-                and target.start >= trig.end
-                and _WITH_BEFORE.search(self.norm, trig.end, target.start) is not None
-            )
-        return pattern.code in SYMMETRIC
+        if not pattern.intent:
+            return True
+        return (
+            pattern.reciprocal
+            and target is not None
+            and target.start >= trig.end
+            and _WITH_BEFORE.search(self.norm, trig.end, target.start) is not None
+        )
 
     def _fall_back(self, verbs: list[_Trigger], n: int, trig: _Trigger) -> None:
         """*trig* (``verbs[n]``) is dropped for want of a structure (no source, no target, no

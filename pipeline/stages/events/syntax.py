@@ -56,7 +56,6 @@ _TOKEN_NO_NT = re.compile(
 _SPAN = re.Match.span
 
 BE = frozenset(("is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "’s"))
-_CLITIC_BE = frozenset(("'s", "'re", "’s"))
 
 # the forms of "have" (an auxiliary or a possession, never an act of its subject)
 HAVE = frozenset(("have", "has", "had", "having", "'ve"))
@@ -574,22 +573,17 @@ class Parse:
         """Whether the verb at *start* is a passive (a form of "be", then a VBN in one VP).
 
         None when the tagger has no verb there (the caller falls back to its own reading).
-        A past tense the tagger gives right after a form of "be" ("was visited by") is a
-        participle: two finite verbs do not follow each other in one verb phrase.
         """
         i = self.index(start)
         if i is None or not self.tokens[i].verb:
             return None
-        tag = self.tokens[i].tag
-        if tag not in ("VBN", "VBD"):
+        if self.tokens[i].tag != "VBN":
             return False
         j = i - 1
         while j >= 0:
             tok = self.tokens[j]
-            word = tok.word.lower()
-            if word in BE:
-                # (a clitic "'s" before a past tense is a possessive or "has", no passive)
-                return tag == "VBN" or word not in _CLITIC_BE
+            if tok.word.lower() in BE:
+                return True
             if tok.tag.startswith(("RB", "MD")) or tok.word.lower() in ("not", "n't", "also"):
                 j -= 1
                 continue
