@@ -121,6 +121,15 @@ def test_a_bare_intent_with_an_actor_is_both_ways(text: str) -> None:
     assert {("NOR", "MDA"), ("MDA", "NOR")} <= _pairs(text)
 
 
+def test_a_compound_subject_of_a_bare_intent_pairs_its_members_only() -> None:
+    assert {("NOR", "MDA"), ("MDA", "NOR")} <= _pairs(
+        "Norway and Moldova agreed to reopen the old railway line."
+    )
+    got = triples("Norway and Moldova agreed to reopen the railway line to Ukraine.")
+    assert {("NOR", "030", "UKR"), ("MDA", "030", "UKR")} <= got
+    assert not any(s == "UKR" for s, _, _ in got)
+
+
 def test_a_one_sided_intent_with_an_actor_stays_one_way() -> None:
     got = triples("Norway is ready to work with Moldova on the pipeline.")
     assert not any(s and s.startswith("MDA") for s, _, _ in got)
