@@ -489,6 +489,26 @@ class _SentenceCoder(_Slots):
             return after[0]
         return None
 
+    def _joint(self, trig: _Trigger, target: _Group | None) -> bool:
+        """Whether *trig* names an act its target shares, so that a symmetric code is coded
+        both ways (``senses.mutual_act`` then reads its verb).
+
+        An action pattern does. A bare intent ("agreed to <an act not coded>") is shared
+        only with an actor it names after "with" ("agreed to work with B", "agreed to ...
+        with B"): in "A agreed to lift sanctions on B" or "A agreed to open its borders to
+        B" B agreed to nothing. The one-sided intents ("offered to", "is ready to") never
+        are shared.
+        """
+        pattern = trig.pattern
+        if not pattern.intent:
+            return True
+        return (
+            pattern.reciprocal
+            and target is not None
+            and target.start >= trig.end
+            and _WITH_BEFORE.search(self.norm, trig.end, target.start) is not None
+        )
+
     def _fall_back(self, verbs: list[_Trigger], n: int, trig: _Trigger) -> None:
         """*trig* (``verbs[n]``) is dropped for want of a structure (no source, no target, no
         frame): the best candidate it won its span from is tried next in its place ("violated
@@ -786,8 +806,10 @@ class _SentenceCoder(_Slots):
                 pairs += [(s, None) for s, t in pairs if t is not None and _domestic(s, t)]
             if (
                 code in SYMMETRIC
-                and (trig.pattern.reciprocal or not trig.pattern.intent)
-                and senses.mutual_act(trig.pattern.id, self.norm[trig.start : trig.end])
+                and self._joint(trig, target)
+                and senses.mutual_act(
+                    trig.pattern.id, self.norm[trig.start : trig.end], trig.pattern.regex.source
+                )
             ):
                 # CAMEO codes talks, agreements and cooperation both ways: "A held talks with
                 # B" is A->B and B->A, like "A and B held talks"; not a one-sided intent
@@ -855,6 +877,8 @@ class _SentenceCoder(_Slots):
         return out
 
 
+# "with" and up to three words before an actor ("agreed to ... with the ruling council")
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:[^\s,;:]+\s+){0,3}$")
 # "to" right before a trigger, and the word before it ("chance to resign", "calls for her to")
 _INFINITIVE_OF = re.compile(r"([a-z]+)\s+to\s+$")
 # nouns whose to-infinitive is an act possible, asked for or planned, never one done

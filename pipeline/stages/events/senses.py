@@ -207,12 +207,70 @@ _MUTUAL_NOUN = re.compile(
 )
 
 
-def mutual_act(pattern_id: str, trigger_text: str) -> bool:
-    """Whether a symmetric code's converted pattern names an act of both sides, so that CAMEO's
-    two directions apply; curated patterns (``verbs.yaml``) are written for it and always do.
+# Verbs of giving and handing over: the verbs of CAMEO's one-way codes of material help (07x
+# "provide aid", whose intents are 033x, in ``verbs.yaml``) and of PETRARCH-2's GRANT, SELL,
+# SEND, SHARE, ARM, BRING, DESPATCH and EXTRADITE blocks. What such a verb codes under a code
+# that CAMEO codes both ways (062 "sold fighter jets to", "is training Iraqi soldiers"; 063
+# "extradited"; 064 "shared intelligence with"; their intents 0312/0313/0314) is still a
+# transfer from its subject to its object, one-way like 07x: the recipient did nothing.
+GIVING_VERBS = frozenset(
+    [
+        # 07x in verbs.yaml
+        "send",
+        "supply",
+        "provide",
+        "deliver",
+        "give",
+        "ship",
+        "grant",
+        "donate",
+        "extend",
+        "lend",
+        "airlift",
+        "contribute",
+        "deploy",
+        # PETRARCH-2's blocks of giving and handing over
+        "accord",
+        "award",
+        "bestow",
+        "endow",
+        "entrust",
+        "loan",
+        "sell",
+        "export",
+        "transfer",
+        "dispatch",
+        "despatch",
+        "share",
+        "arm",
+        "equip",
+        "furnish",
+        "extradite",
+        "hand",
+        "train",
+    ]
+)
+_LEMMA = re.compile(r"<([a-z_-]+)>")
+
+
+def giving_pattern(source: str) -> bool:
+    """Whether a pattern's head (its first word) is only verbs of giving (``GIVING_VERBS``):
+    "<share> ... intelligence", "<send>|<supply> ... arms", "<hand> over ... suspects"."""
+    alternatives = source.split(maxsplit=1)[0].split("|")
+    lemmas = [m.group(1) for a in alternatives if (m := _LEMMA.fullmatch(a)) is not None]
+    return len(lemmas) == len(alternatives) and all(lemma in GIVING_VERBS for lemma in lemmas)
+
+
+def mutual_act(pattern_id: str, trigger_text: str, source: str = "") -> bool:
+    """Whether a symmetric code's pattern names an act of both sides, so that CAMEO's two
+    directions apply. Curated patterns (``verbs.yaml``) are written for it and do, unless
+    their verb is one of giving (``giving_pattern`` on the pattern's *source*), which is
+    one-way whatever its code: "X sold arms to Y" is no sale by Y.
 
     A converted one-way verb ("sent a condolence message", "opened its borders to") coded
     040/050 both ways made the addressee an actor of something it did not do."""
+    if source and giving_pattern(source):
+        return False
     if not pattern_id.startswith("petrarch:"):
         return True
     block = pattern_id.split(":")[1]
