@@ -217,6 +217,8 @@ def _find_mentions(
                 if term is not None:
                     candidates.append(_Mention(start, end, entry, term))
                 break
+    if lx.first_names:
+        candidates = _titled_first_names(norm, candidates, lx.first_names)
     candidates.sort(key=lambda m: (m.start, m.start - m.end))
     chosen: list[_Mention] = []
     last_end = -1
@@ -225,6 +227,25 @@ def _find_mentions(
             chosen.append(mention)
             last_end = mention.end
     return [m for m in chosen if m.entry.kind != IGNORE]
+
+
+def _titled_first_names(
+    norm: str, candidates: list[_Mention], names: frozenset[str]
+) -> list[_Mention]:
+    """The mentions without a lone common first name (``Lexicon.first_names``): "Abdullah"
+    alone is anyone's first name; after a title ("King Abdullah", "Crown Prince Hassan": a
+    role noun right before it) it stays the ruler of the dictionary."""
+    lone = [m for m in candidates if m.entry.kind == NAMED and norm[m.start : m.end] in names]
+    if not lone:
+        return candidates
+    role_ends = {m.end for m in candidates if m.entry.kind == ROLE}
+    dropped = set()
+    for m in lone:
+        before = norm[max(0, m.start - 8) : m.start]
+        ends = (len(before.rstrip(" ")), len(before.rstrip(" .")))  # "Gen. Khalid", "King X"
+        if all(m.start - len(before) + end not in role_ends for end in ends):
+            dropped.add(id(m))
+    return [m for m in candidates if id(m) not in dropped]
 
 
 def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:
