@@ -9,7 +9,8 @@
   force;
 * a degree word ("most", "more", "less", "least") grades a past participle as an adjective;
 * a one-word ruler entry that is a common first name (derived from the dictionaries) needs
-  a title or the surname.
+  a title or the surname;
+* a name before a capitalised facility noun ("... International Airport") names a place.
 
 Sentences written here.
 """
@@ -97,3 +98,11 @@ def test_a_lone_common_first_name_is_no_ruler() -> None:
     assert coded("Gunmen killed Hussein and freed his brother.") == set()
     # with a title the dictionary's ruler stays
     assert coded("Prince Khalid visited Iraq.") == {("SAUGOV", "042", "IRQ")}
+
+
+def test_a_place_named_after_a_person_is_no_mention_of_the_person() -> None:
+    assert coded("Rebels fired rockets at the Hamid Karzai International Airport.") == set()
+    assert coded("Hamid Karzai met the Pakistani president.") == {
+        ("AFGELI", "040", "PAKGOV"),
+        ("PAKGOV", "040", "AFGELI"),
+    }

@@ -172,6 +172,17 @@ _BACKER = re.compile(
 _BACKED_BEFORE = re.compile(_BACKER.pattern + r"\s+(?:[a-z-]+\s+){0,2}$", re.IGNORECASE)
 
 
+# a capitalised facility, street or prize noun after a name: the name is part of a place's or
+# an institution's name ("Hamid Karzai International Airport", "King Fahd Stadium", "the
+# Clinton Foundation"), not a mention of the person
+_FACILITY_AFTER = re.compile(
+    r"[ \t]+(?:International[ \t]+)?(?:Airport|Air[ \t]?[Bb]ase|University|Hospital|Stadium|"
+    r"Street|Avenue|Road|Boulevard|Square|Bridge|Dam|Mosque|Cathedral|School|College|"
+    r"Institute|Museum|Library|Park|Highway|Expressway|Centre|Center|Memorial|Mausoleum|"
+    r"Foundation|Prize|Award|Medal|Station|Canal|Tunnel|Hotel)\b"
+)
+
+
 def sponsored(text: str, group: _Group) -> bool:
     """Whether an agent follows a sponsor ("Iranian-backed militias"): its country is not
     said, and is neither the sponsor's nor that of whatever else the sentence names (the
@@ -206,6 +217,8 @@ def _find_mentions(
             if entry.kind == IGNORE:  # "South China Sea": a longer phrase that is no actor
                 candidates.append(_Mention(start, end, entry, None))
                 break
+            if entry.kind == NAMED and _FACILITY_AFTER.match(text, end):
+                break  # "Hamid Karzai International Airport": a place named after the person
             if _case_ok(entry, surface):
                 key = id(entry)
                 if key in resolved:
