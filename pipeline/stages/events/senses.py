@@ -195,7 +195,7 @@ def thing_object(norm: str, head_end: int, target: tuple[int, int]) -> bool:
 _TRAVEL_ADVICE = re.compile(
     r"\b(?:travel|trips?)\s+(?:advi[cs]e|advisor(?:y|ies)|warnings?|alerts?|guidance|"
     r"notices?)\b|\b(?:against|not\s+to)\s+(?:\w+[- ]){0,2}?(?:travel|travell?ing|trips?|"
-    r"visits?|visiting|go|going)\b"
+    r"visits?|visiting)\b"
 )
 # a visit that was boycotted, cancelled, called off or postponed: none took place
 _CALLED_OFF = re.compile(
