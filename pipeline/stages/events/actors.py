@@ -175,6 +175,17 @@ _BACKER = re.compile(
 _BACKED_BEFORE = re.compile(_BACKER.pattern + r"\s+(?:[a-z-]+\s+){0,2}$", re.IGNORECASE)
 
 
+# a capitalised facility, street or prize noun after a name: the name is part of a place's or
+# an institution's name ("Hamid Karzai International Airport", "King Fahd Stadium", "the
+# Clinton Foundation"), not a mention of the person
+_FACILITY_AFTER = re.compile(
+    r"[ \t]+(?:International[ \t]+)?(?:Airport|Air[ \t]?[Bb]ase|University|Hospital|Stadium|"
+    r"Street|Avenue|Road|Boulevard|Square|Bridge|Dam|Mosque|Cathedral|School|College|"
+    r"Institute|Museum|Library|Park|Highway|Expressway|Centre|Center|Memorial|Mausoleum|"
+    r"Foundation|Prize|Award|Medal|Station|Canal|Tunnel|Hotel)\b"
+)
+
+
 def sponsored(text: str, group: _Group) -> bool:
     """Whether an agent follows a sponsor ("Iranian-backed militias"): its country is not
     said, and is neither the sponsor's nor that of whatever else the sentence names (the
@@ -209,6 +220,8 @@ def _find_mentions(
             if entry.kind == IGNORE:  # "South China Sea": a longer phrase that is no actor
                 candidates.append(_Mention(start, end, entry, None))
                 break
+            if entry.kind == NAMED and _FACILITY_AFTER.match(text, end):
+                break  # "Hamid Karzai International Airport": a place named after the person
             if _case_ok(entry, surface):
                 key = id(entry)
                 if key in resolved:
@@ -220,6 +233,8 @@ def _find_mentions(
                 if term is not None:
                     candidates.append(_Mention(start, end, entry, term, day is None))
                 break
+    if lx.first_names:
+        candidates = _titled_first_names(norm, candidates, lx.first_names)
     candidates.sort(key=lambda m: (m.start, m.start - m.end))
     chosen: list[_Mention] = []
     last_end = -1
@@ -245,6 +260,25 @@ def _speaks_for(text: str, prev: _Mention, gap: str) -> bool:
         and text[prev.start : prev.end].lower() in SPOKESPERSONS
         and bool(_SPOKESPERSON_GAP.match(gap))
     )
+
+
+def _titled_first_names(
+    norm: str, candidates: list[_Mention], names: frozenset[str]
+) -> list[_Mention]:
+    """The mentions without a lone common first name (``Lexicon.first_names``): "Abdullah"
+    alone is anyone's first name; after a title ("King Abdullah", "Crown Prince Hassan": a
+    role noun right before it) it stays the ruler of the dictionary."""
+    lone = [m for m in candidates if m.entry.kind == NAMED and norm[m.start : m.end] in names]
+    if not lone:
+        return candidates
+    role_ends = {m.end for m in candidates if m.entry.kind == ROLE}
+    dropped = set()
+    for m in lone:
+        before = norm[max(0, m.start - 8) : m.start]
+        ends = (len(before.rstrip(" ")), len(before.rstrip(" .")))  # "Gen. Khalid", "King X"
+        if all(m.start - len(before) + end not in role_ends for end in ends):
+            dropped.add(id(m))
+    return [m for m in candidates if id(m) not in dropped]
 
 
 def _joinable(prev: _Mention, nxt: _Mention, gap: str) -> bool:

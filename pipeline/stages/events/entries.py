@@ -320,6 +320,9 @@ class Lexicon:
     anchor_words: Any = None
     # PETRARCH's discard phrases (discards.DiscardIndex); None: nothing is discarded
     discards: Any = None
+    # one-word person entries that are common first names (``lexicon.first_names``): matched
+    # only after a title ("King Abdullah"), normalised phrases
+    first_names: frozenset[str] = frozenset()
 
     def cameo(self, code: str) -> CameoCode:
         """The code's table row; unknown codes are a dictionary error, caught at load time."""

@@ -176,6 +176,41 @@ def close_at_horizon(terms: Sequence[Term], horizon: date | None) -> list[Term]:
     ]
 
 
+def first_names(grouped: dict[str, list[Term]]) -> set[str]:
+    """The one-word person entries of the actor lists that are a common first name: a ruler
+    known by his first name ("ABDULLAH" [SAUGOV]) whose word also begins the full names of
+    persons of 3 or more other countries in the same lists ("ABDULLAH ABDULLAH" [AFG], ...).
+    Alone in a text such a word is as likely anyone's first name; with a title ("King
+    Abdullah") or a surname (a longer entry) it stays. Normalised phrases.
+
+    A person entry: every term carries a role (an office, ELI) of a country that the lists
+    name as a country (not an armed group, an IGO or a company). Derived from the
+    dictionaries themselves, never a hand list."""
+    states = {
+        t.country
+        for terms in grouped.values()
+        if all(len(t.country) == 3 and t.role is None for t in terms)
+        for t in terms
+    }
+
+    def person(terms: list[Term]) -> bool:
+        return bool(terms) and all(t.role and t.country in states for t in terms)
+
+    begins: dict[str, set[str]] = {}
+    for phrase, terms in grouped.items():
+        words = phrase.split()
+        if len(words) > 1 and person(terms):
+            begins.setdefault(words[0], set()).update(t.country for t in terms)
+    out: set[str] = set()
+    for phrase, terms in grouped.items():
+        if " " in phrase or not person(terms):
+            continue
+        others = begins.get(phrase, set()) - {t.country for t in terms}
+        if len(others) >= 3:
+            out.add(normalise(phrase))
+    return out
+
+
 def _split_code(code: str) -> tuple[str, str | None]:
     """``BLRGOV`` -> (BLR, GOV); IGO codes stay whole (they are their own "country")."""
     if code.startswith(("IGO", "NGO", "IMG", "MNC")):
@@ -230,6 +265,7 @@ class _Builder:
         self.files: list[str] = []
         self.discards: list[tuple[str, bool]] = []  # PETRARCH discard phrases (discards.py)
         self.phoenix_layers: list[dict[str, list[ActorEntry]]] = []
+        self.first_names: set[str] = set()  # one-word person entries that are first names
         self.curated_people: set[str] = set()  # office_holders.yaml names, normalised
         self.curated_terms: dict[str, tuple[Term, ...]] = {}  # the same names: their terms
 
@@ -268,6 +304,7 @@ class _Builder:
                 (d for ts in grouped.values() for t in ts for d in (t.start, t.end) if d),
                 default=None,
             )
+            self.first_names |= first_names(grouped)
             layer = self._layer()
             self.phoenix_layers.append(layer)
             for phrase, raw_terms in grouped.items():
@@ -574,6 +611,7 @@ class _Builder:
             fingerprint=self.hasher.hexdigest()[:12],
             files=self.files,
             discards=DiscardIndex(self.discards),
+            first_names=frozenset(self.first_names),
             phrasal_verbs=frozenset(self.phrasal),
             past_forms=frozenset(
                 form

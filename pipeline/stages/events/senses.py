@@ -14,6 +14,16 @@ Each rule is a class of reading, stated in CAMEO terms, never a sentence:
   recording, and the actor after it is its subject matter, not a party to a release;
 * advice to one's own people: an appeal or warning to "its citizens" / "their nationals" about
   a country (a travel advisory), or against travel there, is no act toward that country;
+* a thing where a person is meant: the codes that act on persons by definition (releasing
+  persons, 0841 and 1243; arrest, 173; expulsion, 174; the assaults of 18 but hijacking, 181;
+  mass expulsion and killing, 201 and 202) read another sense of their verb when the object
+  right after it is a thing: a text, a recording, a product, a plan or figures ("released a
+  new album", "released the transcript of the call with X", "shot a documentary in X"). The
+  thing nouns are a word class (``THING_NOUNS`` and a rule on media word endings), never a
+  person noun of the Phoenix agents dictionary;
+* travel advice and a cancelled visit: travel-advice words ("advised against travel to",
+  "issued a travel advisory for") say nothing done to the country, and a visit that was
+  boycotted, cancelled, called off or postponed did not happen (no 04x);
 * threatened or plotted only: the infinitive of "threats to" / "a plot to" ("threats to
   injure", "a plot to kill") is what was threatened or plotted, not an act (a threat is
   coded from its verb, "threatened to").
@@ -22,6 +32,8 @@ Each rule is a class of reading, stated in CAMEO terms, never a sentence:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 # nouns whose "that"-clause is an allegation or a piece of evidence, not an asserted act
 _CONTENT_NOUN = (
@@ -92,6 +104,106 @@ _AFTER_CALLED = re.compile(
 )
 
 
+# the codes whose object is a person by definition (CAMEO 0841 "release persons", 1243
+# "refuse to release persons", 173 "arrest", 174 "expel or deport individuals", 18 "assault"
+# but 181 "abduct, hijack" whose object may be a plane or a ship, 201/202 "mass expulsion",
+# "mass killings"); 0842 (property) is released things by definition, but not texts or
+# products, which the thing class below names
+def acts_on_persons(code: str) -> bool:
+    """Whether CAMEO's definition of *code* makes its object a person (or property held)."""
+    return (
+        code.startswith("084")
+        or code == "1243"
+        or code[:3] in ("173", "174", "201", "202")
+        or (code[:2] == "18" and not code.startswith("181"))
+    )
+
+
+# things that are released, shot, expelled or attacked in another sense: texts, recordings,
+# products, plans and figures (their plurals by rule)
+THING_NOUNS = frozenset(
+    (
+        "text", "transcript", "recording", "video", "footage", "tape", "audio", "image",
+        "picture", "photo", "ad", "advert", "advertisement", "commercial", "statement",
+        "report", "document", "dossier", "letter", "memo", "list", "record", "book", "novel",
+        "memoir", "album", "song", "track", "single", "film", "movie", "documentary",
+        "trailer", "episode", "series", "game", "app", "software", "update", "version",
+        "edition", "product", "phone", "device", "drug", "vaccine", "bill", "draft",
+        "data", "figures", "statistics", "numbers", "results", "findings", "details",
+        "information", "names", "plan", "budget", "proposal", "guidelines", "rules",
+        "policy", "strategy", "map", "schedule", "forecast", "estimate", "survey", "poll",
+        "study", "paper", "minutes", "content", "music", "clip", "collection", "brand",
+        "illness", "disease", "virus", "infection",
+    )
+)  # fmt: skip
+# the rule: a word ending in a media morpheme ("manuscript", "photograph", "programme",
+# "podcast", "firmware", "handbook", "e-mail", "banknote", "spreadsheet", "blueprint"; not
+# "-line", which ends "hardline")
+_MEDIA_ENDING = re.compile(
+    r"\w{2,}(?:script|graph|gram|gramme|cast|ware|book|tape|mail|note|sheet|paper|print|"
+    r"card|clip|log)s?"
+)
+# a noun the thing class must not take: a person noun of the agents dictionary
+_AGENTS = Path(__file__).with_name("data") / "phoenix_agents.tsv"
+
+
+@lru_cache(maxsize=1)
+def person_nouns() -> frozenset[str]:
+    """The one-word person nouns of the Phoenix agents dictionary, with plain plurals."""
+    words: set[str] = set()
+    if _AGENTS.is_file():
+        for line in _AGENTS.read_text(encoding="utf-8").splitlines():
+            phrase = line.split("\t", 1)[0].strip().lower()
+            if phrase and not phrase.startswith("#") and " " not in phrase and phrase.isalpha():
+                words.update((phrase, phrase + "s", phrase + "es"))
+    return frozenset(words)
+
+
+def is_thing(word: str) -> bool:
+    """Whether *word* (lower case) is a thing noun: a text, recording, product, plan, figures."""
+    if word in person_nouns():
+        return False
+    if word in THING_NOUNS or (word.endswith("s") and word[:-1] in THING_NOUNS):
+        return True
+    return _MEDIA_ENDING.fullmatch(word) is not None
+
+
+# where the object's head ends: a preposition, a conjunction, a relative or a participle
+_HEAD_END = re.compile(
+    r"\b(?:of|on|about|by|with|from|for|to|in|at|over|against|into|and|or|that|which|who|"
+    r"showing|detailing|featuring|called|titled|entitled)\b|[,;:(\"“”]"
+)
+_WORD = re.compile(r"[a-z][a-z'’-]*")
+
+
+def thing_object(norm: str, head_end: int, target: tuple[int, int]) -> bool:
+    """Whether the object right after the verb (ending at *head_end*) is headed by a thing
+    noun: the last word before its first preposition ("released a new album", "released the
+    transcript of ... X"), or the noun right after a target that modifies it ("released the
+    Kenyan album")."""
+    lo, hi = head_end, target[0]
+    if hi >= lo and hi - lo <= 60:
+        stop = _HEAD_END.search(norm, lo, hi)
+        words = _WORD.findall(norm[lo : stop.start() if stop else hi].lower())
+        if words and is_thing(words[-1]):
+            return True
+    after = _WORD.match(norm[target[1] : target[1] + 30].lower(), 1)
+    return after is not None and norm.startswith(" ", target[1]) and is_thing(after.group(0))
+
+
+# travel advice: what a government tells its own people about a country
+_TRAVEL_ADVICE = re.compile(
+    r"\b(?:travel|trips?)\s+(?:advi[cs]e|advisor(?:y|ies)|warnings?|alerts?|guidance|"
+    r"notices?)\b|\b(?:against|not\s+to)\s+(?:\w+[- ]){0,2}?(?:travel|travell?ing|trips?|"
+    r"visits?|visiting)\b"
+)
+# a visit that was boycotted, cancelled, called off or postponed: none took place
+_CALLED_OFF = re.compile(
+    r"\b(?:boycott|cancel|postpon|scrap|shelv|abandon)\w*\s+(?:[\w'’-]+\s+){0,4}?$"
+    r"|\b(?:call|put)(?:s|ed|ing)?\s+off\s+(?:[\w'’-]+\s+){0,4}?$"
+)
+
+
 def reported_only(norm: str, sent_start: int, source_start: int) -> str | None:
     """Why the clause of a subject at *source_start* only reports an allegation or evidence."""
     lo = max(sent_start, source_start - 120)
@@ -142,9 +254,16 @@ def sense_veto(
         return "dropped: left an agreement, a negotiation or a contest, not a military retreat"
     if code == "0831" and _REFLEXIVE.match(norm, head_end):
         return "dropped: resigned oneself to something, not an office given up"
+    if code.startswith("04") and _CALLED_OFF.search(norm, max(0, start - 50), start):
+        return "dropped: a visit boycotted, cancelled or postponed, none took place"
     if target is None:
         return None
     between = norm[head_end : target[0]]
+    if acts_on_persons(code) and thing_object(norm, head_end, target):
+        return "dropped: a thing (a text, a recording, a product), not a person, is its object"
+    lo = max(0, start - 50) if code.startswith("04") else start  # "against a visit to X"
+    if code[:2] in ("02", "04", "13", "16") and _TRAVEL_ADVICE.search(norm, lo, target[0]):
+        return "dropped: travel advice to its own people, no act toward the country"
     if (
         code == "041"
         and _CALL_HEAD.fullmatch(norm, start, head_end)

@@ -92,6 +92,12 @@ _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;]*,\s*(?:\w+ly\s+)?$")
 _PLACE_TARGET_ROOTS = frozenset(("07", "19", "20"))
 
 
+# a home or residence before a place: the place says where the person was ("at his home in")
+_AT_HOME = re.compile(
+    r"\b(?:homes?|house|houses|residences?|apartment|flat|villa|farm|hotel(?:\s+room)?)"
+    r"\s+(?:in|at|near|outside|on\s+the\s+outskirts\s+of)\s+(?:the\s+)?$"
+)
+
 _IN_PLACE = re.compile(r"\b(?:in|during|from)\s+(?:the\s+)?$")
 
 
@@ -641,6 +647,10 @@ class _Slots(_ClauseSubjects):
         place = self._location(sent, groups, trig, None)
         own = {a.country for a in source.actors}
         if place is None or any(a.country is None or a.country in own for a in place.actors):
+            return None
+        if _AT_HOME.search(self.norm, max(trig.end, place.start - 40), place.start):
+            # "attacked him at his home in Kenya": where a private person was, not a military
+            # act against the country
             return None
         return place
 

@@ -88,6 +88,8 @@ PLACE_HEADS = frozenset(
         "houses", "headquarters", "embassy", "residence", "base", "bases", "offices",
     )
 )  # fmt: skip
+# degree words that grade a participle as an adjective ("the most wanted", "less tortured")
+_DEGREE = frozenset(("most", "more", "least", "less"))
 _QUANTIFIERS = frozenset(("up", "about", "around", "over", "nearly", "some", "almost"))
 
 # words of a quantity before a number ("around 20,000", "more than 100", "at least 40") and
@@ -421,8 +423,12 @@ class Parse:
             while j > 0 and self.tokens[j].tag == "RB" and self.tokens[j].word.endswith("ly"):
                 j -= 1
             prev = self.tokens[j]
-            if prev.tag in _DETERMINERS or prev.word.lower() in ("most", "more", "least"):
+            if prev.tag in _DETERMINERS or prev.word.lower() in _DEGREE:
                 return f"syntax: a participle adjective after '{prev.word}'"
+        if tok.tag == "VBD" and i > 0 and self.tokens[i - 1].word.lower() in _DEGREE:
+            # "Colombia's most wanted", "less tortured": a degree word grades an adjective,
+            # whatever tag the past form took
+            return f"syntax: a participle adjective after '{self.tokens[i - 1].word}'"
         return None
 
     def light_verb(self, start: int) -> tuple[int, int] | None:
