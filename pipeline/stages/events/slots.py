@@ -101,6 +101,19 @@ _AUTHOR_PP = re.compile(
     r"\b(?:requests?|proposals?|demands?|offers?|calls?|pleas?|appeals?|invitations?|"
     r"ultimatums?|overtures?|bids?)\s+(?:made\s+|issued\s+)?(?:from|by)\s+(?:the\s+)?$"
 )
+# an act (an event noun, a few words of modifier or of-phrase after it) and "by" right
+# before an actor: the act that a praise, a disapproval or a rejection judges, and its agent
+_JUDGED_ACT_BY = re.compile(
+    r"\b(?:attacks?|assaults?|bombings?|raids?|(?:air|drone|missile)?\s?strikes?|shelling|"
+    r"offensives?|incursions?|invasion|killings?|murders?|abductions?|kidnappings?|"
+    r"violations?|abuses?|atrocities|crimes|protests?|crackdowns?|arrests?|detentions?|"
+    r"executions?|aggression|provocations?|occupation|annexation|interference|"
+    r"decisions?|moves?|actions?|remarks?|comments?|statements?|threats?|"
+    r"efforts?|steps?|measures?|policies|policy)\b"
+    r"(?:\s+(?!(?:by|that|which|who|whom|was|were|is|are|been|being|has|have|had)\b)"
+    r"[^\s,;.]+){0,6}?\s+(?:and\s+)?by\s+(?:the\s+)?$"
+)
+_JUDGING_ROOTS = frozenset(("05", "11", "12"))
 # the roots whose act answers a request: yielding to it (08), rejecting it (12); an approval
 # (PETRARCH-2's "approved a request" 051) is left to the patterns' own targets
 _ANSWER_ROOTS = frozenset(("08", "12"))
@@ -548,6 +561,8 @@ class _Slots(_ClauseSubjects):
         phrase = trig.end > trig.head_end and not trig.pattern.weak
         if parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place):
             return True
+        if self._judged_agent(sent, trig, target, None):
+            return True  # "condemned the protest by white farmers": the protest's agent
         author = _AUTHOR_PP.search(self.norm, max(trig.end, target.start - 30), target.start)
         if (
             author is not None
@@ -575,6 +590,28 @@ class _Slots(_ClauseSubjects):
                 and frames.ends_in_noun(parsed, trig.end)
             )
         )
+
+    def _judged_agent(
+        self, sent: Sentence, trig: _Trigger, group: _Group, bare: _Group | None
+    ) -> bool:
+        """*group* is the "by" agent of the act a verb of judging has as its object: "condemned
+        an anarchic protest by farmers", "denounced violations of rights by the regime",
+        "praised the decision by Kenya". Whom a praise (05), a disapproval (11) or a rejection
+        (12) is aimed at is who did the act judged, as the "from"/"by" author of a request is
+        the target of its answer. Only in the verb's own clause, with no comma between the act
+        noun and the actor, and only while no bare agent came first."""
+        if (
+            bare is not None
+            or trig.pattern.code[:2] not in _JUDGING_ROOTS
+            or group.start <= trig.end
+            or group.start - trig.end > 120
+            or self._clause_break(trig.end, group.start)
+        ):
+            return False
+        act = _JUDGED_ACT_BY.search(self.norm, max(trig.end, group.start - 70), group.start)
+        # commas only in the adjectives before the act noun ("systematic, widespread and gross
+        # violations ... by"), none between it and the actor
+        return act is not None and "," not in self.norm[act.start() : group.start]
 
     def _plain_object(self, sent: Sentence, trig: _Trigger, target: _Group | None) -> bool:
         """The target is the verb's only, plain direct object (see ``Parse.plain_object``)."""
@@ -711,6 +748,8 @@ class _Slots(_ClauseSubjects):
                 and frames.ends_in_noun(self._syntax(sent), trig.end)
             ):
                 return group  # "carried out attacks, mainly targeting the army"
+            if self._judged_agent(sent, trig, group, bare):
+                return group  # "condemned the protest by farmers": whose act is judged
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
             if group.start > trig.end and (
