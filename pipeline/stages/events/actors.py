@@ -397,11 +397,14 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
         group = _group_actor(text, run, start, end)
         if group is not None:
             named = _BRACKETED_NAME.search(text, max(0, group.start - 80), group.start)
-            if named is not None and _CLOSE_BRACKET.match(text, group.end):
+            if (
+                named is not None
+                and _CLOSE_BRACKET.match(text, group.end)
+                and (not groups or groups[-1].end <= named.start())
+            ):
                 # "the Eurasia Economic Union (EAEU)": the abbreviation names the words before
                 # it, which the lists lack, so the actor is the whole phrase
-                if not groups or groups[-1].end <= named.start():
-                    group.start = named.start()
+                group.start = named.start()
             if groups and _restates(text, groups[-1], group):
                 groups[-1].end = text.index(")", group.end) + 1
                 continue

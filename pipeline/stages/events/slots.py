@@ -114,6 +114,12 @@ _JUDGED_ACT_BY = re.compile(
     r"[^\s,;.]+){0,6}?\s+(?:and\s+)?by\s+(?:the\s+)?$"
 )
 _JUDGING_ROOTS = frozenset(("05", "11", "12"))
+# what a noun is made of ("a force comprised of Ethiopian and Kenyan troops"): its members,
+# named inside the object, not the party the act is directed at
+_MADE_UP_OF = re.compile(
+    r"\b(?:compris(?:ed|ing)|compos(?:ed|ing)|made\s+up|consist(?:ed|ing)|drawn)\s+(?:of|from)\s+"
+    r"(?:[^\s,;.]+\s+){0,3}$"
+)
 # the roots whose act answers a request: yielding to it (08), rejecting it (12); an approval
 # (PETRARCH-2's "approved a request" 051) is left to the patterns' own targets
 _ANSWER_ROOTS = frozenset(("08", "12"))
@@ -767,6 +773,10 @@ class _Slots(_ClauseSubjects):
                 return bare
             if _ON_BEHALF.search(self.norm, max(sent.start, group.start - 80), group.start):
                 continue  # "on behalf of X": for whom, not to whom
+            if group.start > trig.end and _MADE_UP_OF.search(
+                self.norm, max(trig.end, group.start - 40), group.start
+            ):
+                return bare  # "a force comprised of Ethiopian troops": its members, no target
             if group.start > trig.end and self._syntax(sent).coordinated_verb(
                 trig.end, group.start
             ):
