@@ -126,3 +126,69 @@ def test_members_after_comprised_of_are_no_target() -> None:
 
 def test_africa_union_variant_is_the_african_union() -> None:
     assert ("IGOAFRAFU", "111", "ERI") in triples("The Africa Union condemned Eritrea.")
+
+
+# --- entries read off PETRARCH-2's dictionaries (appended with their own ids)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # returning property (0842): the recipient after the thing
+        (
+            "Canada returned 40 looted antiquities to the government of Peru.",
+            ("CAN", "0842", "PERGOV"),
+        ),
+        # considering a policy option (014), one-sided
+        ("The Ghanaian government is considering imposing a curfew.", ("GHAGOV", "014", None)),
+        ("Chile is exploring the possibility of a new port.", ("CHL", "014", None)),
+        # pessimistic and optimistic comments (012, 013) with "be"
+        ("The Peruvian government said it is sceptical about the plan.", ("PERGOV", "012", None)),
+        ("The Ghanaian president remained optimistic.", ("GHAGOV", "013", None)),
+        # humanitarian goods given (073)
+        ("Norway delivered tons of food to Yemen.", ("NOR", "073", "YEM")),
+        # a demand in reported speech (100)
+        ("Ghana said Togo must investigate the killings.", ("GHA", "100", "TGO")),
+        # force posture (152, 154, 1724), one-sided
+        ("Peruvian troops remained on high alert.", ("PERMIL", "152", None)),
+        ("Chile has strengthened its forces in the north.", ("CHL", "154", None)),
+        ("The Bolivian government declared a state of siege.", ("BOLGOV", "1724", None)),
+        # easing tariffs (085), waging war (190)
+        ("Chile cut tariffs on Peruvian copper.", ("CHL", "085", "PER")),
+        ("Ghana waged war against Togo.", ("GHA", "190", "TGO")),
+    ],
+)
+def test_dictionary_entries(text: str, expected: tuple[str, str | None, str | None]) -> None:
+    assert expected in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # returning is no property act without a thing, nor with a thing returned to no actor
+        "The Peruvian delegation returned to Lima.",
+        "The museum returned the paintings to storage.",
+        # considering a situation is no policy option
+        "Considering the weather, the match was postponed.",
+        # war on no actor
+        "The mayor waged war on potholes.",
+        # remaining on alert needs an actor
+        "Residents remained on alert after the storm.",
+    ],
+)
+def test_dictionary_entries_yield_nothing(text: str) -> None:
+    assert triples(text) == set()
+
+
+def test_own_forces_are_no_target() -> None:
+    # "its forces in Peru" are the source's own: a one-sided 154, not one aimed at Peru
+    got = triples("Chile has strengthened its forces in Peru amid a dispute with Bolivia.")
+    assert ("CHL", "154", None) in got
+    assert not any(c == "154" and t is not None for _, c, t in got)
+
+
+def test_relief_goods_do_not_outrank_weapons() -> None:
+    # "supplied ammunition and food": the arms make it military aid (072), not 073
+    got = triples("Chile supplied ammunition and food to Peruvian rebels.")
+    assert ("CHL", "072", "PERREB") in got
+    assert not any(c == "073" for _, c, _ in got)
