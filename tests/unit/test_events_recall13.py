@@ -117,8 +117,7 @@ def test_judged_act_by_no_actor_yields_nothing(text: str) -> None:
 
 def test_members_after_comprised_of_are_no_target() -> None:
     got = triples(
-        "The African Union agreed to create a standby force comprised of Kenyan and "
-        "Rwandan troops."
+        "The African Union agreed to create a standby force comprised of Kenyan and Rwandan troops."
     )
     assert not any(t in ("KENMIL", "RWAMIL", "KEN", "RWA") for _, _, t in got)
     assert not any(s in ("KENMIL", "RWAMIL", "KEN", "RWA") for s, _, _ in got)
