@@ -180,10 +180,11 @@ def test_dictionary_entries_yield_nothing(text: str) -> None:
 
 
 def test_own_forces_are_no_target() -> None:
-    # "its forces in Peru" are the source's own: a one-sided 154, not one aimed at Peru
-    got = triples("Chile has strengthened its forces in Peru amid a dispute with Bolivia.")
-    assert ("CHL", "154", None) in got
-    assert not any(c == "154" and t is not None for _, c, t in got)
+    # "its forces in the north" are the source's own: a one-sided 154, not aimed at them
+    assert triples("Chile has strengthened its forces in Arica.") == {("CHL", "154", None)}
+    # a name in the phrase ("its troops from Bolivia") keeps it: the place left is the target
+    got = triples("Peru withdrew its troops from Bolivia.")
+    assert any(c == "0874" and t is not None and t.startswith("BOL") for _, c, t in got)
 
 
 def test_relief_goods_do_not_outrank_weapons() -> None:

@@ -114,8 +114,9 @@ _JUDGED_ACT_BY = re.compile(
     r"[^\s,;.]+){0,6}?\s+(?:and\s+)?by\s+(?:the\s+)?$"
 )
 _JUDGING_ROOTS = frozenset(("05", "11", "12"))
-# "its forces", "their troops": a common agent noun the subject owns (for a code that needs
-# no target, the act bears on the source's own forces or people)
+# "its forces", "their troops": a common agent noun the subject owns, with no name in it
+# ("its troops from Moldova" names the place left): for a code that needs no target, the act
+# bears on the source's own forces or people
 _OWN_POSSESSIVE = re.compile(r"\b(?:its|their)\s+$")
 # what a noun is made of ("a force comprised of Ethiopian and Kenyan troops"): its members,
 # named inside the object, not the party the act is directed at
@@ -779,9 +780,9 @@ class _Slots(_ClauseSubjects):
             if (
                 allows_no_target(trig.pattern.code)
                 and _OWN_POSSESSIVE.search(self.norm, max(sent.start, group.start - 8), group.start)
-                and self.text[group.start : group.start + 1].islower()
+                and self.text[group.start : group.end].islower()
             ):
-                return bare  # "strengthened its forces in Crimea": the source's own, no target
+                continue  # "strengthened its forces", "withdrew its troops": the source's own
             if group.start > trig.end and _MADE_UP_OF.search(
                 self.norm, max(trig.end, group.start - 40), group.start
             ):
