@@ -192,3 +192,13 @@ def test_relief_goods_do_not_outrank_weapons() -> None:
     got = triples("Chile supplied ammunition and food to Peruvian rebels.")
     assert ("CHL", "072", "PERREB") in got
     assert not any(c == "073" for _, c, _ in got)
+
+
+def test_as_predicative_after_an_auxiliary() -> None:
+    # "were holding X as human shields": the auxiliary before the one main verb
+    assert ("SOMREB", "184", "KENCVL") in triples(
+        "Somali militants were holding Kenyan villagers as human shields."
+    )
+    # the accusation's "of using" stays the accused's act, not the accuser's
+    got = triples("Ghana has accused Togolese rebels of using civilians as human shields.")
+    assert not any(s == "GHA" and c == "184" for s, c, _ in got)

@@ -31,7 +31,7 @@ from pipeline.stages.events.lexicon import Lexicon
 from pipeline.stages.events.sentences import Sentence
 from pipeline.stages.events.subjects import _ClauseSubjects
 from pipeline.stages.events.swapped import agent_named
-from pipeline.stages.events.syntax import LOCATIVE, Parse, parse
+from pipeline.stages.events.syntax import BE, HAVE, LOCATIVE, Parse, parse
 from pipeline.stages.events.triggers import _note, _pick_date, _Trigger, document_relative
 
 _COMPLEMENTIZER = re.compile(r"\bthat\b")
@@ -696,9 +696,11 @@ class _Slots(_ClauseSubjects):
             for t in parsed.tokens_from(subject.end)
             if t.start < obj.start and parsed.tag_at(t.start).startswith("VB")
         ]
+        # "is holding civilians as human shields": auxiliaries before the one main verb
+        aux = [v for v in verbs[:-1] if v.word.lower() in BE or v.word.lower() in HAVE]
         if (
-            len(verbs) != 1
-            or parsed.tag_at(verbs[0].start) == "VBG"  # "accused X of using": X's act, claimed
+            len(verbs) - len(aux) != 1
+            or (not aux and parsed.tag_at(verbs[0].start) == "VBG")  # "accused X of using"
             or self._clause_break(subject.end, obj.start)
             or parsed.clause_between(subject.end, obj.start)
             or not parsed.subject_frame(
