@@ -202,3 +202,15 @@ def test_as_predicative_after_an_auxiliary() -> None:
     # the accusation's "of using" stays the accused's act, not the accuser's
     got = triples("Ghana has accused Togolese rebels of using civilians as human shields.")
     assert not any(s == "GHA" and c == "184" for s, c, _ in got)
+
+
+def test_an_institution_named_after_a_person_is_it() -> None:
+    # "the Trump administration" is headed by "administration": "it" resolves to it
+    assert ("USAGOV", "1312", "PRK") in triples(
+        "The Trump administration said it would impose sanctions on North Korea."
+    )
+
+
+def test_own_forces_stationed_abroad_are_no_target() -> None:
+    # "its forces in Peru": the source's forces, stationed there, no target of a build-up
+    assert triples("Chile has strengthened its forces in Peru.") == {("CHL", "154", None)}

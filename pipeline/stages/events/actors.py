@@ -320,7 +320,9 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     actor = Actor(text[start:end], code, country, role, start, end)
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
     is_person = (
-        (named is not None and _personal(named))
+        # a person's name heads it; "the Trump administration", "the Assad regime" are
+        # institutions named after one, "it" (the noun after the name is the head)
+        (named is not None and _personal(named) and members[-1] is named)
         or (role_m is not None and end > members[-1].end)
         # "the Kenyan president", "Britain's foreign minister": a person's title heads it
         or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)

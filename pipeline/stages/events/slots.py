@@ -114,10 +114,13 @@ _JUDGED_ACT_BY = re.compile(
     r"[^\s,;.]+){0,6}?\s+(?:and\s+)?by\s+(?:the\s+)?$"
 )
 _JUDGING_ROOTS = frozenset(("05", "11", "12"))
-# "its forces", "their troops": a common agent noun the subject owns, with no name in it
-# ("its troops from Moldova" names the place left): for a code that needs no target, the act
-# bears on the source's own forces or people
+# "its forces", "their troops": a common agent noun the subject owns, with no name in it or
+# only where it is stationed: for a code that needs no target, the act bears on the source's
+# own forces or people
 _OWN_POSSESSIVE = re.compile(r"\b(?:its|their)\s+$")
+# "its forces in Lebanon": the forces are the source's, stationed there ("its troops from
+# Moldova" names the place left, which a withdrawal is aimed at)
+_IN_QUALIFIER = re.compile(r"[a-z]+\s+in\s")
 # what a noun is made of ("a force comprised of Ethiopian and Kenyan troops"): its members,
 # named inside the object, not the party the act is directed at
 _MADE_UP_OF = re.compile(
@@ -782,7 +785,10 @@ class _Slots(_ClauseSubjects):
             if (
                 allows_no_target(trig.pattern.code)
                 and _OWN_POSSESSIVE.search(self.norm, max(sent.start, group.start - 8), group.start)
-                and self.text[group.start : group.end].islower()
+                and (
+                    self.text[group.start : group.end].islower()
+                    or _IN_QUALIFIER.match(self.text, group.start, group.end) is not None
+                )
             ):
                 continue  # "strengthened its forces", "withdrew its troops": the source's own
             if group.start > trig.end and _MADE_UP_OF.search(
