@@ -214,3 +214,11 @@ def test_an_institution_named_after_a_person_is_it() -> None:
 def test_own_forces_stationed_abroad_are_no_target() -> None:
     # "its forces in Peru": the source's forces, stationed there, no target of a build-up
     assert triples("Chile has strengthened its forces in Peru.") == {("CHL", "154", None)}
+
+
+def test_time_adverbial_between_event_noun_and_its_preposition() -> None:
+    assert ("PERMIL", "190", "CHLREB") in triples(
+        "The Peruvian army carried out strikes Sunday morning against Chilean rebels."
+    )
+    # no preposition after the adverbial: no target, and 190 needs one
+    assert triples("The Peruvian army carried out strikes yesterday.") == set()
