@@ -320,9 +320,16 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     actor = Actor(text[start:end], code, country, role, start, end)
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
     is_person = (
-        # a person's name heads it; "the Trump administration", "the Assad regime" are
-        # institutions named after one, "it" (the noun after the name is the head)
-        (named is not None and _personal(named) and members[-1] is named)
+        # a person's name, unless an institution's noun after it heads the phrase: "the Trump
+        # administration", "the Assad regime" are "it" ("Trump's ambassador" is a person)
+        (
+            named is not None
+            and _personal(named)
+            and not (
+                members[-1] is not named
+                and text[members[-1].start : members[-1].end].lower() in _INSTITUTION_HEADS
+            )
+        )
         or (role_m is not None and end > members[-1].end)
         # "the Kenyan president", "Britain's foreign minister": a person's title heads it
         or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)
@@ -451,6 +458,10 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
     return [p for g in merged for p in (pieces[id(g)] if id(g) in apart else [g])]
 
 
+# the nouns of an institution named after a person ("the Trump administration")
+_INSTITUTION_HEADS = frozenset(
+    ("administration", "regime", "government", "cabinet", "campaign", "camp", "team", "office")
+)
 # "the Eurasian Economic Union (EAEU)": a name, then the same actor's abbreviation in brackets
 _OPEN_BRACKET = re.compile(r"\s*\(\s*")
 _CLOSE_BRACKET = re.compile(r"\s*\)")
