@@ -155,6 +155,8 @@ def test_africa_union_variant_is_the_african_union() -> None:
         # easing tariffs (085), waging war (190)
         ("Chile cut tariffs on Peruvian copper.", ("CHL", "085", "PER")),
         ("Ghana waged war against Togo.", ("GHA", "190", "TGO")),
+        # withdrawing peacekeepers (1661): where they served
+        ("The UN withdrew its peacekeepers from Eritrea.", ("IGOUNO", "1661", "ERI")),
     ],
 )
 def test_dictionary_entries(text: str, expected: tuple[str, str | None, str | None]) -> None:
