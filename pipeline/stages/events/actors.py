@@ -423,7 +423,20 @@ def _group_actor(text: str, members: list[_Mention], start: int, end: int) -> _G
     only_place = len(members) == 1 and members[0].entry.kind in (COUNTRY, CAPITAL)
     is_person = (
         spokesperson
-        or (named is not None and _personal(named) and not (institution or named_institution))
+        # a person's name, unless an institution's noun after it heads the phrase: "the Trump
+        # administration", "the Assad regime" are "it" ("Trump's ambassador" is a person)
+        or (
+            named is not None
+            and _personal(named)
+            and not (
+                institution
+                or named_institution
+                or (
+                    members[-1] is not named
+                    and text[members[-1].start : members[-1].end].lower() in _INSTITUTION_HEADS
+                )
+            )
+        )
         or (role_m is not None and end > members[-1].end)
         # "the Kenyan president", "Britain's foreign minister": a person's title heads it
         or (members[-1] is role_m and text[role_m.start : role_m.end].lower() in PERSON_TITLES)
@@ -503,6 +516,18 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
                     end -= 1
         group = _group_actor(text, run, start, end)
         if group is not None:
+            named = _BRACKETED_NAME.search(text, max(0, group.start - 80), group.start)
+            if (
+                named is not None
+                and _CLOSE_BRACKET.match(text, group.end)
+                and (not groups or groups[-1].end <= named.start())
+            ):
+                # "the Eurasia Economic Union (EAEU)": the abbreviation names the words before
+                # it, which the lists lack, so the actor is the whole phrase
+                group.start = named.start()
+            if groups and _restates(text, groups[-1], group):
+                groups[-1].end = text.index(")", group.end) + 1
+                continue
             groups.append(group)
     # compounds: "China and Russia", "Britain, France and Germany"
     merged: list[_Group] = []
@@ -542,6 +567,38 @@ def _build_groups(text: str, mentions: list[_Mention]) -> list[_Group]:
     if not apart:
         return merged
     return [p for g in merged for p in (pieces[id(g)] if id(g) in apart else [g])]
+
+
+# the nouns of an institution named after a person ("the Trump administration")
+_INSTITUTION_HEADS = frozenset(
+    ("administration", "regime", "government", "cabinet", "campaign", "camp", "team", "office")
+)
+# "the Eurasian Economic Union (EAEU)": a name, then the same actor's abbreviation in brackets
+_OPEN_BRACKET = re.compile(r"\s*\(\s*")
+_CLOSE_BRACKET = re.compile(r"\s*\)")
+# a capitalised name of two to six words (with "of", "for", "and", "the" inside) right before
+# an opening bracket
+_BRACKETED_NAME = re.compile(
+    r"(?<![\w'’-])[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|the|on|in)\s+)?[A-Z][\w'’-]*){1,5}"
+    r"\s*\(\s*$"
+)
+
+
+def _restates(text: str, name: _Group, bracketed: _Group) -> bool:
+    """Whether *bracketed* is *name*'s abbreviation in brackets right after it, naming the
+    same actor ("the Libyan National Army (LNA)"): one noun phrase, not a second actor, so a
+    compound before it ("China and the Eurasian Economic Union (EAEU) signed") stays whole.
+    The codes must agree (one the other or a prefix of it); "the Armed Forces (FARC)", two
+    different actors, stays two."""
+    if not (
+        _OPEN_BRACKET.fullmatch(text, name.end, bracketed.start)
+        and _CLOSE_BRACKET.match(text, bracketed.end)
+        and len(name.actors) >= 1
+        and len(bracketed.actors) == 1
+    ):
+        return False
+    a, b = name.actors[-1].code, bracketed.actors[0].code
+    return bool(a and b and (a.startswith(b) or b.startswith(a)))
 
 
 def _qualifies(text: str, known: _Group, agent: _Group) -> bool:

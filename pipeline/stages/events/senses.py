@@ -348,6 +348,10 @@ GIVING_VERBS = frozenset(
         "airlift",
         "contribute",
         "deploy",
+        "disburse",
+        "allocate",
+        "earmark",
+        "distribute",
         # PETRARCH-2's blocks of giving and handing over
         "accord",
         "award",

@@ -31,7 +31,7 @@ from pipeline.stages.events.lexicon import Lexicon
 from pipeline.stages.events.sentences import Sentence
 from pipeline.stages.events.subjects import _ClauseSubjects
 from pipeline.stages.events.swapped import agent_named
-from pipeline.stages.events.syntax import LOCATIVE, Parse, parse
+from pipeline.stages.events.syntax import BE, HAVE, LOCATIVE, Parse, parse
 from pipeline.stages.events.triggers import _note, _pick_date, _Trigger, document_relative
 
 _COMPLEMENTIZER = re.compile(r"\bthat\b")
@@ -123,6 +123,32 @@ _COMPASS_ROOTS = frozenset(("01", "02", "03", "04", "05", "09", "10", "11", "12"
 _AUTHOR_PP = re.compile(
     r"\b(?:requests?|proposals?|demands?|offers?|calls?|pleas?|appeals?|invitations?|"
     r"ultimatums?|overtures?|bids?)\s+(?:made\s+|issued\s+)?(?:from|by)\s+(?:the\s+)?$"
+)
+# an act (an event noun, a few words of modifier or of-phrase after it) and "by" right
+# before an actor: the act that a praise, a disapproval or a rejection judges, and its agent
+_JUDGED_ACT_BY = re.compile(
+    r"\b(?:attacks?|assaults?|bombings?|raids?|(?:air|drone|missile)?\s?strikes?|shelling|"
+    r"offensives?|incursions?|invasion|killings?|murders?|abductions?|kidnappings?|"
+    r"violations?|abuses?|atrocities|crimes|protests?|crackdowns?|arrests?|detentions?|"
+    r"executions?|aggression|provocations?|occupation|annexation|interference|"
+    r"decisions?|moves?|actions?|remarks?|comments?|statements?|threats?|"
+    r"efforts?|steps?|measures?|policies|policy)\b"
+    r"(?:\s+(?!(?:by|that|which|who|whom|was|were|is|are|been|being|has|have|had)\b)"
+    r"[^\s,;.]+){0,6}?\s+(?:and\s+)?by\s+(?:the\s+)?$"
+)
+_JUDGING_ROOTS = frozenset(("05", "11", "12"))
+# "its forces", "their troops": a common agent noun the subject owns, with no name in it or
+# only where it is stationed: for a code that needs no target, the act bears on the source's
+# own forces or people
+_OWN_POSSESSIVE = re.compile(r"\b(?:its|their)\s+$")
+# "its forces in Lebanon": the forces are the source's, stationed there ("its troops from
+# Moldova" names the place left, which a withdrawal is aimed at)
+_IN_QUALIFIER = re.compile(r"[a-z]+\s+in\s")
+# what a noun is made of ("a force comprised of Ethiopian and Kenyan troops"): its members,
+# named inside the object, not the party the act is directed at
+_MADE_UP_OF = re.compile(
+    r"\b(?:compris(?:ed|ing)|compos(?:ed|ing)|made\s+up|consist(?:ed|ing)|drawn)\s+(?:of|from)\s+"
+    r"(?:[^\s,;.]+\s+){0,3}$"
 )
 # the roots whose act answers a request: yielding to it (08), rejecting it (12); an approval
 # (PETRARCH-2's "approved a request" 051) is left to the patterns' own targets
@@ -571,6 +597,8 @@ class _Slots(_ClauseSubjects):
         phrase = trig.end > trig.head_end and not trig.pattern.weak
         if parsed.object_frame(trig.end, target.start, prepositions=phrase, places=target.place):
             return True
+        if self._judged_agent(sent, trig, target, None):
+            return True  # "condemned the protest by white farmers": the protest's agent
         author = _AUTHOR_PP.search(self.norm, max(trig.end, target.start - 30), target.start)
         if (
             author is not None
@@ -598,6 +626,28 @@ class _Slots(_ClauseSubjects):
                 and frames.ends_in_noun(parsed, trig.end)
             )
         )
+
+    def _judged_agent(
+        self, sent: Sentence, trig: _Trigger, group: _Group, bare: _Group | None
+    ) -> bool:
+        """*group* is the "by" agent of the act a verb of judging has as its object: "condemned
+        an anarchic protest by farmers", "denounced violations of rights by the regime",
+        "praised the decision by Kenya". Whom a praise (05), a disapproval (11) or a rejection
+        (12) is aimed at is who did the act judged, as the "from"/"by" author of a request is
+        the target of its answer. Only in the verb's own clause, with no comma between the act
+        noun and the actor, and only while no bare agent came first."""
+        if (
+            bare is not None
+            or trig.pattern.code[:2] not in _JUDGING_ROOTS
+            or group.start <= trig.end
+            or group.start - trig.end > 120
+            or self._clause_break(trig.end, group.start)
+        ):
+            return False
+        act = _JUDGED_ACT_BY.search(self.norm, max(trig.end, group.start - 70), group.start)
+        # commas only in the adjectives before the act noun ("systematic, widespread and gross
+        # violations ... by"), none between it and the actor
+        return act is not None and "," not in self.norm[act.start() : group.start]
 
     def _plain_object(self, sent: Sentence, trig: _Trigger, target: _Group | None) -> bool:
         """The target is the verb's only, plain direct object (see ``Parse.plain_object``)."""
@@ -676,9 +726,11 @@ class _Slots(_ClauseSubjects):
             for t in parsed.tokens_from(subject.end)
             if t.start < obj.start and parsed.tag_at(t.start).startswith("VB")
         ]
+        # "is holding civilians as human shields": auxiliaries before the one main verb
+        aux = [v for v in verbs[:-1] if v.word.lower() in BE or v.word.lower() in HAVE]
         if (
-            len(verbs) != 1
-            or parsed.tag_at(verbs[0].start) == "VBG"  # "accused X of using": X's act, claimed
+            len(verbs) - len(aux) != 1
+            or (not aux and parsed.tag_at(verbs[0].start) == "VBG")  # "accused X of using"
             or self._clause_break(subject.end, obj.start)
             or parsed.clause_between(subject.end, obj.start)
             or not parsed.subject_frame(
@@ -738,6 +790,8 @@ class _Slots(_ClauseSubjects):
                 and frames.ends_in_noun(self._syntax(sent), trig.end)
             ):
                 return group  # "carried out attacks, mainly targeting the army"
+            if self._judged_agent(sent, trig, group, bare):
+                return group  # "condemned the protest by farmers": whose act is judged
             if self._clause_break(trig.end, group.start) or "," in between:
                 return bare
             if group.start > trig.end and (
@@ -755,6 +809,19 @@ class _Slots(_ClauseSubjects):
                 return bare
             if _ON_BEHALF.search(self.norm, max(sent.start, group.start - 80), group.start):
                 continue  # "on behalf of X": for whom, not to whom
+            if (
+                allows_no_target(trig.pattern.code)
+                and _OWN_POSSESSIVE.search(self.norm, max(sent.start, group.start - 8), group.start)
+                and (
+                    self.text[group.start : group.end].islower()
+                    or _IN_QUALIFIER.match(self.text, group.start, group.end) is not None
+                )
+            ):
+                continue  # "strengthened its forces", "withdrew its troops": the source's own
+            if group.start > trig.end and _MADE_UP_OF.search(
+                self.norm, max(trig.end, group.start - 40), group.start
+            ):
+                return bare  # "a force comprised of Ethiopian troops": its members, no target
             if group.start > trig.end and self._syntax(sent).coordinated_verb(
                 trig.end, group.start
             ):

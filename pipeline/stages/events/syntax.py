@@ -138,6 +138,27 @@ _ADVERBIAL_ADJECTIVES = frozenset(
 # adverbs of time between a subject and its verb ("authorities today release"), which the
 # tagger reads as nouns ("today") or adverbs
 TIME_ADVERBS = frozenset(("today", "yesterday", "tonight", "now", "once", "again", "still"))
+# what may stand between an event noun and the preposition carrying its target
+_BETWEEN_NOUN_AND_PP = frozenset(
+    (
+        "today",
+        "yesterday",
+        "tonight",
+        "overnight",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+    )
+)
+_FOCUS_ADVERBS = frozenset(("primarily", "mainly", "mostly", "largely", "chiefly", "mostly"))
 _VERB_TAGS = frozenset(("VB", "VBD", "VBZ", "VBP", "VBN", "VBG"))
 # prepositions a headline's verb never follows directly ("Calls For Probe", "Talks On Attack")
 _HEADLINE_PREPOSITIONS = frozenset(
@@ -460,13 +481,28 @@ class Parse:
             tok.tag not in ("NN", "NNS", "JJ") and not gerund
         ) or tok.word.lower() in _NOT_EVENT_NOUNS:
             return None  # (JJ: "cyber-attacks", a compound the lexicon does not know)
-        nxt = self.tokens[i + 1]
+        k = i + 1
+        # "carried out strikes Friday evening against", "attacks, primarily on": a time
+        # adverbial or a focusing adverb between the noun and its preposition
+        while (
+            k + 1 < len(self.tokens)
+            and k - i <= 3
+            and (
+                self.tokens[k].word.lower() in _BETWEEN_NOUN_AND_PP
+                or (
+                    self.tokens[k].word == "," and self.tokens[k + 1].word.lower() in _FOCUS_ADVERBS
+                )
+                or self.tokens[k].word.lower() in _FOCUS_ADVERBS
+            )
+        ):
+            k += 1
+        nxt = self.tokens[k]
         if (
             nxt.tag not in ("IN", "TO") or nxt.word.lower() in COMPLEMENTIZERS
         ) and nxt.word.lower() not in _PARTICIPLE_PREPOSITIONS:
             return None
         if nxt.tag == "TO" and (
-            i + 2 >= len(self.tokens) or self.tokens[i + 2].tag not in _TO_OBJECT_TAGS
+            k + 1 >= len(self.tokens) or self.tokens[k + 1].tag not in _TO_OBJECT_TAGS
         ):
             return None  # "imposed blockades to limit": a purpose clause, no recipient
         j = i - 1

@@ -101,6 +101,9 @@ def prev_word(norm: str, lo: int, hi: int) -> re.Match[str] | None:
 # word: "a U.S. request", "an Israeli strike", "their Russian counterparts". The name is an
 # adjective of the noun phrase, so the word is its head noun, not a verb with the name as its
 # subject ("the U.S. attacked" is another matter: "the" also opens a name)
+# "the Islamic State claimed", "Rivers State announced": "State" ending a name is no
+# modifier of an event noun ("a state visit"), and a past tense after it is the name's verb
+_NAMED_STATE = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*\s+State\s+$")
 _NAMED_MODIFIER = re.compile(
     r"(?<![\w'’])(?:a|an|his|her|its|their|our|whose|these|those)\s+"
     r"(?:[A-Z][\w.'’-]*\s+){1,2}$"
@@ -326,6 +329,10 @@ def _verbal(
         noun_ok is False
         and noun_guard(norm, max(sent.start, start - 20), start)
         and not (prev == "that" and _relative_verb_form(word, lx))
+        and not (
+            (word.endswith("ed") or word in lx.past_forms)
+            and _NAMED_STATE.search(text, max(sent.start, start - 40), start)
+        )
     ):
         # "a visit", "a U.S. request", "the attack" (but "a report that calls on", "an attack
         # that killed": after "that" an -s form or a past tense is the relative clause's verb,
