@@ -207,6 +207,8 @@ def _own_means(src: ActorLike, tgt: ActorLike, code: str, *, passive: bool) -> b
     stormed an Afghan base, killing soldiers"), nor the people or rebels a state coerces."""
     if passive or sector(tgt) == sector(src):
         return True
+    if state_level(src) and sector(tgt) in NONSTATE_ROLES:
+        return False  # "suspended military aid to the country's rebel groups": no means
     if sector(src) in NONSTATE_ROLES and state_level(tgt) and tgt.role is not None:
         return False  # "Taliban militants stormed a base, killing soldiers"
     if code[:2] in DOMESTIC_PRIVATE_ROOTS and not state_level(tgt):
@@ -297,6 +299,41 @@ def dyad_veto(
     return None
 
 
+# roots in which a state acts on another country's people as CAMEO codes it: aid to them
+# (07: "sent aid to help people in Somalia") and coercion or force against them (17-20:
+# "troops detained a Lebanese man", "demolished the home of a Palestinian man")
+FOREIGN_PEOPLE_ROOTS = frozenset(("07",)) | frozenset(("17", "18", "19", "20"))
+REFUSED_AID = "122"  # ... and aid refused them, 07's mirror ("will not accept refugees")
+
+
+def _foreign_people(src: ActorLike, tgt: ActorLike, code: str) -> bool:
+    """A state-level source acting on the named private people of another country with aid,
+    coercion or force: the people are the target (ISRMIL 173 LBNCVL), as PETRARCH codes
+    them. Not inside one country (the domestic rules decide there), not a country the
+    dictionaries only inferred for the people, and not cooperation or talk, whose converted
+    readings of private objects were other senses ("supported girls going to school")."""
+    return (
+        (code[:2] in FOREIGN_PEOPLE_ROOTS or code[:3] == REFUSED_AID)
+        and state_level(src)
+        and not tgt.inferred
+        and home(tgt) is not None
+        and home(src) != home(tgt)
+        and not political(tgt)
+    )
+
+
+def _foreign_protest(src: ActorLike, tgt: ActorLike, code: str) -> bool:
+    """CAMEO 14 is anyone's protest: people of one country protesting against another
+    state ("protesters burned the Macedonian flag": KSVOPP 141 MKD)."""
+    return (
+        code[:2] == PROTEST_ROOT
+        and not src.inferred
+        and home(src) is not None
+        and state_level(tgt)
+        and home(src) != home(tgt)
+    )
+
+
 def _converted_dyad_veto(src: ActorLike, tgt: ActorLike, code: str) -> str | None:
     """The converted PETRARCH-2 layer, whose frames come from a shallow parse: two
     state-level actors of two countries, named in the sentence, or inside one country the
@@ -309,7 +346,12 @@ def _converted_dyad_veto(src: ActorLike, tgt: ActorLike, code: str) -> str | Non
         return "dropped: a converted pattern needs its actors named"
     if tgt.inferred and not (domestic(src, tgt) and state_vs_nonstate(src, tgt)):
         return "dropped: a converted pattern needs its actors named"
-    dyad = state_vs_nonstate(src, tgt) or _fights_in_its_country(src, tgt, code)
+    dyad = (
+        state_vs_nonstate(src, tgt)
+        or _fights_in_its_country(src, tgt, code)
+        or _foreign_people(src, tgt, code)
+        or _foreign_protest(src, tgt, code)
+    )
     if not (state_level(src) and state_level(tgt)) and not dyad:
         return "dropped: a converted pattern needs state-level actors"
     if domestic(src, tgt) and not dyad:
@@ -325,6 +367,27 @@ BARE_VERB_ROOTS = frozenset(("05", "11", "12", "16", "17", "18", "19", "20"))
 
 # CAMEO 01, public statements: a comment needs no addressee (PETRARCH codes it without one)
 STATEMENT_ROOT = "01"
+
+
+# what may stand between a reporting verb's subject and the pronoun that opens its clause:
+# "Tajikistan says it", "the government has said it", "X announced on Wednesday that it",
+# "militia groups said Thursday they"
+_SAYS_OF_ITSELF = re.compile(
+    r"\s*(?:,\s*)?(?:(?:has|have|had)\s+)?(?:also\s+)?"
+    r"(?:say|says|said|announce|announces|announced|state|states|stated|declare|declares|"
+    r"declared|confirm|confirms|confirmed|insist|insists|insisted|add|adds|added|vow|vows|"
+    r"vowed|pledge|pledges|pledged|warn|warns|warned)"
+    r"(?:\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"yesterday))?(?:\s*,)?(?:\s+that)?\s+$"
+)
+
+
+def says_of_itself(norm: str, antecedent_end: int, pronoun_start: int) -> bool:
+    """Whether a pronoun opens the clause of a reporting verb whose subject ends at
+    *antecedent_end*: "Tajikistan says it will not accept refugees". The pronoun is then
+    that subject, as sure as a name (what one says one will do is one's own act), so the
+    rules that want actors named take it as named."""
+    return _SAYS_OF_ITSELF.fullmatch(norm, antecedent_end, pronoun_start) is not None
 
 
 def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> str | None:
