@@ -300,9 +300,10 @@ def dyad_veto(
 
 
 # roots in which a state acts on another country's people as CAMEO codes it: aid to them
-# (07: "sent aid to help people in Somalia") and coercion or force against them (17-20:
-# "troops detained a Lebanese man", "demolished the home of a Palestinian man")
-FOREIGN_PEOPLE_ROOTS = frozenset(("07",)) | frozenset(("17", "18", "19", "20"))
+# (07: "sent aid to help people in Somalia"), yielding to them (08: "released two British
+# nationals", "paid compensation to"), and coercion or force against them (17-20: "troops
+# detained a Lebanese man", "demolished the home of a Palestinian man")
+FOREIGN_PEOPLE_ROOTS = frozenset(("07", "08")) | FORCEFUL_ROOTS
 REFUSED_AID = "122"  # ... and aid refused them, 07's mirror ("will not accept refugees")
 
 
