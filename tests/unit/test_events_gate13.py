@@ -8,8 +8,8 @@ refused although they are right. Sentences written here.
   aid (07), yielding (08), refused aid (122) and coercion or force (17-20), and a protest
   (14) by anyone of one country against another state; cooperation or talk with private
   people, an inferred country and a domestic private target stay refused;
-* a rebel group of the source's own country is no means of the state ("suspended military
-  aid to the country's rebel groups");
+* a rebel group of the source's own country is no means of the state when the state cuts
+  something off (CAMEO 16: "suspended military aid to the country's rebel groups");
 * force on what a named actor uses or holds ("hit camps held by X") has X as its target.
 """
 
@@ -113,6 +113,11 @@ def test_a_state_acting_on_its_own_rebels() -> None:
     assert coded("Malian authorities suspended military aid to the country's rebel groups.") == {
         ("MLIGOV", "1622", "MLIREB")
     }
+
+
+def test_aid_to_the_states_own_rebels_stays_a_guess() -> None:
+    # (only cutting something off, CAMEO 16, makes the rebels the target)
+    assert coded("Malian authorities provided food aid to the country's rebel groups.") == set()
 
 
 # --- force on what an actor uses or holds

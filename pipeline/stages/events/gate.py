@@ -64,6 +64,7 @@ COERCIVE_ROOTS = frozenset(("09", "10", "11", "12", "13")) | FORCEFUL_ROOTS
 # ... and in which it may yield to one (08: "freed the activists", "eased restrictions on
 # foreign workers"), which the converted layer does not read well enough to code
 DOMESTIC_PRIVATE_ROOTS = COERCIVE_ROOTS | {"08"}
+REDUCE_ROOT = "16"  # CAMEO 16: reduce relations, aid or ties with the target
 PROTEST_ROOT = "14"  # CAMEO 14: protests by anyone, civilians and workers included
 # headline, navigation and link-list text run together into one "sentence"
 _CLUTTER = re.compile(r"\s\|\s|\s•\s|\s»\s")
@@ -207,8 +208,10 @@ def _own_means(src: ActorLike, tgt: ActorLike, code: str, *, passive: bool) -> b
     stormed an Afghan base, killing soldiers"), nor the people or rebels a state coerces."""
     if passive or sector(tgt) == sector(src):
         return True
-    if state_level(src) and sector(tgt) in NONSTATE_ROLES:
-        return False  # "suspended military aid to the country's rebel groups": no means
+    if state_level(src) and sector(tgt) in NONSTATE_ROLES and code[:2] == REDUCE_ROOT:
+        # "suspended military aid to the country's rebel groups": what is cut off is the
+        # rebels', not the state's own means (cooperating "with" a militant stays a guess)
+        return False
     if sector(src) in NONSTATE_ROLES and state_level(tgt) and tgt.role is not None:
         return False  # "Taliban militants stormed a base, killing soldiers"
     if code[:2] in DOMESTIC_PRIVATE_ROOTS and not state_level(tgt):
