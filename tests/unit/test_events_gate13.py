@@ -10,7 +10,8 @@ refused although they are right. Sentences written here.
   people, an inferred country and a domestic private target stay refused;
 * a rebel group of the source's own country is no means of the state when the state cuts
   something off (CAMEO 16: "suspended military aid to the country's rebel groups");
-* force on what a named actor uses or holds ("hit camps held by X") has X as its target.
+* force on what a named actor uses or holds ("hit camps held by X") has X as its target;
+* seeking refuge or asylum in a country is CAMEO 1033 with the country as target.
 """
 
 from __future__ import annotations
@@ -131,3 +132,19 @@ def test_force_on_what_the_target_holds() -> None:
 
 def test_force_on_something_near_an_actor_has_no_target() -> None:
     assert coded("Jordanian jets hit two camps near Syrian rebels.") == set()
+
+
+# --- seeking refuge in a country
+
+
+def test_seeking_refuge_in_a_country_demands_aid_of_it() -> None:
+    assert coded("Hundreds of Eritrean families sought refuge in Ethiopia last year.") == {
+        ("ERI", "1033", "ETH")
+    }
+    assert coded("Two Chinese dissidents are seeking asylum in Australia.") == {
+        ("CHNOPP", "1033", "AUS")
+    }
+
+
+def test_refuge_in_a_building_names_no_target() -> None:
+    assert coded("The family sought shelter in a school.") == set()
