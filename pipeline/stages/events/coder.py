@@ -793,7 +793,7 @@ class _SentenceCoder(_Slots):
                 # B" is A->B and B->A, like "A and B held talks"; not a one-sided intent
                 # ("A offered to", "A is ready to": B offered nothing)
                 pairs += [(t, s) for s, t in pairs if t is not None and (t, s) not in pairs]
-            # "Tajikistan says it will not accept ...": the pronoun is the reporting verb's
+            # "Chad says it will not accept ...": the pronoun is the reporting verb's
             # subject, as sure as the name for the rules that want actors named
             said = source.coreferent and _says_of_itself(self.norm, groups, source)
             for src, tgt in pairs:
@@ -808,7 +808,7 @@ class _SentenceCoder(_Slots):
                     and (tgt is None or not gate.domestic(src, tgt))
                     else src
                 )  # (a dyad inside one country still wants both named: its target is the
-                # weak side, "said it will return weapons seized during army operations")
+                # weak side, "said it will return arms taken in army raids")
                 veto = gate.dyad_veto(
                     judged, tgt, code=code, converted=bool(trig.pattern.tier), passive=passive
                 )
@@ -868,7 +868,7 @@ class _SentenceCoder(_Slots):
 
 def _says_of_itself(norm: str, groups: list[_Group], pronoun: _Group) -> bool:
     """Whether a pronoun source opens the clause of a reporting verb whose subject, named
-    right before the verb, is the pronoun's antecedent ("Myanmar's government has said it
+    right before the verb, is the pronoun's antecedent ("Peru's government has said it
     would allow", "militia groups said Thursday they will return")."""
     codes = sorted(a.code for a in pronoun.actors)
     antecedent = next(

@@ -209,7 +209,7 @@ def _own_means(src: ActorLike, tgt: ActorLike, code: str, *, passive: bool) -> b
     if passive or sector(tgt) == sector(src):
         return True
     if state_level(src) and sector(tgt) in NONSTATE_ROLES and code[:2] == REDUCE_ROOT:
-        # "suspended military aid to the country's rebel groups": what is cut off is the
+        # "cut its aid to the country's rebels": what is cut off is the
         # rebels', not the state's own means (cooperating "with" a militant stays a guess)
         return False
     if sector(src) in NONSTATE_ROLES and state_level(tgt) and tgt.role is not None:
@@ -303,9 +303,9 @@ def dyad_veto(
 
 
 # roots in which a state acts on another country's people as CAMEO codes it: aid to them
-# (07: "sent aid to help people in Somalia"), yielding to them (08: "released two British
+# (07: "sent aid to help people in Chad"), yielding to them (08: "released two British
 # nationals", "paid compensation to"), and coercion or force against them (17-20: "troops
-# detained a Lebanese man", "demolished the home of a Palestinian man")
+# detained a Nepali man", "demolished the house of a Syrian farmer")
 FOREIGN_PEOPLE_ROOTS = frozenset(("07", "08")) | FORCEFUL_ROOTS
 REFUSED_AID = "122"  # ... and aid refused them, 07's mirror ("will not accept refugees")
 
@@ -328,7 +328,7 @@ def _foreign_people(src: ActorLike, tgt: ActorLike, code: str) -> bool:
 
 def _foreign_protest(src: ActorLike, tgt: ActorLike, code: str) -> bool:
     """CAMEO 14 is anyone's protest: people of one country protesting against another
-    state ("protesters burned the Macedonian flag": KSVOPP 141 MKD)."""
+    state ("protesters burned the Croatian flag": SRBOPP 141 HRV)."""
     return (
         code[:2] == PROTEST_ROOT
         and not src.inferred
@@ -374,7 +374,7 @@ STATEMENT_ROOT = "01"
 
 
 # what may stand between a reporting verb's subject and the pronoun that opens its clause:
-# "Tajikistan says it", "the government has said it", "X announced on Wednesday that it",
+# "Chad says it", "the government has said it", "X announced on Wednesday that it",
 # "militia groups said Thursday they"
 _SAYS_OF_ITSELF = re.compile(
     r"\s*(?:,\s*)?(?:(?:has|have|had)\s+)?(?:also\s+)?"
@@ -388,7 +388,7 @@ _SAYS_OF_ITSELF = re.compile(
 
 def says_of_itself(norm: str, antecedent_end: int, pronoun_start: int) -> bool:
     """Whether a pronoun opens the clause of a reporting verb whose subject ends at
-    *antecedent_end*: "Tajikistan says it will not accept refugees". The pronoun is then
+    *antecedent_end*: "Chad says it will not accept refugees". The pronoun is then
     that subject, as sure as a name (what one says one will do is one's own act), so the
     rules that want actors named take it as named."""
     return _SAYS_OF_ITSELF.fullmatch(norm, antecedent_end, pronoun_start) is not None
