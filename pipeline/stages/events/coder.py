@@ -815,13 +815,24 @@ class _SentenceCoder(_Slots):
                 # B" is A->B and B->A, like "A and B held talks"; not a one-sided intent
                 # ("A offered to", "A is ready to": B offered nothing)
                 pairs += [(t, s) for s, t in pairs if t is not None and (t, s) not in pairs]
+            # "Chad says it will not accept ...": the pronoun is the reporting verb's
+            # subject, as sure as the name for the rules that want actors named
+            said = source.coreferent and _says_of_itself(self.norm, groups, source)
             for src, tgt in pairs:
                 if tgt is not None and (
                     tgt.code == src.code or (_domestic(src, tgt) and allows_no_target(code))
                 ):
                     continue  # no self-dyads; "SRBGOV -> SRB" stays when a target is needed
+                judged = (
+                    replace(src, coreferent=False)
+                    if said
+                    and any(src is a for a in source.actors)
+                    and (tgt is None or not gate.domestic(src, tgt))
+                    else src
+                )  # (a dyad inside one country still wants both named: its target is the
+                # weak side, "said it will return arms taken in army raids")
                 veto = gate.dyad_veto(
-                    src, tgt, code=code, converted=bool(trig.pattern.tier), passive=passive
+                    judged, tgt, code=code, converted=bool(trig.pattern.tier), passive=passive
                 )
                 if veto is None and trig.pattern.tier:
                     veto = gate.converted_veto(
@@ -879,6 +890,23 @@ class _SentenceCoder(_Slots):
 
 # "with" and up to three words before an actor ("agreed to ... with the ruling council")
 _WITH_BEFORE = re.compile(r"\bwith\s+(?:[^\s,;:]+\s+){0,3}$")
+
+
+def _says_of_itself(norm: str, groups: list[_Group], pronoun: _Group) -> bool:
+    """Whether a pronoun source opens the clause of a reporting verb whose subject, named
+    right before the verb, is the pronoun's antecedent ("Peru's government has said it
+    would allow", "militia groups said Thursday they will return")."""
+    codes = sorted(a.code for a in pronoun.actors)
+    antecedent = next(
+        (g for g in reversed(groups) if g.end <= pronoun.start and not g.coreferent), None
+    )
+    return (
+        antecedent is not None
+        and sorted(a.code for a in antecedent.actors) == codes
+        and gate.says_of_itself(norm, antecedent.end, pronoun.start)
+    )
+
+
 # "to" right before a trigger, and the word before it ("chance to resign", "calls for her to")
 _INFINITIVE_OF = re.compile(r"([a-z]+)\s+to\s+$")
 # nouns whose to-infinitive is an act possible, asked for or planned, never one done

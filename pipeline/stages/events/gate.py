@@ -64,6 +64,7 @@ COERCIVE_ROOTS = frozenset(("09", "10", "11", "12", "13")) | FORCEFUL_ROOTS
 # ... and in which it may yield to one (08: "freed the activists", "eased restrictions on
 # foreign workers"), which the converted layer does not read well enough to code
 DOMESTIC_PRIVATE_ROOTS = COERCIVE_ROOTS | {"08"}
+REDUCE_ROOT = "16"  # CAMEO 16: reduce relations, aid or ties with the target
 PROTEST_ROOT = "14"  # CAMEO 14: protests by anyone, civilians and workers included
 # headline, navigation and link-list text run together into one "sentence"
 _CLUTTER = re.compile(r"\s\|\s|\s•\s|\s»\s")
@@ -207,6 +208,10 @@ def _own_means(src: ActorLike, tgt: ActorLike, code: str, *, passive: bool) -> b
     stormed an Afghan base, killing soldiers"), nor the people or rebels a state coerces."""
     if passive or sector(tgt) == sector(src):
         return True
+    if state_level(src) and sector(tgt) in NONSTATE_ROLES and code[:2] == REDUCE_ROOT:
+        # "cut its aid to the country's rebels": what is cut off is the
+        # rebels', not the state's own means (cooperating "with" a militant stays a guess)
+        return False
     if sector(src) in NONSTATE_ROLES and state_level(tgt) and tgt.role is not None:
         return False  # "Taliban militants stormed a base, killing soldiers"
     if code[:2] in DOMESTIC_PRIVATE_ROOTS and not state_level(tgt):
@@ -297,6 +302,42 @@ def dyad_veto(
     return None
 
 
+# roots in which a state acts on another country's people as CAMEO codes it: aid to them
+# (07: "sent aid to help people in Chad"), yielding to them (08: "released two British
+# nationals", "paid compensation to"), and coercion or force against them (17-20: "troops
+# detained a Nepali man", "demolished the house of a Syrian farmer")
+FOREIGN_PEOPLE_ROOTS = frozenset(("07", "08")) | FORCEFUL_ROOTS
+REFUSED_AID = "122"  # ... and aid refused them, 07's mirror ("will not accept refugees")
+
+
+def _foreign_people(src: ActorLike, tgt: ActorLike, code: str) -> bool:
+    """A state-level source acting on the named private people of another country with aid,
+    coercion or force: the people are the target (ISRMIL 173 LBNCVL), as PETRARCH codes
+    them. Not inside one country (the domestic rules decide there), not a country the
+    dictionaries only inferred for the people, and not cooperation or talk, whose converted
+    readings of private objects were other senses ("supported girls going to school")."""
+    return (
+        (code[:2] in FOREIGN_PEOPLE_ROOTS or code[:3] == REFUSED_AID)
+        and state_level(src)
+        and not tgt.inferred
+        and home(tgt) is not None
+        and home(src) != home(tgt)
+        and not political(tgt)
+    )
+
+
+def _foreign_protest(src: ActorLike, tgt: ActorLike, code: str) -> bool:
+    """CAMEO 14 is anyone's protest: people of one country protesting against another
+    state ("protesters burned the Croatian flag": SRBOPP 141 HRV)."""
+    return (
+        code[:2] == PROTEST_ROOT
+        and not src.inferred
+        and home(src) is not None
+        and state_level(tgt)
+        and home(src) != home(tgt)
+    )
+
+
 def _converted_dyad_veto(src: ActorLike, tgt: ActorLike, code: str) -> str | None:
     """The converted PETRARCH-2 layer, whose frames come from a shallow parse: two
     state-level actors of two countries, named in the sentence, or inside one country the
@@ -309,7 +350,12 @@ def _converted_dyad_veto(src: ActorLike, tgt: ActorLike, code: str) -> str | Non
         return "dropped: a converted pattern needs its actors named"
     if tgt.inferred and not (domestic(src, tgt) and state_vs_nonstate(src, tgt)):
         return "dropped: a converted pattern needs its actors named"
-    dyad = state_vs_nonstate(src, tgt) or _fights_in_its_country(src, tgt, code)
+    dyad = (
+        state_vs_nonstate(src, tgt)
+        or _fights_in_its_country(src, tgt, code)
+        or _foreign_people(src, tgt, code)
+        or _foreign_protest(src, tgt, code)
+    )
     if not (state_level(src) and state_level(tgt)) and not dyad:
         return "dropped: a converted pattern needs state-level actors"
     if domestic(src, tgt) and not dyad:
@@ -325,6 +371,27 @@ BARE_VERB_ROOTS = frozenset(("05", "11", "12", "16", "17", "18", "19", "20"))
 
 # CAMEO 01, public statements: a comment needs no addressee (PETRARCH codes it without one)
 STATEMENT_ROOT = "01"
+
+
+# what may stand between a reporting verb's subject and the pronoun that opens its clause:
+# "Chad says it", "the government has said it", "X announced on Wednesday that it",
+# "militia groups said Thursday they"
+_SAYS_OF_ITSELF = re.compile(
+    r"\s*(?:,\s*)?(?:(?:has|have|had)\s+)?(?:also\s+)?"
+    r"(?:say|says|said|announce|announces|announced|state|states|stated|declare|declares|"
+    r"declared|confirm|confirms|confirmed|insist|insists|insisted|add|adds|added|vow|vows|"
+    r"vowed|pledge|pledges|pledged|warn|warns|warned)"
+    r"(?:\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"yesterday))?(?:\s*,)?(?:\s+that)?\s+$"
+)
+
+
+def says_of_itself(norm: str, antecedent_end: int, pronoun_start: int) -> bool:
+    """Whether a pronoun opens the clause of a reporting verb whose subject ends at
+    *antecedent_end*: "Chad says it will not accept refugees". The pronoun is then
+    that subject, as sure as a name (what one says one will do is one's own act), so the
+    rules that want actors named take it as named."""
+    return _SAYS_OF_ITSELF.fullmatch(norm, antecedent_end, pronoun_start) is not None
 
 
 def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> str | None:

@@ -153,6 +153,12 @@ _MADE_UP_OF = re.compile(
 # the roots whose act answers a request: yielding to it (08), rejecting it (12); an approval
 # (PETRARCH-2's "approved a request" 051) is left to the patterns' own targets
 _ANSWER_ROOTS = frozenset(("08", "12"))
+# the owner of what force hit, named in a reduced relative on the object: "hit three depots used
+# by the militia", "shelled positions held by the rebels" (CAMEO's target is the owner)
+_OWNER_PP = re.compile(
+    r"(?:\s+[a-z0-9$%.-]+){0,3}?\s+(?:used|held|controlled|occupied|manned|operated|run|owned)"
+    r"\s+by\s+(?:the\s+)?\s*$"
+)
 
 
 _NEW_PREDICATE = re.compile(
@@ -606,6 +612,10 @@ class _Slots(_ClauseSubjects):
             and (author.start() <= trig.end or parsed.object_frame(trig.end, author.start(), False))
         ):
             return True  # "refused a request from Uganda": the request's author
+        if trig.pattern.code[:2] in gate.FORCEFUL_ROOTS and _OWNER_PP.fullmatch(
+            self.norm, trig.end, target.start
+        ):
+            return True  # "hit three depots used by the militia": the depots' owner
         if trig.pattern.code[:2] in PURPOSE_ROOTS and frames.purpose_target(
             parsed, trig.end, target.start
         ):
