@@ -446,8 +446,24 @@ def participle_clause(norm: str, start: int) -> bool:
 def document_relative(norm: str, start: int) -> int | None:
     """Where the issuing verb starts when the verb at *start* heads a subject relative clause
     of a document that verb issued ("issued a report that calls on"); None otherwise."""
-    m = _DOCUMENT_RELATIVE.search(norm, max(0, start - 100), start)
+    lo = max(0, start - 100)
+    if not ends_in_word(norm, lo, start, _RELATIVE_PRONOUNS):
+        return None  # every match ends in "that" or "which" and a space (most windows don't)
+    m = _DOCUMENT_RELATIVE.search(norm, lo, start)
     return m.start() if m is not None else None
+
+
+_RELATIVE_PRONOUNS = ("that", "which")
+
+
+def ends_in_word(norm: str, lo: int, end: int, words: tuple[str, ...]) -> bool:
+    """Whether ``norm[lo:end]`` ends in whitespace (one character or more) with one of
+    *words* right before it: what an expression ending ``(?:w1|w2)\\s+$`` searched in that
+    window needs (False: it finds nothing there)."""
+    j = end = min(end, len(norm))
+    while j > lo and norm[j - 1].isspace():
+        j -= 1
+    return j < end and norm.endswith(words, lo, j)
 
 
 def _named(text: str, prev_match: re.Match[str] | None) -> bool:
