@@ -535,6 +535,21 @@ def _first_chars(words: Iterable[str]) -> str:
     return "(?=[" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
 
 
+def _word_start(words: Iterable[str]) -> str:
+    """``\\b`` when every match of ``_cue_source(words)`` starts at a word boundary (no word
+    is a contraction, each starts with a word character: then its ``(?<![\\w'])`` holds
+    only where a word starts), else "". Like ``_first_chars`` it changes no match; the
+    engine then rejects the positions inside words (most) on one test instead of entering
+    the alternatives (the coreference cues are searched in every sentence read)."""
+    words = list(words)
+    if not words or not all(_WORD_CHAR.match(w) and not _CLITIC.match(w) for w in words):
+        return ""
+    return r"\b"
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _cue_source(words: Iterable[str]) -> str:
     # a contraction ("n't", "'ll") is the end of the word it is written into ("won't",
     # "didn't", "it'll"), so it needs no word boundary before it
@@ -736,7 +751,8 @@ def _cues(lx: Lexicon) -> _Cues:
             ("den", "reject", "dismiss"),  # in every alternative
         ),
         coreference=re.compile(
-            _first_chars(w for ws in coref for w in ws)
+            _word_start(w for ws in coref for w in ws)
+            + _first_chars(w for ws in coref for w in ws)
             + "(?:"
             + "|".join(
                 f"(?P<{kind}>" + _cue_source(words) + ")"

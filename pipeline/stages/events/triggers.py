@@ -107,6 +107,20 @@ _NAMED_MODIFIER = re.compile(
 )
 
 
+def named_modifier(text: str, lo: int, end: int) -> bool:
+    """Whether ``_NAMED_MODIFIER`` finds a match in ``text[lo:end]``. Every match ends in a
+    word that starts with a capital A-Z, whitespace before it and after it (up to *end*), so
+    a window whose last word is not capitalised (most: "the", "has", "forces") is answered
+    without running the expression."""
+    end = min(end, len(text))
+    if lo >= end or not text[end - 1].isspace():
+        return False
+    last = text[lo:end].rsplit(None, 1)
+    if len(last) < 2 or not ("A" <= last[1][0] <= "Z"):
+        return False
+    return _NAMED_MODIFIER.search(text, lo, end) is not None
+
+
 # a past participle right after one of these modifies the noun after it ("from occupied Norway")
 _PREPOSITIONS = frozenset(
     [
@@ -331,7 +345,7 @@ def _verbal(
         # that killed": after "that" an -s form or a past tense is the relative clause's verb,
         # the demonstrative takes a singular noun)
         return False
-    if noun_ok is False and _NAMED_MODIFIER.search(text, max(sent.start, start - 40), start):
+    if noun_ok is False and named_modifier(text, max(sent.start, start - 40), start):
         return False  # "a U.S. request", "an Israeli strike": a name modifying the noun
     if word.endswith("ed") and prev in _PREPOSITIONS:
         return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
