@@ -618,10 +618,7 @@ class CueRegex:
                 return True
             return False
         span = text[pos:endpos] if pos or endpos < len(text) else text
-        for need in needs:
-            if need in span:
-                return True
-        return False
+        return any(need in span for need in needs)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """``re.Pattern.search``, None at once when the span holds no needed string
