@@ -139,11 +139,13 @@ def test_tokeniser_gives_the_full_tokens_on_our_texts() -> None:
 
 
 def test_tokeniser_choice() -> None:
-    assert syntax._tokeniser("no apostrophe here") is syntax._TOKEN_PLAIN
-    assert syntax._tokeniser("Chad's army") is syntax._TOKEN_NO_NT
-    assert syntax._tokeniser("Chad’s army") is syntax._TOKEN_NO_NT
-    assert syntax._tokeniser("Chad didn't") is syntax._TOKEN
-    assert syntax._tokeniser("Chad didn’t") is syntax._TOKEN
+    # (with a digit group and two dots: speed pass 10 also drops those alternatives)
+    n = " 1,000 U.S."
+    assert syntax._tokeniser("no apostrophe here" + n).pattern == syntax._TOKEN_PLAIN.pattern
+    assert syntax._tokeniser("Chad's army" + n).pattern == syntax._TOKEN_NO_NT.pattern
+    assert syntax._tokeniser("Chad’s army" + n).pattern == syntax._TOKEN_NO_NT.pattern
+    assert syntax._tokeniser("Chad didn't" + n).pattern == syntax._TOKEN.pattern
+    assert syntax._tokeniser("Chad didn’t" + n).pattern == syntax._TOKEN.pattern
 
 
 @settings(max_examples=400, deadline=None)

@@ -13,6 +13,9 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
+
+import ahocorasick
 
 from pipeline.stages.events.event import Actor, Event
 from pipeline.stages.events.lexicon import (
@@ -696,6 +699,21 @@ def _first_chars(words: Iterable[str]) -> str:
     return "(?=[" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
 
 
+def _word_start(words: Iterable[str]) -> str:
+    """``\\b`` when every match of ``_cue_source(words)`` starts at a word boundary (no word
+    is a contraction, each starts with a word character: then its ``(?<![\\w'])`` holds
+    only where a word starts), else "". Like ``_first_chars`` it changes no match; the
+    engine then rejects the positions inside words (most) on one test instead of entering
+    the alternatives (the coreference cues are searched in every sentence read)."""
+    words = list(words)
+    if not words or not all(_WORD_CHAR.match(w) and not _CLITIC.match(w) for w in words):
+        return ""
+    return r"\b"
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _cue_source(words: Iterable[str]) -> str:
     # a contraction ("n't", "'ll") is the end of the word it is written into ("won't",
     # "didn't", "it'll"), so it needs no word boundary before it
@@ -711,6 +729,11 @@ def _cue_source(words: Iterable[str]) -> str:
 _CLITIC = re.compile(r"^(?:n't|'\w+)$")
 
 
+# needed strings from which one automaton pass beats a substring test per string (about
+# 0.8 µs a 150-character span against 2 µs for 17 substring tests)
+AUTOMATON_MIN = 6
+
+
 class CueRegex:
     """A cue expression whose every match holds one of *needs* as a substring: its
     ``search`` tells a text holding none of them without running the expression.
@@ -721,9 +744,11 @@ class CueRegex:
     fraction of that. Only strings no other needed string is inside of are kept (a text
     holding "are expected to" holds "expected to"). With an empty string among them (or
     none) the expression is always run. ``pattern`` and ``finditer`` are the expression's.
+    From ``AUTOMATON_MIN`` needed strings on, ``holds`` asks one Aho-Corasick automaton
+    over them (one pass over the span) instead of one substring test per string.
     """
 
-    __slots__ = ("_needs", "finditer", "pattern", "regex")
+    __slots__ = ("_automaton", "_needs", "finditer", "pattern", "regex")
 
     def __init__(self, regex: re.Pattern[str], needs: Iterable[str]) -> None:
         self.regex = regex
@@ -735,17 +760,51 @@ class CueRegex:
             if strings and "" not in strings
             else None
         )
+        self._automaton: Any = None
+        if self._needs is not None and len(self._needs) >= AUTOMATON_MIN:
+            self._automaton = ahocorasick.Automaton()
+            for need in self._needs:
+                self._automaton.add_word(need, None)
+            self._automaton.make_automaton()
+
+    def holds(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+        """Whether ``text[pos:endpos]`` holds a needed string (False: ``search`` finds
+        nothing there); True when the expression has no needed strings."""
+        needs = self._needs
+        if needs is None:
+            return True
+        automaton = self._automaton
+        if automaton is not None and pos >= 0 and endpos >= 0:  # (negative: sliced from the end)
+            end = min(endpos, len(text))
+            if pos >= end:
+                return False
+            for _hit in automaton.iter(text, pos, end):
+                return True
+            return False
+        span = text[pos:endpos] if pos or endpos < len(text) else text
+        return any(need in span for need in needs)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        """``re.Pattern.search``, None at once when the span holds no needed string."""
+        """``re.Pattern.search``, None at once when the span holds no needed string
+        (``holds`` spelled out: it is asked for every trigger)."""
         needs = self._needs
         if needs is not None:
-            span = text[pos:endpos] if pos or endpos < len(text) else text
-            for need in needs:
-                if need in span:
+            automaton = self._automaton
+            if automaton is not None and pos >= 0 and endpos >= 0:
+                end = min(endpos, len(text))
+                if pos >= end:
+                    return None
+                for _hit in automaton.iter(text, pos, end):
                     break
+                else:
+                    return None
             else:
-                return None
+                span = text[pos:endpos] if pos or endpos < len(text) else text
+                for need in needs:
+                    if need in span:
+                        break
+                else:
+                    return None
         return self.regex.search(text, pos, endpos)
 
 
@@ -853,7 +912,8 @@ def _cues(lx: Lexicon) -> _Cues:
             ("den", "reject", "dismiss"),  # in every alternative
         ),
         coreference=re.compile(
-            _first_chars(w for ws in coref for w in ws)
+            _word_start(w for ws in coref for w in ws)
+            + _first_chars(w for ws in coref for w in ws)
             + "(?:"
             + "|".join(
                 f"(?P<{kind}>" + _cue_source(words) + ")"

@@ -217,7 +217,10 @@ _COORDINATED_PREDICATE = re.compile(rf"(?:,\s*)?\b(?:and|but)\s+{_AUX}$")
 def coordinated_predicate(norm: str, sent_start: int, trig_start: int) -> int | None:
     """Where the "and"/"but" of a subjectless coordinated predicate before the trigger is
     ("The US has technology inside Ukraine and is warning Russia": the US warns), or None."""
-    m = _COORDINATED_PREDICATE.search(norm, max(sent_start, trig_start - 60), trig_start)
+    lo = max(sent_start, trig_start - 60)
+    if norm.find("and", lo, trig_start) < 0 and norm.find("but", lo, trig_start) < 0:
+        return None  # every match holds one of them (most windows neither)
+    m = _COORDINATED_PREDICATE.search(norm, lo, trig_start)
     return m.start() if m is not None else None
 
 

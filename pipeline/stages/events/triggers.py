@@ -110,6 +110,20 @@ _NAMED_MODIFIER = re.compile(
 )
 
 
+def named_modifier(text: str, lo: int, end: int) -> bool:
+    """Whether ``_NAMED_MODIFIER`` finds a match in ``text[lo:end]``. Every match ends in a
+    word that starts with a capital A-Z, whitespace before it and after it (up to *end*), so
+    a window whose last word is not capitalised (most: "the", "has", "forces") is answered
+    without running the expression."""
+    end = min(end, len(text))
+    if lo >= end or not text[end - 1].isspace():
+        return False
+    last = text[lo:end].rsplit(None, 1)
+    if len(last) < 2 or not ("A" <= last[1][0] <= "Z"):
+        return False
+    return _NAMED_MODIFIER.search(text, lo, end) is not None
+
+
 # a past participle right after one of these modifies the noun after it ("from occupied Norway")
 _PREPOSITIONS = frozenset(
     [
@@ -338,7 +352,7 @@ def _verbal(
         # that killed": after "that" an -s form or a past tense is the relative clause's verb,
         # the demonstrative takes a singular noun)
         return False
-    if noun_ok is False and _NAMED_MODIFIER.search(text, max(sent.start, start - 40), start):
+    if noun_ok is False and named_modifier(text, max(sent.start, start - 40), start):
         return False  # "a U.S. request", "an Israeli strike": a name modifying the noun
     if word.endswith("ed") and prev in _PREPOSITIONS:
         return False  # "from occupied Norway", "in besieged Gaza": an adjective, no verb
@@ -453,8 +467,24 @@ def participle_clause(norm: str, start: int) -> bool:
 def document_relative(norm: str, start: int) -> int | None:
     """Where the issuing verb starts when the verb at *start* heads a subject relative clause
     of a document that verb issued ("issued a report that calls on"); None otherwise."""
-    m = _DOCUMENT_RELATIVE.search(norm, max(0, start - 100), start)
+    lo = max(0, start - 100)
+    if not ends_in_word(norm, lo, start, _RELATIVE_PRONOUNS):
+        return None  # every match ends in "that" or "which" and a space (most windows don't)
+    m = _DOCUMENT_RELATIVE.search(norm, lo, start)
     return m.start() if m is not None else None
+
+
+_RELATIVE_PRONOUNS = ("that", "which")
+
+
+def ends_in_word(norm: str, lo: int, end: int, words: tuple[str, ...]) -> bool:
+    """Whether ``norm[lo:end]`` ends in whitespace (one character or more) with one of
+    *words* right before it: what an expression ending ``(?:w1|w2)\\s+$`` searched in that
+    window needs (False: it finds nothing there)."""
+    j = end = min(end, len(norm))
+    while j > lo and norm[j - 1].isspace():
+        j -= 1
+    return j < end and norm.endswith(words, lo, j)
 
 
 def _named(text: str, prev_match: re.Match[str] | None) -> bool:
