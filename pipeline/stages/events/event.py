@@ -115,12 +115,6 @@ SYMMETRIC = frozenset(
 )
 
 
-def defined_without_target(code: str) -> bool:
-    """Whether the code itself (not just its root) is one whose CAMEO definition names no
-    other party: curfews, emergency rule, one's own forces or office (``_NO_TARGET_CODES``)."""
-    return code in _NO_TARGET_CODES
-
-
 def allows_no_target(code: str) -> bool:
     """Whether a CAMEO code may be emitted without a target actor."""
     return code[:2] in _NO_TARGET_ROOTS or code in _NO_TARGET_CODES

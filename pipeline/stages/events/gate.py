@@ -30,8 +30,6 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from pipeline.stages.events.event import defined_without_target
-
 UNREAL = frozenset(("negated", "hypothetical"))
 # roles (first three letters of the actor's role) that make an actor political
 POLITICAL_ROLES = frozenset(
@@ -415,11 +413,6 @@ def converted_veto(code: str, *, phrase: bool, targeted: bool, framed: bool) -> 
     if not targeted:
         if phrase and code[:2] == STATEMENT_ROOT:
             return None  # "expressed concern", "claimed victory": the phrase is the statement
-        if phrase and defined_without_target(code):
-            # "extended the state of emergency", "lifted the curfew": a code whose definition
-            # names no other party (the population, one's own forces or office), and a
-            # phrase that names the measure itself
-            return None
         return "dropped: a converted pattern without a target"
     if not phrase and not framed and code[:2] not in BARE_VERB_ROOTS:
         return "dropped: a converted bare verb of a code whose object is rarely its target"
