@@ -470,7 +470,8 @@ class _SentenceCoder(_Slots):
         the phrase ("the Kenyan army's attack", "Ethiopian raids") or after "by"; the
         target the first actor after "on", "against", "of", "into", "with" or "upon" ("the
         attack on X", "the arrest of X by Y"); "between A and B" gives both sides. Only
-        actors before the verb count. None without a source."""
+        actors before the verb count, and only actors whose country the text names (a
+        common noun's inferred country is no side). None without a source."""
         assert trig.subject_noun is not None
         phrase_start, verb_start = trig.subject_noun
         before = [g for g in groups if g.start >= phrase_start and g.end <= trig.start]
@@ -495,8 +496,15 @@ class _SentenceCoder(_Slots):
                     source = group
             elif prep is not None and target is None:
                 target = group
-        if source is None:
+        if source is None or all(a.inferred for a in source.actors):
             return None
+        countries = {a.country for a in source.actors}
+        if target is not None and all(
+            a.inferred or (a.country in countries and a.text.islower()) for a in target.actors
+        ):
+            # "Iran's attack on the tanker": whose tanker is not said (the country a common
+            # noun took from the sentence is the source's own)
+            target = None
         return source, target
 
     def _name_modifier(self, sent: Sentence, groups: list[_Group], target: _Group) -> bool:

@@ -183,14 +183,10 @@ _SUBORDINATORS = frozenset(
 )
 # verbs whose subject event is not asserted by them: it is judged, expected or about to come
 _NOT_ASSERTING = frozenset(
-    (
-        "seem", "seems", "seemed", "appear", "appears", "appeared", "look", "looks",
-        "looked", "remain", "remains", "remained", "come", "comes", "came", "loom",
-        "looms", "loomed", "need", "needs", "needed", "require", "requires", "required",
-        "threaten", "threatens", "threatened", "risk", "risks", "become", "becomes",
-        "became", "get", "gets", "got", "go", "goes", "went",
-    )
-)
+    form
+    for verb in ("seem", "appear", "look", "remain", "loom", "need", "require", "threaten", "risk")
+    for form in (verb, verb + "s", verb + "ed")
+) | frozenset(("come", "comes", "came", "become", "becomes", "became", "get", "gets", "got"))
 
 
 # Verbs whose object noun names the event itself: "launched attacks on", "carried out strikes
@@ -593,8 +589,10 @@ class Parse:
             # Monday, ..."), with no verb and no subordinator in it
             if tokens[j - 1].word != ",":
                 return None
-            if any(t.verb or t.tag in ("MD", "WDT", "WP", "WRB") or t.word.lower()
-                   in _SUBORDINATORS for t in tokens[: j - 1]):
+            if any(
+                t.verb or t.tag in ("MD", "WDT", "WP", "WRB") or t.word.lower() in _SUBORDINATORS
+                for t in tokens[: j - 1]
+            ):
                 return None
         k = i + 1
         while k < len(tokens) and k - i <= 16:

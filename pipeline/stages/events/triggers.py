@@ -783,6 +783,10 @@ def _find_triggers(
                             sent, start, match.end() == end_idx + 1, pattern, syntax
                         )
                         if subject is not None:
+                            # no verb, as the tagger says; the subject's event noun instead
+                            if notes is not None:
+                                why = f"{readings[start]}: read as the subject's event noun"
+                                notes.append(_note(text, start, match.end(), pattern, why))
                             found.append(
                                 _Trigger(
                                     start, match.end(), end_idx + 1, pattern, subject_noun=subject
