@@ -91,7 +91,10 @@ def test_the_light_verb_carries_the_modality() -> None:
 
 
 def test_event_nouns_without_a_light_verb_stay_nouns() -> None:
-    assert not triples("The Chilean strikes on Peru continued for a week.")
+    # (round 13, ev-nominal13: an event noun heading the subject of a finite verb that
+    # asserts it, "The Chilean strikes on Peru continued", is coded; see
+    # test_events_nominal13.py. Under a modal or "be" it stays a noun.)
+    assert not triples("The Chilean strikes on Peru will continue for a week.")
     assert not triples("Bolivian attacks on Peru were reported.")
     # "bought attack helicopters": the noun modifies another noun (the purchase may be coded)
     assert all(
@@ -100,7 +103,7 @@ def test_event_nouns_without_a_light_verb_stay_nouns() -> None:
 
 
 def test_the_refusal_is_still_explained_where_no_light_verb_is() -> None:
-    assert "not read as a verb here" in outcomes("The Chilean strikes on Peru continued.")
+    assert "not read as a verb here" in outcomes("The Chilean strikes on Peru may continue.")
 
 
 # --- word shapes: a subject pronoun before the verb

@@ -127,6 +127,11 @@ _BETWEEN_VERB = re.compile(
     r"|took\s+place|take\s+place|takes\s+place|(?:were|was|are|is)\s+held"
     r"|(?:have|has|had)\s+been\s+held|(?:are|is)\s+being\s+held)\b"
 )
+# the preposition that governs an actor after an event noun ("the attack on", "the arrest
+# of ... by"): the last one before the actor, with at most a few modifiers between
+_NOUN_PREPOSITION = re.compile(
+    r".*\b(on|against|of|into|with|upon|by|between)\s+(?:[\w’'-]+\s+){0,4}$", re.S
+)
 # between the two sides of "between": "and", a determiner
 _BETWEEN_AND = re.compile(r"\s+and\s+")
 _BETWEEN_GAP = re.compile(r"\s+(?:the\s+)?")
@@ -457,6 +462,51 @@ class _SentenceCoder(_Slots):
             return None
         return first, second
 
+    def _noun_sides(
+        self, groups: list[_Group], trig: _Trigger
+    ) -> tuple[_Group, _Group | None] | None:
+        """(source, target) of an event noun heading its clause's subject, read off its noun
+        phrase (``Parse.subject_event_noun``): the source is an actor before the noun in
+        the phrase ("the Kenyan army's attack", "Ethiopian raids") or after "by"; the
+        target the first actor after "on", "against", "of", "into", "with" or "upon" ("the
+        attack on X", "the arrest of X by Y"); "between A and B" gives both sides. Only
+        actors before the verb count, and only actors whose country the text names (a
+        common noun's inferred country is no side). None without a source."""
+        assert trig.subject_noun is not None
+        phrase_start, verb_start = trig.subject_noun
+        before = [g for g in groups if g.start >= phrase_start and g.end <= trig.start]
+        after = [g for g in groups if g.start >= trig.end and g.end <= verb_start]
+        source = before[-1] if before else None
+        target: _Group | None = None
+        last = trig.end
+        for n, group in enumerate(after):
+            m = _NOUN_PREPOSITION.search(self.norm, last, group.start)
+            last = group.end
+            prep = m.group(1) if m is not None else None
+            if prep == "between":
+                if n + 1 < len(after) and _BETWEEN_AND.fullmatch(
+                    self.norm, group.end, after[n + 1].start
+                ):
+                    return group, after[n + 1]
+                if len(group.actors) > 1 and source is None:
+                    return group, None
+                return None
+            if prep == "by":
+                if source is None:
+                    source = group
+            elif prep is not None and target is None:
+                target = group
+        if source is None or all(a.inferred for a in source.actors):
+            return None
+        countries = {a.country for a in source.actors}
+        if target is not None and all(
+            a.inferred or (a.country in countries and a.text.islower()) for a in target.actors
+        ):
+            # "Iran's attack on the tanker": whose tanker is not said (the country a common
+            # noun took from the sentence is the source's own)
+            target = None
+        return source, target
+
     def _name_modifier(self, sent: Sentence, groups: list[_Group], target: _Group) -> bool:
         """Whether the target's name only modifies a noun whose owner an "of" phrase names.
 
@@ -554,7 +604,12 @@ class _SentenceCoder(_Slots):
             source: _Group | None
             participle = participle_clause(self.norm, trig.start)
             between = self._between(groups, trig) if trig.pattern.between else None
-            if between is None and not trig.pattern.tier:
+            if trig.subject_noun is not None:
+                between = self._noun_sides(groups, trig)
+                if between is None:
+                    self._explain(trig, "dropped: an event noun's phrase names no source")
+                    continue
+            elif between is None and not trig.pattern.tier:
                 between = self._as_predicative(sent, groups, trig)
             if trig.pattern.between and between is None:
                 self._explain(trig, "dropped: 'talks between A and B' heads no event verb")
@@ -652,7 +707,8 @@ class _SentenceCoder(_Slots):
             # a converted pattern ("joined", "give", "took over") is an event only in a frame
             # the parse calls sound: its subject's noun phrase heading the verb phrase and an
             # actor as its object (PETRARCH-2 read the same from its parser)
-            framed = bool(trig.pattern.tier) and not passive
+            # (an event noun's sides are read off its own noun phrase: no verb frame)
+            framed = bool(trig.pattern.tier) and not passive and trig.subject_noun is None
             if framed:
                 framed = self._frame(sent, source, trig, target, groups, mutual=reciprocal)
                 if (
@@ -666,7 +722,7 @@ class _SentenceCoder(_Slots):
                     # needs no target (a statement, a protest) stands on its subject alone
                     self._explain(trig, "the actor after it is no object: no target")
                     target, framed = None, True
-            if trig.pattern.tier and not passive and not framed:
+            if trig.pattern.tier and not passive and not framed and trig.subject_noun is None:
                 self._explain(
                     trig, "dropped: syntax: a converted pattern needs subject-verb-object"
                 )
@@ -694,6 +750,8 @@ class _SentenceCoder(_Slots):
                 target is not None
                 and not passive
                 and not trig.pattern.swap
+                # (an event noun's target is a PP object of its subject, no verb's subject)
+                and trig.subject_noun is None
                 and not _THAT.search(self.norm, trig.start, target.start)
             ):
                 # "entered Syria and attacked ...": Syria's verb is the source's; not the

@@ -171,6 +171,24 @@ _HEADLINE_PREPOSITIONS = frozenset(
 _DETERMINERS = frozenset(("DT", "PRP$", "WP$", "POS", "RBS", "RBR", "JJS", "CD"))
 
 
+# the words of a subject noun phrase around its event noun (determiners, modifiers, names,
+# possessives, numbers, hyphenated participles such as "Russia-backed")
+_SUBJECT_NP_TAGS = frozenset(
+    ("DT", "PRP$", "POS", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "CD", "HYPH")
+)
+# a clause these open is not asserted as it stands ("if", "unless", "whether") or is
+# subordinate; its subject is left alone
+_SUBORDINATORS = frozenset(
+    ("if", "unless", "whether", "though", "although", "until", "lest", "once")
+)
+# verbs whose subject event is not asserted by them: it is judged, expected or about to come
+_NOT_ASSERTING = frozenset(
+    form
+    for verb in ("seem", "appear", "look", "remain", "loom", "need", "require", "threaten", "risk")
+    for form in (verb, verb + "s", verb + "ed")
+) | frozenset(("come", "comes", "came", "become", "becomes", "became", "get", "gets", "got"))
+
+
 # Verbs whose object noun names the event itself: "launched attacks on", "carried out strikes
 # against", "imposed blockades around", "issued a warning to", "ordered the release of",
 # "paid a visit to", "expressed concern about". CAMEO and PETRARCH-2 code the noun's action
@@ -585,6 +603,75 @@ class Parse:
         if j > 0 and self.tokens[j - 1].tag in _DETERMINERS:
             return None  # "the launched attack"
         return first.start, verb.end, kind
+
+    def subject_event_noun(self, start: int) -> tuple[int, int] | None:
+        """(noun phrase start, finite verb start) when the event noun at *start* heads the
+        subject of its clause's finite verb ("the Kenyan army's attack on Somalia killed",
+        "clashes between A and B have left"): an event that happened, which the sentence
+        asserts. None otherwise: a noun that is a preposition's object ("after the attack
+        on", "the threat of an attack", "calls for talks"), a modifier ("attack
+        helicopters"), the subject of a modal, of "be" or of a copula-like verb ("talks
+        with X are unlikely", "will begin", "seems"), or a clause opened by a subordinator.
+        Between the noun and the verb only its own PPs and noun phrases may stand.
+        """
+        tokens = self.chunked()
+        i = self.index(start)
+        if i is None or tokens[i].tag not in ("NN", "NNS") or tokens[i].in_pnp:
+            return None
+        if i + 1 < len(tokens) and tokens[i + 1].tag.startswith("NN"):
+            return None  # "attack helicopters": a modifier
+        j = i
+        while j > 0 and tokens[j - 1].tag in _SUBJECT_NP_TAGS and not tokens[j - 1].in_pnp:
+            j -= 1
+        if j > 0:
+            # only an opening adverbial before the noun phrase, closed by a comma ("On
+            # Monday, ..."), with no verb and no subordinator in it
+            if tokens[j - 1].word != ",":
+                return None
+            if any(
+                t.verb or t.tag in ("MD", "WDT", "WP", "WRB") or t.word.lower() in _SUBORDINATORS
+                for t in tokens[: j - 1]
+            ):
+                return None
+        k = i + 1
+        while k < len(tokens) and k - i <= 16:
+            tok = tokens[k]
+            if tok.verb or tok.tag == "MD":
+                break
+            if tok.tag not in _SUBJECT_NP_TAGS and tok.tag not in ("IN", "TO", "CC"):
+                return None  # a comma, a relative pronoun, a quotation: no plain subject
+            if tok.tag == "IN" and tok.word.lower() in _SUBORDINATORS:
+                return None
+            k += 1
+        else:
+            return None
+        if k >= len(tokens):
+            return None
+        verb = tokens[k]
+        word = verb.word.lower()
+        if word in ("has", "have", "had"):
+            n = k + 1
+            while n < len(tokens) and tokens[n].tag.startswith("RB"):
+                n += 1
+            if n >= len(tokens) or tokens[n].tag != "VBN":
+                return None
+            if tokens[n].word.lower() in BE or tokens[n].word.lower() in _NOT_ASSERTING:
+                return None
+            return tokens[j].start, tokens[n].start
+        past_with_object = (
+            # "the attack on X by Y killed twelve": after a "by" PP the tagger reads a
+            # passive participle; with an object after it, it is the clause's past verb
+            verb.tag == "VBN"
+            and k + 1 < len(tokens)
+            and tokens[k + 1].tag in ("DT", "CD", "PRP", "PRP$", "NN", "NNS", "NNP", "JJ")
+        )
+        if verb.tag not in ("VBD", "VBZ", "VBP") and not past_with_object:
+            return None
+        if k + 1 < len(tokens) and tokens[k + 1].word.lower() == "by":
+            return None  # "the raid on X planned by ...": a reduced relative clause
+        if word in BE or word in _DO or word in _NOT_ASSERTING:
+            return None
+        return tokens[j].start, verb.start
 
     def _in_object_of_preposition(self, i: int) -> bool:
         """Whether token *i* ends a determined noun phrase that is a preposition's object

@@ -310,6 +310,9 @@ class _Trigger:
     # a light verb and the event noun a one-word pattern matched ("launched attacks"): a
     # pattern that names the phrase itself ("expressed concern") is preferred to it
     light: bool = False
+    # an event noun heading the subject of its clause's finite verb ("the attack on X
+    # killed"): (noun phrase start, verb start); its sides come from its noun phrase
+    subject_noun: tuple[int, int] | None = None
     # the candidates this one won its span from, best first (``_select``): tried in its
     # place when it is dropped for want of a structure (no source, no target, no frame)
     overlapped: tuple[_Trigger, ...] = field(default=(), compare=False, repr=False)
@@ -781,6 +784,16 @@ def _find_triggers(
                 if light is not None:
                     found.append(_Trigger(light[0], match.end(), light[1], pattern, light=True))
                     continue
+                subject = (
+                    _subject_noun(sent, start, match.end() == end_idx + 1, pattern, syntax)
+                    if not verbal[key] and not noun_ok
+                    else None
+                )
+                if subject is not None:
+                    found.append(
+                        _Trigger(start, match.end(), end_idx + 1, pattern, subject_noun=subject)
+                    )
+                    continue
                 if not verbal[key]:
                     if notes is not None:
                         notes.append(
@@ -796,6 +809,20 @@ def _find_triggers(
                         past = head.endswith("ed") or head in lx.past_forms
                         readings[start] = parsed.reading(start, past=past)
                     if readings[start] is not None:
+                        subject = _subject_noun(
+                            sent, start, match.end() == end_idx + 1, pattern, syntax
+                        )
+                        if subject is not None:
+                            # no verb, as the tagger says; the subject's event noun instead
+                            if notes is not None:
+                                why = f"{readings[start]}: read as the subject's event noun"
+                                notes.append(_note(text, start, match.end(), pattern, why))
+                            found.append(
+                                _Trigger(
+                                    start, match.end(), end_idx + 1, pattern, subject_noun=subject
+                                )
+                            )
+                            continue
                         if notes is not None:
                             notes.append(
                                 _note(text, start, match.end(), pattern, str(readings[start]))
@@ -827,6 +854,30 @@ def _find_triggers(
     ]
     complements = _select([t for t in found if t.pattern.complement])
     return verbs, complements
+
+
+# the CAMEO roots whose event noun, as the subject of a finite verb, is an act that took
+# place ("the attack on", "the arrest of", "clashes between", "talks between", "protests
+# by"): meetings, protests, coercion, assaults, fighting and mass violence. An aid, a plan,
+# a deal or sanctions in that place is a state of affairs or a thing, not its act
+_EVENT_NOUN_ROOTS = frozenset(("04", "14", "17", "18", "19", "20"))
+
+
+def _subject_noun(
+    sent: Sentence,
+    start: int,
+    one_word: bool,
+    pattern: Pattern,
+    syntax: Callable[[Sentence], Parse] | None,
+) -> tuple[int, int] | None:
+    """(noun phrase start, verb start) when a one-word pattern's word, read as a noun, heads
+    the subject of a finite verb (``Parse.subject_event_noun``) and names an act of
+    ``_EVENT_NOUN_ROOTS``; None otherwise."""
+    if syntax is None or not one_word or pattern.code[:2] not in _EVENT_NOUN_ROOTS:
+        return None
+    if pattern.nominal or pattern.between or pattern.complement or pattern.intent:
+        return None
+    return syntax(sent).subject_event_noun(start)
 
 
 # the default code of an appeal and a demand, whose sub-code names what is asked for
