@@ -116,6 +116,23 @@ _COMPASS_PLACE = re.compile(
 )
 _COMPASS_ROOTS = frozenset(("01", "02", "03", "04", "05", "09", "10", "11", "12", "13"))
 
+# the premodifiers a place takes inside a locative PP: a compass region and who holds it ("in
+# Syrian-controlled eastern Lebanon", "in rebel-held northern Syria"); the place is still where
+# the act is, as it is without them
+_HELD = r"[a-z]+-(?:controlled|held|occupied|run)"
+_MODIFIED_PLACE = re.compile(
+    r"\b(?:in|during|from|across|throughout)\s+(?:the\s+)?"
+    rf"(?:(?:{_COMPASS}ern|central|{_HELD})\s+)+$"
+)
+# the holder before "-controlled"/"-held" in such a PP ("in Russian-held eastern Ukraine"): a
+# modifier of the place, not a party to a verbal or cooperative act
+_HOLDER_IN_PLACE = re.compile(
+    rf"\b(?:in|during|from|across|throughout)\s+(?:the\s+)?(?:(?:{_COMPASS}ern|central)\s+)*$"
+)
+_HELD_AFTER = re.compile(r"-(?:controlled|held|occupied|run)\b")
+# the roots whose act CAMEO codes against the place it hits or reaches (aid, assault, force)
+_FORCE_PLACE_ROOTS = frozenset(("07", "18", "19", "20"))
+
 
 # the author of a request, a proposal or a demand ("rejected a proposal from Uganda",
 # "conceded to demands from the opposition"): whose it is, not where it came from; the act
@@ -879,6 +896,20 @@ class _Slots(_ClauseSubjects):
                 and _COMPASS_PLACE.search(self.norm, max(sent.start, group.start - 24), group.start)
             ):
                 continue  # "a ceasefire in eastern Ukraine": where, not with whom
+            if (
+                group.place
+                and trig.pattern.target != "place"
+                and not trig.pattern.locate
+                and self._modified_locative(sent, group)
+                and (
+                    trig.pattern.code[:2] not in _FORCE_PLACE_ROOTS
+                    or self._own_place(group, source)
+                )
+            ):
+                # "laid down their arms in Syrian-controlled eastern Lebanon": where, as "in
+                # Lebanon" is; for a use of force or aid only in the source's own country
+                # ("beat a prisoner to death in western Venezuela" by Venezuelan police)
+                continue
             if group.place and group.start > trig.end and self._locative_pp(sent, trig, group):
                 continue  # "exercises in Alaska": a locative PP names where, not whom
             if group.bare:
@@ -888,6 +919,23 @@ class _Slots(_ClauseSubjects):
                 continue  # "Obama lifted the US embargo on ...": whose embargo, not at whom
             return group
         return bare
+
+    def _modified_locative(self, sent: Sentence, group: _Group) -> bool:
+        """*group* is a place in a locative PP behind premodifiers ("in Syrian-controlled
+        eastern Lebanon", "in north-western Syria"), or the holder in such a PP ("in
+        Russian-held eastern Ukraine")."""
+        if _MODIFIED_PLACE.search(self.norm, max(sent.start, group.start - 60), group.start):
+            return True
+        return bool(
+            _HELD_AFTER.match(self.norm, group.end)
+            and _HOLDER_IN_PLACE.search(self.norm, max(sent.start, group.start - 40), group.start)
+        )
+
+    @staticmethod
+    def _own_place(group: _Group, source: _Group) -> bool:
+        """*group* names only the source's own country (or places in it)."""
+        own = {a.country for a in source.actors if a.country}
+        return bool(own) and all(a.country in own for a in group.actors)
 
     def _own_country_modifier(
         self, sent: Sentence, group: _Group, source: _Group, trig: _Trigger
