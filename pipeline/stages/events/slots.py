@@ -118,8 +118,9 @@ _COMPASS_ROOTS = frozenset(("01", "02", "03", "04", "05", "09", "10", "11", "12"
 
 # the premodifiers a place takes inside a locative PP: a compass region and who holds it ("in
 # Syrian-controlled eastern Lebanon", "in rebel-held northern Syria"); the place is still where
-# the act is, as it is without them
-_HELD = r"[a-z]+-(?:controlled|held|occupied|run)"
+# the act is, as it is without them. Matched on the text as written: a compass word in lower
+# case only, since a capital one is part of a name ("in Northern Ireland", "in South Sudan")
+_HELD = r"[A-Za-z]+-(?:controlled|held|occupied|run)"
 _MODIFIED_PLACE = re.compile(
     r"\b(?:in|during|from|across|throughout)\s+(?:the\s+)?"
     rf"(?:(?:{_COMPASS}ern|central|{_HELD})\s+)+$"
@@ -130,8 +131,9 @@ _HOLDER_IN_PLACE = re.compile(
     rf"\b(?:in|during|from|across|throughout)\s+(?:the\s+)?(?:(?:{_COMPASS}ern|central)\s+)*$"
 )
 _HELD_AFTER = re.compile(r"-(?:controlled|held|occupied|run)\b")
-# the roots whose act CAMEO codes against the place it hits or reaches (aid, assault, force)
-_FORCE_PLACE_ROOTS = frozenset(("07", "18", "19", "20"))
+# the roots for which such a place is only where the act is: the verbal and cooperative ones
+# (as for a compass region) and yielding ("lay down their arms in ...")
+_REGION_ROOTS = _COMPASS_ROOTS | {"08"}
 
 
 # the author of a request, a proposal or a demand ("rejected a proposal from Uganda",
@@ -902,13 +904,14 @@ class _Slots(_ClauseSubjects):
                 and not trig.pattern.locate
                 and self._modified_locative(sent, group)
                 and (
-                    trig.pattern.code[:2] not in _FORCE_PLACE_ROOTS
+                    trig.pattern.code[:2] in _REGION_ROOTS
                     or self._own_place(group, source)
                 )
             ):
                 # "laid down their arms in Syrian-controlled eastern Lebanon": where, as "in
-                # Lebanon" is; for a use of force or aid only in the source's own country
-                # ("beat a prisoner to death in western Venezuela" by Venezuelan police)
+                # Lebanon" is; for the other roots (aid, protest, coercion, force: CAMEO and
+                # PLOVER code the place they reach) only in the source's own country ("beat a
+                # prisoner to death in western Venezuela" by Venezuelan police)
                 continue
             if group.place and group.start > trig.end and self._locative_pp(sent, trig, group):
                 continue  # "exercises in Alaska": a locative PP names where, not whom
@@ -924,11 +927,11 @@ class _Slots(_ClauseSubjects):
         """*group* is a place in a locative PP behind premodifiers ("in Syrian-controlled
         eastern Lebanon", "in north-western Syria"), or the holder in such a PP ("in
         Russian-held eastern Ukraine")."""
-        if _MODIFIED_PLACE.search(self.norm, max(sent.start, group.start - 60), group.start):
+        if _MODIFIED_PLACE.search(self.text, max(sent.start, group.start - 60), group.start):
             return True
         return bool(
             _HELD_AFTER.match(self.norm, group.end)
-            and _HOLDER_IN_PLACE.search(self.norm, max(sent.start, group.start - 40), group.start)
+            and _HOLDER_IN_PLACE.search(self.text, max(sent.start, group.start - 40), group.start)
         )
 
     @staticmethod
