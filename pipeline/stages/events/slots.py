@@ -134,6 +134,8 @@ _HELD_AFTER = re.compile(r"-(?:controlled|held|occupied|run)\b")
 # the roots for which such a place is only where the act is: the verbal and cooperative ones
 # (as for a compass region) and yielding ("lay down their arms in ...")
 _REGION_ROOTS = _COMPASS_ROOTS | {"08"}
+# a state and its agencies, for whom a region of their own country is only where they act
+_STATE_ROLES = frozenset(("GOV", "MIL", "COP", "SPY", "JUD", "LEG"))
 
 
 # the author of a request, a proposal or a demand ("rejected a proposal from Uganda",
@@ -903,10 +905,7 @@ class _Slots(_ClauseSubjects):
                 and trig.pattern.target != "place"
                 and not trig.pattern.locate
                 and self._modified_locative(sent, group)
-                and (
-                    trig.pattern.code[:2] in _REGION_ROOTS
-                    or self._own_place(group, source)
-                )
+                and (trig.pattern.code[:2] in _REGION_ROOTS or self._own_place(group, source))
             ):
                 # "laid down their arms in Syrian-controlled eastern Lebanon": where, as "in
                 # Lebanon" is; for the other roots (aid, protest, coercion, force: CAMEO and
@@ -936,9 +935,16 @@ class _Slots(_ClauseSubjects):
 
     @staticmethod
     def _own_place(group: _Group, source: _Group) -> bool:
-        """*group* names only the source's own country (or places in it)."""
+        """*group* names only the source's own country (or places in it) and the source is
+        that state or one of its agencies: an armed group fighting in its own country
+        ("Boko Haram fighters overran a village in northern Nigeria") targets the state, as
+        PETRARCH codes it."""
         own = {a.country for a in source.actors if a.country}
-        return bool(own) and all(a.country in own for a in group.actors)
+        return (
+            bool(own)
+            and all(a.role is None or a.role in _STATE_ROLES for a in source.actors)
+            and all(a.country in own for a in group.actors)
+        )
 
     def _own_country_modifier(
         self, sent: Sentence, group: _Group, source: _Group, trig: _Trigger
