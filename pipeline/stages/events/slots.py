@@ -123,7 +123,11 @@ _COMPASS_ROOTS = frozenset(("01", "02", "03", "04", "05", "09", "10", "11", "12"
 _HELD = r"[A-Za-z]+-(?:controlled|held|occupied|run)"
 _MODIFIED_PLACE = re.compile(
     r"\b(?:in|during|from|across|throughout)\s+(?:the\s+)?"
-    rf"(?:(?:{_COMPASS}ern|central|{_HELD})\s+)+$"
+    rf"(?:(?:(?:{_COMPASS}ern|central|{_HELD})\s+)+"
+    # or a place noun's "of" PP inside the locative one ("in Pakistan's restive southwestern
+    # city of Quetta", "in the northern town of Gao")
+    r"|(?:[A-Z][\w.-]*(?:'s|’s)\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    r"(?:city|town|village|province|region|district|capital|county)\s+of\s+)$"
 )
 # the holder before "-controlled"/"-held" in such a PP ("in Russian-held eastern Ukraine"): a
 # modifier of the place, not a party to a verbal or cooperative act
