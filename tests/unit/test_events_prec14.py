@@ -146,3 +146,18 @@ def test_relative_subject_reads_a_restrictive_pronoun() -> None:
     norm = "the deal which uganda rejected"
     tags = {norm.index("uganda"): "NNP"}
     assert relative_subject(norm, 0, norm.index("rejected"), lambda at: tags.get(at, "")) is None
+
+
+def test_a_place_nouns_of_phrase_in_a_locative_pp_is_no_target() -> None:
+    got = coded(
+        "The Secretary General condemned the militant attack on a school in Niger's restive "
+        "northern town of Agadez which killed twelve pupils."
+    )
+    assert all(t != "NER" for _, _, t in got)
+    assert all(c[:2] != "19" for _, c, _ in got)
+
+
+def test_force_on_a_named_town_keeps_its_country() -> None:
+    assert ("CUBMIL", "194", "TCD") in coded(
+        "Cuban troops shelled the northern town of Faya in Chad."
+    )
