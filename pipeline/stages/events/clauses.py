@@ -37,6 +37,10 @@ G = TypeVar("G", bound=_Span)
 # ", which" / " - who" / "—which": a relative clause on the noun phrase before it
 _REL_OPEN = re.compile(r"(?:,|\s?[-–—]{1,2})\s*(?P<pron>who|which)\s+")
 
+# a restrictive subject relative right before its verb, with no comma ("the attack on a church
+# in Quetta which killed nine people", "the militants who have shelled"): the pronoun and
+# the verb group's auxiliaries and adverbs
+
 # what closes a relative clause opened by a comma or a dash
 _REL_CLOSE = re.compile(r",|\s[-–—]{1,2}\s|[-–—]{2}|—|;|\(|\)")
 
@@ -47,6 +51,7 @@ _AUX = (
     r"never|long|since|\w+ly)\s+)*"
 )
 _DIRECT = re.compile(rf"\s*{_AUX}$")
+_REL_RESTRICTIVE = re.compile(rf"(?<=[^\s,;:–—-])\s+(?P<pron>who|which)\s+{_AUX}$")
 
 # a coordinated predicate of the same subject: "... and has rejected", "..., and then sent"
 _COORDINATED = re.compile(rf"(?:,\s*)?\b(?:and|but|or)\s+{_AUX}$")
@@ -93,6 +98,13 @@ def relative_subject(
     before = norm[sent_start:trig_start]
     if "who" not in before and "which" not in before:
         return None  # (every opener holds its pronoun: most sentences have neither)
+    restrictive = _REL_RESTRICTIVE.search(norm, max(sent_start, trig_start - 80), trig_start)
+    if restrictive is not None and tag_at(restrictive.end("pron") + 1).startswith(
+        ("VB", "MD", "RB")
+    ):
+        # the trigger is the verb of a relative pronoun with no comma before it: its subject
+        # is the noun right before the pronoun, never the main clause's
+        return Relative(restrictive.start(), inside=True)
     for m in _REL_OPEN.finditer(norm, sent_start, trig_start):
         last = m
     if last is None:

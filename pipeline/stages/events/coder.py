@@ -424,6 +424,10 @@ class _SentenceCoder(_Slots):
             asks = f"{action.pattern.code} ({action.pattern.id})"
             self._explain(trig, f"code {code} -> {refined}: asks for {asks}")
             return refined
+        aid = subcodes.humanitarian(code, self.norm, trig.start, trig.end)
+        if aid is not None:
+            self._explain(trig, f"code {code} -> {aid}: the aid is humanitarian")
+            return aid
         return code
 
     def _refiners(self, code: str) -> list[_Trigger]:

@@ -116,6 +116,31 @@ _COMPASS_PLACE = re.compile(
 )
 _COMPASS_ROOTS = frozenset(("01", "02", "03", "04", "05", "09", "10", "11", "12", "13"))
 
+# the premodifiers a place takes inside a locative PP: a compass region and who holds it ("in
+# Syrian-controlled eastern Lebanon", "in rebel-held northern Syria"); the place is still where
+# the act is, as it is without them. Matched on the text as written: a compass word in lower
+# case only, since a capital one is part of a name ("in Northern Ireland", "in South Sudan")
+_HELD = r"[A-Za-z]+-(?:controlled|held|occupied|run)"
+_MODIFIED_PLACE = re.compile(
+    r"\b(?:in|during|from|across|throughout)\s+(?:the\s+)?"
+    rf"(?:(?:(?:{_COMPASS}ern|central|{_HELD})\s+)+"
+    # or a place noun's "of" PP inside the locative one ("in Pakistan's restive southwestern
+    # city of Quetta", "in the northern town of Gao")
+    r"|(?:[A-Z][\w.-]*(?:'s|’s)\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    r"(?:city|town|village|province|region|district|capital|county)\s+of\s+)$"
+)
+# the holder before "-controlled"/"-held" in such a PP ("in Russian-held eastern Ukraine"): a
+# modifier of the place, not a party to a verbal or cooperative act
+_HOLDER_IN_PLACE = re.compile(
+    rf"\b(?:in|during|from|across|throughout)\s+(?:the\s+)?(?:(?:{_COMPASS}ern|central)\s+)*$"
+)
+_HELD_AFTER = re.compile(r"-(?:controlled|held|occupied|run)\b")
+# the roots for which such a place is only where the act is: the verbal and cooperative ones
+# (as for a compass region) and yielding ("lay down their arms in ...")
+_REGION_ROOTS = _COMPASS_ROOTS | {"08"}
+# a state and its agencies, for whom a region of their own country is only where they act
+_STATE_ROLES = frozenset(("GOV", "MIL", "COP", "SPY", "JUD", "LEG"))
+
 
 # the author of a request, a proposal or a demand ("rejected a proposal from Uganda",
 # "conceded to demands from the opposition"): whose it is, not where it came from; the act
@@ -879,6 +904,18 @@ class _Slots(_ClauseSubjects):
                 and _COMPASS_PLACE.search(self.norm, max(sent.start, group.start - 24), group.start)
             ):
                 continue  # "a ceasefire in eastern Ukraine": where, not with whom
+            if (
+                group.place
+                and trig.pattern.target != "place"
+                and not trig.pattern.locate
+                and self._modified_locative(sent, group)
+                and (trig.pattern.code[:2] in _REGION_ROOTS or self._own_place(group, source))
+            ):
+                # "laid down their arms in Syrian-controlled eastern Lebanon": where, as "in
+                # Lebanon" is; for the other roots (aid, protest, coercion, force: CAMEO and
+                # PLOVER code the place they reach) only in the source's own country ("beat a
+                # prisoner to death in western Venezuela" by Venezuelan police)
+                continue
             if group.place and group.start > trig.end and self._locative_pp(sent, trig, group):
                 continue  # "exercises in Alaska": a locative PP names where, not whom
             if group.bare:
@@ -888,6 +925,30 @@ class _Slots(_ClauseSubjects):
                 continue  # "Obama lifted the US embargo on ...": whose embargo, not at whom
             return group
         return bare
+
+    def _modified_locative(self, sent: Sentence, group: _Group) -> bool:
+        """*group* is a place in a locative PP behind premodifiers ("in Syrian-controlled
+        eastern Lebanon", "in north-western Syria"), or the holder in such a PP ("in
+        Russian-held eastern Ukraine")."""
+        if _MODIFIED_PLACE.search(self.text, max(sent.start, group.start - 60), group.start):
+            return True
+        return bool(
+            _HELD_AFTER.match(self.norm, group.end)
+            and _HOLDER_IN_PLACE.search(self.text, max(sent.start, group.start - 40), group.start)
+        )
+
+    @staticmethod
+    def _own_place(group: _Group, source: _Group) -> bool:
+        """*group* names only the source's own country (or places in it) and the source is
+        that state or one of its agencies: an armed group fighting in its own country
+        ("Boko Haram fighters overran a village in northern Nigeria") targets the state, as
+        PETRARCH codes it."""
+        own = {a.country for a in source.actors if a.country}
+        return (
+            bool(own)
+            and all(a.role is None or a.role in _STATE_ROLES for a in source.actors)
+            and all(a.country in own for a in group.actors)
+        )
 
     def _own_country_modifier(
         self, sent: Sentence, group: _Group, source: _Group, trig: _Trigger

@@ -83,6 +83,34 @@ _OPENED = re.compile(r"\b(?:to|that)$")
 _ADVERB = re.compile(r"\s+(?:\w+ly\s+)?")
 
 
+# aid named humanitarian right after the giving verb's phrase ("provided $3 million in
+# humanitarian funding", "sent tonnes of humanitarian supplies"), or inside it: CAMEO's
+# humanitarian aid (073), not the economic aid (071) or the generic aid (070) the verb gives
+_HUMANITARIAN = re.compile(
+    r"(?:\s+(?:in|of|as|for|worth\s+of))?\s+(?:(?:urgent|emergency|additional|new|more|vital)\s+)*"
+    r"humanitarian\s+(?:aid|assistance|funding|funds|relief|supplies|help|support)\b"
+)
+_HUMANITARIAN_IN = re.compile(
+    r"\bhumanitarian\s+(?:aid|assistance|funding|funds|relief|supplies)\b"
+)
+_AID_CODES = {"070": "073", "071": "073", "033": "0333", "0331": "0333"}
+
+
+def humanitarian(code: str, norm: str, start: int, end: int) -> str | None:
+    """073 (0333 for an intent) for a generic or economic aid trigger whose phrase, or the
+    words right after it, name the aid humanitarian; None otherwise. Aid named of two kinds
+    ("military and humanitarian aid") is left as it is."""
+    aid = _AID_CODES.get(code)
+    if aid is None:
+        return None
+    inside = _HUMANITARIAN_IN.search(norm, start, end)
+    if inside is not None and not re.search(
+        r"\band\s+$", norm[max(start, inside.start() - 5) : inside.start()]
+    ):
+        return aid
+    return aid if _HUMANITARIAN.match(norm, end) else None
+
+
 class Span(Protocol):
     """A trigger as the coder keeps it (``triggers._Trigger``)."""
 
