@@ -96,7 +96,7 @@ __all__ = [
 _THAT = re.compile(r"\bthat\b")
 
 
-CODER_VERSION = "3.11.0"  # round 12: targets, sources, overlaps, attachment
+CODER_VERSION = "3.12.0"  # round 13: senses, roles, direction, recall, gate, event nouns
 
 
 # how many trigger-less sentences back coreference looks (their actors are read lazily)
