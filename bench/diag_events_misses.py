@@ -27,7 +27,6 @@ tune sentences of each reason with their candidates' outcomes).
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -36,10 +35,10 @@ from pipeline.stages.events import code_text, load_lexicon
 
 try:  # run as a script (bench/ on sys.path) or as a module
     from bench_events import COUNTED, predicted_group
-    from splits import half_of
+    from bench_events_conflibert_judged import tune_records
 except ImportError:  # pragma: no cover
     from bench.bench_events import COUNTED, predicted_group
-    from bench.splits import half_of
+    from bench.bench_events_conflibert_judged import tune_records
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = ROOT.parent / "shared" / "reference" / "events" / "conflibert_cameo_class_train.jsonl"
@@ -124,18 +123,12 @@ def reason(trace: list[dict[str, Any]]) -> str:
 def tune_misses() -> list[tuple[dict[str, Any], str, list[dict[str, Any]]]]:
     """The uncovered tune sentences, each with its reason and trace."""
     out = []
-    with PATH.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            if half_of(f"conflibert:{rec['id']}") != "tune":
-                continue
-            trace: list[dict[str, Any]] = []
-            events = code_text(str(rec["text"]), None, trace=trace)
-            if predicted_group([e for e in events if e.modality in COUNTED]) is not None:
-                continue
-            out.append((rec, reason(trace), trace))
+    for rec in tune_records():
+        trace: list[dict[str, Any]] = []
+        events = code_text(str(rec["text"]), None, trace=trace)
+        if predicted_group([e for e in events if e.modality in COUNTED]) is not None:
+            continue
+        out.append((rec, reason(trace), trace))
     return out
 
 

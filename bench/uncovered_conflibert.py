@@ -10,7 +10,6 @@ Run: ``.venv/bin/python bench/uncovered_conflibert.py [--summary] [--limit N]``
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -19,9 +18,9 @@ from typing import Any
 from pipeline.stages.events import code_text
 
 try:  # run as a script (bench/ on sys.path) or as a module
-    from splits import half_of
+    from bench_events_conflibert_judged import tune_records
 except ImportError:  # pragma: no cover
-    from bench.splits import half_of
+    from bench.bench_events_conflibert_judged import tune_records
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = ROOT.parent / "shared" / "reference" / "events" / "conflibert_cameo_class_train.jsonl"
@@ -42,31 +41,25 @@ def main() -> None:
     reasons: Counter[str] = Counter()
     first: Counter[str] = Counter()
     shown = uncovered = total = 0
-    with PATH.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            if half_of(f"conflibert:{rec['id']}") != "tune":
-                continue
-            total += 1
-            trace: list[dict[str, Any]] = []
-            events = code_text(str(rec["text"]), None, trace=trace)
-            if any(e.modality in COUNTED for e in events):
-                continue
-            uncovered += 1
-            cands = [c for t in trace for c in (t.get("candidates") or [])]
-            seen = {_reason(str(c.get("outcome", ""))) for c in cands}
-            reasons.update(seen)
-            first[_reason(str(cands[0].get("outcome", ""))) if cands else "no pattern"] += 1
-            if args.summary or (args.limit and shown >= args.limit):
-                continue
-            shown += 1
-            print(f"[{rec['id']}] group {rec['label']}: {rec['text']}")
-            actors = [f"{a['text']}={a['code']}" for t in trace for a in t.get("actors", [])]
-            print(f"   actors: {actors}")
-            for c in cands:
-                print(f"   {c.get('code')} '{c.get('trigger')}' {c.get('outcome')}")
+    for rec in tune_records():
+        total += 1
+        trace: list[dict[str, Any]] = []
+        events = code_text(str(rec["text"]), None, trace=trace)
+        if any(e.modality in COUNTED for e in events):
+            continue
+        uncovered += 1
+        cands = [c for t in trace for c in (t.get("candidates") or [])]
+        seen = {_reason(str(c.get("outcome", ""))) for c in cands}
+        reasons.update(seen)
+        first[_reason(str(cands[0].get("outcome", ""))) if cands else "no pattern"] += 1
+        if args.summary or (args.limit and shown >= args.limit):
+            continue
+        shown += 1
+        print(f"[{rec['id']}] group {rec['label']}: {rec['text']}")
+        actors = [f"{a['text']}={a['code']}" for t in trace for a in t.get("actors", [])]
+        print(f"   actors: {actors}")
+        for c in cands:
+            print(f"   {c.get('code')} '{c.get('trigger')}' {c.get('outcome')}")
     print(f"--- {uncovered} of {total} tune sentences uncovered")
     print("first candidate's outcome:")
     for r, n in first.most_common(25):

@@ -38,3 +38,12 @@ def outcomes_at(pub: date) -> Callable[[str], list[str]]:
         ]
 
     return outcomes
+
+
+def coded_with_trace(text: str, pub: date) -> tuple[list[Event], list[dict[str, object]]]:
+    """The events of *text*, and its ``--explain`` trace, each from a run of its own: the
+    speed tests compare both with what the slow paths give."""
+    trace: list[dict[str, object]] = []
+    events = code_text(text, pub)
+    code_text(text, pub, trace=trace)
+    return events, trace

@@ -29,7 +29,6 @@ from hypothesis import strategies as st
 from pipeline.stages.events import (
     actors,
     clauses,
-    code_text,
     load_lexicon,
     sentences,
     subjects,
@@ -39,6 +38,7 @@ from pipeline.stages.events import (
 from pipeline.stages.events.actors import AUTOMATON_MIN, CueRegex, _cue_regex, _cues
 from pipeline.stages.events.entries import normalise
 from pipeline.stages.events.patterns import LazyRegex, rarest_first, required_words
+from tests.unit.eventkit import coded_with_trace
 
 OWN_TEXTS = [
     "The Latvian cabinet issued a statement that urges Estonia to reopen the crossing.",
@@ -302,10 +302,7 @@ def test_coreference_cues_on_generated_text(text: str) -> None:
 
 def _coded(text: str) -> tuple[list[Any], list[dict[str, Any]]]:
     """The events of *text*, and its ``--explain`` trace."""
-    trace: list[dict[str, Any]] = []
-    events = code_text(text, DAY)
-    code_text(text, DAY, trace=trace)
-    return events, trace
+    return coded_with_trace(text, DAY)
 
 
 def test_documents_coded_alike_with_the_old_paths(monkeypatch: pytest.MonkeyPatch) -> None:

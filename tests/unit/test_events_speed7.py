@@ -23,12 +23,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.events import clauses, code_text, load_lexicon, senses, syntax, triggers
+from pipeline.stages.events import clauses, load_lexicon, senses, syntax, triggers
 from pipeline.stages.events.entries import _rank, normalise
 from pipeline.stages.events.patterns import LazyRegex
 from pipeline.stages.events.sentences import _MENU_SEPARATOR, _menu_split, split_sentences
 from pipeline.stages.events.slots import _DIGIT_GROUP
 from pipeline.stages.events.triggers import _NEXT_WORDS, _phrasal, scan_anchors
+from tests.unit.eventkit import coded_with_trace
 
 OWN_TEXTS = [
     "The Danish premier, who had long opposed the plan, signed a deal with Norway on Monday.",
@@ -251,10 +252,7 @@ class _Everything:
 
 def _coded(text: str) -> tuple[list[Any], list[dict[str, Any]]]:
     """The events of *text*, and its ``--explain`` trace."""
-    trace: list[dict[str, Any]] = []
-    events = code_text(text, DAY)
-    code_text(text, DAY, trace=trace)
-    return events, trace
+    return coded_with_trace(text, DAY)
 
 
 def test_documents_coded_alike_with_the_old_paths(monkeypatch: pytest.MonkeyPatch) -> None:
