@@ -130,6 +130,10 @@ _TOKEN_TEXTS = [
     "don't can't won’t isn't O'Brien's d'Estaing ’tis rock'n'roll n't n’t",
     "U.S. and U.K. troops: 1,000,000.50 rounds, 12,34 and 1,2345 -- pre-war A&B",
     "the ministers' envoy's ’s 're 've 'll 'd 'm 'x",
+    # speed pass 10's per-text tokenisers (a digit group, dots)
+    "1,000,000.5 people; U.S.A. and e.g. 3,4 or 12,345x",
+    "It's 1,2 and 99,999 ,5 A.B",
+    "dots... end.",
 ]
 
 
